@@ -1,0 +1,113 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { PART_OF } from "./naming";
+import { RouterCrds } from "./routerCrds";
+import { Router } from "./routing";
+import { Service, ServiceSizing } from "./service";
+
+export interface PlatformRelease {
+    /** Stable version per service. */
+    serviceVersions: Record<string, string>;
+    /** Canary version; undefined = no canary anywhere. */
+    canaryVersion?: string;
+    /** Percent of traffic to the canary of every released service. */
+    canaryWeight: number;
+    /** Services released together (their canaries move in lockstep). */
+    canaryServices: string[];
+}
+
+export interface PlatformArgs {
+    environment: string;
+    /** Namespace created for the services (one per environment). */
+    namespace: string;
+    /** Sizing per service; its keys are the services deployed. */
+    services: Record<string, ServiceSizing>;
+    release: PlatformRelease;
+    imageRepository: string;
+    router: Router;
+    gatewayName?: string;
+    /** Install the router's CRDs (bare clusters only); default false. */
+    installRouterCrds?: boolean;
+    /** Seconds the engine waits for each Deployment; default 600. */
+    deploymentTimeoutSeconds?: number;
+    /** Connection settings (addresses, ARNs, URLs) stored in the services' Secret. */
+    connection: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+export const CONNECTION_SECRET = "slipway-connections";
+
+/** Is `service` canaried by this release? Pure, shared with the release targets. */
+export function isReleased(release: PlatformRelease, service: string): boolean {
+    return release.canaryVersion !== undefined && release.canaryServices.includes(service);
+}
+
+export function validatePlatformArgs(args: PlatformArgs): string | undefined {
+    const unknown = args.release.canaryServices.find((s) => !(s in args.services));
+    if (unknown !== undefined) return `canaryServices names ${unknown}, which is not deployed; use one of ${Object.keys(args.services).join(", ")}`;
+    const missing = Object.keys(args.services).find((s) => args.release.serviceVersions[s] === undefined);
+    if (missing !== undefined) return `serviceVersions has no version for ${missing}; give every service a stable version`;
+    return undefined;
+}
+
+/** The application layer of a stack: namespace, connection Secret, router CRDs if asked, and the services. */
+export class Platform extends pulumi.ComponentResource {
+    public readonly namespace: pulumi.Output<string>;
+    public readonly services: Record<string, Service>;
+    /** URNs a weight step changes: released services' traffic objects and canary Deployments with their parents. */
+    public readonly releaseTargets: pulumi.Output<string[]>;
+    public readonly endpoints: Record<string, string>;
+
+    constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("slipway:apps:Platform", name, {}, opts);
+        const invalid = validatePlatformArgs(args);
+        if (invalid !== undefined) throw new pulumi.ResourceError(invalid, this);
+        const parent = { parent: this };
+
+        const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
+            metadata: {
+                name: args.namespace,
+                labels: {
+                    "app.kubernetes.io/part-of": PART_OF,
+                    "slipway.dev/environment": args.environment,
+                    "pod-security.kubernetes.io/enforce": "restricted",
+                },
+            },
+        }, { ...parent, deleteBeforeReplace: true });
+        const secret = new k8s.core.v1.Secret(`${name}-connections`, {
+            metadata: { name: CONNECTION_SECRET, namespace: ns.metadata.name },
+            type: "Opaque",
+            stringData: pulumi.secret(args.connection),
+        }, { ...parent, deleteBeforeReplace: true });
+        const crds = args.installRouterCrds ? new RouterCrds(`${name}-crds`, { router: args.router }, parent).crds : [];
+
+        this.services = {};
+        this.endpoints = {};
+        for (const [service, sizing] of Object.entries(args.services)) {
+            const released = isReleased(args.release, service);
+            this.services[service] = new Service(service, {
+                service,
+                namespace: ns.metadata.name,
+                environment: args.environment,
+                sizing,
+                imageRepository: args.imageRepository,
+                stableVersion: args.release.serviceVersions[service],
+                canary: released ? { version: args.release.canaryVersion!, weight: args.release.canaryWeight } : undefined,
+                connectionSecret: secret.metadata.name,
+                timeoutSeconds: args.deploymentTimeoutSeconds ?? 600,
+                router: args.router,
+                gatewayName: args.gatewayName,
+                routeDependsOn: crds,
+            }, parent);
+            this.endpoints[service] = `http://${service}.${args.namespace}.svc.cluster.local`;
+        }
+        const targets: pulumi.Output<string>[] = [this.urn];
+        for (const [service, svc] of Object.entries(this.services)) {
+            if (!isReleased(args.release, service)) continue;
+            targets.push(svc.urn, svc.route.urn, svc.route.route.urn, svc.services.canary.urn);
+            if (svc.canary !== undefined) targets.push(svc.canary.urn);
+        }
+        this.releaseTargets = pulumi.all(targets);
+        this.namespace = ns.metadata.name;
+        this.registerOutputs({ namespace: this.namespace, endpoints: this.endpoints, releaseTargets: this.releaseTargets });
+    }
+}

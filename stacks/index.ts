@@ -1,0 +1,87 @@
+// The program: config -> components -> named outputs. Wiring only.
+import * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
+import { loadConfig } from "./config";
+import { LocalCluster, Platform } from "../components";
+
+const cfg = loadConfig();
+const prefix = `slipway-${cfg.environment}`;
+const tags = { "slipway.dev/environment": cfg.environment, "slipway.dev/stack": cfg.stack, "app.kubernetes.io/part-of": "slipway" };
+
+interface Foundation {
+    clusterName: pulumi.Output<string>;
+    kubeconfig: pulumi.Output<string>;
+    provider: k8s.Provider;
+    connection: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    data?: Record<string, pulumi.Output<unknown>>;
+}
+
+function awsFoundation(): Foundation {
+    // Required here, not imported above: the local stack must not pay for loading the AWS SDKs.
+    const { Network, Cluster, DataTier } = require("../components/aws") as typeof import("../components/aws");
+    const aws = cfg.aws!;
+    const network = new Network("network", { natGateways: aws.natGateways, availabilityZones: 3, tags });
+    const cluster = new Cluster("cluster", {
+        clusterName: prefix,
+        vpcId: network.vpcId,
+        privateSubnetIds: network.appSubnetIds,
+        publicSubnetIds: network.publicSubnetIds,
+        kubernetesVersion: aws.kubernetesVersion,
+        nodeGroup: aws.nodeGroup,
+        apiAllowedCidrs: aws.apiAllowedCidrs,
+        tags,
+    });
+    const data = new DataTier("data", {
+        prefix,
+        vpcId: network.vpcId,
+        subnetIds: network.dataSubnetIds,
+        clientSecurityGroupId: cluster.nodeSecurityGroupId,
+        database: aws.database,
+        cache: aws.cache,
+        tags,
+    });
+    return {
+        clusterName: cluster.clusterName,
+        kubeconfig: cluster.kubeconfig,
+        provider: cluster.provider,
+        connection: data.connection,
+        data: { databaseAddress: data.databaseAddress, redisAddress: data.redisAddress, buckets: data.bucketNames },
+    };
+}
+
+function localFoundation(): Foundation {
+    const local = cfg.local!;
+    const cluster = new LocalCluster("cluster", { kubeconfig: local.kubeconfig, context: local.kubeContext });
+    return {
+        clusterName: cluster.clusterName,
+        kubeconfig: cluster.kubeconfig,
+        provider: cluster.provider,
+        connection: pulumi.secret(local.dataEndpoints),
+    };
+}
+
+const foundation = cfg.environment === "local" ? localFoundation() : awsFoundation();
+const platform = new Platform("platform", {
+    environment: cfg.environment,
+    namespace: cfg.namespace,
+    services: cfg.services,
+    release: cfg.release,
+    imageRepository: cfg.imageRepository,
+    router: cfg.router,
+    gatewayName: cfg.gatewayName,
+    installRouterCrds: cfg.installRouterCrds,
+    deploymentTimeoutSeconds: cfg.deploymentTimeoutSeconds,
+    connection: foundation.connection,
+}, { providers: [foundation.provider] });
+
+export const clusterName = foundation.clusterName;
+export const kubeconfig = pulumi.secret(foundation.kubeconfig);
+export const namespace = platform.namespace;
+export const endpoints = { services: platform.endpoints, ...(foundation.data ?? {}) };
+export const services = Object.fromEntries(
+    Object.entries(platform.services).map(([name, s]) => [
+        name,
+        { stableVersion: s.stableVersion, canaryVersion: s.canaryVersion, canaryWeight: s.canaryWeight },
+    ]),
+);
+export const releaseTargets = platform.releaseTargets;
