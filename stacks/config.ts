@@ -264,6 +264,7 @@ function show(v: unknown): string {
     return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
 }
 function refuse(key: string, value: unknown, fix: string): ConfigError {
+    if (value === undefined) return new ConfigError(`${NAMESPACE}:${key} is missing; ${fix}`);
     return new ConfigError(`${NAMESPACE}:${key}: ${show(value)} is not allowed; ${fix}`);
 }
 function keyPath(path: PropertyKey[]): string {

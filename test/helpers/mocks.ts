@@ -26,6 +26,18 @@ export interface MockRecord {
     one(type: string, name?: string): Registered;
 }
 
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** Inputs as plain values: secrets unwrapped (tests check values; the engine keeps them encrypted). */
+export function plain(v: any): any {
+    if (Array.isArray(v)) return v.map(plain);
+    if (v !== null && typeof v === "object") {
+        if (v[SECRET_SIG] !== undefined && "value" in v) return plain(v.value);
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+    }
+    return v;
+}
+
 function arn(service: string, resource: string): string {
     return `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
 }
@@ -160,8 +172,9 @@ export function setMocks(stack = "dev", project = "slipway"): MockRecord {
     pulumi.runtime.setMocks(
         {
             newResource(args: pulumi.runtime.MockResourceArgs) {
-                const { id, state } = outputsFor(args.type, args.name, args.inputs);
-                record.resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, id, provider: args.provider, custom: args.custom ?? true });
+                const inputs = plain(args.inputs);
+                const { id, state } = outputsFor(args.type, args.name, inputs);
+                record.resources.push({ type: args.type, name: args.name, inputs, state, id, provider: args.provider, custom: args.custom ?? true });
                 return { id, state };
             },
             call(args: pulumi.runtime.MockCallArgs) {

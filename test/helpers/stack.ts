@@ -51,3 +51,14 @@ export function loadFailure(stack: string, config: Record<string, string | objec
         return { error: error as Error, mocks };
     }
 }
+
+/** The committed config of `stacks/Pulumi.<stack>.yaml`, as strings the way the engine hands them over. */
+export function stackFileConfig(stack: string): Record<string, string> {
+    const fs = require("fs") as typeof import("fs");
+    const YAML = require("yaml") as typeof import("yaml");
+    const file = path.resolve(__dirname, `../../stacks/Pulumi.${stack}.yaml`);
+    const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> };
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(doc.config ?? {})) out[k] = typeof v === "string" ? v : JSON.stringify(v);
+    return out;
+}
