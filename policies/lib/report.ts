@@ -1,0 +1,46 @@
+// What one evaluation of a policy found: violations to report at the policy's level, and the properties it could not
+// read because they are computed during the update ("not verifiable at preview").
+import { isUnknown, Unknown } from "./values";
+
+export interface Violation {
+    message: string;
+    /** The resource a stack policy blames; resource policies always blame the resource they validate. */
+    urn?: string;
+}
+
+export interface Unverifiable {
+    /** The property that is unknown, named with its resource and container, e.g. `Deployment "api" container "app" image`. */
+    what: string;
+    urn?: string;
+}
+
+export class Report {
+    readonly violations: Violation[] = [];
+    readonly unverifiable: Unverifiable[] = [];
+
+    fail(message: string, urn?: string): void {
+        this.violations.push(urn === undefined ? { message } : { message, urn });
+    }
+
+    /** Records `what` as unverifiable when `value` is unknown; returns whether the value can be checked. */
+    known<T>(value: T, what: string, urn?: string): value is Exclude<T, Unknown> {
+        if (isUnknown(value)) {
+            this.defer(what, urn);
+            return false;
+        }
+        return true;
+    }
+
+    /** Records `what` as unverifiable until the update. */
+    defer(what: string, urn?: string): void {
+        this.unverifiable.push(urn === undefined ? { what } : { what, urn });
+    }
+}
+
+export const NOT_VERIFIABLE_PREFIX = "not verifiable at preview:";
+
+/** The advisory message for a property a policy could not check during preview. */
+export function notVerifiableMessage(policy: string, what: string): string {
+    return `${NOT_VERIFIABLE_PREFIX} ${what} is computed during the update, so ${policy} cannot check it yet; ` +
+        "the update checks it again before it changes the resource.";
+}

@@ -1,0 +1,70 @@
+// Every policy of the pack, importable without starting it (tests, benchmark, docs); index.ts only wraps these lists.
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { pdbForMultiReplicaDeployments } from "./availability";
+import { rdsBackupRetention, rdsDeletionProtection, rdsNotPubliclyAccessible } from "./dataProtection";
+import {
+    ebsVolumeEncrypted,
+    eksSecretsEncrypted,
+    elasticacheEncrypted,
+    launchTemplateEbsEncrypted,
+    rdsPerformanceInsightsEncrypted,
+    rdsStorageEncrypted,
+    rdsTlsEnforced,
+    s3BucketEncrypted,
+    secretsManagerSecretKms,
+} from "./encryption";
+import { CheckedResourcePolicy, CheckedStackPolicy } from "./lib/define";
+import {
+    containersDropAllCapabilities,
+    containersNoPrivilegeEscalation,
+    containersNotPrivileged,
+    containersReadOnlyRootFilesystem,
+    containersRunAsNonRoot,
+    podsNoHostNamespaces,
+    podsNoHostPath,
+} from "./nonRoot";
+import { notVerifiableAtPreview, stackNotVerifiableAtPreview } from "./previewUnknowns";
+import { containerResourceCeilings, containerResourcesRequired, hpaReplicaRange } from "./resourceLimits";
+import { containerImagesPinned, containerProbesRequired } from "./workloads";
+
+/** The resource policies that check something; each also feeds the "not verifiable at preview" policy. */
+export const checkedResourcePolicies: readonly CheckedResourcePolicy<any>[] = [
+    containerResourcesRequired,
+    containerResourceCeilings,
+    hpaReplicaRange,
+    containersRunAsNonRoot,
+    containersNotPrivileged,
+    containersNoPrivilegeEscalation,
+    containersDropAllCapabilities,
+    containersReadOnlyRootFilesystem,
+    podsNoHostPath,
+    podsNoHostNamespaces,
+    containerImagesPinned,
+    containerProbesRequired,
+    rdsStorageEncrypted,
+    rdsPerformanceInsightsEncrypted,
+    elasticacheEncrypted,
+    ebsVolumeEncrypted,
+    launchTemplateEbsEncrypted,
+    eksSecretsEncrypted,
+    secretsManagerSecretKms,
+    rdsNotPubliclyAccessible,
+    rdsBackupRetention,
+    rdsDeletionProtection,
+];
+
+export const checkedStackPolicies: readonly CheckedStackPolicy<any>[] = [
+    rdsTlsEnforced,
+    s3BucketEncrypted,
+    pdbForMultiReplicaDeployments,
+];
+
+export const resourcePolicies: ResourceValidationPolicy[] = [
+    ...checkedResourcePolicies,
+    notVerifiableAtPreview(checkedResourcePolicies),
+];
+
+export const stackPolicies: StackValidationPolicy[] = [
+    ...checkedStackPolicies,
+    stackNotVerifiableAtPreview(checkedStackPolicies),
+];
