@@ -1,0 +1,229 @@
+// argv -> a typed invocation. Pure: no process, no file system, no engine; every refusal is an InputError naming the
+// argument and the fix. Release values are checked with stacks/config.ts's own schema, never a second one.
+import { Command, CommanderError } from "commander";
+import { SERVICE_NAMES } from "../components/naming";
+import { ConfigError, environmentOfStack, parseStackConfig } from "../stacks/config";
+import { InputError } from "./errors";
+
+export interface PromoteArgs {
+  stack: string;
+  version: string;
+  approvedBy?: string;
+  steps?: number[];
+  intervalMs?: number;
+  skipCanary: boolean;
+  reason?: string;
+  dryRun: boolean;
+  resume: boolean;
+  services?: string[];
+  json: boolean;
+}
+export interface StacksArgs { stacks: string[]; json: boolean }
+export interface PreviewArgs extends StacksArgs { markdown?: string; sarif?: string }
+export interface DriftArgs extends StacksArgs { markdown?: string; remediate: boolean; force: boolean }
+export interface StackArgs { stack: string; json: boolean }
+export interface AbortArgs extends StackArgs { reason?: string }
+export interface HistoryArgs extends StackArgs { limit: number }
+
+export type Invocation =
+  | { command: "help"; text: string }
+  | { command: "promote"; args: PromoteArgs }
+  | { command: "preview"; args: PreviewArgs }
+  | { command: "up"; args: StackArgs }
+  | { command: "status"; args: StacksArgs }
+  | { command: "abort"; args: AbortArgs }
+  | { command: "drift"; args: DriftArgs }
+  | { command: "history"; args: HistoryArgs };
+
+type Opts = Record<string, unknown>;
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+function program(found: (command: string, opts: Opts) => void, out: (s: string) => void): Command {
+  const p = new Command("slipway")
+    .description("Ship releases through the slipway stacks: previews, canary promotion with health gates, drift.")
+    .exitOverride()
+    .configureOutput({ writeOut: out, writeErr: out, outputError: () => undefined })
+    .allowExcessArguments(false);
+  const stacks = "stack to act on (repeat or comma-separate for several; default: every stack)";
+  p.command("preview").description("preview stacks with the policy pack; write the PR report")
+    .option("--stack <name>", stacks, collect).option("--markdown <file>", "write the Markdown report")
+    .option("--sarif <file>", "write SARIF 2.1.0 for code scanning").option("--json", "print one JSON document")
+    .action((o: Opts) => found("preview", o));
+  p.command("up").description("update a stack to the desired state, with the policy pack")
+    .option("--stack <name>", "stack to update").option("--json", "print one JSON document")
+    .action((o: Opts) => found("up", o));
+  p.command("promote").description("release a version to a stack through canary steps and health gates")
+    .option("--stack <name>", "stack to promote to (dev -> staging -> prod; local stands alone)")
+    .option("--version <version>", "image version to release, e.g. 1.4.0")
+    .option("--approved-by <name>", "approver, required for prod and recorded in the journal")
+    .option("--steps <weights>", "canary weights in percent, e.g. 10,30,100 (default: the stack's canary.steps)")
+    .option("--interval <duration>", "wait between a step and its analysis, e.g. 60s (default: the stack's)")
+    .option("--services <names>", "release only these services, comma-separated (default: every service)")
+    .option("--skip-canary", "go straight to stable (urgent fix); needs --reason")
+    .option("--reason <text>", "why the canary is skipped; recorded")
+    .option("--resume", "continue an interrupted promotion from its last completed step instead of rolling back")
+    .option("--dry-run", "print the plan and the preview; change nothing").option("--json", "print one JSON document")
+    .action((o: Opts) => found("promote", o));
+  p.command("status").description("stable and canary versions, weight, last promotion and lock holder per stack")
+    .option("--stack <name>", stacks, collect).option("--json", "print one JSON document")
+    .action((o: Opts) => found("status", o));
+  p.command("abort").description("roll the canary of a stack back now (weight 0, canary cleared)")
+    .option("--stack <name>", "stack whose canary to roll back").option("--reason <text>", "recorded in the journal")
+    .option("--json", "print one JSON document").action((o: Opts) => found("abort", o));
+  p.command("drift").description("refresh-preview each stack and report drifted resources; exit 2 on drift")
+    .option("--stack <name>", stacks, collect).option("--markdown <file>", "write the Markdown report")
+    .option("--remediate", "run an update restoring the desired state")
+    .option("--force", "with --remediate: also touch protected data-tier resources")
+    .option("--json", "print one JSON document").action((o: Opts) => found("drift", o));
+  p.command("history").description("the stack's journal: promotions, steps, verdicts")
+    .option("--stack <name>", "stack whose journal to print").option("--limit <n>", "last N entries", "50")
+    .option("--json", "print one JSON document").action((o: Opts) => found("history", o));
+  return p;
+}
+
+/** The fix part of a ConfigError ("... is not allowed; <fix>"). */
+function fixOf(err: ConfigError): string {
+  const line = err.message.split("\n")[0];
+  const i = line.indexOf("is not allowed; ");
+  return i >= 0 ? line.slice(i + "is not allowed; ".length) : line;
+}
+
+/** Runs one release value through parseStackConfig (as a `local` stack needs nothing else) and renames the key. */
+function checkWithSchema(flag: string, shown: string, extra: Record<string, string>): void {
+  try {
+    parseStackConfig("local", { "slipway:environment": "local", "slipway:stableVersion": "1.0.0", ...extra });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new InputError(`${flag} ${JSON.stringify(shown)} is not allowed: ${fixOf(err)}`);
+    throw err;
+  }
+}
+
+function text(opts: Opts, key: string, flag: string): string | undefined {
+  const v = opts[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== "string" || v.trim() === "") throw new InputError(`${flag} is empty: give a value, e.g. ${flag} ${EXAMPLE[flag] ?? "VALUE"}`);
+  return v.trim();
+}
+const EXAMPLE: Record<string, string> = {
+  "--stack": "dev", "--version": "1.4.0", "--approved-by": '"Jane Doe"', "--steps": "10,30,100", "--interval": "60s",
+  "--reason": '"CVE fix"', "--services": "api-gateway", "--markdown": "report.md", "--sarif": "report.sarif",
+};
+
+function oneStack(opts: Opts, stacks: readonly string[]): string {
+  const s = text(opts, "stack", "--stack");
+  if (s === undefined) throw new InputError(`--stack is required: name the stack, one of ${stacks.join(", ")}`);
+  return knownStack(s, stacks);
+}
+function knownStack(s: string, stacks: readonly string[]): string {
+  if (!stacks.includes(s)) throw new InputError(`--stack ${JSON.stringify(s)} is not a stack here: use one of ${stacks.join(", ")}`);
+  return s;
+}
+function manyStacks(opts: Opts, stacks: readonly string[]): string[] {
+  const given = (opts.stack as string[] | undefined)?.flatMap((s) => s.split(",")).map((s) => s.trim());
+  if (given === undefined) return [...stacks];
+  if (given.some((s) => s === "")) throw new InputError(`--stack is empty: give a stack name, one of ${stacks.join(", ")}`);
+  return [...new Set(given.map((s) => knownStack(s, stacks)))];
+}
+
+function versionArg(opts: Opts): string {
+  const v = text(opts, "version", "--version");
+  if (v === undefined) throw new InputError("--version is required: give the image version to release, e.g. --version 1.4.0");
+  checkWithSchema("--version", v, { "slipway:stableVersion": v });
+  return v;
+}
+
+function stepsArg(opts: Opts): number[] | undefined {
+  const raw = opts.steps as string | undefined;
+  if (raw === undefined) return undefined;
+  const steps = raw.split(",").map((s) => (s.trim() === "" ? NaN : Number(s.trim())));
+  checkWithSchema("--steps", raw, { "slipway:canary": JSON.stringify({ steps: steps.map((n) => (Number.isFinite(n) ? n : String(n))) }) });
+  return steps;
+}
+
+function intervalArg(opts: Opts): number | undefined {
+  const raw = opts.interval as string | undefined;
+  if (raw === undefined) return undefined;
+  checkWithSchema("--interval", raw, { "slipway:canary": JSON.stringify({ interval: raw }) });
+  return parseStackConfig("local", { "slipway:stableVersion": "1.0.0", "slipway:canary": JSON.stringify({ interval: raw }) }).canary.interval;
+}
+
+function servicesArg(opts: Opts): string[] | undefined {
+  const raw = text(opts, "services", "--services");
+  if (raw === undefined) return undefined;
+  const list = raw.split(",").map((s) => s.trim());
+  const unknown = list.find((s) => !(SERVICE_NAMES as readonly string[]).includes(s));
+  if (unknown !== undefined) throw new InputError(`--services ${JSON.stringify(unknown)} is not a service: use ${SERVICE_NAMES.join(", ")}`);
+  checkWithSchema("--services", raw, { "slipway:canaryServices": JSON.stringify(list) });
+  return list;
+}
+
+function promoteArgs(opts: Opts, stacks: readonly string[]): PromoteArgs {
+  const stack = oneStack(opts, stacks);
+  const version = versionArg(opts);
+  const approvedBy = text(opts, "approvedBy", "--approved-by");
+  if (environmentOfStack(stack) === "prod" && approvedBy === undefined) {
+    throw new InputError(`--approved-by is required for ${stack}: name the person who approved the release, e.g. --approved-by "Jane Doe"`);
+  }
+  const skipCanary = opts.skipCanary === true;
+  const reason = text(opts, "reason", "--reason");
+  if (skipCanary && reason === undefined) throw new InputError('--skip-canary needs --reason: say why, e.g. --reason "CVE-2026-1234 hotfix"');
+  if (!skipCanary && reason !== undefined) throw new InputError("--reason only goes with --skip-canary: drop it, or add --skip-canary");
+  const steps = stepsArg(opts);
+  const intervalMs = intervalArg(opts);
+  if (skipCanary && (steps !== undefined || intervalMs !== undefined)) {
+    throw new InputError("--skip-canary runs no canary steps: drop --steps and --interval, or drop --skip-canary");
+  }
+  const resume = opts.resume === true;
+  const dryRun = opts.dryRun === true;
+  if (resume && dryRun) throw new InputError("--resume changes the stack: drop --dry-run, or drop --resume");
+  if (resume && skipCanary) throw new InputError("--resume continues canary steps: drop --skip-canary, or drop --resume");
+  const services = servicesArg(opts);
+  return { stack, version, approvedBy, steps, intervalMs, skipCanary, reason, dryRun, resume, services, json: opts.json === true };
+}
+
+function limitArg(opts: Opts): number {
+  const raw = String(opts.limit);
+  if (!/^[1-9]\d*$/.test(raw)) throw new InputError(`--limit ${JSON.stringify(raw)} is not allowed: give a positive integer, e.g. --limit 20`);
+  return Number(raw);
+}
+
+function build(command: string, o: Opts, stacks: readonly string[]): Invocation {
+  const json = o.json === true;
+  switch (command) {
+    case "promote":
+      return { command, args: promoteArgs(o, stacks) };
+    case "preview":
+      return { command, args: { stacks: manyStacks(o, stacks), json, markdown: text(o, "markdown", "--markdown"), sarif: text(o, "sarif", "--sarif") } };
+    case "up":
+      return { command, args: { stack: oneStack(o, stacks), json } };
+    case "status":
+      return { command, args: { stacks: manyStacks(o, stacks), json } };
+    case "abort":
+      return { command, args: { stack: oneStack(o, stacks), json, reason: text(o, "reason", "--reason") } };
+    case "drift": {
+      if (o.force === true && o.remediate !== true) throw new InputError("--force only goes with --remediate: add --remediate, or drop --force");
+      const args = { stacks: manyStacks(o, stacks), json, markdown: text(o, "markdown", "--markdown"), remediate: o.remediate === true, force: o.force === true };
+      return { command, args };
+    }
+    default:
+      return { command: "history", args: { stack: oneStack(o, stacks), json, limit: limitArg(o) } };
+  }
+}
+
+/** Parses `argv` (without node and the script); `stacks` are the stacks present. Throws InputError. */
+export function parseArgv(argv: readonly string[], stacks: readonly string[]): Invocation {
+  let found: { command: string; opts: Opts } | undefined;
+  let printed = "";
+  const p = program((command, opts) => (found = { command, opts }), (s) => (printed += s));
+  try {
+    p.parse([...argv], { from: "user" });
+  } catch (err) {
+    if (!(err instanceof CommanderError)) throw err;
+    if (err.code === "commander.helpDisplayed" || err.code === "commander.help" || err.code === "commander.version") {
+      return { command: "help", text: printed };
+    }
+    throw new InputError(`${err.message.replace(/^error: /, "")}: see slipway --help`);
+  }
+  if (found === undefined) return { command: "help", text: p.helpInformation() };
+  return build(found.command, found.opts, stacks);
+}

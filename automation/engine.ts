@@ -1,0 +1,193 @@
+// The one module over @pulumi/pulumi/automation. A local program rooted at the repository (Pulumi.yaml there,
+// stack files in stacks/), the policy pack on every preview and update, engine events mapped to the driver's types,
+// and engine failures mapped to the error taxonomy. Stack settings never go through LocalWorkspace.stackSettings,
+// which ignores stackConfigDir (ENGINE-NOTES §10): config is read and written through the CLI only.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import {
+  CommandError,
+  ConcurrentUpdateError,
+  LocalWorkspace,
+  PulumiCommand,
+  Stack,
+  StackNotFoundError,
+} from "@pulumi/pulumi/automation";
+import type { Engine, HistoryEntry, OpOptions, PreviewOptions, RefreshOptions, UpOptions, UpdateResult } from "./deps";
+import { EngineError, LockedError, PolicyError, SlipwayError } from "./errors";
+import { EventCollector } from "./events";
+import type { DriftResult, PreviewResult } from "./types";
+
+export interface EngineSettings {
+  /** Repository root: Pulumi.yaml, stacks/, policies/. */
+  workDir: string;
+  /** Environment for every CLI run (backend URL, passphrase, PULUMI_HOME, PATH). */
+  env: Record<string, string>;
+  /** Directory whose bin/ holds the pulumi CLI; undefined = pulumi on PATH. */
+  engineRoot?: string;
+  progress(line: string): void;
+}
+
+export async function createEngine(settings: EngineSettings): Promise<Engine> {
+  const root = settings.engineRoot && fs.existsSync(path.join(settings.engineRoot, "bin", "pulumi")) ? settings.engineRoot : undefined;
+  const pulumiCommand = await PulumiCommand.get(root ? { root } : {});
+  const workspace = await LocalWorkspace.create({ workDir: settings.workDir, envVars: settings.env, pulumiCommand });
+  return new AutomationEngine(workspace, settings);
+}
+
+function policyOptions(workDir: string, stack: string): { policyPacks: string[]; policyPackConfigs?: string[] } {
+  const pack = path.join(workDir, "policies");
+  const config = path.join(pack, "config", `${stack.split("/").pop()}.json`);
+  return fs.existsSync(config) ? { policyPacks: [pack], policyPackConfigs: [config] } : { policyPacks: [pack] };
+}
+
+class AutomationEngine implements Engine {
+  private readonly stacks = new Map<string, Promise<Stack>>();
+  constructor(private readonly ws: LocalWorkspace, private readonly s: EngineSettings) {}
+
+  private stack(name: string): Promise<Stack> {
+    let st = this.stacks.get(name);
+    if (st === undefined) {
+      st = Stack.select(name, this.ws).catch((err) => {
+        this.stacks.delete(name);
+        if (err instanceof StackNotFoundError) {
+          throw new EngineError(`stack ${name} does not exist in ${this.s.env.PULUMI_BACKEND_URL ?? "the backend"}; create it with: pulumi stack init ${name}`);
+        }
+        throw mapError(err, name, undefined);
+      });
+      this.stacks.set(name, st);
+    }
+    return st;
+  }
+
+  private async run<T>(stack: string, what: string, op: (st: Stack, events: EventCollector) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const st = await this.stack(stack);
+    const events = new EventCollector(stack, (line) => this.s.progress(line));
+    this.s.progress(`${stack}: ${what} started`);
+    try {
+      return await op(st, events);
+    } catch (err) {
+      throw mapError(err, stack, events, signal);
+    }
+  }
+
+  async preview(stack: string, opts: PreviewOptions = {}): Promise<PreviewResult> {
+    const started = Date.now();
+    const configFile = opts.config ? this.configOverlay(stack, opts.config) : undefined;
+    try {
+      return await this.run(stack, "preview", async (st, ev) => {
+        try {
+          await st.preview({ ...policyOptions(this.s.workDir, stack), onEvent: ev.handle, signal: opts.signal, message: opts.message, configFile, diff: false });
+        } catch (err) {
+          // A mandatory violation fails the preview, but the PR report still needs every change and violation.
+          if (!ev.violations().some((v) => v.level === "mandatory")) throw err;
+        }
+        return { stack, changes: ev.changes(), counts: ev.counts(), violations: ev.violations(), durationMs: Date.now() - started };
+      }, opts.signal);
+    } finally {
+      if (configFile) fs.rmSync(path.dirname(configFile), { recursive: true, force: true });
+    }
+  }
+
+  async up(stack: string, opts: UpOptions = {}): Promise<UpdateResult> {
+    const started = Date.now();
+    const what = opts.targets ? `update (targeted, ${opts.targets.length} resources)` : "update";
+    return this.run(stack, what, async (st, ev) => {
+      await st.up({
+        ...policyOptions(this.s.workDir, stack),
+        onEvent: ev.handle,
+        signal: opts.signal,
+        message: opts.message,
+        refresh: opts.refresh,
+        target: opts.targets,
+        targetDependents: opts.targets ? true : undefined,
+      });
+      return { stack, changes: ev.changes(), counts: ev.counts(), violations: ev.violations(), durationMs: Date.now() - started };
+    }, opts.signal);
+  }
+
+  async previewRefresh(stack: string, opts: OpOptions = {}): Promise<DriftResult> {
+    const started = Date.now();
+    return this.run(stack, "refresh preview", async (st, ev) => {
+      await st.previewRefresh({ onEvent: ev.handle, signal: opts.signal });
+      return { stack, drifted: ev.drift(), durationMs: Date.now() - started };
+    }, opts.signal);
+  }
+
+  async refresh(stack: string, opts: RefreshOptions = {}): Promise<void> {
+    await this.run(stack, "refresh", (st, ev) => st.refresh({ onEvent: ev.handle, signal: opts.signal, clearPendingCreates: opts.clearPendingCreates }), opts.signal);
+  }
+
+  async getConfig(stack: string): Promise<Record<string, string>> {
+    const all = await (await this.stack(stack)).getAllConfig();
+    return Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v.value]));
+  }
+
+  async setConfig(stack: string, values: Record<string, string>): Promise<void> {
+    const map = Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value, secret: false }]));
+    await (await this.stack(stack)).setAllConfig(map);
+  }
+
+  async outputs(stack: string): Promise<Record<string, unknown>> {
+    const out = await (await this.stack(stack)).outputs();
+    return Object.fromEntries(Object.entries(out).filter(([, v]) => !v.secret).map(([k, v]) => [k, v.value]));
+  }
+
+  async cancel(stack: string): Promise<void> {
+    await (await this.stack(stack)).cancel();
+  }
+
+  async pendingOperations(stack: string): Promise<number> {
+    const state = await (await this.stack(stack)).exportStack();
+    return ((state.deployment as { pending_operations?: unknown[] } | undefined)?.pending_operations ?? []).length;
+  }
+
+  async history(stack: string, limit?: number): Promise<HistoryEntry[]> {
+    const h = await (await this.stack(stack)).history(limit);
+    return h.map((u) => ({
+      version: u.version, kind: u.kind, result: u.result, message: u.message,
+      startTime: new Date(u.startTime).toISOString(), endTime: u.endTime ? new Date(u.endTime).toISOString() : undefined,
+    }));
+  }
+
+  /**
+   * A copy of the stack file with release keys overridden, for `--config-file`: previews a step without writing
+   * config. The encryption salt and secure values travel unchanged, so secrets still decrypt and are never read here.
+   */
+  private configOverlay(stack: string, values: Record<string, string>): string {
+    const file = path.join(this.s.workDir, "stacks", `Pulumi.${stack.split("/").pop()}.yaml`);
+    const doc = (fs.existsSync(file) ? parseYaml(fs.readFileSync(file, "utf8")) : {}) ?? {};
+    doc.config = { ...(doc.config ?? {}), ...values };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-preview-"));
+    const out = path.join(dir, `Pulumi.${stack.split("/").pop()}.yaml`);
+    fs.writeFileSync(out, stringifyYaml(doc));
+    return out;
+  }
+}
+
+/** Engine failures -> the taxonomy: locked (5), refused by policy (4), otherwise an engine error (1). */
+export function mapError(err: unknown, stack: string, events: EventCollector | undefined, signal?: AbortSignal): Error {
+  if (err instanceof SlipwayError) return err;
+  if (signal?.aborted) return new EngineError(`${stack}: interrupted`, { interrupted: true });
+  if (err instanceof ConcurrentUpdateError) {
+    return new LockedError(
+      `stack ${stack} is locked by another Pulumi update; wait for it, or if no update runs, the next slipway promote clears the stale lock`,
+    );
+  }
+  const mandatory = events?.violations().filter((v) => v.level === "mandatory") ?? [];
+  if (mandatory.length > 0) {
+    const v = mandatory[0];
+    return new PolicyError(`${stack}: policy ${v.policyName} refused ${v.resourceName ?? v.urn ?? "the stack"}: ${v.message.split("\n")[0]}`, {
+      violations: mandatory,
+    });
+  }
+  const cause = events?.firstError() ?? lastErrorLine(err);
+  return new EngineError(`${stack}: ${cause}`);
+}
+
+function lastErrorLine(err: unknown): string {
+  const text = err instanceof CommandError || err instanceof Error ? err.message : String(err);
+  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  return lines.find((l) => /^error:/i.test(l))?.replace(/^error:\s*/i, "") ?? lines[0] ?? "the engine failed";
+}

@@ -1,0 +1,63 @@
+// The one error taxonomy of the driver. Commands throw these; only the CLI entry (automation/cli.ts) turns them into
+// exit codes, so every command stays a plain async function that tests can call directly.
+
+export type ErrorKind = "input" | "engine" | "rolled-back" | "policy" | "locked";
+
+export abstract class SlipwayError extends Error {
+  abstract readonly kind: ErrorKind;
+  /** Extra fields for the `--json` document (never secrets). */
+  readonly detail: Record<string, unknown>;
+  constructor(message: string, detail: Record<string, unknown> = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.detail = detail;
+  }
+}
+
+/** Bad arguments or configuration: refused before the engine is asked anything. */
+export class InputError extends SlipwayError {
+  readonly kind = "input";
+}
+
+/** The engine, the backend or the cluster failed; the message names the cause and what to do. */
+export class EngineError extends SlipwayError {
+  readonly kind = "engine";
+}
+
+/** The canary failed a gate (or was interrupted) and has been rolled back to the stable track. */
+export class RolledBackError extends SlipwayError {
+  readonly kind = "rolled-back";
+}
+
+/** A mandatory policy refused the change. */
+export class PolicyError extends SlipwayError {
+  readonly kind = "policy";
+}
+
+/** Another promotion or update holds the stack. */
+export class LockedError extends SlipwayError {
+  readonly kind = "locked";
+}
+
+/** Exit codes of DESIGN.md; `drift` is a result, not an error, and maps to 2. */
+export const EXIT = { ok: 0, error: 1, drift: 2, rolledBack: 3, policy: 4, locked: 5 } as const;
+
+export function exitCodeOf(err: unknown): number {
+  if (!(err instanceof SlipwayError)) return EXIT.error;
+  switch (err.kind) {
+    case "rolled-back":
+      return EXIT.rolledBack;
+    case "policy":
+      return EXIT.policy;
+    case "locked":
+      return EXIT.locked;
+    default:
+      return EXIT.error;
+  }
+}
+
+/** One line: the first line of the message, so a stack trace or an engine dump never floods CI logs. */
+export function oneLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split("\n").find((l) => l.trim() !== "")?.trim() ?? "unknown error";
+}

@@ -1,0 +1,137 @@
+// Engine events -> ResourceChange / PolicyViolation, and progress lines as they arrive. The event shapes are the
+// subset of the Automation API's EngineEvent the driver reads, declared here so only engine.ts imports the SDK.
+import type { ChangeOp, EnforcementLevel, PolicyViolation, ResourceChange } from "./types";
+
+interface StepState { type?: string; urn?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }
+interface StepMetadata {
+  op: string; urn: string; type: string; old?: StepState; new?: StepState;
+  diffs?: string[]; detailedDiff?: Record<string, unknown>;
+}
+export interface EngineEventLike {
+  resourcePreEvent?: { metadata: StepMetadata; planning?: boolean };
+  resOutputsEvent?: { metadata: StepMetadata; planning?: boolean };
+  policyEvent?: {
+    resourceUrn?: string; message: string; policyName: string; policyPackName: string; enforcementLevel: string;
+  };
+  diagnosticEvent?: { urn?: string; message: string; severity: string };
+  summaryEvent?: { durationSeconds: number; resourceChanges: Record<string, number> };
+}
+
+const OPS: Record<string, ChangeOp> = {
+  create: "create", update: "update", delete: "delete", same: "same", read: "read", refresh: "refresh", import: "import",
+  replace: "replace", "create-replacement": "replace", "delete-replaced": "replace", "read-replacement": "read",
+  "import-replacement": "import",
+};
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+export const UNVERIFIABLE = "not verifiable at preview";
+
+export function nameOfUrn(urn: string): string {
+  return urn.split("::").pop() ?? urn;
+}
+
+/** Values as reports may show them: secrets (signature objects or "[secret]") become "[secret]". */
+export function scrub(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(scrub);
+  if (v !== null && typeof v === "object") {
+    if (SECRET_SIG in (v as object)) return "[secret]";
+    return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, scrub(x)]));
+  }
+  return v;
+}
+
+/** Reads `a.b[0]["c.d"]` out of an object. */
+export function valueAtPath(obj: unknown, p: string): unknown {
+  const parts = [...p.matchAll(/\[\s*"((?:[^"\\]|\\.)*)"\s*\]|\[(\d+)\]|([^.[\]]+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
+  return parts.reduce<unknown>((o, k) => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), obj);
+}
+
+function changedTopLevel(a: Record<string, unknown> = {}, b: Record<string, unknown> = {}): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
+}
+
+function level(l: string): EnforcementLevel {
+  return l === "mandatory" ? "mandatory" : l === "remediate" ? "remediate" : l === "disabled" ? "disabled" : "advisory";
+}
+
+export class EventCollector {
+  private readonly steps = new Map<string, StepMetadata>();
+  private readonly outputs = new Map<string, StepMetadata>();
+  private readonly policy: PolicyViolation[] = [];
+  private readonly errors: string[] = [];
+
+  constructor(private readonly stack: string, private readonly progress: (line: string) => void) {}
+
+  readonly handle = (e: EngineEventLike): void => {
+    if (e.resourcePreEvent) this.onStep(e.resourcePreEvent.metadata);
+    if (e.resOutputsEvent) this.outputs.set(e.resOutputsEvent.metadata.urn, e.resOutputsEvent.metadata);
+    if (e.policyEvent) this.onPolicy(e.policyEvent);
+    if (e.diagnosticEvent?.severity === "error") this.errors.push(e.diagnosticEvent.message.trim());
+    if (e.summaryEvent) {
+      const c = Object.entries(e.summaryEvent.resourceChanges).filter(([op]) => op !== "same").map(([op, n]) => `${op} ${n}`);
+      this.progress(`${this.stack}: done in ${e.summaryEvent.durationSeconds}s (${c.join(", ") || "no changes"})`);
+    }
+  };
+
+  private onStep(m: StepMetadata): void {
+    const prev = this.steps.get(m.urn);
+    // create-replacement and delete-replaced arrive separately for one replacement: keep it a replacement.
+    if (prev === undefined || OPS[prev.op] !== "replace") this.steps.set(m.urn, m);
+    if (m.op !== "same" && !m.type.startsWith("pulumi:providers:")) this.progress(`${this.stack}:   ${m.op} ${m.type} ${nameOfUrn(m.urn)}`);
+  }
+
+  private onPolicy(p: NonNullable<EngineEventLike["policyEvent"]>): void {
+    const message = p.message.trim();
+    this.policy.push({
+      policyPack: p.policyPackName, policyName: p.policyName, level: level(p.enforcementLevel), message,
+      urn: p.resourceUrn, resourceType: p.resourceUrn?.split("::")[2]?.split("$").pop(),
+      resourceName: p.resourceUrn ? nameOfUrn(p.resourceUrn) : undefined,
+      unverifiable: message.toLowerCase().startsWith(UNVERIFIABLE),
+    });
+    this.progress(`${this.stack}:   policy ${p.enforcementLevel} ${p.policyName}: ${message.split("\n")[0]}`);
+  }
+
+  private toChange(m: StepMetadata, useOutputs: boolean): ResourceChange {
+    const pick = (s?: StepState) => (useOutputs ? s?.outputs : s?.inputs);
+    const properties = m.detailedDiff ? Object.keys(m.detailedDiff) : m.diffs?.length ? [...m.diffs] : changedTopLevel(pick(m.old), pick(m.new));
+    const values: Record<string, { old?: unknown; new?: unknown }> = {};
+    for (const p of properties) values[p] = { old: scrub(valueAtPath(pick(m.old), p)), new: scrub(valueAtPath(pick(m.new), p)) };
+    return { urn: m.urn, type: m.type, name: nameOfUrn(m.urn), op: OPS[m.op] ?? "other", properties, values };
+  }
+
+  changes(): ResourceChange[] {
+    return [...this.steps.values()].filter((m) => m.op !== "same" && !m.type.startsWith("pulumi:providers:")).map((m) => this.toChange(m, false));
+  }
+
+  counts(): Partial<Record<ChangeOp, number>> {
+    const out: Partial<Record<ChangeOp, number>> = {};
+    for (const m of this.steps.values()) {
+      if (m.type.startsWith("pulumi:providers:")) continue;
+      const op = OPS[m.op] ?? "other";
+      out[op] = (out[op] ?? 0) + 1;
+    }
+    return out;
+  }
+
+  violations(): PolicyViolation[] {
+    return [...this.policy];
+  }
+
+  /** Refresh results: a resource drifted when its read state differs from the recorded one, or it is gone. */
+  drift(): ResourceChange[] {
+    const seen = new Map([...this.steps, ...this.outputs]);
+    const out: ResourceChange[] = [];
+    for (const m of seen.values()) {
+      if (m.type.startsWith("pulumi:providers:") || m.type === "pulumi:pulumi:Stack") continue;
+      const gone = m.op === "delete" || (m.old !== undefined && m.new === undefined);
+      const change = this.toChange(m, true);
+      if (gone) out.push({ ...change, op: "delete" });
+      else if (change.properties.length > 0) out.push({ ...change, op: "update" });
+    }
+    return out;
+  }
+
+  firstError(): string | undefined {
+    return this.errors[0]?.split("\n").find((l) => l.trim() !== "")?.trim();
+  }
+}

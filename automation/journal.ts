@@ -1,0 +1,158 @@
+// The journal and the lock of a stack, kept with the stack's state in its backend (DESIGN.md data flow 4) so the
+// next CI runner sees what the last one did. File backends only for now: <dir>/.slipway/<project>/<stack>/.
+import * as fs from "fs";
+import * as path from "path";
+import { EngineError, LockedError } from "./errors";
+import type { Verdict } from "./types";
+
+export type JournalAction =
+  | "promote" | "step" | "finalize" | "rollback" | "skip-canary" | "update" | "recover" | "abort" | "remediate";
+export type JournalStatus = "completed" | "rolled-back" | "failed" | "recovered: rolled back" | "resumed";
+
+/** One line of journal.jsonl. `intent` is written before an update, `outcome` after it. */
+export interface JournalEntry {
+  at: string;
+  promotionId: string;
+  stack: string;
+  event: "start" | "intent" | "outcome" | "end";
+  action: JournalAction;
+  version?: string;
+  stableVersion?: string;
+  steps?: number[];
+  step?: number;
+  weight?: number;
+  services?: string[];
+  approvedBy?: string;
+  reason?: string;
+  verdicts?: Verdict[];
+  targeted?: boolean;
+  ok?: boolean;
+  status?: JournalStatus;
+  detail?: string;
+  durationMs?: number;
+  host?: string;
+  pid?: number;
+}
+
+export interface LockHolder {
+  pid: number;
+  host: string;
+  startedAt: string;
+  promotionId: string;
+  command: string;
+}
+
+export interface StackState {
+  /** Where the journal lives, for messages and docs. */
+  readonly location: string;
+  append(entry: JournalEntry): Promise<void>;
+  read(): Promise<JournalEntry[]>;
+  /** Takes the lock or throws LockedError; resolves to the release function. */
+  acquire(holder: LockHolder, onStale: (stale: LockHolder) => void): Promise<() => Promise<void>>;
+  holder(): Promise<LockHolder | undefined>;
+}
+
+/** `process.kill(pid, 0)` probes without signalling: ESRCH means the process is gone. */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export function describeHolder(h: LockHolder): string {
+  return `${h.command} ${h.promotionId} (pid ${h.pid} on ${h.host}, since ${h.startedAt})`;
+}
+
+export class FileStackState implements StackState {
+  readonly location: string;
+  private readonly journal: string;
+  private readonly lock: string;
+
+  constructor(dir: string, private readonly hostname: string, private readonly alive = pidAlive) {
+    this.location = dir;
+    this.journal = path.join(dir, "journal.jsonl");
+    this.lock = path.join(dir, "lock");
+  }
+
+  async append(entry: JournalEntry): Promise<void> {
+    await fs.promises.mkdir(this.location, { recursive: true });
+    // One write per line with O_APPEND: concurrent readers never see half an entry on a local file system.
+    await fs.promises.appendFile(this.journal, `${JSON.stringify(entry)}\n`, { flag: "a" });
+  }
+
+  async read(): Promise<JournalEntry[]> {
+    let text: string;
+    try {
+      text = await fs.promises.readFile(this.journal, "utf8");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw err;
+    }
+    // A driver killed mid-write can leave a torn last line: skip it rather than refuse the whole journal.
+    return text.split("\n").filter((l) => l.trim() !== "").flatMap((l) => {
+      try {
+        return [JSON.parse(l) as JournalEntry];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  async holder(): Promise<LockHolder | undefined> {
+    try {
+      return JSON.parse(await fs.promises.readFile(this.lock, "utf8")) as LockHolder;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      if (err instanceof SyntaxError) {
+        throw new EngineError(`the lock file ${this.lock} is unreadable; if no promotion runs, delete it`);
+      }
+      throw err;
+    }
+  }
+
+  async acquire(holder: LockHolder, onStale: (stale: LockHolder) => void): Promise<() => Promise<void>> {
+    await fs.promises.mkdir(this.location, { recursive: true });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const fd = await fs.promises.open(this.lock, "wx");
+        await fd.writeFile(JSON.stringify(holder));
+        await fd.close();
+        return async () => {
+          await fs.promises.rm(this.lock, { force: true });
+        };
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      }
+      const current = await this.holder();
+      if (current === undefined) continue;
+      if (current.host !== this.hostname || this.alive(current.pid)) {
+        throw new LockedError(
+          `stack ${path.basename(this.location)} is locked by ${describeHolder(current)}; wait for it to finish ` +
+            `(if that process is gone on another host, delete ${this.lock})`,
+          { holder: current },
+        );
+      }
+      onStale(current);
+      await fs.promises.rm(this.lock, { force: true });
+    }
+    throw new LockedError(`stack ${path.basename(this.location)}: another process took the lock first; try again`);
+  }
+}
+
+/** Journal + lock store for a backend URL; other schemes are refused by name rather than faked locally. */
+export function stateStoreFor(backendUrl: string, project: string, hostname: string): (stack: string) => StackState {
+  if (!backendUrl.startsWith("file://")) {
+    const scheme = backendUrl.split("://")[0] || backendUrl;
+    return () => {
+      throw new EngineError(
+        `the journal and lock are not supported yet on the ${scheme} backend (${backendUrl}); ` +
+          "run promotions against a file:// backend until the backend store lands",
+      );
+    };
+  }
+  const root = backendUrl.slice("file://".length).replace(/^~(?=\/)/, process.env.HOME ?? "~");
+  return (stack) => new FileStackState(path.join(root, ".slipway", project, ...stack.split("/")), hostname);
+}
