@@ -155,6 +155,9 @@ function callResult(token: string, inputs: any): Record<string, any> {
  * Installs mocks for `stack` and returns the record they fill. Each call starts a fresh record.
  */
 export function setMocks(stack = "dev", project = "slipway"): MockRecord {
+    // Mocha sets an unlimited stack trace depth; the SDK records a stack per resource, which then costs seconds
+    // per program. Node's default depth keeps evaluations as fast as under the engine.
+    if (Error.stackTraceLimit > 10) Error.stackTraceLimit = 10;
     const record: MockRecord = {
         resources: [],
         calls: [],

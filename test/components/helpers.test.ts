@@ -1,0 +1,103 @@
+import { strict as assert } from "assert";
+import { subnetLayout, parseCidr } from "../../components/cidr";
+import { canaryReplicas, imageRef, podLabels, selectorLabels } from "../../components/naming";
+import { containerSecurityContext, healthProbes, podTemplate, scrapeAnnotations } from "../../components/podSpec";
+import { albAnnotations, httpRouteSpec, splitWeights, trafficSplitSpec } from "../../components/routing";
+import { crdSpec, ROUTER_CRDS } from "../../components/routerCrds";
+import { tlsOnlyPolicy } from "../../components/dataTier";
+
+describe("naming", () => {
+    it("labels pods with name, part-of, track and version", () => {
+        assert.deepEqual(podLabels("api-gateway", "canary", "1.2.0"), {
+            "app.kubernetes.io/name": "api-gateway",
+            "app.kubernetes.io/part-of": "slipway",
+            "slipway.dev/track": "canary",
+            "app.kubernetes.io/version": "1.2.0",
+        });
+    });
+    it("keeps the version out of selectors so a release never changes a selector", () => {
+        assert.ok(!("app.kubernetes.io/version" in selectorLabels("api-gateway", "stable")));
+    });
+    it("computes canary replicas as ceil(stable x weight / 100), 0 at weight 0", () => {
+        assert.deepEqual([0, 1, 10, 30, 34, 50, 100].map((w) => canaryReplicas(3, w)), [0, 1, 1, 1, 2, 2, 3]);
+        assert.throws(() => canaryReplicas(3, 101), /outside 0\.\.100/);
+    });
+    it("builds image references as <repository>/<service>:<version>", () => {
+        assert.equal(imageRef("registry.local/slipway", "data-service", "1.0.0"), "registry.local/slipway/data-service:1.0.0");
+    });
+});
+
+describe("subnet layout", () => {
+    it("splits 10.0.0.0/16 into /19 app subnets and /22 public and data subnets over 3 zones", () => {
+        assert.deepEqual(subnetLayout("10.0.0.0/16", 3), {
+            app: ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"],
+            public: ["10.0.128.0/22", "10.0.132.0/22", "10.0.136.0/22"],
+            data: ["10.0.160.0/22", "10.0.164.0/22", "10.0.168.0/22"],
+        });
+    });
+    it("refuses CIDRs with host bits set and ranges too small to split", () => {
+        assert.throws(() => parseCidr("10.0.0.1/16"), /host bits/);
+        assert.throws(() => subnetLayout("10.0.0.0/24", 3), /too small/);
+    });
+});
+
+describe("pod template", () => {
+    const t = podTemplate({
+        service: "audit-service", track: "stable", version: "1.0.0", imageRepository: "r/s", environment: "prod",
+        resources: { cpuRequest: "500m", memoryRequest: "1Gi", cpuLimit: "1000m", memoryLimit: "2Gi" },
+        connectionSecret: "slipway-connections",
+    });
+    const c = (t.spec as any).containers[0];
+
+    it("runs as a non-root user with a read-only root filesystem, no privilege escalation, ALL dropped and RuntimeDefault seccomp", () => {
+        assert.deepEqual(c.securityContext, containerSecurityContext());
+        assert.equal(c.securityContext.runAsNonRoot, true);
+        assert.ok(c.securityContext.runAsUser > 0);
+        assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+        assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+        assert.deepEqual(c.securityContext.capabilities.drop, ["ALL"]);
+        assert.equal((t.spec as any).securityContext.seccompProfile.type, "RuntimeDefault");
+    });
+    it("probes /health on port 8000 with the seeds' timings", () => {
+        assert.deepEqual(healthProbes().livenessProbe, { httpGet: { path: "/health", port: 8000 }, initialDelaySeconds: 15, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 });
+        assert.deepEqual(c.readinessProbe, { httpGet: { path: "/health", port: 8000 }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 2 });
+    });
+    it("takes connection settings from the Secret and carries Prometheus scrape annotations", () => {
+        assert.deepEqual(c.envFrom, [{ secretRef: { name: "slipway-connections" } }]);
+        assert.deepEqual((t.metadata as any).annotations, scrapeAnnotations());
+        assert.equal(scrapeAnnotations()["prometheus.io/port"], "8000");
+    });
+});
+
+describe("routing", () => {
+    it("splits stable/canary weights that sum to 100", () => {
+        assert.deepEqual(splitWeights(30), { stable: 70, canary: 30 });
+        assert.throws(() => splitWeights(-1));
+    });
+    it("builds a TrafficSplit with the root Service as apex", () => {
+        assert.deepEqual(trafficSplitSpec("api-gateway", splitWeights(10)), {
+            service: "api-gateway",
+            backends: [{ service: "api-gateway-stable", weight: 90 }, { service: "api-gateway-canary", weight: 10 }],
+        });
+    });
+    it("attaches the HTTPRoute to the configured Gateway", () => {
+        assert.deepEqual(httpRouteSpec("api-gateway", "edge", splitWeights(0)).parentRefs, [{ name: "edge" }]);
+    });
+    it("keys the ALB weighted action by the service name", () => {
+        const a = albAnnotations("data-service", splitWeights(50));
+        assert.ok("alb.ingress.kubernetes.io/actions.data-service" in a);
+    });
+    it("defines the router CRDs with the contract's versions", () => {
+        assert.equal(crdSpec(ROUTER_CRDS.smi).versions[0].name, "v1alpha4");
+        assert.equal(crdSpec(ROUTER_CRDS.gateway).group, "gateway.networking.k8s.io");
+    });
+});
+
+describe("bucket policy", () => {
+    it("denies every request made without TLS", () => {
+        const p = JSON.parse(tlsOnlyPolicy("arn:aws:s3:::b"));
+        assert.equal(p.Statement[0].Effect, "Deny");
+        assert.deepEqual(p.Statement[0].Condition, { Bool: { "aws:SecureTransport": "false" } });
+        assert.deepEqual(p.Statement[0].Resource, ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]);
+    });
+});
