@@ -32,15 +32,15 @@ function block(base: number, prefix: number, index: number): string {
 }
 
 /**
- * Splits `cidr` for `zones` availability zones (at most 4): app subnets take the first halves' /+3 blocks,
- * public and data subnets /+6 blocks after them, so a /16 yields /19 app and /22 public and data subnets.
+ * Splits `cidr` for `zones` availability zones (at most 4): app subnets are /+3 blocks in the lower half, public
+ * and data subnets /+6 blocks in the upper half, so a /16 yields /19 app and /22 public and data subnets.
  */
 export function subnetLayout(cidr: string, zones: number): SubnetLayout {
     const { base, prefix } = parseCidr(cidr);
     if (zones < 1 || zones > 4) throw new RangeError(`${zones} availability zones; use 1 to 4`);
     if (prefix > 22) throw new RangeError(`${cidr} is too small; use a /22 or larger`);
     const small = prefix + 6;
-    // The first 4 app blocks fill half the range; small blocks start there (4 app blocks = 32 small blocks).
+    // Four app blocks fill the lower half; the upper half starts at small block 32.
     const firstSmall = 32;
     const zonesIdx = Array.from({ length: zones }, (_, i) => i);
     return {
