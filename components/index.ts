@@ -1,4 +1,4 @@
-// Kubernetes-side components and pure helpers. The AWS components (Network, Cluster, DataTier) live behind
+// Kubernetes-side components and pure functions. The AWS components (Network, Cluster, DataTier) live behind
 // "./aws" and are exported here as types only, so importing this barrel never loads the AWS SDKs.
 export * from "./naming";
 export * from "./podSpec";

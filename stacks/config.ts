@@ -258,7 +258,7 @@ const JSON_FIX: Record<string, string> = {
 };
 
 // ---------------------------------------------------------------------------------------------------------------
-// Helpers
+// Formatting and decoding
 
 function show(v: unknown): string {
     return typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
