@@ -50,10 +50,14 @@ export const rdsBackupRetention = resourcePolicy<BackupConfig>({
 
 export const rdsDeletionProtection = resourcePolicy({
     name: "rds-deletion-protection",
-    description: "Checks whether RDS instances and Aurora clusters have deletion protection on.",
+    description: "Checks whether RDS instances and Aurora clusters have deletion protection on (read replicas, which hold no data of their own, are exempt).",
     resources: [RdsInstance, RdsCluster],
     check: (subject, _config, report) => {
         const label = awsLabel(subject);
+        const source = get(subject.props, "replicateSourceDb");
+        if (!report.known(source, `${label} replicateSourceDb`) || isSet(source)) {
+            return;
+        }
         const on = get(subject.props, "deletionProtection");
         if (report.known(on, `${label} deletionProtection`) && on !== true) {
             report.fail(`${label} must set deletionProtection: true (it is ${show(on)}); turn it off in a reviewed change before a planned teardown.`);

@@ -251,9 +251,21 @@ const CLUSTER_TYPE = typeOf(RdsCluster);
 const PARAMETER_GROUP_TYPE = typeOf(ParameterGroup);
 const CLUSTER_PARAMETER_GROUP_TYPE = typeOf(ClusterParameterGroup);
 
+/** A database's engine; a read replica inherits its source's, found by identifier or ARN. */
+function engineOf(resources: StackSubject[], db: StackSubject): unknown {
+    const engine = get(db.props, "engine");
+    const source = get(db.props, "replicateSourceDb");
+    if (isSet(engine) || !isSet(source)) {
+        return isUnknown(source) && engine === undefined ? source : engine;
+    }
+    const primary = resources.find((r) => r.type === INSTANCE_TYPE && r !== db &&
+        [get(r.props, "identifier"), get(r.props, "arn")].includes(source));
+    return primary === undefined ? undefined : get(primary.props, "engine");
+}
+
 function checkForcedTls(resources: StackSubject[], db: StackSubject, report: Report): void {
     const label = awsLabel(db);
-    const engine = get(db.props, "engine");
+    const engine = engineOf(resources, db);
     if (!report.known(engine, `${label} engine`, db.urn)) {
         return;
     }

@@ -8,7 +8,7 @@ export const COMPUTED = unknownValue;
 export interface ResourceInput {
     type: string;
     name?: string;
-    props: Record<string, unknown>;
+    props: object;
 }
 
 export interface Reported {
