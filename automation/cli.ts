@@ -1,0 +1,90 @@
+// The `slipway` entry: argv -> command -> output, and the only place errors become exit codes. Bad input is refused
+// before the dependencies (and so the engine) are even built.
+import { abort } from "./abort";
+import { Invocation, parseArgv } from "./argv";
+import type { Deps } from "./deps";
+import { drift } from "./drift";
+import { EXIT, exitCodeOf, oneLine, SlipwayError } from "./errors";
+import { history, historyText } from "./history";
+import { preview } from "./preview";
+import { promote, PromoteResult } from "./promote";
+import { status, statusText } from "./status";
+import { up } from "./up";
+
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+interface Done { code: number; json: unknown; text: string }
+
+function promoteText(r: PromoteResult): string {
+  if (r.status === "dry-run") {
+    const p = r.plan!;
+    const how = r.skipCanary ? "straight to stable (--skip-canary)" : `canary ${p.steps.join(" -> ")}% every ${p.intervalMs} ms, then stable`;
+    return `dry run: ${r.version} to ${r.stack}${p.previous ? ` (after ${p.previous})` : ""}: ${how}, services ${p.services.join(", ")}; nothing changed\n`;
+  }
+  if (r.status === "unchanged") return `${r.stack} already runs ${r.version}\n`;
+  return `${r.version} promoted to ${r.stack} (${r.skipCanary ? "canary skipped" : `${r.steps.length} steps`}, ${r.durationMs} ms)\n`;
+}
+
+async function dispatch(inv: Exclude<Invocation, { command: "help" }>, d: Deps): Promise<Done> {
+  switch (inv.command) {
+    case "promote": {
+      const r = await promote(d, inv.args);
+      return { code: EXIT.ok, json: r, text: promoteText(r) };
+    }
+    case "preview": {
+      const r = await preview(d, inv.args);
+      return { code: EXIT.ok, json: r, text: d.renderers.previewText(r) };
+    }
+    case "up": {
+      const r = await up(d, inv.args);
+      return { code: EXIT.ok, json: r, text: `${r.stack}: updated, ${r.changes.length} changes (${r.durationMs} ms)\n` };
+    }
+    case "status": {
+      const r = await status(d, inv.args);
+      return { code: EXIT.ok, json: r, text: statusText(r) };
+    }
+    case "abort": {
+      const r = await abort(d, inv.args);
+      return { code: EXIT.ok, json: r, text: r.rolledBack ? `${r.stack}: canary ${r.canaryVersion} rolled back\n` : `${r.stack}: no canary to roll back\n` };
+    }
+    case "drift": {
+      const r = await drift(d, inv.args);
+      const text = d.renderers.driftText(r.results) + (r.remediated.length ? `remediated: ${r.remediated.join(", ")}\n` : "");
+      return { code: r.drifted ? EXIT.drift : EXIT.ok, json: r, text };
+    }
+    case "history": {
+      const r = await history(d, inv.args);
+      return { code: EXIT.ok, json: r, text: historyText(r) };
+    }
+  }
+}
+
+function wantsJson(inv: Invocation | undefined): boolean {
+  return inv !== undefined && inv.command !== "help" && inv.args.json;
+}
+
+/** Runs one invocation; resolves to the exit code. `makeDeps` is only called for valid input. */
+export async function run(argv: readonly string[], stacks: readonly string[], makeDeps: () => Promise<Deps>, io: Io): Promise<number> {
+  let inv: Invocation | undefined;
+  try {
+    inv = parseArgv(argv, stacks);
+    if (inv.command === "help") {
+      io.stdout(inv.text);
+      return EXIT.ok;
+    }
+    const done = await dispatch(inv, await makeDeps());
+    io.stdout(inv.args.json ? `${JSON.stringify(done.json, null, 2)}\n` : done.text);
+    return done.code;
+  } catch (err) {
+    const code = exitCodeOf(err);
+    io.stderr(`slipway: ${oneLine(err)}\n`);
+    if (wantsJson(inv)) {
+      const kind = err instanceof SlipwayError ? err.kind : "engine";
+      const detail = err instanceof SlipwayError ? err.detail : {};
+      io.stdout(`${JSON.stringify({ ok: false, exitCode: code, error: { kind, message: oneLine(err), ...detail } }, null, 2)}\n`);
+    }
+    return code;
+  }
+}

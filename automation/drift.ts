@@ -1,0 +1,56 @@
+// `slipway drift`: a preview-only refresh per stack; exit 2 on drift. `--remediate` runs an update that restores
+// the desired state, refusing protected data-tier resources unless `--force`.
+import type { DriftArgs } from "./argv";
+import { journal } from "./canary";
+import type { Deps } from "./deps";
+import { InputError } from "./errors";
+import type { DriftResult } from "./types";
+
+/** Data whose loss is unrecoverable: an update "restoring" them can replace or wipe what was changed by hand. */
+export const PROTECTED_TYPE_PREFIXES = ["aws:rds", "aws:elasticache", "aws:s3", "aws:kms", "aws:secretsmanager"];
+
+export interface DriftOutcome { results: DriftResult[]; drifted: boolean; remediated: string[] }
+
+export function protectedDrift(r: DriftResult): string[] {
+  return r.drifted.filter((c) => PROTECTED_TYPE_PREFIXES.some((p) => c.type.startsWith(p))).map((c) => `${c.type} ${c.name}`);
+}
+
+async function remediate(d: Deps, r: DriftResult, force: boolean): Promise<void> {
+  const guarded = protectedDrift(r);
+  if (guarded.length > 0 && !force) {
+    throw new InputError(`${r.stack}: drift on protected data-tier resources (${guarded.join(", ")}); inspect them, then rerun with --remediate --force`);
+  }
+  const state = d.state(r.stack);
+  const id = d.newId();
+  const release = await state.acquire(
+    { pid: d.host.pid, host: d.host.hostname, startedAt: new Date(d.clock.now()).toISOString(), promotionId: id, command: "drift --remediate" },
+    (s) => d.progress(`${r.stack}: removed the stale lock of pid ${s.pid}`),
+  );
+  try {
+    const note = journal(d, state, r.stack, id);
+    await note({ event: "intent", action: "remediate", detail: r.drifted.map((c) => c.name).join(", ") });
+    await d.engine.up(r.stack, { refresh: true, signal: d.signal, message: "slipway drift --remediate" });
+    await note({ event: "outcome", action: "remediate", ok: true });
+  } finally {
+    await release();
+  }
+}
+
+export async function drift(d: Deps, a: DriftArgs): Promise<DriftOutcome> {
+  const results: DriftResult[] = [];
+  for (const stack of a.stacks) {
+    const r = await d.engine.previewRefresh(stack, { signal: d.signal });
+    d.progress(`${stack}: ${r.drifted.length} drifted resources (${r.durationMs} ms)`);
+    results.push(r);
+  }
+  if (a.markdown) await d.writeFile(a.markdown, d.renderers.driftMarkdown(results));
+  const remediated: string[] = [];
+  if (a.remediate) {
+    for (const r of results.filter((x) => x.drifted.length > 0)) {
+      await remediate(d, r, a.force);
+      remediated.push(r.stack);
+    }
+  }
+  const drifted = results.some((r) => r.drifted.length > 0) && remediated.length === 0;
+  return { results, drifted, remediated };
+}

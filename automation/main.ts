@@ -1,0 +1,98 @@
+// Real wiring of the CLI: the engine adapter, the backend's journal store, the analysis providers, the report
+// renderers, the clock, SIGINT. Started by bin/slipway.js.
+import { randomUUID } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ENVIRONMENTS, environmentOfStack } from "../stacks/config";
+import { engineEnv } from "../tools/env";
+import { createProviders } from "./analysis";
+import { run } from "./cli";
+import type { Clock, Deps, Renderers } from "./deps";
+import { createEngine } from "./engine";
+import { EngineError } from "./errors";
+import { setOutput } from "./github";
+import { stateStoreFor } from "./journal";
+import { kubectlWeights } from "./weights";
+
+const REPO = path.resolve(__dirname, "..");
+const PROJECT = "slipway";
+
+/** Stacks present: stacks/Pulumi.<stack>.yaml. */
+export function presentStacks(dir = path.join(REPO, "stacks")): string[] {
+  const found = fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s) : [];
+  return found.length > 0 ? found.sort() : [...ENVIRONMENTS];
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new EngineError("interrupted"));
+      const t = setTimeout(resolve, ms);
+      signal?.addEventListener("abort", () => (clearTimeout(t), reject(new EngineError("interrupted"))), { once: true });
+    }),
+};
+
+/**
+ * The engine's environment: the local engine (tools/env.ts) with the caller's PULUMI_BACKEND_URL and passphrase on
+ * top. Only `local` may fall back to the file backend outside the repository; team stacks must name theirs.
+ */
+export function backendEnv(stacks: readonly string[], env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const merged: Record<string, string> = { ...(env as Record<string, string>), ...engineEnv(env) };
+  for (const key of ["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE", "KUBECONFIG"]) {
+    if (env[key]) merged[key] = env[key] as string;
+  }
+  if (!env.PULUMI_BACKEND_URL && stacks.some((s) => environmentOfStack(s) !== "local")) {
+    throw new EngineError(`PULUMI_BACKEND_URL is not set: the ${stacks.join(", ")} stacks live in the team backend; export PULUMI_BACKEND_URL (s3://... or file://...)`);
+  }
+  return merged;
+}
+
+function renderers(): Renderers {
+  let mod: Partial<Renderers>;
+  try {
+    mod = require("./report") as Partial<Renderers>;
+  } catch {
+    mod = {};
+  }
+  const missing = (name: keyof Renderers) => () => {
+    throw new EngineError(`the ${name} renderer (automation/report) is not in this checkout; update it`);
+  };
+  const names: (keyof Renderers)[] = ["driftText", "driftMarkdown", "previewText", "previewMarkdown", "previewSarif"];
+  return Object.fromEntries(names.map((n) => [n, typeof mod[n] === "function" ? mod[n] : missing(n)])) as unknown as Renderers;
+}
+
+function stacksOf(argv: string[]): string[] {
+  const out: string[] = [];
+  argv.forEach((a, i) => {
+    if (a === "--stack" && argv[i + 1]) out.push(...argv[i + 1].split(","));
+    if (a.startsWith("--stack=")) out.push(...a.slice(8).split(","));
+  });
+  return out.length > 0 ? out : presentStacks();
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const ctl = new AbortController();
+  let interrupts = 0;
+  process.on("SIGINT", () => {
+    interrupts += 1;
+    if (interrupts > 1) process.exit(130);
+    process.stderr.write("slipway: interrupted; stopping the running update, then rolling the canary back (Ctrl-C again to quit at once)\n");
+    ctl.abort(new Error("SIGINT"));
+  });
+  const progress = (line: string) => process.stderr.write(`${line}\n`);
+  const makeDeps = async (): Promise<Deps> => {
+    const env = backendEnv(stacksOf(argv));
+    const engine = await createEngine({ workDir: REPO, env, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress });
+    return {
+      engine, state: stateStoreFor(env.PULUMI_BACKEND_URL, PROJECT, os.hostname()), providers: (specs) => createProviders(specs),
+      weights: kubectlWeights, renderers: renderers(), clock: realClock, progress, stdout: (t) => process.stdout.write(t),
+      writeFile: (file, text) => fs.promises.writeFile(file, text), signal: ctl.signal, stacks: presentStacks(),
+      kubeconfigPath: env.KUBECONFIG, newId: () => randomUUID().slice(0, 8), host: { pid: process.pid, hostname: os.hostname() },
+    };
+  };
+  const code = await run(argv, presentStacks(), makeDeps, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
+  if (argv[0] === "promote") setOutput("outcome", ["promoted", "failed", "drift", "rolled-back", "refused-by-policy", "locked"][code] ?? "failed");
+  return code;
+}

@@ -1,0 +1,23 @@
+// `slipway preview`: a preview per stack with the policy pack; the Markdown report for the PR and SARIF for code
+// scanning. Exit 4 when a mandatory policy refuses (the reports are still written).
+import type { PreviewArgs } from "./argv";
+import type { Deps } from "./deps";
+import { PolicyError } from "./errors";
+import type { PreviewResult } from "./types";
+
+export async function preview(d: Deps, a: PreviewArgs): Promise<PreviewResult[]> {
+  const results: PreviewResult[] = [];
+  for (const stack of a.stacks) {
+    const r = await d.engine.preview(stack, { signal: d.signal, message: "slipway preview" });
+    d.progress(`${stack}: preview: ${r.changes.length} changes, ${r.violations.length} policy findings (${r.durationMs} ms)`);
+    results.push(r);
+  }
+  if (a.markdown) await d.writeFile(a.markdown, d.renderers.previewMarkdown(results));
+  if (a.sarif) await d.writeFile(a.sarif, d.renderers.previewSarif(results));
+  const refused = results.flatMap((r) => r.violations.filter((v) => v.level === "mandatory").map((v) => ({ stack: r.stack, ...v })));
+  if (refused.length > 0) {
+    const v = refused[0];
+    throw new PolicyError(`${v.stack}: policy ${v.policyName} refuses ${v.resourceName ?? "the stack"}: ${v.message.split("\n")[0]}`, { results });
+  }
+  return results;
+}

@@ -1,0 +1,89 @@
+// The release keys the driver writes and the rule for when an update may be targeted. Pure functions.
+import { SERVICE_NAMES } from "../components/naming";
+import { ConfigError, parseStackConfig, StackConfig } from "../stacks/config";
+import { InputError } from "./errors";
+
+export const KEY = {
+  stableVersion: "slipway:stableVersion",
+  serviceVersions: "slipway:serviceVersions",
+  canaryVersion: "slipway:canaryVersion",
+  canaryWeight: "slipway:canaryWeight",
+  canaryServices: "slipway:canaryServices",
+} as const;
+
+export function isAllServices(services: readonly string[]): boolean {
+  return SERVICE_NAMES.every((s) => services.includes(s));
+}
+
+/** One weight step: canary version, weight and (for a subset) the services, written together. */
+export function stepValues(version: string, weight: number, services: readonly string[]): Record<string, string> {
+  return {
+    [KEY.canaryVersion]: version,
+    [KEY.canaryWeight]: String(weight),
+    [KEY.canaryServices]: JSON.stringify(services),
+  };
+}
+
+/** The canary becomes stable and scales to zero, in one update. A subset moves through serviceVersions. */
+export function finalValues(version: string, services: readonly string[], current: StackConfig): Record<string, string> {
+  const release: Record<string, string> = isAllServices(services)
+    ? { [KEY.stableVersion]: version, [KEY.serviceVersions]: "{}" }
+    : {
+        [KEY.serviceVersions]: JSON.stringify({
+          ...overrides(current),
+          ...Object.fromEntries(services.map((s) => [s, version])),
+        }),
+      };
+  return { ...release, [KEY.canaryWeight]: "0", [KEY.canaryVersion]: "" };
+}
+
+/** serviceVersions entries that differ from stableVersion (what the stack file says explicitly). */
+function overrides(c: StackConfig): Record<string, string> {
+  return Object.fromEntries(Object.entries(c.release.serviceVersions).filter(([, v]) => v !== c.release.stableVersion));
+}
+
+/** Rollback: no traffic to the canary and no canary version; the stable track is untouched. */
+export function rollbackValues(): Record<string, string> {
+  return { [KEY.canaryWeight]: "0", [KEY.canaryVersion]: "" };
+}
+
+/** Validates the config the stack would have after `values`, with the program's own schema. */
+export function candidate(stack: string, raw: Record<string, string>, values: Record<string, string>): StackConfig {
+  try {
+    return parseStackConfig(stack, { ...raw, ...values });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new InputError(`${stack}: ${err.message.split("\n")[0]}`);
+    throw err;
+  }
+}
+
+interface ServiceOutput { stableVersion?: string; canaryVersion?: string; canaryWeight?: number }
+
+function serviceOutputs(outputs: Record<string, unknown>): Record<string, ServiceOutput> {
+  const s = outputs.services;
+  return s !== null && typeof s === "object" ? (s as Record<string, ServiceOutput>) : {};
+}
+
+export function releaseTargets(outputs: Record<string, unknown>): string[] | undefined {
+  const t = outputs.releaseTargets;
+  return Array.isArray(t) && t.length > 0 && t.every((u) => typeof u === "string") ? (t as string[]) : undefined;
+}
+
+/**
+ * When a weight step may be a targeted update: the stack exports `releaseTargets`, and every released service's
+ * canary track already runs `version` (so the step changes only the traffic objects and the canary replica count).
+ * The first step of a new version changes the canary image (and may create canary Deployments) and runs a full
+ * update, as does every promotion to stable. A rollback is targeted whenever the targets are known.
+ */
+export function stepTargets(outputs: Record<string, unknown>, services: readonly string[], version: string): string[] | undefined {
+  const targets = releaseTargets(outputs);
+  if (targets === undefined) return undefined;
+  const svc = serviceOutputs(outputs);
+  return services.every((s) => svc[s]?.canaryVersion === version) ? targets : undefined;
+}
+
+/** Services whose applied weight (stack output) is not `weight`. */
+export function weightMismatches(outputs: Record<string, unknown>, services: readonly string[], weight: number): string[] {
+  const svc = serviceOutputs(outputs);
+  return services.filter((s) => svc[s]?.canaryWeight !== weight);
+}

@@ -1,0 +1,26 @@
+// `slipway up`: a full update of one stack with the policy pack, under the stack's lock, journaled.
+import type { StackArgs } from "./argv";
+import { journal } from "./canary";
+import type { Deps, UpdateResult } from "./deps";
+
+export async function up(d: Deps, a: StackArgs): Promise<UpdateResult> {
+  const state = d.state(a.stack);
+  const id = d.newId();
+  const started = d.clock.now();
+  const release = await state.acquire(
+    { pid: d.host.pid, host: d.host.hostname, startedAt: new Date(started).toISOString(), promotionId: id, command: "up" },
+    (s) => d.progress(`${a.stack}: removed the stale lock of pid ${s.pid}`),
+  );
+  const note = journal(d, state, a.stack, id);
+  try {
+    await note({ event: "intent", action: "update" });
+    const result = await d.engine.up(a.stack, { signal: d.signal, message: "slipway up" });
+    await note({ event: "outcome", action: "update", ok: true, durationMs: d.clock.now() - started });
+    return result;
+  } catch (err) {
+    await note({ event: "outcome", action: "update", ok: false, detail: err instanceof Error ? err.message.split("\n")[0] : String(err) });
+    throw err;
+  } finally {
+    await release();
+  }
+}
