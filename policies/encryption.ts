@@ -48,12 +48,10 @@ export function isAuroraEngine(engine: unknown): boolean {
 
 /** Checks a KMS key property where a customer-managed key is required; AWS-managed aliases do not count. */
 export function checkCustomerKey(subject: ResourceSubject, field: string, config: KeyConfig, report: Report): void {
-    if (!config.requireCustomerManagedKey) {
-        return;
-    }
     const label = awsLabel(subject);
     const key = get(subject.props, field);
-    if (!report.known(key, `${label} ${field}`)) {
+    // Read before looking at the config, so the preview report lists a computed key whatever the stack requires.
+    if (!report.known(key, `${label} ${field}`) || !config.requireCustomerManagedKey) {
         return;
     }
     if (!isSet(key)) {

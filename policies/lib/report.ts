@@ -39,8 +39,12 @@ export class Report {
 
 export const NOT_VERIFIABLE_PREFIX = "not verifiable at preview:";
 
-/** The advisory message for a property a policy could not check during preview. */
-export function notVerifiableMessage(policy: string, what: string): string {
+/**
+ * The advisory message for a property a policy could not check during preview. Resource policies check again before
+ * the update changes the resource; stack policies once the update has run.
+ */
+export function notVerifiableMessage(policy: string, what: string, scope: "resource" | "stack" = "resource"): string {
+    const again = scope === "resource" ? "before it changes the resource" : "when it finishes";
     return `${NOT_VERIFIABLE_PREFIX} ${what} is computed during the update, so ${policy} cannot check it yet; ` +
-        "the update checks it again before it changes the resource.";
+        `the update checks it again ${again}.`;
 }
