@@ -227,3 +227,8 @@ export function parseArgv(argv: readonly string[], stacks: readonly string[]): I
   if (found === undefined) return { command: "help", text: p.helpInformation() };
   return build(found.command, found.opts, stacks);
 }
+
+/** The command tree alone (names, options, help), for documentation and for checking the workflows' invocations. */
+export function buildProgram(): Command {
+  return program(() => undefined, () => undefined);
+}

@@ -2,6 +2,7 @@
 // before the dependencies (and so the engine) are even built.
 import { abort } from "./abort";
 import { Invocation, parseArgv } from "./argv";
+export { buildProgram } from "./argv";
 import type { Deps } from "./deps";
 import { drift } from "./drift";
 import { EXIT, exitCodeOf, oneLine, SlipwayError } from "./errors";
