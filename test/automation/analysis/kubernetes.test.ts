@@ -96,10 +96,12 @@ describe("#kubernetes gate: against a Kubernetes API server", () => {
     const pods: Record<string, V1Pod[]> = {};
     const replicas: Record<string, number> = {};
     let status = 200;
+    let hang = false;
 
     before(async () => {
         api = await serve((req, res) => {
             const url = new URL(req.url ?? "/", "http://x");
+            if (hang) return;
             if (status !== 200) return json(res, status, { kind: "Status", status: "Failure", message: "pods is forbidden", code: status });
             const dep = url.pathname.match(/^\/apis\/apps\/v1\/namespaces\/slipway\/deployments\/(.+)-canary$/);
             if (dep) {
@@ -133,6 +135,7 @@ describe("#kubernetes gate: against a Kubernetes API server", () => {
     });
     beforeEach(() => {
         status = 200;
+        hang = false;
         for (const k of Object.keys(pods)) delete pods[k];
         for (const k of Object.keys(replicas)) delete replicas[k];
     });
@@ -173,6 +176,13 @@ describe("#kubernetes gate: against a Kubernetes API server", () => {
         const [v] = await check();
         assert.equal(v.ok, false);
         assert.match(v.detail, /403/);
+    });
+
+    it("fails when the API server does not answer in time", async () => {
+        hang = true;
+        const [v] = await runGates(createProviders([{ provider: "kubernetes" }]), gateContext({ kubeconfigPath: kubeconfig }), { timeoutMs: 150 });
+        assert.equal(v.ok, false);
+        assert.match(v.detail, /timed out/);
     });
 
     it("fails when the kubeconfig cannot be read", async () => {
