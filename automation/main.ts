@@ -13,6 +13,9 @@ import { createEngine } from "./engine";
 import { EngineError } from "./errors";
 import { setOutput } from "./github";
 import { stateStoreFor } from "./journal";
+import { renderDriftMarkdown, renderDriftText } from "./report/drift";
+import { renderPreviewMarkdown, renderPreviewText } from "./report/preview";
+import { renderSarif } from "./report/sarif";
 import { kubectlWeights } from "./weights";
 
 const REPO = path.resolve(__dirname, "..");
@@ -49,19 +52,13 @@ export function backendEnv(stacks: readonly string[], env: NodeJS.ProcessEnv = p
   return merged;
 }
 
-function renderers(): Renderers {
-  let mod: Partial<Renderers>;
-  try {
-    mod = require("./report") as Partial<Renderers>;
-  } catch {
-    mod = {};
-  }
-  const missing = (name: keyof Renderers) => () => {
-    throw new EngineError(`the ${name} renderer (automation/report) is not in this checkout; update it`);
-  };
-  const names: (keyof Renderers)[] = ["driftText", "driftMarkdown", "previewText", "previewMarkdown", "previewSarif"];
-  return Object.fromEntries(names.map((n) => [n, typeof mod[n] === "function" ? mod[n] : missing(n)])) as unknown as Renderers;
-}
+const renderers: Renderers = {
+  driftText: renderDriftText,
+  driftMarkdown: renderDriftMarkdown,
+  previewText: renderPreviewText,
+  previewMarkdown: renderPreviewMarkdown,
+  previewSarif: (results) => renderSarif(results),
+};
 
 function stacksOf(argv: string[]): string[] {
   const out: string[] = [];
@@ -87,7 +84,7 @@ export async function main(argv: string[]): Promise<number> {
     const engine = await createEngine({ workDir: REPO, env, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress });
     return {
       engine, state: stateStoreFor(env.PULUMI_BACKEND_URL, PROJECT, os.hostname()), providers: (specs) => createProviders(specs),
-      weights: kubectlWeights, renderers: renderers(), clock: realClock, progress, stdout: (t) => process.stdout.write(t),
+      weights: kubectlWeights, renderers, clock: realClock, progress, stdout: (t) => process.stdout.write(t),
       writeFile: (file, text) => fs.promises.writeFile(file, text), signal: ctl.signal, stacks: presentStacks(),
       kubeconfigPath: env.KUBECONFIG, newId: () => randomUUID().slice(0, 8), host: { pid: process.pid, hostname: os.hostname() },
     };
