@@ -9,6 +9,7 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { CheckedResourcePolicy, CheckedStackPolicy, stackPolicy } from "./lib/define";
 import { notVerifiableMessage } from "./lib/report";
+import { unwrap } from "./lib/values";
 
 export const NOT_VERIFIABLE_POLICY = "not-verifiable-at-preview";
 export const STACK_NOT_VERIFIABLE_POLICY = "stack-not-verifiable-at-preview";
@@ -26,7 +27,7 @@ export function notVerifiableAtPreview(policies: readonly CheckedResourcePolicy[
         enforcementLevel: "advisory",
         validateResource: (args, reportViolation) => {
             for (const p of byType.get(args.type) ?? []) {
-                for (const u of p.inspect({ type: args.type, name: args.name, props: args.props }).unverifiable) {
+                for (const u of p.inspect({ type: args.type, name: args.name, props: unwrap(args.props) }).unverifiable) {
                     reportViolation(notVerifiableMessage(p.name, u.what));
                 }
             }

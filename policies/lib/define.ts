@@ -13,6 +13,7 @@ import {
     validateResourceOfType,
 } from "@pulumi/policy";
 import { Report } from "./report";
+import { unwrap } from "./values";
 
 /** A Pulumi resource class; only its type token is used. */
 export type ResourceClass = { new (name: string, args: any, ...rest: any[]): Resource };
@@ -62,7 +63,7 @@ export function resourcePolicy<C extends object = object>(spec: ResourcePolicySp
         return report;
     };
     const run = (props: unknown, args: { type: string; name: string; getConfig<T extends object>(): T }, reportViolation: ReportViolation) => {
-        const report = inspect({ type: args.type, name: args.name, props }, args.getConfig<Partial<C>>());
+        const report = inspect({ type: args.type, name: args.name, props: unwrap(props) }, args.getConfig<Partial<C>>());
         for (const v of report.violations) {
             reportViolation(v.message);
         }
@@ -127,7 +128,7 @@ export function stackPolicy<C extends object = object>(spec: StackPolicySpec<C>)
                 type: r.type,
                 name: r.name,
                 urn: r.urn,
-                props: r.props,
+                props: unwrap(r.props),
                 propertyDependencies: Object.fromEntries(
                     Object.entries(r.propertyDependencies).map(([k, deps]) => [k, deps.map((d) => d.urn)]),
                 ),
