@@ -1,0 +1,111 @@
+import { strict as assert } from "node:assert";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { Command } from "commander";
+import { buildProgram } from "../../automation/cli";
+import { affectedStacks } from "../../automation/affected";
+
+const root = join(__dirname, "..", "..");
+const dir = join(root, ".github", "workflows");
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+
+interface Step { uses?: string; run?: string; name?: string; id?: string }
+interface Job { steps: Step[]; permissions?: Record<string, string> }
+interface Workflow { on: unknown; permissions?: Record<string, string>; concurrency?: unknown; jobs: Record<string, Job> }
+
+const workflows = readdirSync(dir)
+  .filter((f) => f.endsWith(".yml"))
+  .map((file) => ({ file, wf: parse(readFileSync(join(dir, file), "utf8")) as Workflow }));
+const steps = workflows.flatMap(({ file, wf }) =>
+  Object.entries(wf.jobs).flatMap(([job, j]) => j.steps.map((step) => ({ file, job, step }))));
+const runLines = steps.filter((s) => s.step.run).flatMap((s) =>
+  s.step.run!.split("\n").map((l) => l.trim()).filter((l) => l.length > 0).map((line) => ({ ...s, line })));
+
+/** Splits a shell line into words; `${VAR:+words}` contributes its words, `"$X"` one placeholder word. */
+function words(line: string): string[] {
+  const expanded = line.replace(/\$\{[A-Z_]+:\+([^}]*)\}/g, " $1 ");
+  return (expanded.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((w) => w.replace(/^["']|["']$/g, ""));
+}
+
+function longFlags(cmd: Command): Set<string> {
+  const flags = new Set<string>(["--help"]);
+  for (const o of [...cmd.options, ...(cmd.parent?.options ?? [])]) if (o.long) flags.add(o.long);
+  return flags;
+}
+
+describe("GitHub workflows", () => {
+  it("ship the preview, promote and drift workflows", () => {
+    assert.deepEqual(workflows.map((w) => w.file).sort(), ["drift.yml", "preview.yml", "promote.yml"]);
+  });
+
+  it("pin every third-party action to an exact version", () => {
+    for (const { file, step } of steps.filter((s) => s.step.uses)) {
+      const ref = step.uses!.split("@")[1] ?? "";
+      assert.ok(/^[0-9a-f]{40}$/.test(ref) || /^v\d+\.\d+\.\d+$/.test(ref), `${file}: ${step.uses} is not pinned`);
+    }
+  });
+
+  it("declare least-privilege permissions at the top: read-only contents", () => {
+    for (const { file, wf } of workflows) assert.deepEqual(wf.permissions, { contents: "read" }, file);
+  });
+
+  it("serialize runs per stack with a concurrency group", () => {
+    for (const { file, wf } of workflows) {
+      const text = JSON.stringify(wf);
+      assert.ok(wf.concurrency !== undefined, `${file} has no workflow concurrency`);
+      assert.match(text, /stack-|drift|preview-/, file);
+    }
+  });
+
+  it("reach AWS only by assuming a role through OIDC, never with long-lived keys", () => {
+    const all = workflows.map((w) => readFileSync(join(dir, w.file), "utf8")).join("\n");
+    assert.doesNotMatch(all, /AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY/);
+    for (const { file, job, step } of steps.filter((s) => s.step.uses?.startsWith("aws-actions/"))) {
+      const j = workflows.find((w) => w.file === file)!.wf.jobs[job];
+      assert.equal(j.permissions?.["id-token"], "write", `${file}/${job} needs id-token: write for OIDC`);
+      assert.ok(JSON.stringify(step).includes("role-to-assume"), `${file}/${job} must assume a role`);
+    }
+  });
+
+  it("run only npm scripts that exist and slipway commands with flags that exist", () => {
+    const program = buildProgram();
+    assert.ok(runLines.length >= 8);
+    for (const { file, line } of runLines) {
+      const w = words(line);
+      if (w[0] === "npm" && w[1] === "ci") continue;
+      if (w[0] === "npm" && w[1] === "run") {
+        const script = w.slice(2).find((x) => !x.startsWith("-"));
+        assert.ok(script && pkg.scripts[script], `${file}: "${line}" calls a missing npm script`);
+        continue;
+      }
+      assert.deepEqual(w.slice(0, 2), ["npx", "slipway"], `${file}: "${line}" is neither an npm script nor slipway`);
+      const cmd = program.commands.find((c) => c.name() === w[2]);
+      assert.ok(cmd, `${file}: slipway has no command "${w[2]}"`);
+      const known = longFlags(cmd);
+      for (const flag of w.filter((x) => x.startsWith("--"))) {
+        assert.ok(known.has(flag), `${file}: slipway ${w[2]} has no flag ${flag}`);
+      }
+    }
+  });
+
+  it("fail the preview job on a mandatory violation: the preview step is not allowed to continue on error", () => {
+    const preview = steps.find((s) => s.file === "preview.yml" && s.step.id === "preview");
+    assert.ok(preview);
+    assert.equal((preview.step as { "continue-on-error"?: boolean })["continue-on-error"], undefined);
+  });
+});
+
+describe("affected stacks of a pull request", () => {
+  it("previews only the stack whose file changed", () => {
+    assert.deepEqual(affectedStacks(["stacks/Pulumi.staging.yaml"]), ["staging"]);
+  });
+  it("previews every stack when the program, a component or a policy changes", () => {
+    assert.deepEqual(affectedStacks(["components/service.ts"]), ["dev", "staging", "prod"]);
+    assert.deepEqual(affectedStacks(["policies/nonRoot.ts", "README.md"]), ["dev", "staging", "prod"]);
+    assert.deepEqual(affectedStacks(["package-lock.json"]), ["dev", "staging", "prod"]);
+  });
+  it("previews nothing for documentation, tests or the local stack", () => {
+    assert.deepEqual(affectedStacks(["docs/cli.md", "test/stacks/dev.test.ts", "stacks/Pulumi.local.yaml"]), []);
+  });
+});
