@@ -3,6 +3,10 @@
 import { PolicyPack } from "@pulumi/policy";
 import { resourcePolicies, stackPolicies } from "./rules";
 
+// PolicyPack reads its version from ./package.json of the working directory, and the engine may start the pack from
+// the project's directory; the pack's own package.json carries the pack's version.
+process.chdir(__dirname);
+
 new PolicyPack("slipway", {
     description: "slipway guardrails: container resources, non-root pods, pinned and probed workloads, encryption and data protection.",
     enforcementLevel: "mandatory",
