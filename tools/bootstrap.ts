@@ -28,7 +28,11 @@ function seconds(since: number): string {
   return `${Math.round((Date.now() - since) / 1000)}s`;
 }
 
-function checkGo(): string {
+let goChecked = false;
+
+/** Checked only when something has to be built, so a fully cached engine needs no Go toolchain. */
+function checkGo(): void {
+  if (goChecked) return;
   const result = spawnSync("go", ["version"], { encoding: "utf8" });
   if (result.error || result.status !== 0) {
     throw new ToolsError(
@@ -45,7 +49,8 @@ function checkGo(): string {
         `Install a newer Go, then rerun \`npm run tools\`.`,
     );
   }
-  return result.stdout.trim();
+  goChecked = true;
+  log(result.stdout.trim());
 }
 
 function goEnv(): NodeJS.ProcessEnv {
@@ -117,6 +122,7 @@ async function buildBinary(group: ToolGroup, binary: ToolBinary, outDir: string,
     log(`${label}: cached`);
     return;
   }
+  checkGo();
   const logFile = path.join(paths.logsDir, `${binary.name}.log`);
   fs.writeFileSync(logFile, "");
   const started = Date.now();
@@ -160,16 +166,21 @@ const KWOK_STAGES = [
  * the defaults come from the kwok module this engine was built from.
  */
 function copyKwokStages(paths: EnginePaths): void {
+  if (fs.existsSync(paths.kwokStagesDir)) return;
+  checkGo();
   const cwd = path.join(paths.repoRoot, "tools", "go", "kwok");
   const result = spawnSync("go", ["list", "-mod=readonly", "-m", "-f", "{{.Dir}}", "sigs.k8s.io/kwok"], {
     cwd, env: goEnv(), encoding: "utf8",
   });
   const dir = result.stdout.trim();
   if (result.status !== 0 || !dir) throw new ToolsError(`kwok stages: \`go list -m sigs.k8s.io/kwok\` failed:\n${result.stderr}`);
-  fs.mkdirSync(paths.kwokStagesDir, { recursive: true });
+  const partial = `${paths.kwokStagesDir}.partial`;
+  fs.rmSync(partial, { recursive: true, force: true });
+  fs.mkdirSync(partial, { recursive: true });
   KWOK_STAGES.forEach((file, i) => {
-    fs.copyFileSync(path.join(dir, file), path.join(paths.kwokStagesDir, `${i}-${path.basename(file)}`));
+    fs.copyFileSync(path.join(dir, file), path.join(partial, `${i}-${path.basename(file)}`));
   });
+  fs.renameSync(partial, paths.kwokStagesDir);
 }
 
 function installProviderPlugin(paths: EnginePaths, providerHash: string): void {
@@ -210,7 +221,7 @@ function checkSdkPin(paths: EnginePaths): void {
 async function main(): Promise<void> {
   const started = Date.now();
   const paths = enginePaths();
-  log(`${checkGo()}; cache ${paths.cacheRoot}`);
+  log(`cache ${paths.cacheRoot}`);
   for (const dir of [paths.binDir, paths.logsDir, paths.pulumiHome, paths.stateDir]) fs.mkdirSync(dir, { recursive: true });
   for (const group of TOOL_GROUPS) {
     const outDir = groupDir(group);

@@ -93,14 +93,19 @@ export function enginePaths(env: NodeJS.ProcessEnv = process.env): EnginePaths {
 
 /**
  * The variables a process needs to run the local engine. Merge over the caller's environment:
- * `{ ...process.env, ...engineEnv() }`. PATH is the caller's PATH with the engine's bin directory first.
+ * `{ ...process.env, ...engineEnv() }`. PATH is the caller's PATH behind the engine's bin directory and the
+ * repository's node_modules/.bin.
  * The backend is always the local file backend: a team backend is configured by the caller after the merge.
  * SLIPWAY_ENGINE_ROOT is the directory whose bin/ holds the CLI (`PulumiCommand.get({ root })`).
  */
 export function engineEnv(base: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const p = enginePaths(base);
   return {
-    PATH: [p.binDir, base.PATH ?? ""].filter((s) => s !== "").join(path.delimiter),
+    // The repository's node_modules/.bin holds Node 22 (@pulumi/pulumi needs it); npm scripts put it first anyway,
+    // a plain shell that sourced env.sh would otherwise run programs on the machine's older node.
+    PATH: [p.binDir, path.join(repoRoot, "node_modules", ".bin"), base.PATH ?? ""]
+      .filter((s) => s !== "")
+      .join(path.delimiter),
     PULUMI_HOME: p.pulumiHome,
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
