@@ -218,9 +218,42 @@ function checkSdkPin(paths: EnginePaths): void {
   }
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One bootstrap at a time per cache: a second one waits, then finds everything built. */
+async function lock(cacheRoot: string): Promise<() => void> {
+  fs.mkdirSync(cacheRoot, { recursive: true });
+  const file = path.join(cacheRoot, ".bootstrap.lock");
+  let announced = false;
+  for (;;) {
+    try {
+      fs.writeFileSync(file, String(process.pid), { flag: "wx" });
+      return () => fs.rmSync(file, { force: true });
+    } catch {
+      const holder = Number(fs.readFileSync(file, "utf8")) || 0;
+      if (!alive(holder)) {
+        fs.rmSync(file, { force: true });
+        continue;
+      }
+      if (!announced) log(`waiting for another bootstrap (pid ${holder}) to finish`);
+      announced = true;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const paths = enginePaths();
+  const unlock = await lock(paths.cacheRoot);
+  process.on("exit", unlock);
   log(`cache ${paths.cacheRoot}`);
   for (const dir of [paths.binDir, paths.logsDir, paths.pulumiHome, paths.stateDir]) fs.mkdirSync(dir, { recursive: true });
   for (const group of TOOL_GROUPS) {
