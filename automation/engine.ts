@@ -18,6 +18,7 @@ import type { Engine, HistoryEntry, OpOptions, PreviewOptions, RefreshOptions, U
 import { EngineError, LockedError, PolicyError, SlipwayError } from "./errors";
 import { EventCollector } from "./events";
 import type { DriftResult, PreviewResult } from "./types";
+import { environmentOfStack } from "../stacks/config";
 
 export interface EngineSettings {
   /** Repository root: Pulumi.yaml, stacks/, policies/. */
@@ -49,7 +50,9 @@ class AutomationEngine implements Engine {
   private stack(name: string): Promise<Stack> {
     let st = this.stacks.get(name);
     if (st === undefined) {
-      st = Stack.select(name, this.ws).catch((err) => {
+      // The local stack lives in a per-machine file backend: it is created on first use, as a new user expects.
+      const open = environmentOfStack(name) === "local" ? Stack.createOrSelect(name, this.ws) : Stack.select(name, this.ws);
+      st = open.catch((err) => {
         this.stacks.delete(name);
         if (err instanceof StackNotFoundError) {
           throw new EngineError(`stack ${name} does not exist in ${this.s.env.PULUMI_BACKEND_URL ?? "the backend"}; create it with: pulumi stack init ${name}`);
