@@ -101,9 +101,12 @@ export class FakeEngine implements Engine {
 }
 
 export type Script = (weight: number, step: number) => Verdict | Promise<Verdict>;
-export function provider(script: Script = () => ({ provider: "kubernetes", ok: true, detail: "ready", durationMs: 0 })): AnalysisProvider & { seen: number[] } {
+export function provider(
+  script: Script = () => ({ provider: "kubernetes", ok: true, detail: "ready", durationMs: 0 }),
+  name = "kubernetes",
+): AnalysisProvider & { seen: number[] } {
   const seen: number[] = [];
-  return { name: "kubernetes", seen, check: async (ctx) => (seen.push(ctx.weight), script(ctx.weight, ctx.step)) };
+  return { name, seen, check: async (ctx) => (seen.push(ctx.weight), script(ctx.weight, ctx.step)) };
 }
 
 export const instantClock = (): Clock & { slept: number[] } => {

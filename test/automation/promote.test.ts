@@ -51,7 +51,7 @@ describe("slipway promote", () => {
 
   it("rolls back in one update and exits 3 when a gate fails at 30", async () => {
     const h = harness(new FakeEngine({ local: baseConfig("local") }));
-    h.deps.providers = () => [provider((w) => ({ provider: "prometheus", ok: w < 30, detail: w < 30 ? "0.2%" : "error rate 4% > 1%", durationMs: 1 }))];
+    h.deps.providers = () => [provider((w) => ({ provider: "prometheus", ok: w < 30, detail: w < 30 ? "0.2%" : "error rate 4% > 1%", durationMs: 1 }), "prometheus")];
     const r = await cli(h, promoteLocal);
     assert.equal(r.code, 3);
     assert.match(r.err, /rolled back: gates failed at 30%: prometheus: error rate 4% > 1%/);
