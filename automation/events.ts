@@ -25,6 +25,15 @@ const OPS: Record<string, ChangeOp> = {
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 export const UNVERIFIABLE = "not verifiable at preview";
 
+/**
+ * The engine sends a policy event's message as "<policy description>\n<violation message>": the description says
+ * what every resource is checked for, the rest what is wrong with this one. Reports and errors need the latter.
+ */
+export function violationText(engineMessage: string): string {
+  const lines = engineMessage.trim().split("\n");
+  return (lines.length > 1 && /^checks whether/i.test(lines[0]) ? lines.slice(1).join("\n") : lines.join("\n")).trim();
+}
+
 export function nameOfUrn(urn: string): string {
   return urn.split("::").pop() ?? urn;
 }
@@ -81,7 +90,7 @@ export class EventCollector {
   }
 
   private onPolicy(p: NonNullable<EngineEventLike["policyEvent"]>): void {
-    const message = p.message.trim();
+    const message = violationText(p.message);
     this.policy.push({
       policyPack: p.policyPackName, policyName: p.policyName, level: level(p.enforcementLevel), message,
       urn: p.resourceUrn, resourceType: p.resourceUrn?.split("::")[2]?.split("$").pop(),
