@@ -21,8 +21,21 @@ import { kubectlWeights } from "./weights";
 const REPO = path.resolve(__dirname, "..");
 const PROJECT = "slipway";
 
-/** Stacks present: stacks/Pulumi.<stack>.yaml. */
-export function presentStacks(dir = path.join(REPO, "stacks")): string[] {
+/**
+ * Directory the engine runs the program in (Pulumi.yaml, stacks/, policies/): SLIPWAY_WORKDIR, else the repository.
+ * The driver writes release keys into its stack files, so a test or a second checkout points this at a copy and the
+ * repository's own stack files stay untouched.
+ */
+export function workDir(env: NodeJS.ProcessEnv = process.env): string {
+  const dir = env.SLIPWAY_WORKDIR ? path.resolve(env.SLIPWAY_WORKDIR) : REPO;
+  if (!fs.existsSync(path.join(dir, "Pulumi.yaml"))) {
+    throw new EngineError(`SLIPWAY_WORKDIR ${dir} has no Pulumi.yaml; point it at a copy of the project (Pulumi.yaml, stacks/, components/, policies/) or unset it`);
+  }
+  return dir;
+}
+
+/** Stacks present: stacks/Pulumi.<stack>.yaml of the work dir. */
+export function presentStacks(dir = path.join(workDir(), "stacks")): string[] {
   const found = fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s) : [];
   return found.length > 0 ? found.sort() : [...ENVIRONMENTS];
 }
@@ -81,7 +94,7 @@ export async function main(argv: string[]): Promise<number> {
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   const makeDeps = async (): Promise<Deps> => {
     const env = backendEnv(stacksOf(argv));
-    const engine = await createEngine({ workDir: REPO, env, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress });
+    const engine = await createEngine({ workDir: workDir(), env, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress });
     return {
       engine, state: stateStoreFor(env.PULUMI_BACKEND_URL, PROJECT, os.hostname()), providers: (specs) => createProviders(specs),
       weights: kubectlWeights, renderers, clock: realClock, progress, stdout: (t) => process.stdout.write(t),
