@@ -17,6 +17,7 @@ import {
 import type { Engine, HistoryEntry, OpOptions, PreviewOptions, RefreshOptions, UpOptions, UpdateResult } from "./deps";
 import { EngineError, LockedError, PolicyError, SlipwayError } from "./errors";
 import { EventCollector } from "./events";
+import { pidAlive } from "./journal";
 import type { DriftResult, PreviewResult } from "./types";
 import { environmentOfStack } from "../stacks/config";
 
@@ -138,7 +139,33 @@ class AutomationEngine implements Engine {
   }
 
   async cancel(stack: string): Promise<void> {
-    await (await this.stack(stack)).cancel();
+    const st = await this.stack(stack);
+    await this.waitForOrphanedUpdate(stack);
+    await st.cancel();
+  }
+
+  /**
+   * A driver killed with SIGKILL does not take its `pulumi up` child with it: that update keeps running, holding
+   * Pulumi's lock, and would write the state after (and over) whatever the recovery does. On a file backend the lock
+   * names the pid and host of the update, so the recovery waits for a live one to finish before clearing anything.
+   */
+  private async waitForOrphanedUpdate(stack: string, limitMs = 10 * 60_000): Promise<void> {
+    const url = this.s.env.PULUMI_BACKEND_URL ?? "";
+    if (!url.startsWith("file://")) return;
+    const dir = path.join(url.slice("file://".length).replace(/^~(?=\/)/, os.homedir()), ".pulumi", "locks");
+    const project = (await this.ws.projectSettings()).name;
+    const deadline = Date.now() + limitMs;
+    let told = false;
+    for (;;) {
+      const live = pulumiLocks(dir, project, stack).filter((l) => l.hostname === os.hostname() && pidAlive(l.pid));
+      if (live.length === 0) return;
+      if (Date.now() > deadline) {
+        throw new EngineError(`${stack}: the update of pid ${live[0].pid} still runs after ${limitMs / 60_000} min; stop it (kill ${live[0].pid}), then rerun`);
+      }
+      if (!told) this.s.progress(`${stack}: waiting for the update the killed driver left running (pid ${live.map((l) => l.pid).join(", ")}) to finish`);
+      told = true;
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 
   async pendingOperations(stack: string): Promise<number> {
@@ -167,6 +194,28 @@ class AutomationEngine implements Engine {
     fs.writeFileSync(out, stringifyYaml(doc));
     return out;
   }
+}
+
+interface PulumiLock { pid: number; hostname: string }
+
+/** Pulumi's own locks of a stack in a file backend: <backend>/.pulumi/locks/<org>/<project>/<stack>/<id>.json. */
+function pulumiLocks(locksDir: string, project: string, stack: string): PulumiLock[] {
+  const name = stack.split("/").pop() as string;
+  const out: PulumiLock[] = [];
+  const orgs = fs.existsSync(locksDir) ? fs.readdirSync(locksDir) : [];
+  for (const org of orgs) {
+    const dir = path.join(locksDir, org, project, name);
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")) : [];
+    for (const f of files) {
+      try {
+        const lock = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as PulumiLock;
+        if (typeof lock.pid === "number") out.push(lock);
+      } catch {
+        // A lock removed or half-written while reading: the next poll sees the settled state.
+      }
+    }
+  }
+  return out;
 }
 
 /** Engine failures -> the taxonomy: locked (5), refused by policy (4), otherwise an engine error (1). */
