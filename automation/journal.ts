@@ -1,8 +1,10 @@
 // The journal and the lock of a stack, kept with the stack's state in its backend (DESIGN.md data flow 4) so the
-// next CI runner sees what the last one did. File backends only for now: <dir>/.slipway/<project>/<stack>/.
+// next CI runner sees what the last one did: <backend root>/.slipway/<project>/<stack>/ (file:// here, s3:// in
+// automation/s3journal.ts).
 import * as fs from "fs";
 import * as path from "path";
 import { EngineError, LockedError } from "./errors";
+import { DEFAULT_LEASE_MS, parseLease, parseS3Backend, S3StackState, s3ClientFactory } from "./s3journal";
 import type { Verdict } from "./types";
 
 export type JournalAction =
@@ -142,17 +144,33 @@ export class FileStackState implements StackState {
   }
 }
 
-/** Journal + lock store for a backend URL; other schemes are refused by name rather than faked locally. */
-export function stateStoreFor(backendUrl: string, project: string, hostname: string): (stack: string) => StackState {
+/**
+ * Journal + lock store for a backend URL: the one place that chooses it. `file://` keeps both in a directory beside
+ * the state, `s3://` in the bucket beside Pulumi's `.pulumi/` (see automation/s3journal.ts); other schemes are
+ * refused by name rather than faked locally. SLIPWAY_LOCK_LEASE (e.g. "10m") sets the S3 lock lease.
+ */
+export function stateStoreFor(
+  backendUrl: string,
+  project: string,
+  hostname: string,
+  env: NodeJS.ProcessEnv = process.env,
+): (stack: string) => StackState {
+  const stackDir = (stack: string) => [".slipway", project, ...stack.split("/")];
+  if (backendUrl.startsWith("s3://")) {
+    const backend = parseS3Backend(backendUrl);
+    const leaseMs = env.SLIPWAY_LOCK_LEASE ? parseLease(env.SLIPWAY_LOCK_LEASE) : DEFAULT_LEASE_MS;
+    const client = s3ClientFactory(backend);
+    return (stack) => new S3StackState(backend, stackDir(stack).join("/"), hostname, { leaseMs, client });
+  }
   if (!backendUrl.startsWith("file://")) {
     const scheme = backendUrl.split("://")[0] || backendUrl;
     return () => {
       throw new EngineError(
         `the journal and lock are not supported yet on the ${scheme} backend (${backendUrl}); ` +
-          "run promotions against a file:// backend until the backend store lands",
+          "run promotions against a file:// or s3:// backend until the store for it lands",
       );
     };
   }
   const root = backendUrl.slice("file://".length).replace(/^~(?=\/)/, process.env.HOME ?? "~");
-  return (stack) => new FileStackState(path.join(root, ".slipway", project, ...stack.split("/")), hostname);
+  return (stack) => new FileStackState(path.join(root, ...stackDir(stack)), hostname);
 }
