@@ -355,13 +355,28 @@ export class S3StackState implements StackState {
       if (etag === undefined) return;
       const { DeleteObjectCommand } = await sdk();
       const s3 = await this.client();
+      const mine = etag;
+      etag = undefined;
       try {
-        await s3.send(new DeleteObjectCommand({ Bucket: this.backend.bucket, Key: this.lockKey, IfMatch: etag }));
+        await s3.send(new DeleteObjectCommand({ Bucket: this.backend.bucket, Key: this.lockKey, IfMatch: mine }));
       } catch (err) {
-        if (!lostRace(err) && !missing(err)) throw this.fail("releasing the lock", err);
-      } finally {
-        etag = undefined;
+        if (lostRace(err) || missing(err)) return;
+        if (status(err) !== 501) throw this.fail("releasing the lock", err);
+        await this.deleteIfStill(mine);
       }
     };
+  }
+
+  // For S3-compatible servers without conditional deletes (AWS has them since 2025-09): compare, then delete. The
+  // window between the two is a takeover of a lock this driver renewed within its lease, which the rule forbids.
+  private async deleteIfStill(etag: string): Promise<void> {
+    const { DeleteObjectCommand } = await sdk();
+    const s3 = await this.client();
+    if ((await this.readLock())?.etag !== etag) return;
+    try {
+      await s3.send(new DeleteObjectCommand({ Bucket: this.backend.bucket, Key: this.lockKey }));
+    } catch (err) {
+      if (!missing(err)) throw this.fail("releasing the lock", err);
+    }
   }
 }

@@ -6,7 +6,7 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { CreateBucketCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, DeleteObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { exitCodeOf, EXIT, InputError, LockedError } from "../../automation/errors";
 import { stateStoreFor, type JournalEntry, type LockHolder } from "../../automation/journal";
 import { parseLease, parseS3Backend, S3StackState, type S3StateOptions } from "../../automation/s3journal";
@@ -239,6 +239,23 @@ describe("S3 journal and lock (real S3-compatible server)", function () {
       const release = await store("ci-1", { alive: (pid) => pid !== 1 }).acquire(holder("b", "ci-1", 2), (s) => (stale = s.promotionId));
       assert.equal(stale, "a");
       await release();
+    });
+
+    it("releases on a server without conditional deletes, and still only its own lock", async () => {
+      const noConditionalDelete = {
+        send: (cmd: { input: { IfMatch?: string } }) =>
+          cmd instanceof DeleteObjectCommand && cmd.input.IfMatch !== undefined
+            ? Promise.reject(Object.assign(new Error("not implemented"), { name: "NotImplemented", $metadata: { httpStatusCode: 501 } }))
+            : raw.send(cmd as never),
+      } as unknown as S3Client;
+      const a = store("runner-a", { client: async () => noConditionalDelete });
+      const release = await a.acquire(holder("a", "runner-a"), noStale);
+      await release();
+      assert.equal(await a.holder(), undefined);
+      const releaseA = await a.acquire(holder("a2", "runner-a"), noStale);
+      await store("runner-b", { now: () => Date.now() + 3_600_000 }).acquire(holder("b", "runner-b"), noStale);
+      await releaseA();
+      assert.equal((await a.holder())?.promotionId, "b");
     });
 
     it("reports a missing bucket as an engine error naming the backend", async () => {
