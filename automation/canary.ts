@@ -73,8 +73,8 @@ async function runStep(d: Deps, p: CanaryPlan, i: number, outputs: Record<string
   await d.engine.setConfig(p.stack, values);
   const targets = stepTargets(outputs, p.services, p.version);
   d.progress(`${p.stack}: ${label}: ${targets ? "targeted" : "full"} update`);
-  await d.engine.up(p.stack, { targets, signal: d.signal, message: `slipway promote ${p.version} ${label}` });
-  const after = await d.engine.outputs(p.stack);
+  const r = await d.engine.up(p.stack, { targets, signal: d.signal, message: `slipway promote ${p.version} ${label}` });
+  const after = r.outputs ?? (await d.engine.outputs(p.stack));
   await verifyWeight(d, p, after, weight);
   const verdicts = await analyse(d, p, i, weight, failures);
   const ok = verdicts.every((v) => v.ok);

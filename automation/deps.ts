@@ -27,6 +27,8 @@ export interface UpdateResult {
   counts: Partial<Record<ChangeOp, number>>;
   violations: PolicyViolation[];
   durationMs: number;
+  /** Non-secret stack outputs after the update, when the engine read them anyway. */
+  outputs?: Record<string, unknown>;
 }
 export interface HistoryEntry {
   version: number;

@@ -2,6 +2,7 @@
 // stack files in stacks/), the policy pack on every preview and update, engine events mapped to the driver's types,
 // and engine failures mapped to the error taxonomy. Stack settings never go through LocalWorkspace.stackSettings,
 // which ignores stackConfigDir (ENGINE-NOTES §10): config is read and written through the CLI only.
+import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -98,7 +99,7 @@ class AutomationEngine implements Engine {
     const started = Date.now();
     const what = opts.targets ? `update (targeted, ${opts.targets.length} resources)` : "update";
     return this.run(stack, what, async (st, ev) => {
-      await st.up({
+      const r = await st.up({
         ...policyOptions(this.s.workDir, stack),
         onEvent: ev.handle,
         signal: opts.signal,
@@ -107,7 +108,10 @@ class AutomationEngine implements Engine {
         target: opts.targets,
         targetDependents: opts.targets ? true : undefined,
       });
-      return { stack, changes: ev.changes(), counts: ev.counts(), violations: ev.violations(), durationMs: Date.now() - started };
+      // The Automation API reads the outputs after every update anyway: hand them over, so the driver does not pay
+      // two more CLI runs (about 0.8 s) to read them again.
+      const outputs = Object.fromEntries(Object.entries(r.outputs).filter(([, v]) => !v.secret).map(([k, v]) => [k, v.value]));
+      return { stack, changes: ev.changes(), counts: ev.counts(), violations: ev.violations(), durationMs: Date.now() - started, outputs };
     }, opts.signal);
   }
 
@@ -133,9 +137,22 @@ class AutomationEngine implements Engine {
     await (await this.stack(stack)).setAllConfig(map);
   }
 
+  /**
+   * Non-secret outputs from one `pulumi stack output --json` (secrets come back masked and are left out). The
+   * Automation API's outputs() runs the CLI twice, the second time with --show-secrets, which decrypts the state's
+   * secrets for values this method drops: about 0.55 s per call saved.
+   */
   async outputs(stack: string): Promise<Record<string, unknown>> {
-    const out = await (await this.stack(stack)).outputs();
-    return Object.fromEntries(Object.entries(out).filter(([, v]) => !v.secret).map(([k, v]) => [k, v.value]));
+    const st = await this.stack(stack);
+    try {
+      const stdout = await new Promise<string>((resolve, reject) =>
+        execFile(this.ws.pulumiCommand.command, ["stack", "output", "--json", "--stack", st.name], { cwd: this.s.workDir, env: this.s.env, maxBuffer: 64 << 20 },
+          (err, out, stderr) => (err ? reject(new Error(`${stderr}`.trim() || err.message)) : resolve(out))),
+      );
+      return Object.fromEntries(Object.entries(JSON.parse(stdout) as Record<string, unknown>).filter(([, v]) => v !== "[secret]"));
+    } catch (err) {
+      throw mapError(err, stack, undefined);
+    }
   }
 
   async cancel(stack: string): Promise<void> {

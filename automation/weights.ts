@@ -10,27 +10,33 @@ const KIND: Record<string, string> = {
   alb: "ingresses.networking.k8s.io",
 };
 
+interface KubeObject { metadata?: { name?: string; annotations?: Record<string, string> } }
+
 function kubectl(args: string[], signal: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile("kubectl", args, { signal, timeout: 30_000 }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
   });
 }
 
+/** One kubectl call for every service (a weight step reads all of them): about 0.1-0.2 s per call saved per service. */
 export const kubectlWeights: WeightReader = async (ctx, signal) => {
   if (ctx.kubeconfigPath === undefined || !fs.existsSync(ctx.kubeconfigPath)) return undefined;
-  const out: Record<string, number> = {};
-  for (const s of ctx.services) {
-    let text: string;
-    try {
-      text = await kubectl(
-        ["--kubeconfig", ctx.kubeconfigPath, "-n", ctx.namespace, "get", KIND[ctx.router] ?? KIND.smi, s, "-o", "jsonpath={.metadata.annotations.slipway\\.dev/canary-weight}"],
-        signal,
-      );
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      throw err;
-    }
-    out[s] = text.trim() === "" ? NaN : Number(text.trim());
+  if (ctx.services.length === 0) return {};
+  let text: string;
+  try {
+    text = await kubectl(
+      ["--kubeconfig", ctx.kubeconfigPath, "-n", ctx.namespace, "get", KIND[ctx.router] ?? KIND.smi, ...ctx.services, "-o", "json"],
+      signal,
+    );
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
   }
-  return out;
+  // One name gives the object itself, several a List.
+  const doc = JSON.parse(text) as KubeObject & { items?: KubeObject[] };
+  const found = new Map((doc.items ?? [doc]).map((o) => [o.metadata?.name, o.metadata?.annotations?.["slipway.dev/canary-weight"] ?? ""]));
+  return Object.fromEntries(ctx.services.map((s) => {
+    const v = (found.get(s) ?? "").trim();
+    return [s, v === "" ? NaN : Number(v)];
+  }));
 };
