@@ -1,0 +1,160 @@
+// The real engine on the local kwok cluster: what a canary weight step costs through Pulumi, against the physical
+// floor (kubectl patch of the same traffic objects). Prints figures; asserts nothing.
+//
+// Isolated from `npm run local` and the e2e tests: its own cache root ${SLIPWAY_CACHE:-~/.cache/slipway}/bench
+// (builds, engine and the plugin cache linked from the parent, so nothing rebuilds), hence its own kwok cluster,
+// kubeconfig and file backend, and a temporary copy of the project as the work dir (removed at the end). The bench
+// cluster and its stack are kept between runs (`SLIPWAY_CACHE=<that dir> npm run cluster:down` removes the cluster).
+import { execFile, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { rollback } from "../automation/canary";
+import type { Deps } from "../automation/deps";
+import { createEngine } from "../automation/engine";
+import { releaseTargets, stepValues, weightMismatches } from "../automation/release";
+import { kubectlWeights } from "../automation/weights";
+import { SERVICE_NAMES } from "../components/naming";
+import { engineEnv } from "../tools/env";
+
+const REPO = path.resolve(__dirname, "..");
+const STACK = "local";
+const NAMESPACE = "slipway-local";
+const CANARY = "1.0.1-bench";
+const RUNS = 5;
+const services = [...SERVICE_NAMES];
+
+const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(0)} ms`);
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+function isolatedEnv(): Record<string, string> {
+  const parent = path.resolve(process.env.SLIPWAY_CACHE || path.join(os.homedir(), ".cache", "slipway"));
+  const root = path.join(parent, "bench");
+  fs.mkdirSync(path.join(root, "state"), { recursive: true });
+  for (const shared of ["builds", "engine", "pulumi-home"]) {
+    const link = path.join(root, shared);
+    if (!fs.existsSync(link)) fs.symlinkSync(path.join(parent, shared), link);
+  }
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), SLIPWAY_CACHE: root };
+  delete env.PULUMI_BACKEND_URL;
+  delete env.KUBECONFIG;
+  return { ...env, ...engineEnv(env) };
+}
+
+function workCopy(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-bench-"));
+  for (const entry of ["Pulumi.yaml", "package.json", "tsconfig.json", "stacks", "components", "policies"]) {
+    fs.cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
+  }
+  fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
+  return dir;
+}
+
+function kubectl(env: Record<string, string>, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile("kubectl", ["--kubeconfig", env.KUBECONFIG, "-n", NAMESPACE, ...args], { env }, (err, out, stderr) =>
+      err ? reject(new Error(`kubectl ${args.join(" ")}: ${stderr || err.message}`)) : resolve(out)),
+  );
+}
+
+/** The floor: the same traffic change (every released service's TrafficSplit backends and annotation) by kubectl. */
+function patchWeights(env: Record<string, string>, weight: number): Promise<unknown> {
+  return Promise.all(services.map((s) => kubectl(env, ["patch", "trafficsplits.split.smi-spec.io", s, "--type", "merge", "-p", JSON.stringify({
+    metadata: { annotations: { "slipway.dev/canary-weight": String(weight) } },
+    spec: { backends: [{ service: `${s}-stable`, weight: 100 - weight }, { service: `${s}-canary`, weight }] },
+  })])));
+}
+
+async function main(): Promise<void> {
+  const env = isolatedEnv();
+  log(`cache ${env.SLIPWAY_CACHE}: cluster up`);
+  const up = spawnSync("bash", [path.join(REPO, "tools", "cluster.sh"), "up"], { env, stdio: ["ignore", process.stderr, process.stderr] });
+  if (up.status !== 0) throw new Error("tools/cluster.sh up failed");
+  const work = workCopy();
+  try {
+    const engine = await createEngine({ workDir: work, env, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress: () => {} });
+    const applied = async (): Promise<Record<string, number>> =>
+      (await kubectlWeights({ namespace: NAMESPACE, router: "smi", services, kubeconfigPath: env.KUBECONFIG }, new AbortController().signal)) ?? {};
+    /** One weight step as the driver runs it, minus interval and gates: config write, update, outputs, applied weight. */
+    const step = async (weight: number, targeted: boolean, outputs: Record<string, unknown>) => {
+      const t0 = process.hrtime.bigint();
+      await engine.setConfig(STACK, stepValues(CANARY, weight, services));
+      const r = await engine.up(STACK, { targets: targeted ? releaseTargets(outputs) : undefined, message: `bench weight ${weight}` });
+      const after = r.outputs ?? (await engine.outputs(STACK));
+      const wrong = weightMismatches(after, services, weight);
+      const cluster = await applied();
+      if (wrong.length > 0 || services.some((s) => cluster[s] !== weight)) throw new Error(`weight ${weight} not applied (${wrong.join(", ")})`);
+      return { t: ms(t0), outputs: after };
+    };
+
+    let t0 = process.hrtime.bigint();
+    await engine.setConfig(STACK, { "slipway:canaryVersion": "", "slipway:canaryWeight": "0" });
+    await engine.up(STACK, { message: "bench: baseline" });
+    log(`stack up (baseline, canary cleared): ${fmt(ms(t0))}`);
+
+    t0 = process.hrtime.bigint();
+    await engine.up(STACK, { message: "bench: no-op" });
+    const noop = ms(t0);
+    t0 = process.hrtime.bigint();
+    await engine.preview(STACK);
+    const preview = ms(t0);
+    t0 = process.hrtime.bigint();
+    const drift = await engine.previewRefresh(STACK);
+    const refresh = ms(t0);
+
+    const first = await step(10, false, await engine.outputs(STACK));
+    log(`first step (new canary image, full update): ${fmt(first.t)}`);
+    let outputs = first.outputs;
+    const targeted: number[] = [];
+    for (const w of [20, 30, 40, 50, 60]) {
+      const s = await step(w, true, outputs);
+      targeted.push(s.t);
+      outputs = s.outputs;
+      log(`targeted step to ${w}%: ${fmt(s.t)}`);
+    }
+    const full: number[] = [];
+    for (const w of [25, 35, 45, 55, 65]) {
+      const s = await step(w, false, outputs);
+      full.push(s.t);
+      outputs = s.outputs;
+      log(`full step to ${w}%: ${fmt(s.t)}`);
+    }
+    const patch: number[] = [];
+    for (const w of [15, 25, 35, 45, 55]) {
+      t0 = process.hrtime.bigint();
+      await patchWeights(env, w);
+      patch.push(ms(t0));
+    }
+    await patchWeights(env, 65); // back to what the stack holds: no drift left behind
+
+    // Rollback: a gate has just failed at 65%; the driver's own rollback (one config write, one targeted update),
+    // timed until the cluster's traffic objects all carry weight 0.
+    const raw = await engine.getConfig(STACK);
+    t0 = process.hrtime.bigint();
+    const d = { engine, progress: () => {} } as unknown as Deps;
+    await rollback(d, STACK, raw, outputs, "bench: failed verdict");
+    let w = await applied();
+    while (services.some((s) => w[s] !== 0)) w = await applied();
+    const rb = ms(t0);
+
+    const tMed = median(targeted), fMed = median(full), pMed = median(patch);
+    const out = [
+      `engine bench: local stack (${services.length} services), kwok cluster, policy pack on every update; median of ${RUNS}`,
+      `  weight step, targeted update:  ${fmt(tMed)}  (${(tMed / pMed).toFixed(1)}x the kubectl floor; target <= 3 s)  [${targeted.map(fmt).join(", ")}]`,
+      `  weight step, full update:      ${fmt(fMed)}  (${(fMed / pMed).toFixed(1)}x the floor; targeted/full ${(tMed / fMed).toFixed(2)})  [${full.map(fmt).join(", ")}]`,
+      `  kubectl patch (floor):         ${fmt(pMed)}  [${patch.map(fmt).join(", ")}]`,
+      `  rollback, failed verdict -> weight 0 in the cluster: ${fmt(rb)}  (target <= 3 s)`,
+      `  no-op update: ${fmt(noop)}   preview: ${fmt(preview)}   drift detection (previewRefresh): ${fmt(refresh)} (${drift.drifted.length} drifted)`,
+    ];
+    process.stdout.write(`${out.join("\n")}\n`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench:engine: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
