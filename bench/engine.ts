@@ -70,6 +70,12 @@ function patchWeights(env: Record<string, string>, weight: number): Promise<unkn
 async function main(): Promise<void> {
   const env = isolatedEnv();
   log(`cache ${env.SLIPWAY_CACHE}: cluster up`);
+  if (!fs.existsSync(env.KUBECONFIG)) {
+    // No cluster (cluster:down removes its kubeconfig): a kept stack state would describe objects a new cluster lacks.
+    const state = path.join(env.SLIPWAY_CACHE, "state");
+    fs.rmSync(state, { recursive: true, force: true });
+    fs.mkdirSync(state, { recursive: true });
+  }
   const up = spawnSync("bash", [path.join(REPO, "tools", "cluster.sh"), "up"], { env, stdio: ["ignore", process.stderr, process.stderr] });
   if (up.status !== 0) throw new Error("tools/cluster.sh up failed");
   const work = workCopy();
