@@ -172,8 +172,11 @@ describe("stack local", () => {
             assert.ok(r.requests.cpu && r.requests.memory && r.limits.cpu && r.limits.memory, s);
         }
     });
-    it("uses registry.local images pinned to the stable version", () => {
-        assert.equal(container(run.mocks.one(DEPLOYMENT, "api-gateway-stable")).image, "registry.local/slipway/api-gateway:1.0.0");
+    it("uses registry.local images pinned to the stable version the stack file records", () => {
+        // The driver moves slipway:stableVersion with every promotion, so the file, not a literal, is the truth.
+        const stable = stackFileConfig("local")["slipway:stableVersion"];
+        assert.match(stable, /^\d+\.\d+\.\d+/);
+        assert.equal(container(run.mocks.one(DEPLOYMENT, "api-gateway-stable")).image, `registry.local/slipway/api-gateway:${stable}`);
     });
     it("puts the data endpoints into a Secret, never into plain container env", () => {
         const secret = run.mocks.one("kubernetes:core/v1:Secret");
