@@ -1,3 +1,4 @@
+import type { AnalysisProvider as AnalysisSpecOfConfig } from "../stacks/config";
 // The ports every command is written against. The real implementations are wired in automation/cli.ts; tests pass
 // fakes (test/automation/fakes.ts), so no command ever reaches the engine, the clock or the cluster directly.
 import type { AnalysisProvider, ChangeOp, DriftResult, PolicyViolation, PreviewResult, ResourceChange, StackName } from "./types";
@@ -65,14 +66,7 @@ export interface Clock {
 }
 
 /** Analysis spec as stacks/config.ts validates it. */
-export interface AnalysisSpec {
-  provider: "kubernetes" | "prometheus" | "http";
-  url?: string;
-  query?: string;
-  max?: number;
-  status?: number;
-  body?: string;
-}
+export type AnalysisSpec = AnalysisSpecOfConfig;
 
 /** Reads the weight the cluster applied per service (the `slipway.dev/canary-weight` annotation); undefined = cannot tell. */
 export type WeightReader = (

@@ -2,6 +2,7 @@
 // with the same schema the program uses; `loadConfig` is the program-side entry.
 import { z } from "zod";
 import { SERVICE_NAMES, ServiceName } from "../components/naming";
+import type { DatabaseArgs } from "../components/dataTier";
 import { SERVICE_SEEDS, LOCAL_SIZING } from "./sizing";
 
 export const NAMESPACE = "slipway";
@@ -70,15 +71,7 @@ export interface AwsConfig {
     /** CIDRs allowed to reach the public API endpoint; empty = private endpoint only. */
     apiAllowedCidrs: string[];
     natGateways: "single" | "perAz";
-    database: {
-        instanceClass: string;
-        engineVersion: string;
-        allocatedStorageGb: number;
-        multiAz: boolean;
-        readReplicas: number;
-        backupRetentionDays: number;
-        deletionProtection: boolean;
-    };
+    database: DatabaseArgs;
     cache: { nodeType: string; clusterMode: boolean; shards: number; replicasPerShard: number };
 }
 
