@@ -67,7 +67,7 @@ export class EventCollector {
   private readonly steps = new Map<string, StepMetadata>();
   private readonly outputs = new Map<string, StepMetadata>();
   private readonly policy: PolicyViolation[] = [];
-  private readonly errors: string[] = [];
+  private readonly errors: { resource?: string; text: string }[] = [];
 
   constructor(private readonly stack: string, private readonly progress: (line: string) => void) {}
 
@@ -75,7 +75,7 @@ export class EventCollector {
     if (e.resourcePreEvent) this.onStep(e.resourcePreEvent.metadata);
     if (e.resOutputsEvent) this.outputs.set(e.resOutputsEvent.metadata.urn, e.resOutputsEvent.metadata);
     if (e.policyEvent) this.onPolicy(e.policyEvent);
-    if (e.diagnosticEvent?.severity === "error") this.errors.push(e.diagnosticEvent.message.trim());
+    if (e.diagnosticEvent?.severity === "error") this.onError(e.diagnosticEvent);
     if (e.summaryEvent) {
       const c = Object.entries(e.summaryEvent.resourceChanges).filter(([op]) => op !== "same").map(([op, n]) => `${op} ${n}`);
       this.progress(`${this.stack}: done in ${e.summaryEvent.durationSeconds}s (${c.join(", ") || "no changes"})`);
@@ -87,6 +87,19 @@ export class EventCollector {
     // create-replacement and delete-replaced arrive separately for one replacement: keep it a replacement.
     if (prev === undefined || OPS[prev.op] !== "replace") this.steps.set(m.urn, m);
     if (m.op !== "same" && !m.type.startsWith("pulumi:providers:")) this.progress(`${this.stack}:   ${m.op} ${m.type} ${nameOfUrn(m.urn)}`);
+  }
+
+  /**
+   * An error diagnostic names its resource and keeps every line: the provider reports several causes as one
+   * message ("2 errors occurred:" then one "* cause" line each), and the first line alone says nothing.
+   */
+  private onError(d: NonNullable<EngineEventLike["diagnosticEvent"]>): void {
+    const lines = d.message.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+    if (lines.length === 0) return;
+    const resource = d.urn && !d.urn.includes("::pulumi:pulumi:Stack::") ? nameOfUrn(d.urn) : undefined;
+    const text = `${resource ? `${resource}: ` : ""}${lines.join("\n  ")}`;
+    this.errors.push({ resource, text });
+    this.progress(`${this.stack}:   error ${text.replace(/\n/g, "\n    ")}`);
   }
 
   private onPolicy(p: NonNullable<EngineEventLike["policyEvent"]>): void {
@@ -140,7 +153,8 @@ export class EventCollector {
     return out;
   }
 
+  /** The first resource's error in full, else the first error of the update as a whole ("update failed"). */
   firstError(): string | undefined {
-    return this.errors[0]?.split("\n").find((l) => l.trim() !== "")?.trim();
+    return (this.errors.find((e) => e.resource !== undefined) ?? this.errors[0])?.text;
   }
 }

@@ -24,3 +24,26 @@ describe("policy events from the engine", () => {
     assert.equal(ev.violations()[0].unverifiable, true);
   });
 });
+
+describe("error diagnostics from the engine", () => {
+  const STACK_URN = "urn:pulumi:local::slipway::pulumi:pulumi:Stack::slipway-local";
+  const DEPLOYMENT_URN = "urn:pulumi:local::slipway::kubernetes:apps/v1:Deployment::api-gateway-stable";
+  const PROVIDER_MESSAGE = "2 errors occurred:\n\t* the Kubernetes API server reported that the rollout failed\n\t* Minimum number of live Pods was not attained\n\n";
+
+  it("name the resource and keep every cause the provider listed, in the error and as progress", () => {
+    const lines: string[] = [];
+    const ev = new EventCollector("local", (l) => lines.push(l));
+    ev.handle({ diagnosticEvent: { urn: STACK_URN, severity: "error", message: "update failed" } });
+    ev.handle({ diagnosticEvent: { urn: DEPLOYMENT_URN, severity: "error", message: PROVIDER_MESSAGE } });
+    assert.equal(ev.firstError(),
+      "api-gateway-stable: 2 errors occurred:\n  * the Kubernetes API server reported that the rollout failed\n  * Minimum number of live Pods was not attained");
+    assert.match(lines.join("\n"), /error api-gateway-stable: 2 errors occurred:\n +\* the Kubernetes API server/);
+  });
+
+  it("fall back to the update's own error when no resource failed", () => {
+    const ev = new EventCollector("local", () => undefined);
+    ev.handle({ diagnosticEvent: { urn: STACK_URN, severity: "error", message: "update failed\n" } });
+    ev.handle({ diagnosticEvent: { urn: STACK_URN, severity: "warning", message: "a warning" } });
+    assert.equal(ev.firstError(), "update failed");
+  });
+});
