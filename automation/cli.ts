@@ -5,7 +5,7 @@ import { Invocation, parseArgv } from "./argv";
 export { buildProgram } from "./argv";
 import type { Deps } from "./deps";
 import { drift } from "./drift";
-import { EXIT, exitCodeOf, oneLine, SlipwayError } from "./errors";
+import { EXIT, exitCodeOf, errorText, SlipwayError } from "./errors";
 import { history, historyText } from "./history";
 import { preview } from "./preview";
 import { promote, PromoteResult } from "./promote";
@@ -80,11 +80,11 @@ export async function run(argv: readonly string[], stacks: readonly string[], ma
     return done.code;
   } catch (err) {
     const code = exitCodeOf(err);
-    io.stderr(`slipway: ${oneLine(err)}\n`);
+    io.stderr(`slipway: ${errorText(err)}\n`);
     if (wantsJson(inv)) {
       const kind = err instanceof SlipwayError ? err.kind : "engine";
       const detail = err instanceof SlipwayError ? err.detail : {};
-      io.stdout(`${JSON.stringify({ ok: false, exitCode: code, error: { kind, message: oneLine(err), ...detail } }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ ok: false, exitCode: code, error: { kind, message: errorText(err), ...detail } }, null, 2)}\n`);
     }
     return code;
   }

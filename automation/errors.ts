@@ -56,8 +56,16 @@ export function exitCodeOf(err: unknown): number {
   }
 }
 
-/** One line: the first line of the message, so a stack trace or an engine dump never floods CI logs. */
-export function oneLine(err: unknown): string {
+const MAX_ERROR_LINES = 20;
+
+/**
+ * An error as the user reads it: the lines of its message (an engine error lists each cause on its own line), blank
+ * lines dropped, at most MAX_ERROR_LINES so an engine dump never floods a CI log.
+ */
+export function errorText(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  return text.split("\n").find((l) => l.trim() !== "")?.trim() ?? "unknown error";
+  const lines = text.split("\n").map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+  if (lines.length === 0) return "unknown error";
+  const shown = lines.slice(0, MAX_ERROR_LINES).join("\n").trim();
+  return lines.length > MAX_ERROR_LINES ? `${shown}\n(${lines.length - MAX_ERROR_LINES} more lines)` : shown;
 }

@@ -93,6 +93,22 @@ status:
   printf '%s' "$manifests" | kubectl apply -f - >/dev/null
 }
 
+# A restarted kwok controller runs under a new identity, and it only simulates the nodes whose lease it holds. The
+# leases its stopped predecessor held stay valid for their full duration (200 s), and the new controller does not
+# take them over: until then no pod on those nodes ever becomes Ready. Deleting them lets it create its own at once.
+node_names() { seq 0 $(( node_count - 1 )) | sed 's/^/kwok-node-/'; }
+leases_held() {
+  [ "$(kubectl -n kube-node-lease get lease $(node_names | tr '\n' ' ') --ignore-not-found \
+    -o jsonpath='{range .items[*]}{.spec.holderIdentity}{"\n"}{end}' | sort -u | grep -c .)" = 1 ] &&
+    [ "$(kubectl -n kube-node-lease get lease $(node_names | tr '\n' ' ') --ignore-not-found -o name | grep -c .)" -ge "$node_count" ]
+}
+release_stale_leases() {
+  # shellcheck disable=SC2046
+  kubectl -n kube-node-lease delete lease $(node_names) --ignore-not-found >/dev/null
+  wait_for 60 "the restarted kwok controller to hold every node lease" leases_held
+  log "node leases of the stopped kwok controller released"
+}
+
 nodes_ready() {
   [ "$(kubectl get nodes -o jsonpath='{range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' \
     | grep -c '^True$')" -ge "$node_count" ]
@@ -100,7 +116,7 @@ nodes_ready() {
 
 up() {
   require_engine
-  local started
+  local started restarted=0
   started=$(date +%s)
   mkdir -p "$(dirname "$KUBECONFIG")"
   if exists; then
@@ -108,7 +124,9 @@ up() {
       log "cluster $name already running"
     else
       log "cluster $name exists but is stopped: starting"
-      kwokctl start cluster --name "$name" >/dev/null
+      kwokctl start cluster --name "$name" >"$KWOK_WORKDIR/start.log" 2>&1 ||
+        { cat "$KWOK_WORKDIR/start.log" >&2; die "kwokctl could not start cluster $name"; }
+      restarted=1
     fi
   else
     log "creating cluster $name (kube-apiserver $("$bin/kube-apiserver" --version | awk '{print $2}'), etcd, kwok; loopback only)"
@@ -121,6 +139,7 @@ up() {
   wait_for 60 "the Stage resource type" kubectl get stages.kwok.x-k8s.io
   kubectl apply -f "$stages" >/dev/null
   apply_nodes
+  [ "$restarted" = 0 ] || release_stale_leases
   wait_for 60 "$node_count Ready nodes" nodes_ready
   log "ready in $(( $(date +%s) - started ))s: $node_count nodes, $(kubectl version -o json | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -1) server"
   log "kubeconfig: $KUBECONFIG"

@@ -91,3 +91,28 @@ describe("journal lock", () => {
     await assert.rejects(b.acquire({ pid: 2, host: "runner-b", startedAt: "t", promotionId: "b", command: "promote" }, () => undefined), /locked by promote a/);
   });
 });
+
+describe("errors at the entry", () => {
+  it("an engine error reaches stderr with every cause the provider listed, and exits 1", async () => {
+    const h = harness(new FakeEngine({ local: baseConfig("local") }));
+    const { EngineError } = await import("../../automation/errors");
+    h.engine.beforeUp = () => {
+      throw new EngineError("local: api-gateway-stable: 2 errors occurred:\n  * timed out waiting to be Ready\n\n  * Minimum number of live Pods was not attained\n");
+    };
+    const r = await cli(h, ["up", "--stack", "local"]);
+    assert.equal(r.code, 1);
+    assert.equal(r.err, "slipway: local: api-gateway-stable: 2 errors occurred:\n  * timed out waiting to be Ready\n  * Minimum number of live Pods was not attained\n");
+  });
+
+  it("an engine dump is cut to 20 lines, saying how many more there were", async () => {
+    const h = harness(new FakeEngine({ local: baseConfig("local") }));
+    h.engine.beforeUp = () => {
+      throw new Error(Array.from({ length: 50 }, (_, i) => `line ${i + 1}`).join("\n"));
+    };
+    const r = await cli(h, ["up", "--stack", "local"]);
+    const lines = r.err.trimEnd().split("\n");
+    assert.equal(lines.length, 21);
+    assert.equal(lines[19], "line 20");
+    assert.equal(lines[20], "(30 more lines)");
+  });
+});
