@@ -1,0 +1,51 @@
+// The loader the engine starts the policy pack and the program through (policies/loader.js), run in a fresh Node
+// process as the engine runs it: no ts-node, the repository's TypeScript transpiled by esbuild, and the Pulumi SDK's
+// function-serialization dependencies left unloaded until used.
+import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "../..");
+
+function inFreshNode(script: string): Record<string, unknown> {
+  const out = execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
+  return JSON.parse(out) as Record<string, unknown>;
+}
+
+const loaded = (name: string) => `Object.keys(require.cache).some((f) => f.includes("/node_modules/${name}/"))`;
+
+describe("the engine's loader (policies/loader.js)", () => {
+  it("loads the repository's TypeScript without ts-node or the TypeScript compiler", () => {
+    const r = inFreshNode(`
+      require("./policies/loader").prepareLoader(process.cwd());
+      const naming = require("./components/naming.ts");
+      console.log(JSON.stringify({ exports: Object.keys(naming).length, tsNode: ${loaded("ts-node")}, typescript: ${loaded("typescript")} }));`);
+    assert.ok((r.exports as number) > 3, "components/naming.ts exports nothing");
+    assert.equal(r.tsNode, false);
+    assert.equal(r.typescript, false);
+  });
+
+  it("leaves the SDK's TypeScript compiler and Arborist unloaded until a closure is serialized", () => {
+    const r = inFreshNode(`
+      require("./policies/loader").prepareLoader(process.cwd());
+      const pulumi = require("@pulumi/pulumi");
+      const before = { typescript: ${loaded("typescript")}, arborist: ${loaded("@npmcli/arborist")} };
+      const ts = require("@pulumi/pulumi/typescript-shim");
+      const kind = ts.SyntaxKind.ClassDeclaration;
+      console.log(JSON.stringify({ before, kind, after: ${loaded("typescript")}, sdk: typeof pulumi.ComponentResource }));`);
+    assert.deepEqual(r.before, { typescript: false, arborist: false });
+    assert.equal(typeof r.kind, "number", "the deferred compiler answers once used");
+    assert.equal(r.after, true);
+    assert.equal(r.sdk, "function");
+  });
+
+  it("hands .ts files outside its root to the previous handler", () => {
+    const r = inFreshNode(`
+      const seen = [];
+      require.extensions[".ts"] = (m, f) => { seen.push(require("path").basename(f)); m._compile("module.exports = 1", f); };
+      require("./policies/loader").prepareLoader(require("path").join(process.cwd(), "policies"));
+      require("./components/naming.ts");
+      console.log(JSON.stringify({ seen }));`);
+    assert.deepEqual(r.seen, ["naming.ts"]);
+  });
+});
