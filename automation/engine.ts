@@ -17,7 +17,8 @@ import {
 } from "@pulumi/pulumi/automation";
 import type { Engine, HistoryEntry, OpOptions, PreviewOptions, RefreshOptions, UpOptions, UpdateResult } from "./deps";
 import { EngineError, LockedError, PolicyError, SlipwayError } from "./errors";
-import { EventCollector } from "./events";
+import { followEventLog } from "./eventLog";
+import { EngineEventLike, EventCollector } from "./events";
 import { pidAlive } from "./journal";
 import type { DriftResult, PreviewResult } from "./types";
 import { environmentOfStack } from "../stacks/config";
@@ -99,23 +100,55 @@ class AutomationEngine implements Engine {
     const started = Date.now();
     const what = opts.targets ? `update (targeted, ${opts.targets.length} resources)` : "update";
     return this.run(stack, what, async (st, ev) => {
-      const r = await st.up({
-        ...policyOptions(this.s.workDir, stack),
-        onEvent: ev.handle,
-        signal: opts.signal,
-        message: opts.message,
-        refresh: opts.refresh,
-        target: opts.targets,
-        targetDependents: opts.targets ? true : undefined,
-        // Only for the summary up() reads afterwards (`stack history`): without it the CLI decrypts every secret
-        // of the last update's config for a summary the driver never reads (~0.3 s per update).
-        showSecrets: false,
-      });
-      // The Automation API reads the outputs after every update anyway: hand them over, so the driver does not pay
-      // two more CLI runs (about 0.8 s) to read them again.
-      const outputs = Object.fromEntries(Object.entries(r.outputs).filter(([, v]) => !v.secret).map(([k, v]) => [k, v.value]));
+      await this.runUp(st.name, ev, opts);
+      const outputs = ev.stackOutputs() ?? (await this.outputs(stack));
       return { stack, changes: ev.changes(), counts: ev.counts(), violations: ev.violations(), durationMs: Date.now() - started, outputs };
     }, opts.signal);
+  }
+
+  /**
+   * `pulumi up` with the flags Stack.up() passes, through the workspace's PulumiCommand, without what Stack.up() does
+   * after the update: it reads the outputs twice (once decrypting every secret) and the update history, three more
+   * CLI runs (about 1 s) on every canary step. The outputs come from the stack's own outputs event instead.
+   */
+  private async runUp(stack: string, ev: EventCollector, opts: UpOptions): Promise<void> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-events-"));
+    const eventLog = path.join(dir, "events.jsonl");
+    const { policyPacks, policyPackConfigs = [] } = policyOptions(this.s.workDir, stack);
+    const args = [
+      "up", "--yes", "--skip-preview", "--stack", stack, "--exec-kind", "auto.local", "--event-log", eventLog,
+      ...policyPacks.flatMap((p) => ["--policy-pack", p]),
+      ...policyPackConfigs.flatMap((c) => ["--policy-pack-config", c]),
+      ...(opts.message ? ["--message", opts.message] : []),
+      ...(opts.refresh ? ["--refresh"] : []),
+      ...(opts.targets ?? []).flatMap((t) => ["--target", t]),
+    ];
+    const follower = followEventLog(eventLog, (e) => ev.handle(e as EngineEventLike));
+    try {
+      await this.cli(args, opts.signal);
+    } finally {
+      follower.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Runs the CLI as the Automation API does (non-interactive, PULUMI_DEBUG_COMMANDS for the hidden --event-log flag,
+   * SIGINT on abort) and fails with its stderr; a stack locked by another update fails as ConcurrentUpdateError does.
+   */
+  private cli(args: string[], signal?: AbortSignal): Promise<string> {
+    const env = { ...this.s.env, PULUMI_DEBUG_COMMANDS: "true", PULUMI_AUTOMATION_API: "true" };
+    return new Promise((resolve, reject) => {
+      const child = execFile(this.ws.pulumiCommand.command, [...args, "--non-interactive"], { cwd: this.s.workDir, env, maxBuffer: 256 << 20 },
+        (err, stdout, stderr) => {
+          signal?.removeEventListener("abort", interrupt);
+          if (!err) return resolve(stdout);
+          if (LOCKED.some((text) => stderr.includes(text))) return reject(lockedError(args[args.indexOf("--stack") + 1]));
+          reject(new Error(`${stderr}`.trim() || err.message));
+        });
+      const interrupt = () => child.kill("SIGINT");
+      signal?.addEventListener("abort", interrupt, { once: true });
+    });
   }
 
   async previewRefresh(stack: string, opts: OpOptions = {}): Promise<DriftResult> {
@@ -148,10 +181,7 @@ class AutomationEngine implements Engine {
   async outputs(stack: string): Promise<Record<string, unknown>> {
     const st = await this.stack(stack);
     try {
-      const stdout = await new Promise<string>((resolve, reject) =>
-        execFile(this.ws.pulumiCommand.command, ["stack", "output", "--json", "--stack", st.name], { cwd: this.s.workDir, env: this.s.env, maxBuffer: 64 << 20 },
-          (err, out, stderr) => (err ? reject(new Error(`${stderr}`.trim() || err.message)) : resolve(out))),
-      );
+      const stdout = await this.cli(["stack", "output", "--json", "--stack", st.name]);
       return Object.fromEntries(Object.entries(JSON.parse(stdout) as Record<string, unknown>).filter(([, v]) => v !== "[secret]"));
     } catch (err) {
       throw mapError(err, stack, undefined);
@@ -238,15 +268,20 @@ function pulumiLocks(locksDir: string, project: string, stack: string): PulumiLo
   return out;
 }
 
+/** What the CLI prints when another update holds the stack (the Automation API's ConcurrentUpdateError texts). */
+const LOCKED = ["[409] Conflict: Another update is currently in progress.", "the stack is currently locked by"];
+
+function lockedError(stack: string): LockedError {
+  return new LockedError(
+    `stack ${stack} is locked by another Pulumi update; wait for it, or if no update runs, the next slipway promote clears the stale lock`,
+  );
+}
+
 /** Engine failures -> the taxonomy: locked (5), refused by policy (4), otherwise an engine error (1). */
 export function mapError(err: unknown, stack: string, events: EventCollector | undefined, signal?: AbortSignal): Error {
   if (err instanceof SlipwayError) return err;
   if (signal?.aborted) return new EngineError(`${stack}: interrupted`, { interrupted: true });
-  if (err instanceof ConcurrentUpdateError) {
-    return new LockedError(
-      `stack ${stack} is locked by another Pulumi update; wait for it, or if no update runs, the next slipway promote clears the stale lock`,
-    );
-  }
+  if (err instanceof ConcurrentUpdateError) return lockedError(stack);
   const mandatory = events?.violations().filter((v) => v.level === "mandatory") ?? [];
   if (mandatory.length > 0) {
     const v = mandatory[0];

@@ -68,12 +68,14 @@ export class EventCollector {
   private readonly outputs = new Map<string, StepMetadata>();
   private readonly policy: PolicyViolation[] = [];
   private readonly errors: { resource?: string; text: string }[] = [];
+  private rootOutputs?: Record<string, unknown>;
 
   constructor(private readonly stack: string, private readonly progress: (line: string) => void) {}
 
   readonly handle = (e: EngineEventLike): void => {
     if (e.resourcePreEvent) this.onStep(e.resourcePreEvent.metadata);
     if (e.resOutputsEvent) this.outputs.set(e.resOutputsEvent.metadata.urn, e.resOutputsEvent.metadata);
+    if (e.resOutputsEvent?.metadata.type === "pulumi:pulumi:Stack") this.rootOutputs = e.resOutputsEvent.metadata.new?.outputs;
     if (e.policyEvent) this.onPolicy(e.policyEvent);
     if (e.diagnosticEvent?.severity === "error") this.onError(e.diagnosticEvent);
     if (e.summaryEvent) {
@@ -151,6 +153,15 @@ export class EventCollector {
       else if (change.properties.length > 0) out.push({ ...change, op: "update" });
     }
     return out;
+  }
+
+  /**
+   * The stack's outputs as the update left them, from the root stack's outputs event, secrets left out (the event
+   * masks them); undefined when the update sent no such event.
+   */
+  stackOutputs(): Record<string, unknown> | undefined {
+    if (this.rootOutputs === undefined) return undefined;
+    return Object.fromEntries(Object.entries(this.rootOutputs).filter(([, v]) => scrub(v) !== "[secret]"));
   }
 
   /** The first resource's error in full, else the first error of the update as a whole ("update failed"). */

@@ -53,7 +53,10 @@ export function validatePlatformArgs(args: PlatformArgs): string | undefined {
 export class Platform extends pulumi.ComponentResource {
     public readonly namespace: pulumi.Output<string>;
     public readonly services: Record<string, Service>;
-    /** URNs a weight step changes: released services' traffic objects and canary Deployments with their parents. */
+    /**
+     * URNs a weight step changes: each released service's traffic object and canary Deployment. Nothing depends on
+     * them and their parents already exist once the first step has run, so a step targets exactly these.
+     */
     public readonly releaseTargets: pulumi.Output<string[]>;
     public readonly endpoints: Record<string, string>;
 
@@ -100,10 +103,10 @@ export class Platform extends pulumi.ComponentResource {
             }, parent);
             this.endpoints[service] = `http://${service}.${args.namespace}.svc.cluster.local`;
         }
-        const targets: pulumi.Output<string>[] = [this.urn];
+        const targets: pulumi.Output<string>[] = [];
         for (const [service, svc] of Object.entries(this.services)) {
             if (!isReleased(args.release, service)) continue;
-            targets.push(svc.urn, svc.route.urn, svc.route.route.urn, svc.services.canary.urn);
+            targets.push(svc.route.route.urn);
             if (svc.canary !== undefined) targets.push(svc.canary.urn);
         }
         this.releaseTargets = pulumi.all(targets);
