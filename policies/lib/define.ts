@@ -18,8 +18,9 @@ import { unwrap } from "./values";
 /** A Pulumi resource class; only its type token is used. */
 export type ResourceClass = { new (name: string, args: any, ...rest: any[]): Resource };
 
-/** The type token Pulumi registers for a resource class, e.g. "kubernetes:apps/v1:Deployment". */
-export function typeOf(cls: ResourceClass): string {
+/** The type token Pulumi registers for a resource class, e.g. "kubernetes:apps/v1:Deployment"; a token stays as is. */
+export function typeOf(cls: ResourceClass | string): string {
+    if (typeof cls === "string") return cls;
     const token = (cls as unknown as { __pulumiType?: unknown }).__pulumiType;
     if (typeof token !== "string" || token === "") {
         throw new Error(`${cls.name} has no Pulumi type token`);
@@ -46,8 +47,8 @@ export interface CheckedResourcePolicy<C extends object = object> extends Resour
 export interface ResourcePolicySpec<C extends object> {
     name: string;
     description: string;
-    /** The resource classes the policy validates. */
-    resources: ResourceClass[];
+    /** The resource classes the policy validates, or their type tokens where loading the class is costly. */
+    resources: (ResourceClass | string)[];
     /** Configuration defaults; each key is also declared in the policy's configSchema. */
     defaults?: C;
     configSchema?: PolicyConfigSchema;
@@ -70,8 +71,9 @@ export function resourcePolicy<C extends object = object>(spec: ResourcePolicySp
     };
     // One class: let the engine skip other types before calling us. Several: one function that returns early,
     // because an array of typed validations throws "not applicable" for every other type, which is slow.
-    const validateResource: ResourceValidation = spec.resources.length === 1
-        ? validateResourceOfType(spec.resources[0], (props, args, reportViolation) => run(props, args, reportViolation))
+    const [only] = spec.resources;
+    const validateResource: ResourceValidation = spec.resources.length === 1 && typeof only !== "string"
+        ? validateResourceOfType(only, (props, args, reportViolation) => run(props, args, reportViolation))
         : (args, reportViolation) => {
             if (types.has(args.type)) {
                 run(args.props, args, reportViolation);

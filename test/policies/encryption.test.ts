@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import {
     ebsVolumeEncrypted,
+    EKS_COMPONENT,
     eksSecretsEncrypted,
     elasticacheEncrypted,
     launchTemplateEbsEncrypted,
@@ -10,6 +11,7 @@ import {
     s3BucketEncrypted,
     secretsManagerSecretKms,
 } from "../../policies/encryption";
+import { typeOf } from "../../policies/lib/define";
 import { auroraCluster, KEY_ARN, launchTemplate, parameterGroup, rdsInstance, replicationGroup, T } from "./fixtures";
 import { urn, validateResource, validateStack, withProp } from "./helpers";
 
@@ -141,6 +143,11 @@ describe("#launch-template-ebs-encrypted", () => {
 });
 
 describe("#eks-secrets-encrypted", () => {
+    it("names the type token @pulumi/eks registers for its Cluster component (the pack does not load @pulumi/eks)", () => {
+        const { Cluster } = require("@pulumi/eks") as typeof import("@pulumi/eks");
+        assert.strictEqual(EKS_COMPONENT, typeOf(Cluster));
+        assert.ok(eksSecretsEncrypted.types.has(EKS_COMPONENT));
+    });
     it("passes an eks Cluster component with encryptionConfigKeyArn", () => {
         assert.deepStrictEqual(validateResource(eksSecretsEncrypted, { type: T.eks, name: "cluster", props: { encryptionConfigKeyArn: KEY_ARN } }), []);
     });
