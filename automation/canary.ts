@@ -70,10 +70,9 @@ async function runStep(d: Deps, p: CanaryPlan, i: number, outputs: Record<string
   await note({ event: "intent", action: "step", step: i, weight, version: p.version, services: p.services });
   const values = stepValues(p.version, weight, p.services);
   candidate(p.stack, p.raw, values);
-  await d.engine.setConfig(p.stack, values);
   const targets = stepTargets(outputs, p.services, p.version);
   d.progress(`${p.stack}: ${label}: ${targets ? "targeted" : "full"} update`);
-  const r = await d.engine.up(p.stack, { targets, signal: d.signal, message: `slipway promote ${p.version} ${label}` });
+  const r = await d.engine.up(p.stack, { config: values, targets, signal: d.signal, message: `slipway promote ${p.version} ${label}` });
   const after = r.outputs ?? (await d.engine.outputs(p.stack));
   await verifyWeight(d, p, after, weight);
   const verdicts = await analyse(d, p, i, weight, failures);
@@ -88,10 +87,9 @@ async function runStep(d: Deps, p: CanaryPlan, i: number, outputs: Record<string
 export async function rollback(d: Deps, stack: string, raw: Record<string, string>, outputs: Record<string, unknown> | undefined, message: string) {
   const values = rollbackValues();
   candidate(stack, raw, values);
-  await d.engine.setConfig(stack, values);
   const targets = outputs ? releaseTargets(outputs) : undefined;
   d.progress(`${stack}: rolling back (${targets ? "targeted" : "full"} update): ${message}`);
-  await d.engine.up(stack, { targets, message: `slipway rollback: ${message}` });
+  await d.engine.up(stack, { config: values, targets, message: `slipway rollback: ${message}` });
 }
 
 async function finalize(d: Deps, p: CanaryPlan, note: ReturnType<typeof journal>): Promise<void> {
@@ -99,9 +97,8 @@ async function finalize(d: Deps, p: CanaryPlan, note: ReturnType<typeof journal>
   await note({ event: "intent", action: "finalize", version: p.version, services: p.services });
   const values = finalValues(p.version, p.services, p.config);
   candidate(p.stack, p.raw, values);
-  await d.engine.setConfig(p.stack, values);
   d.progress(`${p.stack}: ${p.version} becomes stable; canary scales to zero (full update)`);
-  await d.engine.up(p.stack, { signal: d.signal, message: `slipway promote ${p.version}: stable` });
+  await d.engine.up(p.stack, { config: values, signal: d.signal, message: `slipway promote ${p.version}: stable` });
   await note({ event: "outcome", action: "finalize", ok: true, durationMs: d.clock.now() - started });
 }
 

@@ -10,8 +10,13 @@ export interface OpOptions {
   message?: string;
 }
 export interface UpOptions extends OpOptions {
-  /** URNs to limit the update to (with their dependents); undefined = the whole stack. */
+  /** URNs to limit the update to; undefined = the whole stack. */
   targets?: string[];
+  /**
+   * Config (full "slipway:" keys) saved to the stack before the update runs, in the same CLI run (`pulumi up
+   * --config`): a separate config write would cost one more CLI start on every canary step.
+   */
+  config?: Record<string, string>;
   /** Refresh before updating (drift remediation). */
   refresh?: boolean;
 }
@@ -48,8 +53,6 @@ export interface Engine {
   refresh(stack: StackName, opts?: RefreshOptions): Promise<void>;
   /** Every config value of the stack, full keys, as strings (what parseStackConfig takes). */
   getConfig(stack: StackName): Promise<Record<string, string>>;
-  /** Sets several keys in one call (never secrets: the driver only writes release keys). */
-  setConfig(stack: StackName, values: Record<string, string>): Promise<void>;
   /** Stack outputs; secret outputs are left out. */
   outputs(stack: StackName): Promise<Record<string, unknown>>;
   /** Clears Pulumi's own lock on the stack (`pulumi cancel`): only after the driver proved no update is running. */

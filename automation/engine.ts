@@ -122,6 +122,7 @@ class AutomationEngine implements Engine {
       ...(opts.message ? ["--message", opts.message] : []),
       ...(opts.refresh ? ["--refresh"] : []),
       ...(opts.targets ?? []).flatMap((t) => ["--target", t]),
+      ...Object.entries(opts.config ?? {}).flatMap(([key, value]) => ["--config", `${key}=${value}`]),
     ];
     const follower = followEventLog(eventLog, (e) => ev.handle(e as EngineEventLike));
     try {
@@ -166,11 +167,6 @@ class AutomationEngine implements Engine {
   async getConfig(stack: string): Promise<Record<string, string>> {
     const all = await (await this.stack(stack)).getAllConfig();
     return Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v.value]));
-  }
-
-  async setConfig(stack: string, values: Record<string, string>): Promise<void> {
-    const map = Object.fromEntries(Object.entries(values).map(([k, value]) => [k, { value, secret: false }]));
-    await (await this.stack(stack)).setAllConfig(map);
   }
 
   /**

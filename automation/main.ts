@@ -16,7 +16,7 @@ import { stateStoreFor } from "./journal";
 import { renderDriftMarkdown, renderDriftText } from "./report/drift";
 import { renderPreviewMarkdown, renderPreviewText } from "./report/preview";
 import { renderSarif } from "./report/sarif";
-import { kubectlWeights } from "./weights";
+import { clusterWeights } from "./weights";
 
 const REPO = path.resolve(__dirname, "..");
 const PROJECT = "slipway";
@@ -97,7 +97,7 @@ export async function main(argv: string[]): Promise<number> {
     const engine = await createEngine({ workDir: workDir(), env, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress });
     return {
       engine, state: stateStoreFor(env.PULUMI_BACKEND_URL, PROJECT, os.hostname()), providers: (specs) => createProviders(specs),
-      weights: kubectlWeights, renderers, clock: realClock, progress, stdout: (t) => process.stdout.write(t),
+      weights: clusterWeights, renderers, clock: realClock, progress, stdout: (t) => process.stdout.write(t),
       writeFile: (file, text) => fs.promises.writeFile(file, text), signal: ctl.signal, stacks: presentStacks(),
       kubeconfigPath: env.KUBECONFIG, newId: () => randomUUID().slice(0, 8), host: { pid: process.pid, hostname: os.hostname() },
     };

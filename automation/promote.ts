@@ -73,9 +73,8 @@ async function skipCanary(d: Deps, state: StackState, a: PromoteArgs, id: string
   await note({ event: "intent", action: "finalize", version: a.version, services, reason: a.reason });
   const values = finalValues(a.version, services, config);
   candidate(a.stack, raw, values);
-  await d.engine.setConfig(a.stack, values);
   d.progress(`${a.stack}: skipping the canary (${a.reason}): ${a.version} becomes stable (full update)`);
-  await d.engine.up(a.stack, { signal: d.signal, message: `slipway promote ${a.version} --skip-canary: ${a.reason}` });
+  await d.engine.up(a.stack, { config: values, signal: d.signal, message: `slipway promote ${a.version} --skip-canary: ${a.reason}` });
   await note({ event: "outcome", action: "finalize", ok: true });
 }
 

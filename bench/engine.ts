@@ -13,7 +13,7 @@ import { rollback } from "../automation/canary";
 import type { Deps } from "../automation/deps";
 import { createEngine } from "../automation/engine";
 import { releaseTargets, stepValues, weightMismatches } from "../automation/release";
-import { kubectlWeights } from "../automation/weights";
+import { clusterWeights } from "../automation/weights";
 import { SERVICE_NAMES } from "../components/naming";
 import { engineEnv } from "../tools/env";
 
@@ -82,12 +82,13 @@ async function main(): Promise<void> {
   try {
     const engine = await createEngine({ workDir: work, env, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress: () => {} });
     const applied = async (): Promise<Record<string, number>> =>
-      (await kubectlWeights({ namespace: NAMESPACE, router: "smi", services, kubeconfigPath: env.KUBECONFIG }, new AbortController().signal)) ?? {};
+      (await clusterWeights({ namespace: NAMESPACE, router: "smi", services, kubeconfigPath: env.KUBECONFIG }, new AbortController().signal)) ?? {};
     /** One weight step as the driver runs it, minus interval and gates: config write, update, outputs, applied weight. */
     const step = async (weight: number, targeted: boolean, outputs: Record<string, unknown>) => {
       const t0 = process.hrtime.bigint();
-      await engine.setConfig(STACK, stepValues(CANARY, weight, services));
-      const r = await engine.up(STACK, { targets: targeted ? releaseTargets(outputs) : undefined, message: `bench weight ${weight}` });
+      const r = await engine.up(STACK, {
+        config: stepValues(CANARY, weight, services), targets: targeted ? releaseTargets(outputs) : undefined, message: `bench weight ${weight}`,
+      });
       const after = r.outputs ?? (await engine.outputs(STACK));
       const wrong = weightMismatches(after, services, weight);
       const cluster = await applied();
@@ -96,8 +97,7 @@ async function main(): Promise<void> {
     };
 
     let t0 = process.hrtime.bigint();
-    await engine.setConfig(STACK, { "slipway:canaryVersion": "", "slipway:canaryWeight": "0" });
-    await engine.up(STACK, { message: "bench: baseline" });
+    await engine.up(STACK, { config: { "slipway:canaryVersion": "", "slipway:canaryWeight": "0" }, message: "bench: baseline" });
     log(`stack up (baseline, canary cleared): ${fmt(ms(t0))}`);
 
     t0 = process.hrtime.bigint();

@@ -109,10 +109,6 @@ export function engineEnv(base: NodeJS.ProcessEnv = process.env): Record<string,
     PULUMI_HOME: p.pulumiHome,
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-    // The Node language host type-checks a TypeScript program unless told otherwise (the program runs from stacks/,
-    // where no tsconfig.json carries ts-node's transpileOnly): 4-5 s of every preview and update on the local stack.
-    // `npm run typecheck` checks the program; the engine only needs to transpile it.
-    PULUMI_NODEJS_TRANSPILE_ONLY: "true",
     PULUMI_BACKEND_URL: `file://${p.stateDir}`,
     PULUMI_CONFIG_PASSPHRASE: LOCAL_PASSPHRASE,
     KUBECONFIG: p.kubeconfig,

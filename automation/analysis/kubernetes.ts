@@ -82,7 +82,8 @@ export function kubernetesReader(kubeconfigPath?: string): ClusterReader {
     };
 }
 
-function withSignal(signal: AbortSignal): k8s.ConfigurationOptions {
+/** Request options that cancel the request when `signal` aborts. */
+export function withSignal(signal: AbortSignal): k8s.ConfigurationOptions {
     return {
         middleware: [
             {

@@ -54,7 +54,9 @@ export class FakeEngine implements Engine {
     this.calls.push({ op: "preview", stack, config: opts.config });
     return { stack, changes: [], counts: {}, violations: this.violations, durationMs: 1 };
   }
+  /** An update with `config` writes it first, as `pulumi up --config` does: traced as a setConfig, then the up. */
   async up(stack: string, opts: UpOptions = {}) {
+    if (opts.config) await this.setConfig(stack, opts.config);
     this.calls.push({ op: "up", stack, targets: opts.targets, signal: opts.signal !== undefined });
     await this.beforeUp?.(stack, opts, this.ups++);
     this.applied.set(stack, this.derive(stack));
