@@ -22,6 +22,7 @@ const STACK = "local";
 const NAMESPACE = "slipway-local";
 const CANARY = "1.0.1-bench";
 const RUNS = 5;
+const ROLLBACK_RUNS = 3;
 const services = [...SERVICE_NAMES];
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -135,15 +136,31 @@ async function main(): Promise<void> {
     }
     await patchWeights(env, 65); // back to what the stack holds: no drift left behind
 
-    // Rollback: a gate has just failed at 65%; the driver's own rollback (one config write, one targeted update),
-    // timed until the cluster's traffic objects all carry weight 0.
-    const raw = await engine.getConfig(STACK);
-    t0 = process.hrtime.bigint();
+    // Rollback: a gate has just failed at 65%; the driver's own rollback (one targeted update), timed until the
+    // cluster's traffic objects all carry weight 0 (traffic is off the canary) and until the update has ended
+    // (canary Deployments deleted). Between runs a full step brings the canary back at 65%.
     const d = { engine, progress: () => {} } as unknown as Deps;
-    await rollback(d, STACK, raw, outputs, "bench: failed verdict");
-    let w = await applied();
-    while (services.some((s) => w[s] !== 0)) w = await applied();
-    const rb = ms(t0);
+    const toZero: number[] = [];
+    const complete: number[] = [];
+    for (let r = 0; r < ROLLBACK_RUNS; r++) {
+      if (r > 0) outputs = (await step(65, false, outputs)).outputs;
+      const raw = await engine.getConfig(STACK);
+      t0 = process.hrtime.bigint();
+      const start = t0;
+      let ended = false;
+      const update = rollback(d, STACK, raw, outputs, "bench: failed verdict").finally(() => (ended = true));
+      let zero: number | undefined;
+      while (zero === undefined) {
+        const finalRead = ended;
+        const w = await applied();
+        if (services.every((s) => w[s] === 0)) zero = ms(start);
+        else if (finalRead) throw new Error(`rollback ended with weights ${JSON.stringify(w)}`);
+      }
+      await update;
+      toZero.push(zero);
+      complete.push(ms(start));
+      log(`rollback: weight 0 in the cluster after ${fmt(zero)}, update complete after ${fmt(complete.at(-1)!)}`);
+    }
 
     const tMed = median(targeted), fMed = median(full), pMed = median(patch);
     const out = [
@@ -151,7 +168,7 @@ async function main(): Promise<void> {
       `  weight step, targeted update:  ${fmt(tMed)}  (${(tMed / pMed).toFixed(1)}x the kubectl floor; target <= 3 s)  [${targeted.map(fmt).join(", ")}]`,
       `  weight step, full update:      ${fmt(fMed)}  (${(fMed / pMed).toFixed(1)}x the floor; targeted/full ${(tMed / fMed).toFixed(2)})  [${full.map(fmt).join(", ")}]`,
       `  kubectl patch (floor):         ${fmt(pMed)}  [${patch.map(fmt).join(", ")}]`,
-      `  rollback, failed verdict -> weight 0 in the cluster: ${fmt(rb)}  (target <= 3 s)`,
+      `  rollback, failed verdict -> weight 0 in the cluster: ${fmt(median(toZero))}  (target <= 3 s); update complete: ${fmt(median(complete))}  [${toZero.map(fmt).join(", ")}] [${complete.map(fmt).join(", ")}]`,
       `  no-op update: ${fmt(noop)}   preview: ${fmt(preview)}   drift detection (previewRefresh): ${fmt(refresh)} (${drift.drifted.length} drifted)`,
     ];
     process.stdout.write(`${out.join("\n")}\n`);
