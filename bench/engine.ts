@@ -101,9 +101,20 @@ async function main(): Promise<void> {
     await engine.up(STACK, { config: { "slipway:canaryVersion": "", "slipway:canaryWeight": "0" }, message: "bench: baseline" });
     log(`stack up (baseline, canary cleared): ${fmt(ms(t0))}`);
 
-    t0 = process.hrtime.bigint();
-    await engine.up(STACK, { message: "bench: no-op" });
-    const noop = ms(t0);
+    // What the policy pack costs an update: no-op updates with it (as the driver runs them) and without it (the
+    // CLI alone), alternated.
+    const noops: number[] = [];
+    const bare: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      t0 = process.hrtime.bigint();
+      await engine.up(STACK, { message: "bench: no-op" });
+      noops.push(ms(t0));
+      t0 = process.hrtime.bigint();
+      const cli = spawnSync("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", STACK], { cwd: work, env, encoding: "utf8" });
+      if (cli.status !== 0) throw new Error(`pulumi up without the pack failed: ${cli.stderr}`);
+      bare.push(ms(t0));
+    }
+    const noop = median(noops);
     t0 = process.hrtime.bigint();
     await engine.preview(STACK);
     const preview = ms(t0);
@@ -169,7 +180,7 @@ async function main(): Promise<void> {
       `  weight step, full update:      ${fmt(fMed)}  (${(fMed / pMed).toFixed(1)}x the floor; targeted/full ${(tMed / fMed).toFixed(2)})  [${full.map(fmt).join(", ")}]`,
       `  kubectl patch (floor):         ${fmt(pMed)}  [${patch.map(fmt).join(", ")}]`,
       `  rollback, failed verdict -> weight 0 in the cluster: ${fmt(median(toZero))}  (target <= 3 s); update complete: ${fmt(median(complete))}  [${toZero.map(fmt).join(", ")}] [${complete.map(fmt).join(", ")}]`,
-      `  no-op update: ${fmt(noop)}   preview: ${fmt(preview)}   drift detection (previewRefresh): ${fmt(refresh)} (${drift.drifted.length} drifted)`,
+      `  no-op update: ${fmt(noop)} (without the policy pack: ${fmt(median(bare))}, ratio ${(noop / median(bare)).toFixed(2)})   preview: ${fmt(preview)}   drift detection (previewRefresh): ${fmt(refresh)} (${drift.drifted.length} drifted)`,
     ];
     process.stdout.write(`${out.join("\n")}\n`);
   } finally {
