@@ -107,8 +107,8 @@ class AutomationEngine implements Engine {
   }
 
   /**
-   * `pulumi up` with the flags Stack.up() passes, through the workspace's PulumiCommand, without what Stack.up() does
-   * after the update: it reads the outputs twice (once decrypting every secret) and the update history, three more
+   * `pulumi up` with the flags Stack.up() passes, run by the workspace's CLI, without what Stack.up() does after the
+   * update: it reads the outputs twice (once decrypting every secret) and the update history, three more
    * CLI runs (about 1 s) on every canary step. The outputs come from the stack's own outputs event instead.
    */
   private async runUp(stack: string, ev: EventCollector, opts: UpOptions): Promise<void> {
