@@ -97,10 +97,12 @@ status:
 # leases its stopped predecessor held stay valid for their full duration (200 s), and the new controller does not
 # take them over: until then no pod on those nodes ever becomes Ready. Deleting them lets it create its own at once.
 node_names() { seq 0 $(( node_count - 1 )) | sed 's/^/kwok-node-/'; }
-leases_held() {
-  [ "$(kubectl -n kube-node-lease get lease $(node_names | tr '\n' ' ') --ignore-not-found \
-    -o jsonpath='{range .items[*]}{.spec.holderIdentity}{"\n"}{end}' | sort -u | grep -c .)" = 1 ] &&
-    [ "$(kubectl -n kube-node-lease get lease $(node_names | tr '\n' ' ') --ignore-not-found -o name | grep -c .)" -ge "$node_count" ]
+leases_held() { # every node has a lease again, all held by one (the running) controller
+  local holders
+  # shellcheck disable=SC2046
+  holders=$(kubectl -n kube-node-lease get lease $(node_names) --ignore-not-found \
+    -o jsonpath='{range .items[*]}{.spec.holderIdentity}{"\n"}{end}')
+  [ "$(printf '%s\n' "$holders" | grep -c .)" -ge "$node_count" ] && [ "$(printf '%s\n' "$holders" | sort -u | grep -c .)" = 1 ]
 }
 release_stale_leases() {
   # shellcheck disable=SC2046
