@@ -1,8 +1,8 @@
 import type { AnalysisProvider as AnalysisSpecOfConfig } from "../stacks/config";
-// The ports every command is written against. The real implementations are wired in automation/cli.ts; tests pass
+// The ports every command is written against. The real implementations are wired in automation/cli/entry.ts; tests pass
 // fakes (test/automation/fakes.ts), so no command ever reaches the engine, the clock or the cluster directly.
 import type { AnalysisProvider, ChangeOp, DriftResult, PolicyViolation, PreviewResult, ResourceChange, StackName } from "./types";
-import type { StackState } from "./journal";
+import type { StackState } from "./state/journal";
 
 export interface OpOptions {
   signal?: AbortSignal;
@@ -45,7 +45,7 @@ export interface HistoryEntry {
   endTime?: string;
 }
 
-/** Everything the driver asks of Pulumi. One implementation over the Automation API (automation/engine.ts). */
+/** Everything the driver asks of Pulumi. One implementation over the Automation API (automation/engine/engine.ts). */
 export interface Engine {
   preview(stack: StackName, opts?: PreviewOptions): Promise<PreviewResult>;
   up(stack: StackName, opts?: UpOptions): Promise<UpdateResult>;

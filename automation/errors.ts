@@ -1,4 +1,4 @@
-// The one error taxonomy of the driver. Commands throw these; only the CLI entry (automation/cli.ts) turns them into
+// The one error taxonomy of the driver. Commands throw these; only the CLI entry (automation/cli/entry.ts) turns them into
 // exit codes, so every command stays a plain async function that tests can call directly.
 
 export type ErrorKind = "input" | "engine" | "rolled-back" | "policy" | "locked";

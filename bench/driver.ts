@@ -1,6 +1,6 @@
 // The driver's own overhead per canary step: a full promotion (10 -> 30 -> 100, then stable) against the fake engine
 // with zero interval and an instant gate, journal on a temporary file backend. Prints the median per step.
-import { promote } from "../automation/promote";
+import { promote } from "../automation/commands/promote";
 import { baseConfig, FakeEngine, harness } from "../test/automation/fakes";
 
 const RUNS = 15;

@@ -9,11 +9,11 @@ import { execFile, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { rollback } from "../automation/canary";
+import { rollback } from "../automation/release/canary";
 import type { Deps } from "../automation/deps";
-import { createEngine } from "../automation/engine";
-import { releaseTargets, stepValues, weightMismatches } from "../automation/release";
-import { clusterWeights } from "../automation/weights";
+import { createEngine } from "../automation/engine/engine";
+import { releaseTargets, stepValues, weightMismatches } from "../automation/release/values";
+import { clusterWeights } from "../automation/engine/weights";
 import { SERVICE_NAMES } from "../components/naming";
 import { engineEnv } from "../tools/env";
 

@@ -3,7 +3,7 @@
 "use strict";
 const path = require("path");
 require("ts-node").register({ transpileOnly: true, project: path.join(__dirname, "..", "tsconfig.json") });
-require("../automation/main")
+require("../automation/cli/main")
   .main(process.argv.slice(2))
   .then((code) => process.exit(code))
   .catch((err) => {

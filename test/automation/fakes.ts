@@ -6,7 +6,7 @@ import * as path from "path";
 import { SERVICE_NAMES } from "../../components/naming";
 import { parseStackConfig } from "../../stacks/config";
 import type { Clock, Deps, Engine, UpOptions } from "../../automation/deps";
-import { FileStackState } from "../../automation/journal";
+import { FileStackState } from "../../automation/state/journal";
 import type { AnalysisProvider, DriftResult, PolicyViolation, Verdict } from "../../automation/types";
 
 export interface Call { op: string; stack: string; values?: Record<string, string>; targets?: string[]; config?: Record<string, string>; signal?: boolean }

@@ -12,7 +12,7 @@ import { engineEnv } from "../../tools/env";
 export const REPO = path.resolve(__dirname, "..", "..");
 export const STACK = "local";
 /** A namespace of its own: the developer's `local` stack (namespace slipway-local) shares the cluster. */
-export const NAMESPACE = "slipway-e2e";
+export const NAMESPACE = process.env.SLIPWAY_E2E_NAMESPACE ?? "slipway-e2e";
 export const SERVICES = ["api-gateway", "calculation-service", "data-service", "cache-service", "audit-service"];
 export const STABLE = "1.0.0";
 

@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { Command } from "commander";
-import { buildProgram } from "../../automation/cli";
-import { affectedStacks } from "../../automation/affected";
+import { buildProgram } from "../../automation/cli/entry";
+import { affectedStacks } from "../../automation/cli/affected";
 
 const root = join(__dirname, "..", "..");
 const dir = join(root, ".github", "workflows");

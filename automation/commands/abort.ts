@@ -1,9 +1,9 @@
 // `slipway abort`: roll the canary of a stack back now (weight 0, canary cleared, stable untouched).
-import type { AbortArgs } from "./argv";
-import { journal, rollback } from "./canary";
-import type { Deps } from "./deps";
-import { interrupted } from "./progressOf";
-import { candidate } from "./release";
+import type { AbortArgs } from "../cli/argv";
+import { journal, rollback } from "../release/canary";
+import type { Deps } from "../deps";
+import { interrupted } from "../state/progress";
+import { candidate } from "../release/values";
 
 export interface AbortResult { stack: string; rolledBack: boolean; canaryVersion?: string }
 

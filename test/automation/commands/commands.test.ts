@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import * as os from "os";
-import { run } from "../../automation/cli";
-import { FileStackState } from "../../automation/journal";
-import { baseConfig, FakeEngine, harness, Harness } from "./fakes";
+import { run } from "../../../automation/cli/entry";
+import { FileStackState } from "../../../automation/state/journal";
+import { baseConfig, FakeEngine, harness, Harness } from "../fakes";
 
 const STACKS = ["dev", "staging", "prod", "local"];
 async function cli(h: Harness, argv: string[]) {
@@ -95,7 +95,7 @@ describe("journal lock", () => {
 describe("errors at the entry", () => {
   it("an engine error reaches stderr with every cause the provider listed, and exits 1", async () => {
     const h = harness(new FakeEngine({ local: baseConfig("local") }));
-    const { EngineError } = await import("../../automation/errors");
+    const { EngineError } = await import("../../../automation/errors");
     h.engine.beforeUp = () => {
       throw new EngineError("local: api-gateway-stable: 2 errors occurred:\n  * timed out waiting to be Ready\n\n  * Minimum number of live Pods was not attained\n");
     };

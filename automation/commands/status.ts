@@ -1,9 +1,9 @@
 // `slipway status`: per stack the stable and canary versions, the weight, the last promotion and the lock holder.
-import type { StacksArgs } from "./argv";
-import type { Deps } from "./deps";
-import type { LockHolder } from "./journal";
-import { lastPromotion, PromotionRecord } from "./progressOf";
-import { candidate } from "./release";
+import type { StacksArgs } from "../cli/argv";
+import type { Deps } from "../deps";
+import type { LockHolder } from "../state/journal";
+import { lastPromotion, PromotionRecord } from "../state/progress";
+import { candidate } from "../release/values";
 
 export interface StackStatus {
   stack: string;

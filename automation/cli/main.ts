@@ -4,21 +4,21 @@ import { randomUUID } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ENVIRONMENTS, environmentOfStack } from "../stacks/config";
-import { engineEnv } from "../tools/env";
-import { createProviders } from "./analysis";
-import { run } from "./cli";
-import type { Clock, Deps, Renderers } from "./deps";
-import { createEngine } from "./engine";
-import { EngineError } from "./errors";
+import { ENVIRONMENTS, environmentOfStack } from "../../stacks/config";
+import { engineEnv } from "../../tools/env";
+import { createProviders } from "../analysis";
+import { run } from "./entry";
+import type { Clock, Deps, Renderers } from "../deps";
+import { createEngine } from "../engine/engine";
+import { EngineError } from "../errors";
 import { setOutput } from "./github";
-import { stateStoreFor } from "./journal";
-import { renderDriftMarkdown, renderDriftText } from "./report/drift";
-import { renderPreviewMarkdown, renderPreviewText } from "./report/preview";
-import { renderSarif } from "./report/sarif";
-import { clusterWeights } from "./weights";
+import { stateStoreFor } from "../state/journal";
+import { renderDriftMarkdown, renderDriftText } from "../report/drift";
+import { renderPreviewMarkdown, renderPreviewText } from "../report/preview";
+import { renderSarif } from "../report/sarif";
+import { clusterWeights } from "../engine/weights";
 
-const REPO = path.resolve(__dirname, "..");
+const REPO = path.resolve(__dirname, "..", "..");
 const PROJECT = "slipway";
 
 /**

@@ -1,14 +1,14 @@
 // `slipway promote`: staged promotion (dev -> staging -> prod; local stands alone) through canary steps.
-import { SERVICE_NAMES } from "../components/naming";
-import { environmentOfStack, parseStackConfig, StackConfig } from "../stacks/config";
-import type { PromoteArgs } from "./argv";
-import { CanaryPlan, journal, runCanary, StepReport } from "./canary";
-import type { Deps } from "./deps";
-import { InputError } from "./errors";
-import type { LockHolder, StackState } from "./journal";
-import { stageReadiness } from "./progressOf";
+import { SERVICE_NAMES } from "../../components/naming";
+import { environmentOfStack, parseStackConfig, StackConfig } from "../../stacks/config";
+import type { PromoteArgs } from "../cli/argv";
+import { CanaryPlan, journal, runCanary, StepReport } from "../release/canary";
+import type { Deps } from "../deps";
+import { InputError } from "../errors";
+import type { LockHolder, StackState } from "../state/journal";
+import { stageReadiness } from "../state/progress";
 import { recoverIfInterrupted } from "./recover";
-import { candidate, finalValues, stepValues } from "./release";
+import { candidate, finalValues, stepValues } from "../release/values";
 
 export interface PromoteResult {
   stack: string;

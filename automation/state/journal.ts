@@ -3,9 +3,9 @@
 // automation/s3journal.ts).
 import * as fs from "fs";
 import * as path from "path";
-import { EngineError, LockedError } from "./errors";
-import { DEFAULT_LEASE_MS, parseLease, parseS3Backend, S3StackState, s3ClientFactory } from "./s3journal";
-import type { Verdict } from "./types";
+import { EngineError, LockedError } from "../errors";
+import { DEFAULT_LEASE_MS, parseLease, parseS3Backend, S3StackState, s3ClientFactory } from "./s3";
+import type { Verdict } from "../types";
 
 export type JournalAction =
   | "promote" | "step" | "finalize" | "rollback" | "skip-canary" | "update" | "recover" | "abort" | "remediate";

@@ -1,10 +1,10 @@
 // `slipway drift`: a preview-only refresh per stack; exit 2 on drift. `--remediate` runs an update that restores
 // the desired state, refusing protected data-tier resources unless `--force`.
-import type { DriftArgs } from "./argv";
-import { journal } from "./canary";
-import type { Deps } from "./deps";
-import { InputError } from "./errors";
-import type { DriftResult } from "./types";
+import type { DriftArgs } from "../cli/argv";
+import { journal } from "../release/canary";
+import type { Deps } from "../deps";
+import { InputError } from "../errors";
+import type { DriftResult } from "../types";
 
 /** Data whose loss is unrecoverable: an update "restoring" them can replace or wipe what was changed by hand. */
 export const PROTECTED_TYPE_PREFIXES = ["aws:rds", "aws:elasticache", "aws:s3", "aws:kms", "aws:secretsmanager"];

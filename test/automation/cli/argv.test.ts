@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { run } from "../../automation/cli";
-import { parseArgv } from "../../automation/argv";
+import { run } from "../../../automation/cli/entry";
+import { parseArgv } from "../../../automation/cli/argv";
 
 const STACKS = ["dev", "staging", "prod", "local"];
 const P = ["promote", "--stack", "dev", "--version", "1.4.0"];

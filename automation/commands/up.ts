@@ -1,7 +1,7 @@
 // `slipway up`: a full update of one stack with the policy pack, under the stack's lock, journaled.
-import type { StackArgs } from "./argv";
-import { journal } from "./canary";
-import type { Deps, UpdateResult } from "./deps";
+import type { StackArgs } from "../cli/argv";
+import { journal } from "../release/canary";
+import type { Deps, UpdateResult } from "../deps";
 
 export async function up(d: Deps, a: StackArgs): Promise<UpdateResult> {
   const state = d.state(a.stack);

@@ -1,6 +1,6 @@
 // Engine events -> ResourceChange / PolicyViolation, and progress lines as they arrive. The event shapes are the
 // subset of the Automation API's EngineEvent the driver reads, declared here so only engine.ts imports the SDK.
-import type { ChangeOp, EnforcementLevel, PolicyViolation, ResourceChange } from "./types";
+import type { ChangeOp, EnforcementLevel, PolicyViolation, ResourceChange } from "../types";
 
 interface StepState { type?: string; urn?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }
 interface StepMetadata {

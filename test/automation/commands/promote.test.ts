@@ -2,9 +2,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { run } from "../../automation/cli";
-import type { Deps } from "../../automation/deps";
-import { baseConfig, FakeEngine, harness, Harness, provider } from "./fakes";
+import { run } from "../../../automation/cli/entry";
+import type { Deps } from "../../../automation/deps";
+import { baseConfig, FakeEngine, harness, Harness, provider } from "../fakes";
 
 const STACKS = ["dev", "staging", "prod", "local"];
 
@@ -99,7 +99,7 @@ describe("slipway promote", () => {
 
   it("exits 4 when a mandatory policy refuses a step, after restoring the stable track", async () => {
     const h = harness(new FakeEngine({ local: baseConfig("local") }));
-    const { PolicyError } = await import("../../automation/errors");
+    const { PolicyError } = await import("../../../automation/errors");
     h.engine.beforeUp = (_s, _o, n) => {
       if (n === 0) throw new PolicyError("local: policy containers-non-root refused api-gateway-canary: must run as non-root");
     };

@@ -2,8 +2,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { followEventLog } from "../../automation/eventLog";
-import { EventCollector } from "../../automation/events";
+import { followEventLog } from "../../../automation/engine/eventLog";
+import { EventCollector } from "../../../automation/engine/events";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

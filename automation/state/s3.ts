@@ -2,7 +2,7 @@
 // <prefix>/.slipway/<project>/<stack>/journal/<sequence>.json and <prefix>/.slipway/<project>/<stack>/lock.
 // The SDK is loaded on first use only, so file backends never pay for it.
 import type { S3Client } from "@aws-sdk/client-s3";
-import { EngineError, InputError, LockedError } from "./errors";
+import { EngineError, InputError, LockedError } from "../errors";
 import { describeHolder, pidAlive } from "./journal";
 import type { JournalEntry, LockHolder, StackState } from "./journal";
 

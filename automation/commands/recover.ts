@@ -2,11 +2,11 @@
 // canary cleared) and record "recovered: rolled back"; with --resume, continue after the last completed step.
 // Either way Pulumi's own leftovers go first: its stack lock (the dead update's; our lock proves no slipway
 // driver runs) and pending operations (a refresh that clears pending creates).
-import type { Deps } from "./deps";
-import { InputError } from "./errors";
-import type { StackState } from "./journal";
-import { interrupted } from "./progressOf";
-import { rollback, journal } from "./canary";
+import type { Deps } from "../deps";
+import { InputError } from "../errors";
+import type { StackState } from "../state/journal";
+import { interrupted } from "../state/progress";
+import { rollback, journal } from "../release/canary";
 
 export interface Resumption {
   promotionId: string;

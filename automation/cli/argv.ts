@@ -1,9 +1,9 @@
 // argv -> a typed invocation. Pure: no process, no file system, no engine; every refusal is an InputError naming the
 // argument and the fix. Release values are checked with stacks/config.ts's own schema, never a second one.
 import { Command, CommanderError } from "commander";
-import { SERVICE_NAMES } from "../components/naming";
-import { ConfigError, environmentOfStack, parseStackConfig } from "../stacks/config";
-import { InputError } from "./errors";
+import { SERVICE_NAMES } from "../../components/naming";
+import { ConfigError, environmentOfStack, parseStackConfig } from "../../stacks/config";
+import { InputError } from "../errors";
 
 export interface PromoteArgs {
   stack: string;

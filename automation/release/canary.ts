@@ -1,12 +1,12 @@
 // Canary weight steps as sequenced stack updates: intent -> config -> update -> applied weight -> interval ->
 // gates -> outcome, and the one-update rollback. Every failure ends in a rollback; the caller maps what is thrown.
-import type { StackConfig } from "../stacks/config";
-import type { Deps } from "./deps";
-import { EngineError, LockedError, PolicyError, RolledBackError, SlipwayError } from "./errors";
+import type { StackConfig } from "../../stacks/config";
+import type { Deps } from "../deps";
+import { EngineError, LockedError, PolicyError, RolledBackError, SlipwayError } from "../errors";
 import { runGates } from "./gates";
-import type { JournalEntry, StackState } from "./journal";
-import { candidate, finalValues, releaseTargets, rollbackValues, stepTargets, stepValues, weightMismatches } from "./release";
-import type { Verdict } from "./types";
+import type { JournalEntry, StackState } from "../state/journal";
+import { candidate, finalValues, releaseTargets, rollbackValues, stepTargets, stepValues, weightMismatches } from "./values";
+import type { Verdict } from "../types";
 
 export interface CanaryPlan {
   stack: string;

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
-import { clusterWeights } from "../../automation/weights";
+import { clusterWeights } from "../../../automation/engine/weights";
 
 const split = (name: string, weight?: string) => ({ metadata: { name, annotations: weight === undefined ? {} : { "slipway.dev/canary-weight": weight } } });
 

@@ -1,9 +1,9 @@
 // Asking the analysis providers for a verdict and reporting each one as progress. The runner in analysis/ makes an
 // error, a timeout or an empty answer a failed check; here, no provider at all is a failure too (a canary nobody
 // watches is not healthy).
-import { runGates as runProviders } from "./analysis";
-import type { Deps } from "./deps";
-import type { AnalysisProvider, GateContext, Verdict } from "./types";
+import { runGates as runProviders } from "../analysis";
+import type { Deps } from "../deps";
+import type { AnalysisProvider, GateContext, Verdict } from "../types";
 
 export async function runGates(
   d: Pick<Deps, "progress">,

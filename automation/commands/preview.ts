@@ -1,9 +1,9 @@
 // `slipway preview`: a preview per stack with the policy pack; the Markdown report for the PR and SARIF for code
 // scanning. Exit 4 when a mandatory policy refuses (the reports are still written).
-import type { PreviewArgs } from "./argv";
-import type { Deps } from "./deps";
-import { PolicyError } from "./errors";
-import type { PreviewResult } from "./types";
+import type { PreviewArgs } from "../cli/argv";
+import type { Deps } from "../deps";
+import { PolicyError } from "../errors";
+import type { PreviewResult } from "../types";
 
 export async function preview(d: Deps, a: PreviewArgs): Promise<PreviewResult[]> {
   const results: PreviewResult[] = [];

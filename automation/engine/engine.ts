@@ -15,13 +15,13 @@ import {
   Stack,
   StackNotFoundError,
 } from "@pulumi/pulumi/automation";
-import type { Engine, HistoryEntry, OpOptions, PreviewOptions, RefreshOptions, UpOptions, UpdateResult } from "./deps";
-import { EngineError, LockedError, PolicyError, SlipwayError } from "./errors";
+import type { Engine, HistoryEntry, OpOptions, PreviewOptions, RefreshOptions, UpOptions, UpdateResult } from "../deps";
+import { EngineError, LockedError, PolicyError, SlipwayError } from "../errors";
 import { followEventLog } from "./eventLog";
 import { EngineEventLike, EventCollector } from "./events";
-import { pidAlive } from "./journal";
-import type { DriftResult, PreviewResult } from "./types";
-import { environmentOfStack } from "../stacks/config";
+import { pidAlive } from "../state/journal";
+import type { DriftResult, PreviewResult } from "../types";
+import { environmentOfStack } from "../../stacks/config";
 
 export interface EngineSettings {
   /** Repository root: Pulumi.yaml, stacks/, policies/. */

@@ -3,9 +3,9 @@
 // costs about 0.3 s of every weight step). Undefined when no kubeconfig is available.
 import * as fs from "fs";
 import * as k8s from "@kubernetes/client-node";
-import { withSignal } from "./analysis/kubernetes";
-import { HTTP_ROUTE, TRAFFIC_SPLIT } from "../components/routing";
-import type { WeightReader } from "./deps";
+import { withSignal } from "../analysis/kubernetes";
+import { HTTP_ROUTE, TRAFFIC_SPLIT } from "../../components/routing";
+import type { WeightReader } from "../deps";
 
 interface KubeObject { metadata?: { name?: string; annotations?: Record<string, string> } }
 type Lister = (kc: k8s.KubeConfig, namespace: string, options: k8s.ConfigurationOptions) => Promise<KubeObject[]>;

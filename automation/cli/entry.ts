@@ -1,16 +1,16 @@
 // The `slipway` entry: argv -> command -> output, and the only place errors become exit codes. Bad input is refused
 // before the dependencies (and so the engine) are even built.
-import { abort } from "./abort";
+import { abort } from "../commands/abort";
 import { Invocation, parseArgv } from "./argv";
 export { buildProgram } from "./argv";
-import type { Deps } from "./deps";
-import { drift } from "./drift";
-import { EXIT, exitCodeOf, errorText, SlipwayError } from "./errors";
-import { history, historyText } from "./history";
-import { preview } from "./preview";
-import { promote, PromoteResult } from "./promote";
-import { status, statusText } from "./status";
-import { up } from "./up";
+import type { Deps } from "../deps";
+import { drift } from "../commands/drift";
+import { EXIT, exitCodeOf, errorText, SlipwayError } from "../errors";
+import { history, historyText } from "../commands/history";
+import { preview } from "../commands/preview";
+import { promote, PromoteResult } from "../commands/promote";
+import { status, statusText } from "../commands/status";
+import { up } from "../commands/up";
 
 export interface Io {
   stdout(text: string): void;

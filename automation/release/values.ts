@@ -1,7 +1,7 @@
 // The release keys the driver writes and the rule for when an update may be targeted. Pure functions.
-import { SERVICE_NAMES } from "../components/naming";
-import { ConfigError, parseStackConfig, StackConfig } from "../stacks/config";
-import { InputError } from "./errors";
+import { SERVICE_NAMES } from "../../components/naming";
+import { ConfigError, parseStackConfig, StackConfig } from "../../stacks/config";
+import { InputError } from "../errors";
 
 export const KEY = {
   stableVersion: "slipway:stableVersion",

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { EventCollector, violationText } from "../../automation/events";
+import { EventCollector, violationText } from "../../../automation/engine/events";
 
 // The message of a policy event as the engine sends it: the policy's description, a newline, the violation.
 const ENGINE_MESSAGE =

@@ -7,11 +7,11 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { CreateBucketCommand, DeleteObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { exitCodeOf, EXIT, InputError, LockedError } from "../../automation/errors";
-import { stateStoreFor, type JournalEntry, type LockHolder } from "../../automation/journal";
-import { parseLease, parseS3Backend, S3StackState, type S3StateOptions } from "../../automation/s3journal";
+import { exitCodeOf, EXIT, InputError, LockedError } from "../../../automation/errors";
+import { stateStoreFor, type JournalEntry, type LockHolder } from "../../../automation/state/journal";
+import { parseLease, parseS3Backend, S3StackState, type S3StateOptions } from "../../../automation/state/s3";
 
-const ROOT = path.resolve(__dirname, "../..");
+const ROOT = path.resolve(__dirname, "../../..");
 const BUCKET = "slipway-state";
 const CREDS = { AWS_ACCESS_KEY_ID: "slipway-test", AWS_SECRET_ACCESS_KEY: "slipway-test", AWS_REGION: "us-east-1" };
 
@@ -321,7 +321,7 @@ describe("S3 backend URLs", () => {
     this.timeout(60_000);
     const dir = path.join(os.tmpdir(), `slipway-lazy-${process.pid}-${Date.now()}`);
     const script = `
-      const { stateStoreFor } = require(${JSON.stringify(path.join(ROOT, "automation/journal.ts"))});
+      const { stateStoreFor } = require(${JSON.stringify(path.join(ROOT, "automation/state/journal.ts"))});
       const s = stateStoreFor(${JSON.stringify(`file://${dir}`)}, "slipway", "h")("dev");
       s.append({ at: "t", promotionId: "p", stack: "dev", event: "start", action: "promote" }).then(() => {
         const loaded = Object.keys(require.cache).filter((k) => k.includes("@aws-sdk"));
