@@ -14,7 +14,7 @@ import type { Deps } from "../automation/deps";
 import { createEngine } from "../automation/engine/engine";
 import { releaseTargets, stepValues, weightMismatches } from "../automation/release/values";
 import { clusterWeights } from "../automation/engine/weights";
-import { SERVICE_NAMES } from "../components/naming";
+import { SERVICE_NAMES } from "../contract/release";
 import { engineEnv } from "../tools/env";
 
 const REPO = path.resolve(__dirname, "..");

@@ -1,19 +1,11 @@
 // The Kubernetes naming contract (see notes in docs/stacks.md): names, labels and the weight -> replicas rule.
-// Pure functions, so the driver, the policies and the end-to-end checks can rely on the same values.
+// Pure functions over the release contract (contract/release.ts), which defines the services, tracks and labels the
+// driver reads back.
+import { CANARY_WEIGHT_ANNOTATION, SERVICE_NAMES, ServiceName, Track, TRACK_LABEL, weight as checkedWeight } from "../contract/release";
 
-export const SERVICE_NAMES = [
-    "api-gateway",
-    "calculation-service",
-    "data-service",
-    "cache-service",
-    "audit-service",
-] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
-export type Track = "stable" | "canary";
-
+export { CANARY_WEIGHT_ANNOTATION, SERVICE_NAMES, TRACK_LABEL };
+export type { ServiceName, Track };
 export const PART_OF = "slipway";
-export const TRACK_LABEL = "slipway.dev/track";
-export const CANARY_WEIGHT_ANNOTATION = "slipway.dev/canary-weight";
 export const TIMEOUT_ANNOTATION = "pulumi.com/timeoutSeconds";
 /** Port the containers listen on and serve /health and /metrics from (seeds: 8000). */
 export const CONTAINER_PORT = 8000;
@@ -37,10 +29,7 @@ export function podLabels(service: string, track: Track, version: string): Recor
 
 /** Canary replicas follow the weight: ceil(stable * weight / 100), none at weight 0. */
 export function canaryReplicas(stableReplicas: number, weight: number): number {
-    if (!Number.isInteger(weight) || weight < 0 || weight > 100) {
-        throw new RangeError(`canary weight ${weight} is outside 0..100`);
-    }
-    return Math.ceil((stableReplicas * weight) / 100);
+    return Math.ceil((stableReplicas * checkedWeight(weight)) / 100);
 }
 
 export function imageRef(repository: string, service: string, version: string): string {

@@ -1,5 +1,8 @@
 // Pure builders of the three traffic objects that split a service between its stable and canary tracks.
+import { HTTP_ROUTE, TRAFFIC_SPLIT, weight } from "../contract/release";
 import { SERVICE_PORT, trackName } from "./naming";
+
+export { HTTP_ROUTE, TRAFFIC_SPLIT };
 
 export type Router = "smi" | "gateway" | "alb";
 
@@ -9,14 +12,8 @@ export interface Weights {
 }
 
 export function splitWeights(canaryWeight: number): Weights {
-    if (!Number.isInteger(canaryWeight) || canaryWeight < 0 || canaryWeight > 100) {
-        throw new RangeError(`canary weight ${canaryWeight} is outside 0..100`);
-    }
-    return { stable: 100 - canaryWeight, canary: canaryWeight };
+    return { stable: 100 - weight(canaryWeight), canary: canaryWeight };
 }
-
-export const TRAFFIC_SPLIT = { apiVersion: "split.smi-spec.io/v1alpha4", kind: "TrafficSplit" } as const;
-export const HTTP_ROUTE = { apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute" } as const;
 
 /** SMI TrafficSplit spec: the root Service is the apex, the track Services are the backends. */
 export function trafficSplitSpec(service: string, w: Weights) {

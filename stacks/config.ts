@@ -1,13 +1,16 @@
 // The only reader of Pulumi config. `parseStackConfig` is pure so the release driver validates the keys it writes
 // with the same schema the program uses; `loadConfig` is the program-side entry.
 import { z } from "zod";
-import { SERVICE_NAMES, ServiceName } from "../components/naming";
+import {
+    checkSteps, CONFIG_NAMESPACE, DURATION, DURATION_FIX, ENVIRONMENTS, Environment, environmentOfStack, parseDuration,
+    SEMVER, SERVICE_NAMES, ServiceName, STEPS_FIX, VERSION_FIX, WEIGHT_FIX,
+} from "../contract/release";
 import type { DatabaseArgs } from "../components/dataTier";
 import { SERVICE_SEEDS, LOCAL_SIZING } from "./sizing";
 
-export const NAMESPACE = "slipway";
-export const ENVIRONMENTS = ["dev", "staging", "prod", "local"] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
+export { ENVIRONMENTS, environmentOfStack };
+export type { Environment };
+export const NAMESPACE = CONFIG_NAMESPACE;
 export const ROUTERS = ["smi", "gateway", "alb"] as const;
 export type Router = (typeof ROUTERS)[number];
 
@@ -102,10 +105,6 @@ export interface StackConfig {
 // ---------------------------------------------------------------------------------------------------------------
 // Schema. Every custom error text is the fix; `formatIssue` adds the key and the bad value.
 
-const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
-const VERSION_FIX = "set a semantic version such as 1.4.0 (optional leading v and -prerelease; never latest)";
-const DURATION = /^(\d+)(ms|s|m|h)$/;
-const DURATION_FIX = 'set a duration such as "30s" or "5m"';
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d|[12]\d|3[0-2])$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const QUANTITY = /^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti)?$/;
@@ -140,12 +139,10 @@ const analysisSchema = z.discriminatedUnion(
     { error: 'set provider to "kubernetes", "prometheus" or "http"' },
 );
 
-const STEPS_FIX = "set strictly increasing integer percentages between 1 and 100 ending at 100, e.g. [10,30,100]";
 const canarySchema = z.strictObject({
     steps: z
         .array(int(1, 100, STEPS_FIX), { error: STEPS_FIX })
-        .min(1, { error: STEPS_FIX })
-        .refine((s) => s.every((v, i) => i === 0 || v > s[i - 1]) && s[s.length - 1] === 100, { error: STEPS_FIX })
+        .refine((s) => checkSteps(s) === undefined, { error: STEPS_FIX })
         .optional(),
     interval: duration.optional(),
     failureLimit: int(1, 100, "set an integer of at least 1").optional(),
@@ -180,7 +177,7 @@ const schema = z.strictObject({
     stableVersion: version.optional(),
     serviceVersions: z.partialRecord(serviceName, version, { error: "set a JSON object of service -> version" }).optional(),
     canaryVersion: z.union([z.literal(""), version], { error: VERSION_FIX }).optional(),
-    canaryWeight: int(0, 100, "set an integer between 0 and 100").optional(),
+    canaryWeight: int(0, 100, WEIGHT_FIX).optional(),
     canaryServices: z
         .array(serviceName, { error: 'set a JSON list of service names, e.g. ["api-gateway"]' })
         .min(1, { error: "list at least one service, or remove the key to release every service" })
@@ -282,15 +279,9 @@ function distance(a: string, b: string): number {
     }
     return d[b.length];
 }
-export function durationMs(text: string): number {
-    const [, n, unit] = DURATION.exec(text)!;
-    return Number(n) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as "ms" | "s" | "m" | "h"];
-}
-
-/** The environment a stack name implies: `prod`, `prod-eu` and `acme/prod` are prod stacks. */
-export function environmentOfStack(stack: string): Environment | undefined {
-    const base = stack.split("/").pop()!.split(/[-.]/)[0];
-    return (ENVIRONMENTS as readonly string[]).includes(base) ? (base as Environment) : undefined;
+/** A duration the schema already accepted, in milliseconds. */
+function durationMs(text: string): number {
+    return parseDuration(text)!;
 }
 
 function decode(raw: Record<string, string>): Record<string, unknown> {

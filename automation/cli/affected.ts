@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
+import { STAGE_ORDER } from "../../contract/release";
 import { setOutput } from "./github";
 
 /** The stacks a pull request can change; `local` is a developer's stack and is never previewed in CI. */
-export const CI_STACKS = ["dev", "staging", "prod"] as const;
+export const CI_STACKS = STAGE_ORDER;
 
 /** Paths whose change never alters what a stack deploys. */
 const INERT = [/^docs\//, /^test\//, /^bench\//, /^tools\//, /^\.github\//, /\.md$/, /^\.ci\//, /^\.gitignore$/];

@@ -1,8 +1,8 @@
 // argv -> a typed invocation. Pure: no process, no file system, no engine; every refusal is an InputError naming the
-// argument and the fix. Release values are checked with stacks/config.ts's own schema, never a second one.
+// argument and the fix. Release values are checked with the release contract's validators, the ones the program's
+// config schema uses, never a second set.
 import { Command, CommanderError } from "commander";
-import { SERVICE_NAMES } from "../../components/naming";
-import { ConfigError, environmentOfStack, parseStackConfig } from "../../stacks/config";
+import { checkSteps, checkVersion, DURATION_FIX, environmentOfStack, isServiceName, parseDuration, SERVICE_NAMES } from "../../contract/release";
 import { InputError } from "../errors";
 
 export interface PromoteArgs {
@@ -81,21 +81,9 @@ function program(found: (command: string, opts: Opts) => void, out: (s: string) 
   return p;
 }
 
-/** The fix part of a ConfigError ("... is not allowed; <fix>"). */
-function fixOf(err: ConfigError): string {
-  const line = err.message.split("\n")[0];
-  const i = line.indexOf("is not allowed; ");
-  return i >= 0 ? line.slice(i + "is not allowed; ".length) : line;
-}
-
-/** Runs one release value through parseStackConfig (as a `local` stack needs nothing else) and renames the key. */
-function checkWithSchema(flag: string, shown: string, extra: Record<string, string>): void {
-  try {
-    parseStackConfig("local", { "slipway:environment": "local", "slipway:stableVersion": "1.0.0", ...extra });
-  } catch (err) {
-    if (err instanceof ConfigError) throw new InputError(`${flag} ${JSON.stringify(shown)} is not allowed: ${fixOf(err)}`);
-    throw err;
-  }
+/** Refuses `shown` for `flag` when a contract validator returned a fix. */
+function check(flag: string, shown: string, fix: string | undefined): void {
+  if (fix !== undefined) throw new InputError(`${flag} ${JSON.stringify(shown)} is not allowed: ${fix}`);
 }
 
 function text(opts: Opts, key: string, flag: string): string | undefined {
@@ -128,7 +116,7 @@ function manyStacks(opts: Opts, stacks: readonly string[]): string[] {
 function versionArg(opts: Opts): string {
   const v = text(opts, "version", "--version");
   if (v === undefined) throw new InputError("--version is required: give the image version to release, e.g. --version 1.4.0");
-  checkWithSchema("--version", v, { "slipway:stableVersion": v });
+  check("--version", v, checkVersion(v));
   return v;
 }
 
@@ -136,24 +124,26 @@ function stepsArg(opts: Opts): number[] | undefined {
   const raw = opts.steps as string | undefined;
   if (raw === undefined) return undefined;
   const steps = raw.split(",").map((s) => (s.trim() === "" ? NaN : Number(s.trim())));
-  checkWithSchema("--steps", raw, { "slipway:canary": JSON.stringify({ steps: steps.map((n) => (Number.isFinite(n) ? n : String(n))) }) });
+  check("--steps", raw, checkSteps(steps));
   return steps;
 }
 
 function intervalArg(opts: Opts): number | undefined {
   const raw = opts.interval as string | undefined;
   if (raw === undefined) return undefined;
-  checkWithSchema("--interval", raw, { "slipway:canary": JSON.stringify({ interval: raw }) });
-  return parseStackConfig("local", { "slipway:stableVersion": "1.0.0", "slipway:canary": JSON.stringify({ interval: raw }) }).canary.interval;
+  const ms = parseDuration(raw);
+  check("--interval", raw, ms === undefined ? DURATION_FIX : undefined);
+  return ms;
 }
 
 function servicesArg(opts: Opts): string[] | undefined {
   const raw = text(opts, "services", "--services");
   if (raw === undefined) return undefined;
   const list = raw.split(",").map((s) => s.trim());
-  const unknown = list.find((s) => !(SERVICE_NAMES as readonly string[]).includes(s));
+  const unknown = list.find((s) => !isServiceName(s));
   if (unknown !== undefined) throw new InputError(`--services ${JSON.stringify(unknown)} is not a service: use ${SERVICE_NAMES.join(", ")}`);
-  checkWithSchema("--services", raw, { "slipway:canaryServices": JSON.stringify(list) });
+  const repeated = list.find((s, i) => list.indexOf(s) !== i);
+  if (repeated !== undefined) throw new InputError(`--services ${JSON.stringify(raw)} is not allowed: list each service once (${repeated} repeats)`);
   return list;
 }
 

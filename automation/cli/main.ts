@@ -4,7 +4,7 @@ import { randomUUID } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ENVIRONMENTS, environmentOfStack } from "../../stacks/config";
+import { ENVIRONMENTS, environmentOfStack } from "../../contract/release";
 import { engineEnv } from "../../tools/env";
 import { createProviders } from "../analysis";
 import { run } from "./entry";

@@ -1,6 +1,6 @@
 // `slipway promote`: staged promotion (dev -> staging -> prod; local stands alone) through canary steps.
-import { SERVICE_NAMES } from "../../components/naming";
-import { environmentOfStack, parseStackConfig, StackConfig } from "../../stacks/config";
+import { environmentOfStack, previousStage as previousEnvironment, SERVICE_NAMES } from "../../contract/release";
+import { parseStackConfig, StackConfig } from "../../stacks/config";
 import type { PromoteArgs } from "../cli/argv";
 import { CanaryPlan, journal, runCanary, StepReport } from "../release/canary";
 import type { Deps } from "../deps";
@@ -21,12 +21,10 @@ export interface PromoteResult {
   durationMs: number;
 }
 
-const PREVIOUS: Record<string, string | undefined> = { staging: "dev", prod: "staging" };
-
 /** The stage before `stack`: the stack of the previous environment with the same suffix, else the bare name. */
 export function previousStage(stack: string, stacks: readonly string[]): string | undefined {
   const env = environmentOfStack(stack);
-  const prev = env ? PREVIOUS[env] : undefined;
+  const prev = previousEnvironment(env);
   if (prev === undefined) return undefined;
   const same = stack.replace(env as string, prev);
   return stacks.includes(same) ? same : prev;

@@ -21,7 +21,7 @@ import { followEventLog } from "./eventLog";
 import { EngineEventLike, EventCollector } from "./events";
 import { pidAlive } from "../state/journal";
 import type { DriftResult, PreviewResult } from "../types";
-import { environmentOfStack } from "../../stacks/config";
+import { environmentOfStack } from "../../contract/release";
 
 export interface EngineSettings {
   /** Repository root: Pulumi.yaml, stacks/, policies/. */

@@ -1,5 +1,6 @@
 // Engine events -> ResourceChange / PolicyViolation, and progress lines as they arrive. The event shapes are the
 // subset of the Automation API's EngineEvent the driver reads, declared here so only engine.ts imports the SDK.
+import { mask, SECRET } from "../secrets";
 import type { ChangeOp, EnforcementLevel, PolicyViolation, ResourceChange } from "../types";
 
 interface StepState { type?: string; urn?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }
@@ -22,7 +23,6 @@ const OPS: Record<string, ChangeOp> = {
   replace: "replace", "create-replacement": "replace", "delete-replaced": "replace", "read-replacement": "read",
   "import-replacement": "import",
 };
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 export const UNVERIFIABLE = "not verifiable at preview";
 
 /**
@@ -36,16 +36,6 @@ export function violationText(engineMessage: string): string {
 
 export function nameOfUrn(urn: string): string {
   return urn.split("::").pop() ?? urn;
-}
-
-/** Values as reports may show them: secrets (signature objects or "[secret]") become "[secret]". */
-export function scrub(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(scrub);
-  if (v !== null && typeof v === "object") {
-    if (SECRET_SIG in (v as object)) return "[secret]";
-    return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, scrub(x)]));
-  }
-  return v;
 }
 
 /** Reads `a.b[0]["c.d"]` out of an object. */
@@ -119,7 +109,7 @@ export class EventCollector {
     const pick = (s?: StepState) => (useOutputs ? s?.outputs : s?.inputs);
     const properties = m.detailedDiff ? Object.keys(m.detailedDiff) : m.diffs?.length ? [...m.diffs] : changedTopLevel(pick(m.old), pick(m.new));
     const values: Record<string, { old?: unknown; new?: unknown }> = {};
-    for (const p of properties) values[p] = { old: scrub(valueAtPath(pick(m.old), p)), new: scrub(valueAtPath(pick(m.new), p)) };
+    for (const p of properties) values[p] = { old: mask(valueAtPath(pick(m.old), p), p), new: mask(valueAtPath(pick(m.new), p), p) };
     return { urn: m.urn, type: m.type, name: nameOfUrn(m.urn), op: OPS[m.op] ?? "other", properties, values };
   }
 
@@ -161,7 +151,7 @@ export class EventCollector {
    */
   stackOutputs(): Record<string, unknown> | undefined {
     if (this.rootOutputs === undefined) return undefined;
-    return Object.fromEntries(Object.entries(this.rootOutputs).filter(([, v]) => scrub(v) !== "[secret]"));
+    return Object.fromEntries(Object.entries(this.rootOutputs).filter(([k, v]) => mask(v, k) !== SECRET));
   }
 
   /** The first resource's error in full, else the first error of the update as a whole ("update failed"). */

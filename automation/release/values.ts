@@ -1,15 +1,7 @@
 // The release keys the driver writes and the rule for when an update may be targeted. Pure functions.
-import { SERVICE_NAMES } from "../../components/naming";
+import { RELEASE_KEYS as KEY, SERVICE_NAMES } from "../../contract/release";
 import { ConfigError, parseStackConfig, StackConfig } from "../../stacks/config";
 import { InputError } from "../errors";
-
-export const KEY = {
-  stableVersion: "slipway:stableVersion",
-  serviceVersions: "slipway:serviceVersions",
-  canaryVersion: "slipway:canaryVersion",
-  canaryWeight: "slipway:canaryWeight",
-  canaryServices: "slipway:canaryServices",
-} as const;
 
 export function isAllServices(services: readonly string[]): boolean {
   return SERVICE_NAMES.every((s) => services.includes(s));

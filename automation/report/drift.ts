@@ -1,7 +1,7 @@
 // The drift report of `slipway drift`: each drifted resource (type, name, URN) and each changed property with its old
 // and new value, as text for a terminal, JSON for machines and Markdown for the daily issue. Secrets never appear.
 import type { DriftResult, ResourceChange } from "../types";
-import { code, isSecretPath, md, plural, redact, seconds, SECRET, show } from "./format";
+import { code, mask, md, plural, seconds, show } from "./format";
 
 /** First line of the Markdown report, so the scheduled workflow updates one issue instead of opening new ones. */
 export const DRIFT_MARKER = "<!-- slipway-drift-report -->";
@@ -29,8 +29,8 @@ export function driftedProperties(c: ResourceChange): DriftedProperty[] {
     return paths.map((path) => {
         const v = c.values?.[path];
         const p: DriftedProperty = { path };
-        if (v && "old" in v && v.old !== undefined) p.old = isSecretPath(path) ? SECRET : redact(v.old);
-        if (v && "new" in v && v.new !== undefined) p.new = isSecretPath(path) ? SECRET : redact(v.new);
+        if (v && "old" in v && v.old !== undefined) p.old = mask(v.old, path);
+        if (v && "new" in v && v.new !== undefined) p.new = mask(v.new, path);
         return p;
     });
 }

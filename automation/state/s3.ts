@@ -2,6 +2,7 @@
 // <prefix>/.slipway/<project>/<stack>/journal/<sequence>.json and <prefix>/.slipway/<project>/<stack>/lock.
 // The SDK is loaded on first use only, so file backends never pay for it.
 import type { S3Client } from "@aws-sdk/client-s3";
+import { parseDuration } from "../../contract/release";
 import { EngineError, InputError, LockedError } from "../errors";
 import { describeHolder, pidAlive } from "./journal";
 import type { JournalEntry, LockHolder, StackState } from "./journal";
@@ -97,8 +98,7 @@ function endpointUrl(url: string, endpoint: string, plainHttp: boolean): string 
 
 /** "10m", "90s", "1h" -> milliseconds; the lease a lock holder must renew within. */
 export function parseLease(text: string): number {
-  const m = /^(\d+)(s|m|h)$/.exec(text.trim());
-  const ms = m ? Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as "s" | "m" | "h"] : NaN;
+  const ms = parseDuration(text) ?? NaN;
   if (!(ms >= 30_000)) throw new InputError(`SLIPWAY_LOCK_LEASE=${text} is not allowed; set a duration of at least 30s, e.g. 10m`);
   return ms;
 }

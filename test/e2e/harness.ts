@@ -16,7 +16,7 @@ export const NAMESPACE = process.env.SLIPWAY_E2E_NAMESPACE ?? "slipway-e2e";
 export const SERVICES = ["api-gateway", "calculation-service", "data-service", "cache-service", "audit-service"];
 export const STABLE = "1.0.0";
 
-const COPIED = ["Pulumi.yaml", "package.json", "tsconfig.json", "stacks", "components", "policies"];
+const COPIED = ["Pulumi.yaml", "package.json", "tsconfig.json", "stacks", "components", "contract", "policies"];
 
 export interface World {
   workDir: string;

@@ -1,0 +1,92 @@
+// The release contract: what the program (stacks/, components/) and the driver (automation/) must agree on about a
+// release, defined once. The services and environments, the stage order, the release keys the driver moves, the
+// annotation and traffic kinds through which the driver reads back what the cluster applied, and the validators of
+// versions, steps, weights and durations. Pure: no Pulumi runtime, no I/O, so every side can import it.
+
+export const SERVICE_NAMES = ["api-gateway", "calculation-service", "data-service", "cache-service", "audit-service"] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+export type Track = "stable" | "canary";
+
+export function isServiceName(name: string): name is ServiceName {
+  return (SERVICE_NAMES as readonly string[]).includes(name);
+}
+
+export const ENVIRONMENTS = ["dev", "staging", "prod", "local"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** Promotion order: a stage takes a version only after the one before it completed it. `local` stands alone. */
+export const STAGE_ORDER = ["dev", "staging", "prod"] as const;
+
+/** The stage a stack's environment takes its versions from; undefined for the first stage and for `local`. */
+export function previousStage(env: Environment | undefined): Environment | undefined {
+  const i = (STAGE_ORDER as readonly string[]).indexOf(env ?? "");
+  return i > 0 ? STAGE_ORDER[i - 1] : undefined;
+}
+
+/** The environment a stack name implies: `prod`, `prod-eu` and `acme/prod` are prod stacks. */
+export function environmentOfStack(stack: string): Environment | undefined {
+  const base = stack.split("/").pop()!.split(/[-.]/)[0];
+  return (ENVIRONMENTS as readonly string[]).includes(base) ? (base as Environment) : undefined;
+}
+
+/** The config namespace of every key of the program. */
+export const CONFIG_NAMESPACE = "slipway";
+
+/** The release keys: the only values a promotion changes. */
+export const RELEASE_KEYS = {
+  stableVersion: "slipway:stableVersion",
+  serviceVersions: "slipway:serviceVersions",
+  canaryVersion: "slipway:canaryVersion",
+  canaryWeight: "slipway:canaryWeight",
+  canaryServices: "slipway:canaryServices",
+} as const;
+
+/** Every traffic object carries the weight it applies here, so the driver reads one annotation for every router. */
+export const CANARY_WEIGHT_ANNOTATION = "slipway.dev/canary-weight";
+export const TRACK_LABEL = "slipway.dev/track";
+
+export const TRAFFIC_SPLIT = { apiVersion: "split.smi-spec.io/v1alpha4", kind: "TrafficSplit" } as const;
+export const HTTP_ROUTE = { apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute" } as const;
+/** The traffic object each router's weight lives on; the ALB router keeps it in an Ingress annotation. */
+export const TRAFFIC_KINDS = { smi: TRAFFIC_SPLIT, gateway: HTTP_ROUTE } as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Validators. Each `*_FIX` is the fix a refusal names; each check returns the fix when the value is bad.
+
+export const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+export const VERSION_FIX = "set a semantic version such as 1.4.0 (optional leading v and -prerelease; never latest)";
+
+export function checkVersion(v: unknown): string | undefined {
+  return typeof v === "string" && SEMVER.test(v) ? undefined : VERSION_FIX;
+}
+
+export const WEIGHT_FIX = "set an integer between 0 and 100";
+
+export function checkWeight(w: unknown): string | undefined {
+  return typeof w === "number" && Number.isInteger(w) && w >= 0 && w <= 100 ? undefined : WEIGHT_FIX;
+}
+
+/** A canary weight, range-checked: every consumer (replicas, traffic objects) goes through here. */
+export function weight(w: number): number {
+  if (checkWeight(w) !== undefined) throw new RangeError(`canary weight ${w} is outside 0..100`);
+  return w;
+}
+
+export const STEPS_FIX = "set strictly increasing integer percentages between 1 and 100 ending at 100, e.g. [10,30,100]";
+
+export function checkSteps(steps: unknown): string | undefined {
+  if (!Array.isArray(steps) || steps.length === 0) return STEPS_FIX;
+  const ints = steps.every((s) => typeof s === "number" && Number.isInteger(s) && s >= 1 && s <= 100);
+  const rising = steps.every((s, i) => i === 0 || s > steps[i - 1]);
+  return ints && rising && steps[steps.length - 1] === 100 ? undefined : STEPS_FIX;
+}
+
+export const DURATION = /^(\d+)(ms|s|m|h)$/;
+export const DURATION_FIX = 'set a duration such as "30s" or "5m"';
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** "250ms", "30s", "5m", "2h" -> milliseconds; undefined when the text is not such a duration. */
+export function parseDuration(text: string): number | undefined {
+  const m = DURATION.exec(text.trim());
+  return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : undefined;
+}
