@@ -1,14 +1,15 @@
 // `slipway promote`: staged promotion (dev -> staging -> prod; local stands alone) through canary steps.
 import { SERVICE_NAMES } from "../../components/naming";
-import { environmentOfStack, parseStackConfig, StackConfig } from "../../stacks/config";
+import { environmentOfStack, StackConfig } from "../../stacks/config";
 import type { PromoteArgs } from "../cli/argv";
-import { CanaryPlan, journal, runCanary, StepReport } from "../release/canary";
+import { applyRelease, CanaryPlan, runCanary, StepReport } from "../release/canary";
 import type { Deps } from "../deps";
 import { InputError } from "../errors";
-import type { LockHolder, StackState } from "../state/journal";
+import { StackSession, withStackLock } from "../state/lock";
 import { stageReadiness } from "../state/progress";
+import { readRelease, releaseAfter } from "../state/release";
 import { recoverIfInterrupted } from "./recover";
-import { candidate, finalValues, stepValues } from "../release/values";
+import { finalValues, stepValues } from "../release/values";
 
 export interface PromoteResult {
   stack: string;
@@ -32,17 +33,12 @@ export function previousStage(stack: string, stacks: readonly string[]): string 
   return stacks.includes(same) ? same : prev;
 }
 
-async function readConfig(d: Deps, stack: string): Promise<{ raw: Record<string, string>; config: StackConfig }> {
-  const raw = await d.engine.getConfig(stack);
-  return { raw, config: candidate(stack, raw, {}) };
-}
-
 async function checkStage(d: Deps, a: PromoteArgs, config: StackConfig, services: string[]): Promise<string | undefined> {
   const prev = previousStage(a.stack, d.stacks);
   if (prev === undefined) return undefined;
   const ready = stageReadiness(await d.state(prev).read(), a.version, d.clock.now(), config.canary.soak);
   if (!ready.ok) throw new InputError(`${a.stack} takes ${a.version} only after ${prev} ran it healthily, but ${ready.why}: promote ${prev} first`);
-  const running = parseStackConfig(prev, await d.engine.getConfig(prev)).release.serviceVersions as Record<string, string>;
+  const running = (await readRelease(d.engine, d.state(prev), prev)).config.release.serviceVersions as Record<string, string>;
   const behind = services.filter((s) => running[s] !== a.version);
   if (behind.length > 0) throw new InputError(`${prev} no longer runs ${a.version} on ${behind.join(", ")}: promote ${prev} first`);
   return prev;
@@ -58,53 +54,42 @@ function planOf(a: PromoteArgs, c: StackConfig, resumeFrom?: { steps: number[]; 
 }
 
 async function dryRun(d: Deps, a: PromoteArgs, started: number): Promise<PromoteResult> {
-  const { raw, config } = await readConfig(d, a.stack);
-  const plan = planOf(a, config);
+  const rel = await readRelease(d.engine, d.state(a.stack), a.stack);
+  const plan = planOf(a, rel.config);
   const previous = previousStage(a.stack, d.stacks);
   d.progress(`${a.stack}: plan: ${a.skipCanary ? "skip canary" : `steps ${plan.steps.join(" -> ")}% every ${plan.intervalMs} ms`} for ${plan.services.join(", ")}`);
-  const values = a.skipCanary ? finalValues(a.version, plan.services, config) : stepValues(a.version, plan.steps[0], plan.services);
-  candidate(a.stack, raw, values);
-  await d.engine.preview(a.stack, { config: values, signal: d.signal });
+  const values = a.skipCanary ? finalValues(a.version, plan.services, rel.config) : stepValues(a.version, plan.steps[0], plan.services);
+  await d.engine.preview(a.stack, { release: releaseAfter(rel, values), signal: d.signal });
   return { stack: a.stack, version: a.version, status: "dry-run", skipCanary: a.skipCanary, steps: [], plan: { ...plan, previous }, durationMs: d.clock.now() - started };
 }
 
-async function skipCanary(d: Deps, state: StackState, a: PromoteArgs, id: string, raw: Record<string, string>, config: StackConfig, services: string[]): Promise<void> {
-  const note = journal(d, state, a.stack, id);
-  await note({ event: "intent", action: "finalize", version: a.version, services, reason: a.reason });
-  const values = finalValues(a.version, services, config);
-  candidate(a.stack, raw, values);
+async function skipCanary(d: Deps, s: StackSession, a: PromoteArgs, id: string, services: string[]): Promise<void> {
+  const note = s.note(id);
   d.progress(`${a.stack}: skipping the canary (${a.reason}): ${a.version} becomes stable (full update)`);
-  await d.engine.up(a.stack, { config: values, signal: d.signal, message: `slipway promote ${a.version} --skip-canary: ${a.reason}` });
+  await applyRelease(d, s, note, { action: "finalize", version: a.version, services, reason: a.reason }, finalValues(a.version, services, s.rel.config),
+    { signal: d.signal, message: `slipway promote ${a.version} --skip-canary: ${a.reason}` });
   await note({ event: "outcome", action: "finalize", ok: true });
 }
 
 export async function promote(d: Deps, a: PromoteArgs): Promise<PromoteResult> {
   const started = d.clock.now();
   if (a.dryRun) return dryRun(d, a, started);
-  const state = d.state(a.stack);
-  const id = d.newId();
-  const holder: LockHolder = { pid: d.host.pid, host: d.host.hostname, startedAt: new Date(started).toISOString(), promotionId: id, command: "promote" };
-  const release = await state.acquire(holder, (s) => d.progress(`${a.stack}: removed the stale lock of pid ${s.pid} (${s.promotionId})`));
-  try {
-    return await promoteLocked(d, state, a, id, started);
-  } finally {
-    await release();
-  }
+  return withStackLock(d, a.stack, "promote", (s) => promoteLocked(d, s, a, started));
 }
 
-async function promoteLocked(d: Deps, state: StackState, a: PromoteArgs, newId: string, started: number): Promise<PromoteResult> {
-  const resumed = await recoverIfInterrupted(d, state, a.stack, a.version, a.resume);
-  const { raw, config } = await readConfig(d, a.stack);
+async function promoteLocked(d: Deps, s: StackSession, a: PromoteArgs, started: number): Promise<PromoteResult> {
+  const resumed = await recoverIfInterrupted(d, s, a.version, a.resume);
+  const config = s.rel.config;
   const plan = planOf(a, config, resumed);
   await checkStage(d, a, config, plan.services);
-  const id = resumed?.promotionId ?? newId;
+  const id = resumed?.promotionId ?? s.id;
   const base = { stack: a.stack, version: a.version, promotionId: id, skipCanary: a.skipCanary, plan };
   const current = config.release.serviceVersions as Record<string, string>;
   if (!resumed && config.release.canaryVersion === undefined && plan.services.every((s) => current[s] === a.version)) {
     d.progress(`${a.stack}: already runs ${a.version} on ${plan.services.join(", ")}; nothing to do`);
     return { ...base, promotionId: undefined, status: "unchanged", steps: [], durationMs: d.clock.now() - started };
   }
-  const note = journal(d, state, a.stack, id);
+  const note = s.note(id);
   if (!resumed) {
     await note({
       event: "start", action: a.skipCanary ? "skip-canary" : "promote", version: a.version, stableVersion: config.release.stableVersion,
@@ -112,8 +97,8 @@ async function promoteLocked(d: Deps, state: StackState, a: PromoteArgs, newId: 
     });
   }
   let steps: StepReport[] = [];
-  if (a.skipCanary) await skipCanary(d, state, a, id, raw, config, plan.services);
-  else steps = await runCanary(d, state, { stack: a.stack, promotionId: id, version: a.version, raw, config, ...plan } satisfies CanaryPlan);
+  if (a.skipCanary) await skipCanary(d, s, a, id, plan.services);
+  else steps = await runCanary(d, s, { stack: a.stack, promotionId: id, version: a.version, config, ...plan } satisfies CanaryPlan);
   await note({ event: "end", action: a.skipCanary ? "skip-canary" : "promote", status: "completed", version: a.version, durationMs: d.clock.now() - started });
   d.progress(`${a.stack}: ${a.version} promoted in ${d.clock.now() - started} ms`);
   return { ...base, status: "completed", steps, durationMs: d.clock.now() - started };

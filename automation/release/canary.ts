@@ -1,11 +1,13 @@
-// Canary weight steps as sequenced stack updates: intent -> config -> update -> applied weight -> interval ->
-// gates -> outcome, and the one-update rollback. Every failure ends in a rollback; the caller maps what is thrown.
+// Canary weight steps as sequenced stack updates: intent -> update -> record -> applied weight -> interval -> gates
+// -> outcome, and the one-update rollback. Every failure ends in a rollback; the caller maps what is thrown.
 import type { StackConfig } from "../../stacks/config";
-import type { Deps } from "../deps";
+import type { Deps, UpdateResult, UpOptions } from "../deps";
 import { EngineError, LockedError, PolicyError, RolledBackError, SlipwayError } from "../errors";
 import { runGates } from "./gates";
-import type { JournalEntry, StackState } from "../state/journal";
-import { candidate, finalValues, releaseTargets, rollbackValues, stepTargets, stepValues, weightMismatches } from "./values";
+import type { Journal, Note } from "../state/journal";
+import type { StackSession } from "../state/lock";
+import { releaseAfter } from "../state/release";
+import { finalValues, releaseTargets, rollbackValues, stepTargets, stepValues, weightMismatches } from "./values";
 import type { Verdict } from "../types";
 
 export interface CanaryPlan {
@@ -17,7 +19,7 @@ export interface CanaryPlan {
   /** Index of the first step to run (0, or after the last completed step on --resume). */
   from: number;
   intervalMs: number;
-  raw: Record<string, string>;
+  /** The stack's config when the promotion started: canary policy, namespace, router. */
   config: StackConfig;
 }
 export interface StepReport {
@@ -29,9 +31,19 @@ export interface StepReport {
   durationMs: number;
 }
 
-export type Note = Omit<JournalEntry, "at" | "promotionId" | "stack">;
-export function journal(d: Deps, state: StackState, stack: string, promotionId: string) {
-  return (e: Note) => state.append({ at: new Date(d.clock.now()).toISOString(), promotionId, stack, ...e });
+/**
+ * One update that moves the release: the intent (with the release it applies) is journaled first, the record is
+ * written right after the update. A driver killed between the two leaves the intent open for the next command to
+ * reconcile (automation/state/reconcile.ts).
+ */
+export type Intent = Omit<Note, "event" | "release">;
+
+export async function applyRelease(d: Deps, s: StackSession, note: Journal, intent: Intent, values: Record<string, string>, opts: Omit<UpOptions, "release">): Promise<UpdateResult> {
+  const release = releaseAfter(s.rel, values);
+  await note({ ...intent, event: "intent", release });
+  const r = await d.engine.up(s.stack, { ...opts, release });
+  await s.commit(release);
+  return r;
 }
 
 class StepFailed extends Error {}
@@ -63,16 +75,14 @@ async function analyse(d: Deps, p: CanaryPlan, i: number, weight: number, failur
   }
 }
 
-async function runStep(d: Deps, p: CanaryPlan, i: number, outputs: Record<string, unknown>, failures: { n: number }, note: ReturnType<typeof journal>) {
+async function runStep(d: Deps, s: StackSession, p: CanaryPlan, i: number, outputs: Record<string, unknown>, failures: { n: number }, note: Journal) {
   const weight = p.steps[i];
   const started = d.clock.now();
   const label = `step ${i + 1}/${p.steps.length} weight ${weight}%`;
-  await note({ event: "intent", action: "step", step: i, weight, version: p.version, services: p.services });
-  const values = stepValues(p.version, weight, p.services);
-  candidate(p.stack, p.raw, values);
   const targets = stepTargets(outputs, p.services, p.version);
   d.progress(`${p.stack}: ${label}: ${targets ? "targeted" : "full"} update`);
-  const r = await d.engine.up(p.stack, { config: values, targets, signal: d.signal, message: `slipway promote ${p.version} ${label}` });
+  const r = await applyRelease(d, s, note, { action: "step", step: i, weight, version: p.version, services: p.services }, stepValues(p.version, weight, p.services),
+    { targets, signal: d.signal, message: `slipway promote ${p.version} ${label}` });
   const after = r.outputs ?? (await d.engine.outputs(p.stack));
   await verifyWeight(d, p, after, weight);
   const verdicts = await analyse(d, p, i, weight, failures);
@@ -83,52 +93,50 @@ async function runStep(d: Deps, p: CanaryPlan, i: number, outputs: Record<string
   return { report, outputs: after };
 }
 
-/** Weight 0 and canary cleared in one update (targeted at the release resources when known). Never interruptible. */
-export async function rollback(d: Deps, stack: string, raw: Record<string, string>, outputs: Record<string, unknown> | undefined, message: string) {
-  const values = rollbackValues();
-  candidate(stack, raw, values);
+/**
+ * Weight 0 and canary cleared in one update (targeted at the release resources when known). Never interruptible.
+ * `intent` names what asked for it (a failed step's rollback, an abort, a recovery).
+ */
+export async function rollback(d: Deps, s: StackSession, note: Journal, outputs: Record<string, unknown> | undefined, message: string, intent: Intent = { action: "rollback", detail: message }) {
   const targets = outputs ? releaseTargets(outputs) : undefined;
-  d.progress(`${stack}: rolling back (${targets ? "targeted" : "full"} update): ${message}`);
-  await d.engine.up(stack, { config: values, targets, message: `slipway rollback: ${message}` });
+  d.progress(`${s.stack}: rolling back (${targets ? "targeted" : "full"} update): ${message}`);
+  await applyRelease(d, s, note, intent, rollbackValues(), { targets, message: `slipway rollback: ${message}` });
 }
 
-async function finalize(d: Deps, p: CanaryPlan, note: ReturnType<typeof journal>): Promise<void> {
+async function finalize(d: Deps, s: StackSession, p: CanaryPlan, note: Journal): Promise<void> {
   const started = d.clock.now();
-  await note({ event: "intent", action: "finalize", version: p.version, services: p.services });
-  const values = finalValues(p.version, p.services, p.config);
-  candidate(p.stack, p.raw, values);
   d.progress(`${p.stack}: ${p.version} becomes stable; canary scales to zero (full update)`);
-  await d.engine.up(p.stack, { config: values, signal: d.signal, message: `slipway promote ${p.version}: stable` });
+  await applyRelease(d, s, note, { action: "finalize", version: p.version, services: p.services }, finalValues(p.version, p.services, s.rel.config),
+    { signal: d.signal, message: `slipway promote ${p.version}: stable` });
   await note({ event: "outcome", action: "finalize", ok: true, durationMs: d.clock.now() - started });
 }
 
 /** Runs the steps from `p.from`, then makes the version stable. On any failure rolls back and throws. */
-export async function runCanary(d: Deps, state: StackState, p: CanaryPlan): Promise<StepReport[]> {
-  const note = journal(d, state, p.stack, p.promotionId);
+export async function runCanary(d: Deps, s: StackSession, p: CanaryPlan): Promise<StepReport[]> {
+  const note = s.note(p.promotionId);
   const reports: StepReport[] = [];
   const failures = { n: 0 };
   let outputs = await d.engine.outputs(p.stack);
   try {
     for (let i = p.from; i < p.steps.length; i++) {
-      const r = await runStep(d, p, i, outputs, failures, note);
+      const r = await runStep(d, s, p, i, outputs, failures, note);
       reports.push(r.report);
       outputs = r.outputs;
       if (!r.report.ok) throw new StepFailed(`gates failed at ${r.report.weight}%: ${r.report.verdicts.filter((v) => !v.ok).map((v) => `${v.provider}: ${v.detail}`).join("; ")}`);
     }
-    await finalize(d, p, note);
+    await finalize(d, s, p, note);
     return reports;
   } catch (err) {
-    throw await failAndRollBack(d, p, note, outputs, err, reports);
+    throw await failAndRollBack(d, s, p, note, outputs, err, reports);
   }
 }
 
-async function failAndRollBack(d: Deps, p: CanaryPlan, note: ReturnType<typeof journal>, outputs: Record<string, unknown>, err: unknown, steps: StepReport[]): Promise<Error> {
+async function failAndRollBack(d: Deps, s: StackSession, p: CanaryPlan, note: Journal, outputs: Record<string, unknown>, err: unknown, steps: StepReport[]): Promise<Error> {
   const cause = d.signal.aborted ? "interrupted (SIGINT)" : err instanceof Error ? err.message.split("\n")[0] : String(err);
   if (err instanceof LockedError) return err;
   const started = d.clock.now();
-  await note({ event: "intent", action: "rollback", detail: cause });
   try {
-    await rollback(d, p.stack, p.raw, outputs, cause);
+    await rollback(d, s, note, outputs, cause);
   } catch (rbErr) {
     const why = rbErr instanceof Error ? rbErr.message.split("\n")[0] : String(rbErr);
     await note({ event: "outcome", action: "rollback", ok: false, detail: why });

@@ -1,5 +1,5 @@
 // Reading the journal back: where the last promotion of a stack got to. Pure functions over journal entries.
-import type { JournalEntry, JournalStatus } from "./journal";
+import type { JournalEntry, JournalStatus } from "./store";
 
 export interface PromotionRecord {
   promotionId: string;

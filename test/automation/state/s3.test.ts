@@ -8,7 +8,8 @@ import * as os from "os";
 import * as path from "path";
 import { CreateBucketCommand, DeleteObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { exitCodeOf, EXIT, InputError, LockedError } from "../../../automation/errors";
-import { stateStoreFor, type JournalEntry, type LockHolder } from "../../../automation/state/journal";
+import { stateStoreFor } from "../../../automation/state/backend";
+import type { JournalEntry, LockHolder } from "../../../automation/state/store";
 import { parseLease, parseS3Backend, S3StackState, type S3StateOptions } from "../../../automation/state/s3";
 
 const ROOT = path.resolve(__dirname, "../../..");
@@ -321,7 +322,7 @@ describe("S3 backend URLs", () => {
     this.timeout(60_000);
     const dir = path.join(os.tmpdir(), `slipway-lazy-${process.pid}-${Date.now()}`);
     const script = `
-      const { stateStoreFor } = require(${JSON.stringify(path.join(ROOT, "automation/state/journal.ts"))});
+      const { stateStoreFor } = require(${JSON.stringify(path.join(ROOT, "automation/state/backend.ts"))});
       const s = stateStoreFor(${JSON.stringify(`file://${dir}`)}, "slipway", "h")("dev");
       s.append({ at: "t", promotionId: "p", stack: "dev", event: "start", action: "promote" }).then(() => {
         const loaded = Object.keys(require.cache).filter((k) => k.includes("@aws-sdk"));
