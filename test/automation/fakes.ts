@@ -9,6 +9,7 @@ import { parseStackConfig, withRelease } from "../../stacks/config";
 import type { Clock, Deps, Engine, PreviewOptions, UpOptions } from "../../automation/deps";
 import { FileStackState, readReleaseSync } from "../../automation/state/file";
 import type { Release } from "../../automation/state/store";
+import { EngineError } from "../../automation/errors";
 import type { AnalysisProvider, DriftResult, PolicyViolation, Verdict } from "../../automation/types";
 
 export interface Call { op: string; stack: string; targets?: string[]; release?: Release; signal?: boolean }
@@ -77,6 +78,7 @@ export class FakeEngine implements Engine {
   }
   async outputs(stack: string) {
     this.calls.push({ op: "outputs", stack });
+    if (!this.applied.has(stack)) throw new EngineError(`stack ${stack} does not exist in the backend`, { stackMissing: true });
     return this.applied.get(stack)!;
   }
   async cancel(stack: string) {
@@ -131,8 +133,8 @@ export function recorded(h: Harness, stack: string): Release | undefined {
   return h.engine.record(stack);
 }
 
-export function harness(engine: FakeEngine, over: Partial<Deps> = {}): Harness {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-test-"));
+/** Deps over a file backend in `dir` (default: a new one); a second harness on the same dir is another runner. */
+export function harness(engine: FakeEngine, over: Partial<Deps> = {}, dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-test-"))): Harness {
   const progress: string[] = [];
   const ctl = new AbortController();
   const files = new Map<string, string>();
@@ -147,7 +149,7 @@ export function harness(engine: FakeEngine, over: Partial<Deps> = {}): Harness {
     },
     clock: instantClock(), progress: (l) => progress.push(l), stdout: () => undefined,
     writeFile: async (p, t) => void files.set(p, t), signal: ctl.signal, stacks: ["dev", "staging", "prod", "local"],
-    newId: () => `p${++n}`, host: { pid: process.pid, hostname: os.hostname() }, ...over,
+    backendUrl: `file://${dir}`, newId: () => `p${++n}`, host: { pid: process.pid, hostname: os.hostname() }, ...over,
   };
   return { deps, engine, dir, progress, ctl, files };
 }
