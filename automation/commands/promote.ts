@@ -24,8 +24,16 @@ export interface PromoteResult {
 
 const PREVIOUS: Record<string, string | undefined> = { staging: "dev", prod: "staging" };
 
+/** A local stack named after a stage (local-staging) plays that stage on the local cluster, after local-dev. */
+const LOCAL_STAGE = /^(.*local-)(staging|prod)$/;
+
 /** The stage before `stack`: the stack of the previous environment with the same suffix, else the bare name. */
 export function previousStage(stack: string, stacks: readonly string[]): string | undefined {
+  const local = LOCAL_STAGE.exec(stack);
+  if (local) {
+    const prev = `${local[1]}${PREVIOUS[local[2]]}`;
+    return stacks.includes(prev) ? prev : undefined;
+  }
   const env = environmentOfStack(stack);
   const prev = env ? PREVIOUS[env] : undefined;
   if (prev === undefined) return undefined;

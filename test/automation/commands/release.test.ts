@@ -3,16 +3,16 @@
 // is reconciled by the next command, which says so.
 import { strict as assert } from "assert";
 import { run } from "../../../automation/cli/entry";
+import { previousStage } from "../../../automation/commands/promote";
 import type { Release } from "../../../automation/state/store";
 import { baseConfig, FakeEngine, harness, Harness, recorded } from "../fakes";
 
-const STACKS = ["dev", "staging", "prod", "local"];
 const ALL = ["api-gateway", "calculation-service", "data-service", "cache-service", "audit-service"];
 
 async function cli(h: Harness, argv: string[]) {
   let out = "";
   let err = "";
-  const code = await run(argv, STACKS, async () => h.deps, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  const code = await run(argv, h.deps.stacks, async () => h.deps, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
   return { code, out, err };
 }
 
@@ -130,5 +130,36 @@ describe("#status", () => {
     const withBackend = harness(engine, {}, h.dir);
     const all = JSON.parse((await cli(withBackend, ["status", "--json"])).out) as Array<{ stack: string; state: string }>;
     assert.deepEqual(all.map((s) => `${s.stack}: ${s.state}`), ["dev: not deployed", "staging: not deployed", "prod: not deployed", "local: deployed"]);
+  });
+});
+
+describe("#stage-order", () => {
+  const table: Array<[string, string[], string | undefined]> = [
+    ["staging", ["dev", "staging", "prod"], "dev"],
+    ["prod-eu", ["dev", "staging", "staging-eu", "prod-eu"], "staging-eu"],
+    ["dev", ["dev", "staging"], undefined],
+    ["local", ["local", "local-dev"], undefined],
+    ["local-staging", ["local", "local-dev", "local-staging"], "local-dev"],
+    ["local-prod", ["local-staging", "local-prod"], "local-staging"],
+    ["local-staging", ["local", "local-staging"], undefined],
+  ];
+  for (const [stack, stacks, prev] of table) {
+    it(`${stack} among ${stacks.join(", ")} follows ${prev ?? "no stage"}`, () => {
+      assert.equal(previousStage(stack, stacks), prev);
+    });
+  }
+
+  it("a local-staging stack takes a version only after local-dev shipped it, read from local-dev's record", async () => {
+    const files = { "local-dev": baseConfig("local"), "local-staging": baseConfig("local") };
+    const h = harness(new FakeEngine(files), { stacks: Object.keys(files) });
+    const refused = await cli(h, ["promote", "--stack", "local-staging", "--version", "1.4.0"]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /local-staging takes 1\.4\.0 only after local-dev ran it healthily/);
+    assert.equal((await cli(h, ["promote", "--stack", "local-dev", "--version", "1.4.0"])).code, 0);
+    const other = nextRunner(h, files);
+    other.deps.stacks = Object.keys(files);
+    const r = await cli(other, ["promote", "--stack", "local-staging", "--version", "1.4.0"]);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(recorded(other, "local-staging")!.stableVersion, "1.4.0");
   });
 });
