@@ -6,7 +6,7 @@ import type { StacksArgs } from "../cli/argv";
 import type { Deps } from "../deps";
 import { SlipwayError } from "../errors";
 import { lastPromotion, PromotionRecord } from "../state/progress";
-import { openRelease } from "../state/release";
+import { openRelease, readRelease } from "../state/release";
 import type { LockHolder } from "../state/store";
 
 export type StackState = "deployed" | "not deployed" | "no backend configured";
@@ -39,11 +39,15 @@ async function one(d: Deps, stack: string): Promise<StackStatus> {
     if (missingStack(err)) return { stack, state: "not deployed" };
     throw err;
   }
-  const rel = await openRelease(d.engine, state, stack, { id: d.newId(), command: "status", now: () => d.clock.now(), progress: d.progress });
+  const deployed = outputs.services !== undefined;
+  // A deployed stack without a record migrates now; one never deployed gets its record from its first update.
+  const rel = deployed
+    ? await openRelease(d.engine, state, stack, { id: d.newId(), command: "status", now: () => d.clock.now(), progress: d.progress })
+    : await readRelease(d.engine, state, stack);
   const r = rel.config.release;
   const rec = rel.current?.record;
   return {
-    stack, state: outputs.services === undefined ? "not deployed" : "deployed",
+    stack, state: deployed ? "deployed" : "not deployed",
     stableVersion: r.stableVersion, serviceVersions: r.serviceVersions, canaryVersion: r.canaryVersion, canaryWeight: r.canaryWeight, canaryServices: r.canaryServices,
     record: rec && { seq: rec.seq, location: state.location, updatedAt: rec.updatedAt, writtenBy: rec.writtenBy, command: rec.command },
     lastPromotion: lastPromotion(await state.read()), lock: await state.holder(),

@@ -38,7 +38,8 @@ export async function clearEngineLeftovers(d: Deps, stack: string): Promise<void
   } catch {
     // `pulumi cancel` fails when no update holds the stack: nothing was left behind.
   }
-  await d.engine.settlePendingCreates(stack);
+  const settled = await d.engine.settlePendingCreates(stack);
+  if (settled !== "") d.progress(`${stack}: ${settled}`);
 }
 
 export async function reconcile(d: Deps, s: StackSession): Promise<void> {

@@ -58,11 +58,15 @@ describe("#release-record", () => {
     assert.equal(h.progress.filter((l) => /no release record yet/.test(l)).length, 1);
   });
 
-  it("a stack never deployed gets its record from the stack file", async () => {
+  it("a stack never deployed gets its record from the stack file on its first update, not from status", async () => {
     const engine = new FakeEngine({ local: baseConfig("local", { "slipway:stableVersion": "1.2.0" }) });
     engine.applied.set("local", {});
     const h = harness(engine);
-    await cli(h, ["status", "--stack", "local"]);
+    const s = JSON.parse((await cli(h, ["status", "--stack", "local", "--json"])).out)[0];
+    assert.equal(s.state, "not deployed");
+    assert.equal(recorded(h, "local"), undefined);
+    assert.equal((await cli(h, ["up", "--stack", "local"])).code, 0);
+    assert.equal(recorded(h, "local")!.stableVersion, "1.2.0");
     assert.ok(h.progress.some((l) => /version 1 from the stack file \(stable 1\.2\.0\)/.test(l)), h.progress.join("\n"));
   });
 });
