@@ -10,6 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { rollback } from "../automation/release/canary";
+import { rollbackPlan } from "../automation/release/plan";
 import type { Deps, Engine } from "../automation/deps";
 import type { StackSession } from "../automation/state/lock";
 import { readRelease, releaseAfter } from "../automation/state/release";
@@ -171,7 +172,7 @@ async function main(): Promise<void> {
       t0 = process.hrtime.bigint();
       const start = t0;
       let ended = false;
-      const update = rollback(d, session, async () => {}, outputs, "bench: failed verdict").finally(() => (ended = true));
+      const update = rollback(d, session, async () => {}, rollbackPlan(session.rel, outputs), "bench: failed verdict").finally(() => (ended = true));
       let zero: number | undefined;
       while (zero === undefined) {
         const finalRead = ended;

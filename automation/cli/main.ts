@@ -103,7 +103,9 @@ export async function main(argv: string[]): Promise<number> {
       kubeconfigPath: env.KUBECONFIG, backendUrl: process.env.PULUMI_BACKEND_URL, newId: () => randomUUID().slice(0, 8), host: { pid: process.pid, hostname: os.hostname() },
     };
   };
-  const code = await run(argv, presentStacks(), makeDeps, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
-  if (argv[0] === "promote") setOutput("outcome", ["promoted", "failed", "drift", "rolled-back", "refused-by-policy", "locked"][code] ?? "failed");
-  return code;
+  return run(argv, presentStacks(), makeDeps, {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    outcome: (word) => argv[0] === "promote" && setOutput("outcome", word),
+  });
 }

@@ -1,6 +1,7 @@
 // `slipway abort`: roll the canary of a stack back now (weight 0, canary cleared, stable untouched).
 import type { AbortArgs } from "../cli/argv";
 import { rollback } from "../release/canary";
+import { rollbackPlan } from "../release/plan";
 import type { Deps } from "../deps";
 import { withStackLock } from "../state/lock";
 import { interrupted } from "../state/progress";
@@ -17,7 +18,7 @@ export async function abort(d: Deps, a: AbortArgs): Promise<AbortResult> {
     // An interrupted promotion is closed by this rollback, so the next promote starts clean.
     const open = interrupted(await s.state.read());
     const note = s.note(open?.promotionId ?? s.id);
-    await rollback(d, s, note, await d.engine.outputs(a.stack), a.reason ?? "slipway abort",
+    await rollback(d, s, note, rollbackPlan(s.rel, await d.engine.outputs(a.stack)), a.reason ?? "slipway abort",
       { action: "abort", version: r.canaryVersion, weight: r.canaryWeight, reason: a.reason });
     await note({ event: "end", action: "abort", status: "rolled-back", ok: true, reason: a.reason });
     return { stack: a.stack, rolledBack: true, canaryVersion: r.canaryVersion };

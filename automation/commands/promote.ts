@@ -1,15 +1,16 @@
-// `slipway promote`: staged promotion (dev -> staging -> prod; local stands alone) through canary steps.
+// `slipway promote`: staged promotion (dev -> staging -> prod; local stands alone) through canary steps. It checks
+// the stage order, builds the release plan (automation/release/plan.ts) and hands it to the executor (canary.ts).
 import { SERVICE_NAMES } from "../../components/naming";
 import { environmentOfStack, StackConfig } from "../../stacks/config";
 import type { PromoteArgs } from "../cli/argv";
-import { applyRelease, CanaryPlan, runCanary, StepReport } from "../release/canary";
+import { runPlan, StepReport } from "../release/canary";
+import { planRelease, ReleasePlan } from "../release/plan";
 import type { Deps } from "../deps";
 import { InputError } from "../errors";
 import { StackSession, withStackLock } from "../state/lock";
 import { stageReadiness } from "../state/progress";
-import { readRelease, releaseAfter } from "../state/release";
-import { recoverIfInterrupted } from "./recover";
-import { finalValues, stepValues } from "../release/values";
+import { readRelease, StackRelease } from "../state/release";
+import { recoverIfInterrupted, Resumption } from "./recover";
 
 export interface PromoteResult {
   stack: string;
@@ -18,7 +19,7 @@ export interface PromoteResult {
   promotionId?: string;
   skipCanary: boolean;
   steps: StepReport[];
-  plan?: { steps: number[]; intervalMs: number; services: string[]; previous?: string };
+  plan: ReleasePlan;
   durationMs: number;
 }
 
@@ -52,31 +53,22 @@ async function checkStage(d: Deps, a: PromoteArgs, config: StackConfig, services
   return prev;
 }
 
-function planOf(a: PromoteArgs, c: StackConfig, resumeFrom?: { steps: number[]; services?: string[]; from: number }) {
-  return {
-    steps: resumeFrom?.steps ?? a.steps ?? c.canary.steps,
-    intervalMs: a.intervalMs ?? c.canary.interval,
-    services: resumeFrom?.services ?? a.services ?? [...SERVICE_NAMES],
-    from: resumeFrom?.from ?? 0,
-  };
+/** The release plan from the arguments, the stack's release and canary policy, and the deployed stack. */
+async function buildPlan(d: Deps, a: PromoteArgs, rel: StackRelease, resumed?: Resumption): Promise<ReleasePlan> {
+  const c: StackConfig = rel.config;
+  return planRelease({
+    stack: a.stack, version: a.version, skipCanary: a.skipCanary, reason: a.reason, previous: previousStage(a.stack, d.stacks),
+    steps: resumed?.steps ?? a.steps ?? c.canary.steps, intervalMs: a.intervalMs ?? c.canary.interval,
+    services: resumed?.services ?? a.services ?? [...SERVICE_NAMES], from: resumed?.from ?? 0,
+    rel, outputs: await d.engine.outputs(a.stack),
+  });
 }
 
 async function dryRun(d: Deps, a: PromoteArgs, started: number): Promise<PromoteResult> {
-  const rel = await readRelease(d.engine, d.state(a.stack), a.stack);
-  const plan = planOf(a, rel.config);
-  const previous = previousStage(a.stack, d.stacks);
-  d.progress(`${a.stack}: plan: ${a.skipCanary ? "skip canary" : `steps ${plan.steps.join(" -> ")}% every ${plan.intervalMs} ms`} for ${plan.services.join(", ")}`);
-  const values = a.skipCanary ? finalValues(a.version, plan.services, rel.config) : stepValues(a.version, plan.steps[0], plan.services);
-  await d.engine.preview(a.stack, { release: releaseAfter(rel, values), signal: d.signal });
-  return { stack: a.stack, version: a.version, status: "dry-run", skipCanary: a.skipCanary, steps: [], plan: { ...plan, previous }, durationMs: d.clock.now() - started };
-}
-
-async function skipCanary(d: Deps, s: StackSession, a: PromoteArgs, id: string, services: string[]): Promise<void> {
-  const note = s.note(id);
-  d.progress(`${a.stack}: skipping the canary (${a.reason}): ${a.version} becomes stable (full update)`);
-  await applyRelease(d, s, note, { action: "finalize", version: a.version, services, reason: a.reason }, finalValues(a.version, services, s.rel.config),
-    { signal: d.signal, message: `slipway promote ${a.version} --skip-canary: ${a.reason}` });
-  await note({ event: "outcome", action: "finalize", ok: true });
+  const plan = await buildPlan(d, a, await readRelease(d.engine, d.state(a.stack), a.stack));
+  d.progress(`${a.stack}: plan: ${plan.updates.map((u) => u.label).join(" -> ")} for ${plan.services.join(", ")}; previewing the first update`);
+  await d.engine.preview(a.stack, { release: plan.updates[0].release, signal: d.signal });
+  return { stack: a.stack, version: a.version, status: "dry-run", skipCanary: a.skipCanary, steps: [], plan, durationMs: d.clock.now() - started };
 }
 
 export async function promote(d: Deps, a: PromoteArgs): Promise<PromoteResult> {
@@ -88,7 +80,7 @@ export async function promote(d: Deps, a: PromoteArgs): Promise<PromoteResult> {
 async function promoteLocked(d: Deps, s: StackSession, a: PromoteArgs, started: number): Promise<PromoteResult> {
   const resumed = await recoverIfInterrupted(d, s, a.version, a.resume);
   const config = s.rel.config;
-  const plan = planOf(a, config, resumed);
+  const plan = await buildPlan(d, a, s.rel, resumed);
   await checkStage(d, a, config, plan.services);
   const id = resumed?.promotionId ?? s.id;
   const base = { stack: a.stack, version: a.version, promotionId: id, skipCanary: a.skipCanary, plan };
@@ -101,12 +93,10 @@ async function promoteLocked(d: Deps, s: StackSession, a: PromoteArgs, started: 
   if (!resumed) {
     await note({
       event: "start", action: a.skipCanary ? "skip-canary" : "promote", version: a.version, stableVersion: config.release.stableVersion,
-      steps: a.skipCanary ? [] : plan.steps, services: plan.services, approvedBy: a.approvedBy, reason: a.reason, host: d.host.hostname, pid: d.host.pid,
+      steps: plan.steps, services: plan.services, approvedBy: a.approvedBy, reason: a.reason, host: d.host.hostname, pid: d.host.pid,
     });
   }
-  let steps: StepReport[] = [];
-  if (a.skipCanary) await skipCanary(d, s, a, id, plan.services);
-  else steps = await runCanary(d, s, { stack: a.stack, promotionId: id, version: a.version, config, ...plan } satisfies CanaryPlan);
+  const steps = await runPlan(d, s, { promotionId: id, plan, config }, a.reason);
   await note({ event: "end", action: a.skipCanary ? "skip-canary" : "promote", status: "completed", version: a.version, durationMs: d.clock.now() - started });
   d.progress(`${a.stack}: ${a.version} promoted in ${d.clock.now() - started} ms`);
   return { ...base, status: "completed", steps, durationMs: d.clock.now() - started };

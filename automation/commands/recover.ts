@@ -8,6 +8,7 @@ import type { StackSession } from "../state/lock";
 import { interrupted } from "../state/progress";
 import { clearEngineLeftovers } from "../state/reconcile";
 import { rollback } from "../release/canary";
+import { rollbackPlan } from "../release/plan";
 
 export interface Resumption {
   promotionId: string;
@@ -36,7 +37,7 @@ export async function recoverIfInterrupted(d: Deps, s: StackSession, version: st
     d.progress(`${stack}: resuming ${open.version} at step ${from + 1}/${open.steps.length}`);
     return { promotionId: open.promotionId, steps: open.steps, services: open.services, from };
   }
-  await rollback(d, s, note, await d.engine.outputs(stack), `recovering interrupted promotion ${open.promotionId}`);
+  await rollback(d, s, note, rollbackPlan(s.rel, await d.engine.outputs(stack)), `recovering interrupted promotion ${open.promotionId}`);
   await note({ event: "end", action: "recover", status: "recovered: rolled back", ok: true });
   d.progress(`${stack}: recovered: rolled back the interrupted canary of ${open.version}`);
   return undefined;

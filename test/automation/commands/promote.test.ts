@@ -162,18 +162,28 @@ describe("slipway promote", () => {
     const h = harness(new FakeEngine({ local: baseConfig("local") }));
     const r = await cli(h, [...promoteLocal, "--skip-canary", "--reason", "CVE-2026-1 hotfix"]);
     assert.equal(r.code, 0, r.err);
-    assert.deepEqual(h.engine.trace(), ["getConfig local", "outputs local", "up local full 1.4.0 canary none@0"]);
+    assert.deepEqual(h.engine.trace(), ["getConfig local", "outputs local", "outputs local", "up local full 1.4.0 canary none@0"]);
     const start = (await journal(h, "local"))[0];
     assert.equal(start.action, "skip-canary");
     assert.equal(start.reason, "CVE-2026-1 hotfix");
   });
 
-  it("--dry-run previews the first step and changes nothing", async () => {
+  it("--dry-run prints the whole plan, previews the first step and changes nothing", async () => {
     const h = harness(new FakeEngine({ local: baseConfig("local") }));
     const r = await cli(h, [...promoteLocal, "--dry-run", "--steps", "10,50,100"]);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /dry run: 1.4.0 to local: canary 10 -> 50 -> 100%/);
-    assert.deepEqual(h.engine.trace(), ["getConfig local", "preview local 1.0.0 canary 1.4.0@10"]);
+    const on = "on api-gateway, calculation-service, data-service, cache-service, audit-service";
+    assert.equal(r.out, [
+      "dry run: 1.4.0 to local, services api-gateway, calculation-service, data-service, cache-service, audit-service, a step every 0 ms",
+      `  1. step 1/3 weight 10%: stable 1.0.0, canary 1.4.0 at 10% ${on} (full update)`,
+      `  2. step 2/3 weight 50%: stable 1.0.0, canary 1.4.0 at 50% ${on} (targeted at 5 resources)`,
+      `  3. step 3/3 weight 100%: stable 1.0.0, canary 1.4.0 at 100% ${on} (targeted at 5 resources)`,
+      "  4. stable: stable 1.4.0, no canary (full update)",
+      "  on failure: stable 1.0.0, no canary (targeted at 5 resources)",
+      "nothing changed",
+      "",
+    ].join("\n"));
+    assert.deepEqual(h.engine.trace(), ["getConfig local", "outputs local", "preview local 1.0.0 canary 1.4.0@10"]);
     assert.deepEqual(await journal(h, "local"), []);
     assert.equal(recorded(h, "local"), undefined);
   });
