@@ -2,23 +2,13 @@
 // lock it opens the release record (creating it on first use), reconciles it with an update a killed driver applied
 // without recording it, and hands the command a session whose every record write is conditional on the last one.
 import type { Deps } from "../deps";
-import { journal, Journal } from "./journal";
+import { journal } from "./journal";
 import { reconcile } from "./reconcile";
 import { commitRelease, openRelease, StackRelease, Writer } from "./release";
-import type { Release, StackState } from "./store";
+import type { StackSession } from "./session";
+import type { StackState } from "./store";
 
-export interface StackSession {
-  readonly stack: string;
-  readonly state: StackState;
-  /** The lock holder's id: the promotion id of a new promotion. */
-  readonly id: string;
-  /** The release as last read or written. */
-  rel: StackRelease;
-  /** Journal entries under `promotionId` (default: this session's id). */
-  note(promotionId?: string): Journal;
-  /** Records `release` as the next record version, after the update that applied it. */
-  commit(release: Release): Promise<void>;
-}
+export type { StackSession } from "./session";
 
 function session(d: Deps, stack: string, state: StackState, id: string, rel: StackRelease, w: Writer): StackSession {
   const s: StackSession = {

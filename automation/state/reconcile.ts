@@ -4,7 +4,7 @@
 // takes it (and a finalize closes its promotion as completed); not applied -> the record stays, and the command
 // (promote's recovery, abort) brings the stack back to it. Either way it says so.
 import type { Deps } from "../deps";
-import type { StackSession } from "./lock";
+import type { StackSession } from "./session";
 import type { JournalEntry, Release } from "./store";
 
 const UPDATE_EVENTS = new Set(["intent", "outcome", "end"]);
