@@ -2,7 +2,7 @@ import type { AnalysisProvider as AnalysisSpecOfConfig } from "../stacks/config"
 // The ports every command is written against. The real implementations are wired in automation/cli/entry.ts; tests pass
 // fakes (test/automation/fakes.ts), so no command ever reaches the engine, the clock or the cluster directly.
 import type { AnalysisProvider, ChangeOp, DriftResult, PolicyViolation, PreviewResult, ResourceChange, StackName } from "./types";
-import type { StackState } from "./state/journal";
+import type { Release, StackState } from "./state/store";
 
 export interface OpOptions {
   signal?: AbortSignal;
@@ -13,19 +13,16 @@ export interface UpOptions extends OpOptions {
   /** URNs to limit the update to; undefined = the whole stack. */
   targets?: string[];
   /**
-   * Config (full "slipway:" keys) saved to the stack before the update runs, in the same CLI run (`pulumi up
-   * --config`): a separate config write would cost one more CLI start on every canary step.
+   * The release this update applies, handed to the program (SLIPWAY_RELEASE) instead of the record it would read;
+   * undefined = the stack's release record. Nothing is written to the stack file.
    */
-  config?: Record<string, string>;
+  release?: Release;
   /** Refresh before updating (drift remediation). */
   refresh?: boolean;
 }
 export interface PreviewOptions extends OpOptions {
-  /** Release keys (full "slipway:" keys) to preview with instead of the stored ones; nothing is written. */
-  config?: Record<string, string>;
-}
-export interface RefreshOptions extends OpOptions {
-  clearPendingCreates?: boolean;
+  /** A release to preview instead of the stack's record (promote --dry-run); nothing is written. */
+  release?: Release;
 }
 export interface UpdateResult {
   stack: StackName;
@@ -50,15 +47,18 @@ export interface Engine {
   preview(stack: StackName, opts?: PreviewOptions): Promise<PreviewResult>;
   up(stack: StackName, opts?: UpOptions): Promise<UpdateResult>;
   previewRefresh(stack: StackName, opts?: OpOptions): Promise<DriftResult>;
-  refresh(stack: StackName, opts?: RefreshOptions): Promise<void>;
-  /** Every config value of the stack, full keys, as strings (what parseStackConfig takes). */
+  /** Every config value of the stack file, full keys, as strings (what parseStackConfig takes); no release record. */
   getConfig(stack: StackName): Promise<Record<string, string>>;
   /** Stack outputs; secret outputs are left out. */
   outputs(stack: StackName): Promise<Record<string, unknown>>;
   /** Clears Pulumi's own lock on the stack (`pulumi cancel`): only after the driver proved no update is running. */
   cancel(stack: StackName): Promise<void>;
-  /** Operations a killed update left pending in the state. */
-  pendingOperations(stack: StackName): Promise<number>;
+  /**
+   * Settles what a killed update left pending in the state: each Kubernetes object it was creating is imported
+   * (`namespace/name`), since it may well exist in the cluster; other pending creates are cleared. Resolves to what
+   * was done, for the progress line; "" when nothing was pending.
+   */
+  settlePendingCreates(stack: StackName): Promise<string>;
   history(stack: StackName, limit?: number): Promise<HistoryEntry[]>;
 }
 
@@ -87,7 +87,7 @@ export interface Renderers {
 
 export interface Deps {
   engine: Engine;
-  /** Journal and lock of one stack, kept in the stack's backend. */
+  /** Journal, lock and release record of one stack, kept in the stack's backend. */
   state(stack: StackName): StackState;
   providers(specs: AnalysisSpec[]): AnalysisProvider[];
   weights?: WeightReader;
@@ -103,6 +103,8 @@ export interface Deps {
   /** Stacks present (stacks/Pulumi.<stack>.yaml). */
   stacks: readonly string[];
   kubeconfigPath?: string;
+  /** The caller's PULUMI_BACKEND_URL; undefined = none set (only the local stack's own file backend is reachable). */
+  backendUrl?: string;
   newId(): string;
   host: { pid: number; hostname: string };
 }

@@ -10,7 +10,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { rollback } from "../automation/release/canary";
-import type { Deps } from "../automation/deps";
+import { rollbackPlan } from "../automation/release/plan";
+import type { Deps, Engine } from "../automation/deps";
+import type { StackSession } from "../automation/state/lock";
+import { readRelease, releaseAfter } from "../automation/state/release";
+import type { StackState } from "../automation/state/store";
 import { createEngine } from "../automation/engine/engine";
 import { releaseTargets, stepValues, weightMismatches } from "../automation/release/values";
 import { clusterWeights } from "../automation/engine/weights";
@@ -46,11 +50,19 @@ function isolatedEnv(): Record<string, string> {
 
 function workCopy(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-bench-"));
-  for (const entry of ["Pulumi.yaml", "package.json", "tsconfig.json", "stacks", "components", "policies"]) {
+  for (const entry of ["Pulumi.yaml", "package.json", "tsconfig.json", "stacks", "components", "policies", "automation"]) {
     fs.cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
   }
   fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
   return dir;
+}
+
+/** A session over the stack file's release that records nothing (the bench times updates, not the backend). */
+async function benchSession(engine: Engine): Promise<StackSession> {
+  const none = async () => undefined;
+  const state = { readRelease: none } as unknown as StackState;
+  const s: StackSession = { stack: STACK, state, id: "bench", rel: await readRelease(engine, state, STACK), note: () => none, commit: none };
+  return s;
 }
 
 function kubectl(env: Record<string, string>, args: string[]): Promise<string> {
@@ -84,11 +96,13 @@ async function main(): Promise<void> {
     const engine = await createEngine({ workDir: work, env, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress: () => {} });
     const applied = async (): Promise<Record<string, number>> =>
       (await clusterWeights({ namespace: NAMESPACE, router: "smi", services, kubeconfigPath: env.KUBECONFIG }, new AbortController().signal)) ?? {};
-    /** One weight step as the driver runs it, minus interval and gates: config write, update, outputs, applied weight. */
+    // The bench keeps no release record: every update is handed its release, as the driver hands a step its own.
+    const session = await benchSession(engine);
+    /** One weight step as the driver runs it, minus interval and gates: update, outputs, applied weight. */
     const step = async (weight: number, targeted: boolean, outputs: Record<string, unknown>) => {
       const t0 = process.hrtime.bigint();
       const r = await engine.up(STACK, {
-        config: stepValues(CANARY, weight, services), targets: targeted ? releaseTargets(outputs) : undefined, message: `bench weight ${weight}`,
+        release: releaseAfter(session.rel, stepValues(CANARY, weight, services)), targets: targeted ? releaseTargets(outputs) : undefined, message: `bench weight ${weight}`,
       });
       const after = r.outputs ?? (await engine.outputs(STACK));
       const wrong = weightMismatches(after, services, weight);
@@ -98,7 +112,7 @@ async function main(): Promise<void> {
     };
 
     let t0 = process.hrtime.bigint();
-    await engine.up(STACK, { config: { "slipway:canaryVersion": "", "slipway:canaryWeight": "0" }, message: "bench: baseline" });
+    await engine.up(STACK, { release: releaseAfter(session.rel, { "slipway:canaryVersion": "", "slipway:canaryWeight": "0" }), message: "bench: baseline" });
     log(`stack up (baseline, canary cleared): ${fmt(ms(t0))}`);
 
     // What the policy pack costs an update: no-op updates with it (as the driver runs them) and without it (the
@@ -155,11 +169,10 @@ async function main(): Promise<void> {
     const complete: number[] = [];
     for (let r = 0; r < ROLLBACK_RUNS; r++) {
       if (r > 0) outputs = (await step(65, false, outputs)).outputs;
-      const raw = await engine.getConfig(STACK);
       t0 = process.hrtime.bigint();
       const start = t0;
       let ended = false;
-      const update = rollback(d, STACK, raw, outputs, "bench: failed verdict").finally(() => (ended = true));
+      const update = rollback(d, session, async () => {}, rollbackPlan(session.rel, outputs), "bench: failed verdict").finally(() => (ended = true));
       let zero: number | undefined;
       while (zero === undefined) {
         const finalRead = ended;

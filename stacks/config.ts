@@ -1,10 +1,13 @@
 // The only reader of Pulumi config. `parseStackConfig` is pure so the release driver validates the keys it writes
-// with the same schema the program uses; `loadConfig` is the program-side entry.
+// with the same schema the program uses; `loadConfig` is the program-side entry. The release (the five release keys)
+// is stack state, not source: the release record in the backend is merged over the stack file (`withRelease`).
 import { z } from "zod";
 import {
     checkSteps, CONFIG_NAMESPACE, DURATION, DURATION_FIX, ENVIRONMENTS, Environment, environmentOfStack, parseDuration,
-    SEMVER, SERVICE_NAMES, ServiceName, STEPS_FIX, VERSION_FIX, WEIGHT_FIX,
+    RELEASE_KEYS, SEMVER, SERVICE_NAMES, ServiceName, STEPS_FIX, VERSION_FIX, WEIGHT_FIX,
 } from "../contract/release";
+import { programRelease } from "../automation/state/program";
+import type { Release } from "../automation/state/store";
 import type { DatabaseArgs } from "../components/dataTier";
 import { SERVICE_SEEDS, LOCAL_SIZING } from "./sizing";
 
@@ -500,9 +503,31 @@ export function parseStackConfig(stack: string, raw: Record<string, string>): St
     };
 }
 
-/** Program side: the current stack's config, validated. */
+/** The stack file's config with the release over it: a release record (or the release an update applies) wins. */
+export function withRelease(raw: Record<string, string>, release: Release | undefined): Record<string, string> {
+    if (release === undefined) return raw;
+    const text = (k: keyof typeof RELEASE_KEYS) => (typeof release[k] === "string" ? (release[k] as string) : JSON.stringify(release[k]));
+    return { ...raw, ...Object.fromEntries(Object.entries(RELEASE_KEYS).map(([k, full]) => [full, text(k as keyof typeof RELEASE_KEYS)])) };
+}
+
+/** A resolved release as the record keeps it: every field present, service versions only where they differ. */
+export function releaseOf(r: ReleaseConfig): Release {
+    return {
+        stableVersion: r.stableVersion,
+        serviceVersions: Object.fromEntries(Object.entries(r.serviceVersions).filter(([, v]) => v !== r.stableVersion)),
+        canaryVersion: r.canaryVersion ?? "",
+        canaryWeight: r.canaryWeight,
+        canaryServices: [...r.canaryServices],
+    };
+}
+
+/** Program side: the current stack's config with its release, validated. */
 export function loadConfig(): StackConfig {
     // Required lazily so the driver can import parseStackConfig without the Pulumi runtime.
     const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
-    return parseStackConfig(pulumi.getStack(), pulumi.runtime.allConfig());
+    // Only a program the engine runs (it sets PULUMI_NODEJS_MONITOR) reads the backend: a unit test under mocks gets
+    // exactly the config it set, never a developer's local record.
+    const env = process.env.PULUMI_NODEJS_MONITOR ? process.env : { SLIPWAY_RELEASE: process.env.SLIPWAY_RELEASE };
+    const release = programRelease(pulumi.getProject(), pulumi.getStack(), env);
+    return parseStackConfig(pulumi.getStack(), withRelease(pulumi.runtime.allConfig(), release));
 }

@@ -3,8 +3,9 @@
 # stack with the policy pack, ship the next patch version through the canary steps with the kubernetes gate, and print
 # the status. Re-runnable: each run promotes the patch after the current stable version.
 #
-# The release keys land in stacks/Pulumi.local.yaml of the work dir (SLIPWAY_WORKDIR, default the repository): that
-# file is the local stack's release state, as it is for every stack.
+# The release lands in the local stack's release record in its backend (the file backend tools/env.ts names), as it
+# does for every stack: stacks/Pulumi.local.yaml keeps only the defaults and the initial version, and `git status`
+# stays clean.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

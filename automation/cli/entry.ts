@@ -9,21 +9,26 @@ import { EXIT, exitCodeOf, errorText, SlipwayError } from "../errors";
 import { history, historyText } from "../commands/history";
 import { preview } from "../commands/preview";
 import { promote, PromoteResult } from "../commands/promote";
+import { planText } from "../release/plan";
 import { status, statusText } from "../commands/status";
 import { up } from "../commands/up";
 
 export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** The command's outcome in a word (the `outcome` output of a GitHub Actions step). */
+  outcome?(word: Outcome): void;
 }
-interface Done { code: number; json: unknown; text: string }
+export type Outcome = "promoted" | "unchanged" | "dry-run" | "ok" | "drift" | "failed" | "rolled-back" | "refused-by-policy" | "locked";
+interface Done { code: number; json: unknown; text: string; outcome: Outcome }
+
+const FAILED: Record<string, Outcome> = { "rolled-back": "rolled-back", policy: "refused-by-policy", locked: "locked" };
+function failedOutcome(err: unknown): Outcome {
+  return (err instanceof SlipwayError && FAILED[err.kind]) || "failed";
+}
 
 function promoteText(r: PromoteResult): string {
-  if (r.status === "dry-run") {
-    const p = r.plan!;
-    const how = r.skipCanary ? "straight to stable (--skip-canary)" : `canary ${p.steps.join(" -> ")}% every ${p.intervalMs} ms, then stable`;
-    return `dry run: ${r.version} to ${r.stack}${p.previous ? ` (after ${p.previous})` : ""}: ${how}, services ${p.services.join(", ")}; nothing changed\n`;
-  }
+  if (r.status === "dry-run") return planText(r.plan);
   if (r.status === "unchanged") return `${r.stack} already runs ${r.version}\n`;
   return `${r.version} promoted to ${r.stack} (${r.skipCanary ? "canary skipped" : `${r.steps.length} steps`}, ${r.durationMs} ms)\n`;
 }
@@ -32,32 +37,32 @@ async function dispatch(inv: Exclude<Invocation, { command: "help" }>, d: Deps):
   switch (inv.command) {
     case "promote": {
       const r = await promote(d, inv.args);
-      return { code: EXIT.ok, json: r, text: promoteText(r) };
+      return { code: EXIT.ok, json: r, text: promoteText(r), outcome: r.status === "completed" ? "promoted" : r.status };
     }
     case "preview": {
       const r = await preview(d, inv.args);
-      return { code: EXIT.ok, json: r, text: d.renderers.previewText(r) };
+      return { code: EXIT.ok, json: r, text: d.renderers.previewText(r), outcome: "ok" };
     }
     case "up": {
       const r = await up(d, inv.args);
-      return { code: EXIT.ok, json: r, text: `${r.stack}: updated, ${r.changes.length} changes (${r.durationMs} ms)\n` };
+      return { code: EXIT.ok, json: r, text: `${r.stack}: updated, ${r.changes.length} changes (${r.durationMs} ms)\n`, outcome: "ok" };
     }
     case "status": {
       const r = await status(d, inv.args);
-      return { code: EXIT.ok, json: r, text: statusText(r) };
+      return { code: EXIT.ok, json: r, text: statusText(r), outcome: "ok" };
     }
     case "abort": {
       const r = await abort(d, inv.args);
-      return { code: EXIT.ok, json: r, text: r.rolledBack ? `${r.stack}: canary ${r.canaryVersion} rolled back\n` : `${r.stack}: no canary to roll back\n` };
+      return { code: EXIT.ok, json: r, text: r.rolledBack ? `${r.stack}: canary ${r.canaryVersion} rolled back\n` : `${r.stack}: no canary to roll back\n`, outcome: "ok" };
     }
     case "drift": {
       const r = await drift(d, inv.args);
       const text = d.renderers.driftText(r.results) + (r.remediated.length ? `remediated: ${r.remediated.join(", ")}\n` : "");
-      return { code: r.drifted ? EXIT.drift : EXIT.ok, json: r, text };
+      return { code: r.drifted ? EXIT.drift : EXIT.ok, json: r, text, outcome: r.drifted ? "drift" : "ok" };
     }
     case "history": {
       const r = await history(d, inv.args);
-      return { code: EXIT.ok, json: r, text: historyText(r) };
+      return { code: EXIT.ok, json: r, text: historyText(r), outcome: "ok" };
     }
   }
 }
@@ -77,9 +82,11 @@ export async function run(argv: readonly string[], stacks: readonly string[], ma
     }
     const done = await dispatch(inv, await makeDeps());
     io.stdout(inv.args.json ? `${JSON.stringify(done.json, null, 2)}\n` : done.text);
+    io.outcome?.(done.outcome);
     return done.code;
   } catch (err) {
     const code = exitCodeOf(err);
+    io.outcome?.(failedOutcome(err));
     io.stderr(`slipway: ${errorText(err)}\n`);
     if (wantsJson(inv)) {
       const kind = err instanceof SlipwayError ? err.kind : "engine";

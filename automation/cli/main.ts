@@ -12,7 +12,7 @@ import type { Clock, Deps, Renderers } from "../deps";
 import { createEngine } from "../engine/engine";
 import { EngineError } from "../errors";
 import { setOutput } from "./github";
-import { stateStoreFor } from "../state/journal";
+import { stateStoreFor } from "../state/backend";
 import { renderDriftMarkdown, renderDriftText } from "../report/drift";
 import { renderPreviewMarkdown, renderPreviewText } from "../report/preview";
 import { renderSarif } from "../report/sarif";
@@ -23,8 +23,8 @@ const PROJECT = "slipway";
 
 /**
  * Directory the engine runs the program in (Pulumi.yaml, stacks/, policies/): SLIPWAY_WORKDIR, else the repository.
- * The driver writes release keys into its stack files, so a test or a second checkout points this at a copy and the
- * repository's own stack files stay untouched.
+ * The driver never writes stack files (the release lives in the backend's release record); a test points this at a
+ * copy to play a fresh checkout.
  */
 export function workDir(env: NodeJS.ProcessEnv = process.env): string {
   const dir = env.SLIPWAY_WORKDIR ? path.resolve(env.SLIPWAY_WORKDIR) : REPO;
@@ -52,14 +52,15 @@ export const realClock: Clock = {
 
 /**
  * The engine's environment: the local engine (tools/env.ts) with the caller's PULUMI_BACKEND_URL and passphrase on
- * top. Only `local` may fall back to the file backend outside the repository; team stacks must name theirs.
+ * top. Only `local` may fall back to the file backend outside the repository; team stacks must name theirs, except
+ * for `status`, which reports them as having no backend configured.
  */
-export function backendEnv(stacks: readonly string[], env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function backendEnv(stacks: readonly string[], env: NodeJS.ProcessEnv = process.env, required = true): Record<string, string> {
   const merged: Record<string, string> = { ...(env as Record<string, string>), ...engineEnv(env) };
   for (const key of ["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE", "KUBECONFIG"]) {
     if (env[key]) merged[key] = env[key] as string;
   }
-  if (!env.PULUMI_BACKEND_URL && stacks.some((s) => environmentOfStack(s) !== "local")) {
+  if (required && !env.PULUMI_BACKEND_URL && stacks.some((s) => environmentOfStack(s) !== "local")) {
     throw new EngineError(`PULUMI_BACKEND_URL is not set: the ${stacks.join(", ")} stacks live in the team backend; export PULUMI_BACKEND_URL (s3://... or file://...)`);
   }
   return merged;
@@ -93,16 +94,18 @@ export async function main(argv: string[]): Promise<number> {
   });
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   const makeDeps = async (): Promise<Deps> => {
-    const env = backendEnv(stacksOf(argv));
+    const env = backendEnv(stacksOf(argv), process.env, argv[0] !== "status");
     const engine = await createEngine({ workDir: workDir(), env, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress });
     return {
       engine, state: stateStoreFor(env.PULUMI_BACKEND_URL, PROJECT, os.hostname()), providers: (specs) => createProviders(specs),
       weights: clusterWeights, renderers, clock: realClock, progress, stdout: (t) => process.stdout.write(t),
       writeFile: (file, text) => fs.promises.writeFile(file, text), signal: ctl.signal, stacks: presentStacks(),
-      kubeconfigPath: env.KUBECONFIG, newId: () => randomUUID().slice(0, 8), host: { pid: process.pid, hostname: os.hostname() },
+      kubeconfigPath: env.KUBECONFIG, backendUrl: process.env.PULUMI_BACKEND_URL, newId: () => randomUUID().slice(0, 8), host: { pid: process.pid, hostname: os.hostname() },
     };
   };
-  const code = await run(argv, presentStacks(), makeDeps, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });
-  if (argv[0] === "promote") setOutput("outcome", ["promoted", "failed", "drift", "rolled-back", "refused-by-policy", "locked"][code] ?? "failed");
-  return code;
+  return run(argv, presentStacks(), makeDeps, {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    outcome: (word) => argv[0] === "promote" && setOutput("outcome", word),
+  });
 }

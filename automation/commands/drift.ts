@@ -1,9 +1,9 @@
 // `slipway drift`: a preview-only refresh per stack; exit 2 on drift. `--remediate` runs an update that restores
 // the desired state, refusing protected data-tier resources unless `--force`.
 import type { DriftArgs } from "../cli/argv";
-import { journal } from "../release/canary";
 import type { Deps } from "../deps";
 import { InputError } from "../errors";
+import { withStackLock } from "../state/lock";
 import type { DriftResult } from "../types";
 
 /** Data whose loss is unrecoverable: an update "restoring" them can replace or wipe what was changed by hand. */
@@ -20,20 +20,12 @@ async function remediate(d: Deps, r: DriftResult, force: boolean): Promise<void>
   if (guarded.length > 0 && !force) {
     throw new InputError(`${r.stack}: drift on protected data-tier resources (${guarded.join(", ")}); inspect them, then rerun with --remediate --force`);
   }
-  const state = d.state(r.stack);
-  const id = d.newId();
-  const release = await state.acquire(
-    { pid: d.host.pid, host: d.host.hostname, startedAt: new Date(d.clock.now()).toISOString(), promotionId: id, command: "drift --remediate" },
-    (s) => d.progress(`${r.stack}: removed the stale lock of pid ${s.pid}`),
-  );
-  try {
-    const note = journal(d, state, r.stack, id);
-    await note({ event: "intent", action: "remediate", detail: r.drifted.map((c) => c.name).join(", ") });
+  await withStackLock(d, r.stack, "drift --remediate", async (s) => {
+    const note = s.note();
+    await note({ event: "intent", action: "remediate", detail: r.drifted.map((c) => c.name).join(", "), release: s.rel.current?.record.release });
     await d.engine.up(r.stack, { refresh: true, signal: d.signal, message: "slipway drift --remediate" });
     await note({ event: "outcome", action: "remediate", ok: true });
-  } finally {
-    await release();
-  }
+  });
 }
 
 export async function drift(d: Deps, a: DriftArgs): Promise<DriftOutcome> {

@@ -1,7 +1,7 @@
 // `slipway history`: the stack's journal, newest last.
 import type { HistoryArgs } from "../cli/argv";
 import type { Deps } from "../deps";
-import type { JournalEntry } from "../state/journal";
+import type { JournalEntry } from "../state/store";
 
 export async function history(d: Deps, a: HistoryArgs): Promise<JournalEntry[]> {
   const all = await d.state(a.stack).read();

@@ -1,14 +1,16 @@
-// `slipway promote`: staged promotion (dev -> staging -> prod; local stands alone) through canary steps.
-import { environmentOfStack, previousStage as previousEnvironment, SERVICE_NAMES } from "../../contract/release";
-import { parseStackConfig, StackConfig } from "../../stacks/config";
+// `slipway promote`: staged promotion (dev -> staging -> prod; local stands alone) through canary steps. It checks
+// the stage order, builds the release plan (automation/release/plan.ts) and hands it to the executor (canary.ts).
+import { Environment, environmentOfStack, previousStage as previousEnvironment, SERVICE_NAMES } from "../../contract/release";
+import type { StackConfig } from "../../stacks/config";
 import type { PromoteArgs } from "../cli/argv";
-import { CanaryPlan, journal, runCanary, StepReport } from "../release/canary";
+import { runPlan, StepReport } from "../release/canary";
+import { planRelease, ReleasePlan } from "../release/plan";
 import type { Deps } from "../deps";
 import { InputError } from "../errors";
-import type { LockHolder, StackState } from "../state/journal";
+import { StackSession, withStackLock } from "../state/lock";
 import { stageReadiness } from "../state/progress";
-import { recoverIfInterrupted } from "./recover";
-import { candidate, finalValues, stepValues } from "../release/values";
+import { readRelease, StackRelease } from "../state/release";
+import { recoverIfInterrupted, Resumption } from "./recover";
 
 export interface PromoteResult {
   stack: string;
@@ -17,12 +19,20 @@ export interface PromoteResult {
   promotionId?: string;
   skipCanary: boolean;
   steps: StepReport[];
-  plan?: { steps: number[]; intervalMs: number; services: string[]; previous?: string };
+  plan: ReleasePlan;
   durationMs: number;
 }
 
+/** A local stack named after a stage (local-staging) plays that stage on the local cluster, after local-dev. */
+const LOCAL_STAGE = /^(.*local-)(staging|prod)$/;
+
 /** The stage before `stack`: the stack of the previous environment with the same suffix, else the bare name. */
 export function previousStage(stack: string, stacks: readonly string[]): string | undefined {
+  const local = LOCAL_STAGE.exec(stack);
+  if (local) {
+    const prev = `${local[1]}${previousEnvironment(local[2] as Environment)}`;
+    return stacks.includes(prev) ? prev : undefined;
+  }
   const env = environmentOfStack(stack);
   const prev = previousEnvironment(env);
   if (prev === undefined) return undefined;
@@ -30,88 +40,61 @@ export function previousStage(stack: string, stacks: readonly string[]): string 
   return stacks.includes(same) ? same : prev;
 }
 
-async function readConfig(d: Deps, stack: string): Promise<{ raw: Record<string, string>; config: StackConfig }> {
-  const raw = await d.engine.getConfig(stack);
-  return { raw, config: candidate(stack, raw, {}) };
-}
-
 async function checkStage(d: Deps, a: PromoteArgs, config: StackConfig, services: string[]): Promise<string | undefined> {
   const prev = previousStage(a.stack, d.stacks);
   if (prev === undefined) return undefined;
   const ready = stageReadiness(await d.state(prev).read(), a.version, d.clock.now(), config.canary.soak);
   if (!ready.ok) throw new InputError(`${a.stack} takes ${a.version} only after ${prev} ran it healthily, but ${ready.why}: promote ${prev} first`);
-  const running = parseStackConfig(prev, await d.engine.getConfig(prev)).release.serviceVersions as Record<string, string>;
+  const running = (await readRelease(d.engine, d.state(prev), prev)).config.release.serviceVersions as Record<string, string>;
   const behind = services.filter((s) => running[s] !== a.version);
   if (behind.length > 0) throw new InputError(`${prev} no longer runs ${a.version} on ${behind.join(", ")}: promote ${prev} first`);
   return prev;
 }
 
-function planOf(a: PromoteArgs, c: StackConfig, resumeFrom?: { steps: number[]; services?: string[]; from: number }) {
-  return {
-    steps: resumeFrom?.steps ?? a.steps ?? c.canary.steps,
-    intervalMs: a.intervalMs ?? c.canary.interval,
-    services: resumeFrom?.services ?? a.services ?? [...SERVICE_NAMES],
-    from: resumeFrom?.from ?? 0,
-  };
+/** The release plan from the arguments, the stack's release and canary policy, and the deployed stack. */
+async function buildPlan(d: Deps, a: PromoteArgs, rel: StackRelease, resumed?: Resumption): Promise<ReleasePlan> {
+  const c: StackConfig = rel.config;
+  return planRelease({
+    stack: a.stack, version: a.version, skipCanary: a.skipCanary, reason: a.reason, previous: previousStage(a.stack, d.stacks),
+    steps: resumed?.steps ?? a.steps ?? c.canary.steps, intervalMs: a.intervalMs ?? c.canary.interval,
+    services: resumed?.services ?? a.services ?? [...SERVICE_NAMES], from: resumed?.from ?? 0,
+    rel, outputs: await d.engine.outputs(a.stack),
+  });
 }
 
 async function dryRun(d: Deps, a: PromoteArgs, started: number): Promise<PromoteResult> {
-  const { raw, config } = await readConfig(d, a.stack);
-  const plan = planOf(a, config);
-  const previous = previousStage(a.stack, d.stacks);
-  d.progress(`${a.stack}: plan: ${a.skipCanary ? "skip canary" : `steps ${plan.steps.join(" -> ")}% every ${plan.intervalMs} ms`} for ${plan.services.join(", ")}`);
-  const values = a.skipCanary ? finalValues(a.version, plan.services, config) : stepValues(a.version, plan.steps[0], plan.services);
-  candidate(a.stack, raw, values);
-  await d.engine.preview(a.stack, { config: values, signal: d.signal });
-  return { stack: a.stack, version: a.version, status: "dry-run", skipCanary: a.skipCanary, steps: [], plan: { ...plan, previous }, durationMs: d.clock.now() - started };
-}
-
-async function skipCanary(d: Deps, state: StackState, a: PromoteArgs, id: string, raw: Record<string, string>, config: StackConfig, services: string[]): Promise<void> {
-  const note = journal(d, state, a.stack, id);
-  await note({ event: "intent", action: "finalize", version: a.version, services, reason: a.reason });
-  const values = finalValues(a.version, services, config);
-  candidate(a.stack, raw, values);
-  d.progress(`${a.stack}: skipping the canary (${a.reason}): ${a.version} becomes stable (full update)`);
-  await d.engine.up(a.stack, { config: values, signal: d.signal, message: `slipway promote ${a.version} --skip-canary: ${a.reason}` });
-  await note({ event: "outcome", action: "finalize", ok: true });
+  const plan = await buildPlan(d, a, await readRelease(d.engine, d.state(a.stack), a.stack));
+  d.progress(`${a.stack}: plan: ${plan.updates.map((u) => u.label).join(" -> ")} for ${plan.services.join(", ")}; previewing the first update`);
+  await d.engine.preview(a.stack, { release: plan.updates[0].release, signal: d.signal });
+  return { stack: a.stack, version: a.version, status: "dry-run", skipCanary: a.skipCanary, steps: [], plan, durationMs: d.clock.now() - started };
 }
 
 export async function promote(d: Deps, a: PromoteArgs): Promise<PromoteResult> {
   const started = d.clock.now();
   if (a.dryRun) return dryRun(d, a, started);
-  const state = d.state(a.stack);
-  const id = d.newId();
-  const holder: LockHolder = { pid: d.host.pid, host: d.host.hostname, startedAt: new Date(started).toISOString(), promotionId: id, command: "promote" };
-  const release = await state.acquire(holder, (s) => d.progress(`${a.stack}: removed the stale lock of pid ${s.pid} (${s.promotionId})`));
-  try {
-    return await promoteLocked(d, state, a, id, started);
-  } finally {
-    await release();
-  }
+  return withStackLock(d, a.stack, "promote", (s) => promoteLocked(d, s, a, started));
 }
 
-async function promoteLocked(d: Deps, state: StackState, a: PromoteArgs, newId: string, started: number): Promise<PromoteResult> {
-  const resumed = await recoverIfInterrupted(d, state, a.stack, a.version, a.resume);
-  const { raw, config } = await readConfig(d, a.stack);
-  const plan = planOf(a, config, resumed);
+async function promoteLocked(d: Deps, s: StackSession, a: PromoteArgs, started: number): Promise<PromoteResult> {
+  const resumed = await recoverIfInterrupted(d, s, a.version, a.resume);
+  const config = s.rel.config;
+  const plan = await buildPlan(d, a, s.rel, resumed);
   await checkStage(d, a, config, plan.services);
-  const id = resumed?.promotionId ?? newId;
+  const id = resumed?.promotionId ?? s.id;
   const base = { stack: a.stack, version: a.version, promotionId: id, skipCanary: a.skipCanary, plan };
   const current = config.release.serviceVersions as Record<string, string>;
   if (!resumed && config.release.canaryVersion === undefined && plan.services.every((s) => current[s] === a.version)) {
     d.progress(`${a.stack}: already runs ${a.version} on ${plan.services.join(", ")}; nothing to do`);
     return { ...base, promotionId: undefined, status: "unchanged", steps: [], durationMs: d.clock.now() - started };
   }
-  const note = journal(d, state, a.stack, id);
+  const note = s.note(id);
   if (!resumed) {
     await note({
       event: "start", action: a.skipCanary ? "skip-canary" : "promote", version: a.version, stableVersion: config.release.stableVersion,
-      steps: a.skipCanary ? [] : plan.steps, services: plan.services, approvedBy: a.approvedBy, reason: a.reason, host: d.host.hostname, pid: d.host.pid,
+      steps: plan.steps, services: plan.services, approvedBy: a.approvedBy, reason: a.reason, host: d.host.hostname, pid: d.host.pid,
     });
   }
-  let steps: StepReport[] = [];
-  if (a.skipCanary) await skipCanary(d, state, a, id, raw, config, plan.services);
-  else steps = await runCanary(d, state, { stack: a.stack, promotionId: id, version: a.version, raw, config, ...plan } satisfies CanaryPlan);
+  const steps = await runPlan(d, s, { promotionId: id, plan, config }, a.reason);
   await note({ event: "end", action: a.skipCanary ? "skip-canary" : "promote", status: "completed", version: a.version, durationMs: d.clock.now() - started });
   d.progress(`${a.stack}: ${a.version} promoted in ${d.clock.now() - started} ms`);
   return { ...base, status: "completed", steps, durationMs: d.clock.now() - started };

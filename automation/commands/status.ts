@@ -1,40 +1,80 @@
-// `slipway status`: per stack the stable and canary versions, the weight, the last promotion and the lock holder.
+// `slipway status`: per stack its state in the backend, the release its record holds (stable and canary versions,
+// weight), the last promotion and the lock holder. Every runner reads the same record, so every runner reports the
+// same release. A stack that is not deployed, or whose backend is not configured, is listed as such.
+import { environmentOfStack } from "../../stacks/config";
 import type { StacksArgs } from "../cli/argv";
 import type { Deps } from "../deps";
-import type { LockHolder } from "../state/journal";
+import { SlipwayError } from "../errors";
 import { lastPromotion, PromotionRecord } from "../state/progress";
-import { candidate } from "../release/values";
+import { openRelease, readRelease } from "../state/release";
+import type { LockHolder } from "../state/store";
+
+export type StackState = "deployed" | "not deployed" | "no backend configured";
 
 export interface StackStatus {
   stack: string;
-  stableVersion: string;
-  serviceVersions: Record<string, string>;
+  state: StackState;
+  stableVersion?: string;
+  serviceVersions?: Record<string, string>;
   canaryVersion?: string;
-  canaryWeight: number;
-  canaryServices: string[];
+  canaryWeight?: number;
+  canaryServices?: string[];
+  /** Which version of the release record this is, where it lives, and who wrote it. */
+  record?: { seq: number; location: string; updatedAt: string; writtenBy: string; command: string };
   lastPromotion?: PromotionRecord;
   lock?: LockHolder;
 }
 
+function missingStack(err: unknown): boolean {
+  return err instanceof SlipwayError && err.detail.stackMissing === true;
+}
+
+async function one(d: Deps, stack: string): Promise<StackStatus> {
+  if (d.backendUrl === undefined && environmentOfStack(stack) !== "local") return { stack, state: "no backend configured" };
+  const state = d.state(stack);
+  let outputs: Record<string, unknown>;
+  try {
+    outputs = await d.engine.outputs(stack);
+  } catch (err) {
+    if (missingStack(err)) return { stack, state: "not deployed" };
+    throw err;
+  }
+  const deployed = outputs.services !== undefined;
+  // A deployed stack without a record migrates now; one never deployed gets its record from its first update.
+  const rel = deployed
+    ? await openRelease(d.engine, state, stack, { id: d.newId(), command: "status", now: () => d.clock.now(), progress: d.progress })
+    : await readRelease(d.engine, state, stack);
+  const r = rel.config.release;
+  const rec = rel.current?.record;
+  return {
+    stack, state: deployed ? "deployed" : "not deployed",
+    stableVersion: r.stableVersion, serviceVersions: r.serviceVersions, canaryVersion: r.canaryVersion, canaryWeight: r.canaryWeight, canaryServices: r.canaryServices,
+    record: rec && { seq: rec.seq, location: state.location, updatedAt: rec.updatedAt, writtenBy: rec.writtenBy, command: rec.command },
+    lastPromotion: lastPromotion(await state.read()), lock: await state.holder(),
+  };
+}
+
 export async function status(d: Deps, a: StacksArgs): Promise<StackStatus[]> {
   const out: StackStatus[] = [];
-  for (const stack of a.stacks) {
-    const r = candidate(stack, await d.engine.getConfig(stack), {}).release;
-    const state = d.state(stack);
-    out.push({
-      stack, stableVersion: r.stableVersion, serviceVersions: r.serviceVersions, canaryVersion: r.canaryVersion,
-      canaryWeight: r.canaryWeight, canaryServices: r.canaryServices, lastPromotion: lastPromotion(await state.read()), lock: await state.holder(),
-    });
-  }
+  for (const stack of a.stacks) out.push(await one(d, stack));
   return out;
+}
+
+function releaseLine(s: StackStatus): string {
+  const canary = s.canaryVersion ? `${s.canaryVersion} at ${s.canaryWeight}% on ${s.canaryServices!.join(", ")}` : "none";
+  return `${s.stack}: stable ${s.stableVersion}, canary ${canary} (${s.state})`;
 }
 
 export function statusText(all: StackStatus[]): string {
   return all.map((s) => {
+    if (s.state === "no backend configured") return `${s.stack}: no backend configured (export PULUMI_BACKEND_URL to read it)`;
+    if (s.stableVersion === undefined) return `${s.stack}: not deployed (no such stack in the backend)`;
     const p = s.lastPromotion;
     const last = p ? `${p.action} ${p.version} ${p.status ?? "INTERRUPTED"} (${p.startedAt}${p.approvedBy ? `, approved by ${p.approvedBy}` : ""})` : "none";
+    const rec = s.record;
     return [
-      `${s.stack}: stable ${s.stableVersion}, canary ${s.canaryVersion ? `${s.canaryVersion} at ${s.canaryWeight}% on ${s.canaryServices.join(", ")}` : "none"}`,
+      releaseLine(s),
+      `  release record: ${rec ? `version ${rec.seq} at ${rec.location}, written by ${rec.command} ${rec.writtenBy} at ${rec.updatedAt}` : "none"}`,
       `  last promotion: ${last}`,
       `  lock: ${s.lock ? `${s.lock.command} ${s.lock.promotionId} pid ${s.lock.pid} on ${s.lock.host} since ${s.lock.startedAt}` : "free"}`,
     ].join("\n");

@@ -1,26 +1,21 @@
-// `slipway up`: a full update of one stack with the policy pack, under the stack's lock, journaled.
+// `slipway up`: a full update of one stack with the policy pack, under the stack's lock, journaled. The program reads
+// the release from the stack's record, so the update applies what the last promotion shipped, from any runner.
 import type { StackArgs } from "../cli/argv";
-import { journal } from "../release/canary";
 import type { Deps, UpdateResult } from "../deps";
+import { withStackLock } from "../state/lock";
 
 export async function up(d: Deps, a: StackArgs): Promise<UpdateResult> {
-  const state = d.state(a.stack);
-  const id = d.newId();
   const started = d.clock.now();
-  const release = await state.acquire(
-    { pid: d.host.pid, host: d.host.hostname, startedAt: new Date(started).toISOString(), promotionId: id, command: "up" },
-    (s) => d.progress(`${a.stack}: removed the stale lock of pid ${s.pid}`),
-  );
-  const note = journal(d, state, a.stack, id);
-  try {
-    await note({ event: "intent", action: "update" });
-    const result = await d.engine.up(a.stack, { signal: d.signal, message: "slipway up" });
-    await note({ event: "outcome", action: "update", ok: true, durationMs: d.clock.now() - started });
-    return result;
-  } catch (err) {
-    await note({ event: "outcome", action: "update", ok: false, detail: err instanceof Error ? err.message.split("\n")[0] : String(err) });
-    throw err;
-  } finally {
-    await release();
-  }
+  return withStackLock(d, a.stack, "up", async (s) => {
+    const note = s.note();
+    await note({ event: "intent", action: "update", release: s.rel.current?.record.release });
+    try {
+      const result = await d.engine.up(a.stack, { signal: d.signal, message: "slipway up" });
+      await note({ event: "outcome", action: "update", ok: true, durationMs: d.clock.now() - started });
+      return result;
+    } catch (err) {
+      await note({ event: "outcome", action: "update", ok: false, detail: err instanceof Error ? err.message.split("\n")[0] : String(err) });
+      throw err;
+    }
+  });
 }

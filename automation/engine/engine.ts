@@ -6,7 +6,6 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import {
   CommandError,
   ConcurrentUpdateError,
@@ -15,11 +14,13 @@ import {
   Stack,
   StackNotFoundError,
 } from "@pulumi/pulumi/automation";
-import type { Engine, HistoryEntry, OpOptions, PreviewOptions, RefreshOptions, UpOptions, UpdateResult } from "../deps";
+import type { Engine, HistoryEntry, OpOptions, PreviewOptions, UpOptions, UpdateResult } from "../deps";
 import { EngineError, LockedError, PolicyError, SlipwayError } from "../errors";
 import { followEventLog } from "./eventLog";
 import { EngineEventLike, EventCollector } from "./events";
-import { pidAlive } from "../state/journal";
+import { pulumiLocksDir } from "../state/backend";
+import { RELEASE_ENV } from "../state/program";
+import { pidAlive, type Release } from "../state/store";
 import type { DriftResult, PreviewResult } from "../types";
 import { environmentOfStack } from "../../contract/release";
 
@@ -58,7 +59,7 @@ class AutomationEngine implements Engine {
       st = open.catch((err) => {
         this.stacks.delete(name);
         if (err instanceof StackNotFoundError) {
-          throw new EngineError(`stack ${name} does not exist in ${this.s.env.PULUMI_BACKEND_URL ?? "the backend"}; create it with: pulumi stack init ${name}`);
+          throw new EngineError(`stack ${name} does not exist in ${this.s.env.PULUMI_BACKEND_URL ?? "the backend"}; create it with: pulumi stack init ${name}`, { stackMissing: true });
         }
         throw mapError(err, name, undefined);
       });
@@ -80,11 +81,12 @@ class AutomationEngine implements Engine {
 
   async preview(stack: string, opts: PreviewOptions = {}): Promise<PreviewResult> {
     const started = Date.now();
-    const configFile = opts.config ? this.configOverlay(stack, opts.config) : undefined;
+    // The workspace's environment is the only way into Stack.preview's CLI run; commands run one at a time.
+    if (opts.release) this.ws.envVars[RELEASE_ENV] = JSON.stringify(opts.release);
     try {
       return await this.run(stack, "preview", async (st, ev) => {
         try {
-          await st.preview({ ...policyOptions(this.s.workDir, stack), onEvent: ev.handle, signal: opts.signal, message: opts.message, configFile, diff: false });
+          await st.preview({ ...policyOptions(this.s.workDir, stack), onEvent: ev.handle, signal: opts.signal, message: opts.message, diff: false });
         } catch (err) {
           // A mandatory violation fails the preview, but the PR report still needs every change and violation.
           if (!ev.violations().some((v) => v.level === "mandatory")) throw err;
@@ -92,7 +94,7 @@ class AutomationEngine implements Engine {
         return { stack, changes: ev.changes(), counts: ev.counts(), violations: ev.violations(), durationMs: Date.now() - started };
       }, opts.signal);
     } finally {
-      if (configFile) fs.rmSync(path.dirname(configFile), { recursive: true, force: true });
+      delete this.ws.envVars[RELEASE_ENV];
     }
   }
 
@@ -122,11 +124,10 @@ class AutomationEngine implements Engine {
       ...(opts.message ? ["--message", opts.message] : []),
       ...(opts.refresh ? ["--refresh"] : []),
       ...(opts.targets ?? []).flatMap((t) => ["--target", t]),
-      ...Object.entries(opts.config ?? {}).flatMap(([key, value]) => ["--config", `${key}=${value}`]),
     ];
     const follower = followEventLog(eventLog, (e) => ev.handle(e as EngineEventLike));
     try {
-      await this.cli(args, opts.signal);
+      await this.cli(args, opts.signal, releaseEnv(opts.release));
     } finally {
       follower.stop();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -137,8 +138,8 @@ class AutomationEngine implements Engine {
    * Runs the CLI as the Automation API does (non-interactive, PULUMI_DEBUG_COMMANDS for the hidden --event-log flag,
    * SIGINT on abort) and fails with its stderr; a stack locked by another update fails as ConcurrentUpdateError does.
    */
-  private cli(args: string[], signal?: AbortSignal): Promise<string> {
-    const env = { ...this.s.env, PULUMI_DEBUG_COMMANDS: "true", PULUMI_AUTOMATION_API: "true" };
+  private cli(args: string[], signal?: AbortSignal, extraEnv: Record<string, string> = {}): Promise<string> {
+    const env = { ...this.s.env, ...extraEnv, PULUMI_DEBUG_COMMANDS: "true", PULUMI_AUTOMATION_API: "true" };
     return new Promise((resolve, reject) => {
       const child = execFile(this.ws.pulumiCommand.command, [...args, "--non-interactive"], { cwd: this.s.workDir, env, maxBuffer: 256 << 20 },
         (err, stdout, stderr) => {
@@ -158,10 +159,6 @@ class AutomationEngine implements Engine {
       await st.previewRefresh({ onEvent: ev.handle, signal: opts.signal });
       return { stack, drifted: ev.drift(), durationMs: Date.now() - started };
     }, opts.signal);
-  }
-
-  async refresh(stack: string, opts: RefreshOptions = {}): Promise<void> {
-    await this.run(stack, "refresh", (st, ev) => st.refresh({ onEvent: ev.handle, signal: opts.signal, clearPendingCreates: opts.clearPendingCreates }), opts.signal);
   }
 
   async getConfig(stack: string): Promise<Record<string, string>> {
@@ -196,9 +193,8 @@ class AutomationEngine implements Engine {
    * names the pid and host of the update, so the recovery waits for a live one to finish before clearing anything.
    */
   private async waitForOrphanedUpdate(stack: string, limitMs = 10 * 60_000): Promise<void> {
-    const url = this.s.env.PULUMI_BACKEND_URL ?? "";
-    if (!url.startsWith("file://")) return;
-    const dir = path.join(url.slice("file://".length).replace(/^~(?=\/)/, os.homedir()), ".pulumi", "locks");
+    const dir = pulumiLocksDir(this.s.env.PULUMI_BACKEND_URL);
+    if (dir === undefined) return;
     const project = (await this.ws.projectSettings()).name;
     const deadline = Date.now() + limitMs;
     let told = false;
@@ -214,9 +210,24 @@ class AutomationEngine implements Engine {
     }
   }
 
-  async pendingOperations(stack: string): Promise<number> {
-    const state = await (await this.stack(stack)).exportStack();
-    return ((state.deployment as { pending_operations?: unknown[] } | undefined)?.pending_operations ?? []).length;
+  async settlePendingCreates(stack: string): Promise<string> {
+    const st = await this.stack(stack);
+    const pending = pendingCreates((await st.exportStack()).deployment);
+    if (pending.length === 0) return "";
+    const imports = pending.filter((p) => p.id !== undefined);
+    // Importing is right for an object the killed update created (it exists, and forgetting it would make the next
+    // create collide with it); for one it never reached the cluster with, the refresh finds nothing and drops it.
+    const args = imports.length === pending.length
+      ? imports.flatMap((p) => ["--import-pending-creates", p.urn, "--import-pending-creates", p.id as string])
+      : ["--clear-pending-creates"];
+    try {
+      await this.cli(["refresh", "--yes", "--skip-preview", "--stack", st.name, ...args]);
+    } catch (err) {
+      throw mapError(err, stack, undefined);
+    }
+    return imports.length === pending.length
+      ? `imported ${imports.length} objects the killed update had created (${imports.map((p) => p.id).join(", ")})`
+      : `cleared ${pending.length} pending creates (not all are Kubernetes objects)`;
   }
 
   async history(stack: string, limit?: number): Promise<HistoryEntry[]> {
@@ -226,20 +237,22 @@ class AutomationEngine implements Engine {
       startTime: new Date(u.startTime).toISOString(), endTime: u.endTime ? new Date(u.endTime).toISOString() : undefined,
     }));
   }
+}
 
-  /**
-   * A copy of the stack file with release keys overridden, for `--config-file`: previews a step without writing
-   * config. The encryption salt and secure values travel unchanged, so secrets still decrypt and are never read here.
-   */
-  private configOverlay(stack: string, values: Record<string, string>): string {
-    const file = path.join(this.s.workDir, "stacks", `Pulumi.${stack.split("/").pop()}.yaml`);
-    const doc = (fs.existsSync(file) ? parseYaml(fs.readFileSync(file, "utf8")) : {}) ?? {};
-    doc.config = { ...(doc.config ?? {}), ...values };
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-preview-"));
-    const out = path.join(dir, `Pulumi.${stack.split("/").pop()}.yaml`);
-    fs.writeFileSync(out, stringifyYaml(doc));
-    return out;
-  }
+function releaseEnv(release: Release | undefined): Record<string, string> {
+  return release ? { [RELEASE_ENV]: JSON.stringify(release) } : {};
+}
+
+interface PendingCreate { urn: string; id?: string }
+
+/** Pending creates of a deployment; a Kubernetes object's import id is `namespace/name` (just `name` when cluster-scoped). */
+export function pendingCreates(deployment: unknown): PendingCreate[] {
+  const ops = (deployment as { pending_operations?: Array<{ type?: string; resource?: Record<string, any> }> } | undefined)?.pending_operations ?? [];
+  return ops.filter((o) => o.type === "creating" && o.resource?.urn).map(({ resource: r }) => {
+    const meta = r!.inputs?.metadata as { name?: string; namespace?: string } | undefined;
+    const k8s = typeof r!.type === "string" && r!.type.startsWith("kubernetes:") && typeof meta?.name === "string";
+    return { urn: r!.urn as string, id: k8s ? (meta!.namespace ? `${meta!.namespace}/${meta!.name}` : meta!.name) : undefined };
+  });
 }
 
 interface PulumiLock { pid: number; hostname: string }

@@ -1,7 +1,6 @@
 // The release keys the driver writes and the rule for when an update may be targeted. Pure functions.
 import { RELEASE_KEYS as KEY, SERVICE_NAMES } from "../../contract/release";
-import { ConfigError, parseStackConfig, StackConfig } from "../../stacks/config";
-import { InputError } from "../errors";
+import type { StackConfig } from "../../stacks/config";
 
 export function isAllServices(services: readonly string[]): boolean {
   return SERVICE_NAMES.every((s) => services.includes(s));
@@ -37,16 +36,6 @@ function overrides(c: StackConfig): Record<string, string> {
 /** Rollback: no traffic to the canary and no canary version; the stable track is untouched. */
 export function rollbackValues(): Record<string, string> {
   return { [KEY.canaryWeight]: "0", [KEY.canaryVersion]: "" };
-}
-
-/** Validates the config the stack would have after `values`, with the program's own schema. */
-export function candidate(stack: string, raw: Record<string, string>, values: Record<string, string>): StackConfig {
-  try {
-    return parseStackConfig(stack, { ...raw, ...values });
-  } catch (err) {
-    if (err instanceof ConfigError) throw new InputError(`${stack}: ${err.message.split("\n")[0]}`);
-    throw err;
-  }
 }
 
 interface ServiceOutput { stableVersion?: string; canaryVersion?: string; canaryWeight?: number }

@@ -1,5 +1,5 @@
 // Reading the journal back: where the last promotion of a stack got to. Pure functions over journal entries.
-import type { JournalEntry, JournalStatus } from "./journal";
+import type { JournalEntry, JournalStatus } from "./store";
 
 export interface PromotionRecord {
   promotionId: string;
@@ -81,7 +81,8 @@ export function stageReadiness(
     return { ok: false, why: last ? `its last completed promotion shipped ${last.version}` : "it has no completed promotion" };
   }
   const healthyFor = now - Date.parse(last.endedAt ?? last.startedAt);
-  if (healthyFor < soakMs) {
+  // No soak asked: another runner's clock a little behind the one that ended the promotion must not refuse it.
+  if (soakMs > 0 && healthyFor < soakMs) {
     return { ok: false, why: `it has run ${version} for ${Math.round(healthyFor / 1000)}s of the ${Math.round(soakMs / 1000)}s soak` };
   }
   return { ok: true };

@@ -1,11 +1,11 @@
-// The journal and lock of a stack on an S3 DIY backend (`s3://bucket/prefix`), beside Pulumi's own `.pulumi/` state:
-// <prefix>/.slipway/<project>/<stack>/journal/<sequence>.json and <prefix>/.slipway/<project>/<stack>/lock.
+// The S3 store (`s3://bucket/prefix` DIY backends), beside Pulumi's own `.pulumi/` state:
+// <prefix>/.slipway/<project>/<stack>/journal/<sequence>.json, .../lock and .../release.json (the release record).
 // The SDK is loaded on first use only, so file backends never pay for it.
 import type { S3Client } from "@aws-sdk/client-s3";
 import { parseDuration } from "../../contract/release";
 import { EngineError, InputError, LockedError } from "../errors";
-import { describeHolder, pidAlive } from "./journal";
-import type { JournalEntry, LockHolder, StackState } from "./journal";
+import { describeHolder, pidAlive, recordRaceMessage } from "./store";
+import type { JournalEntry, LockHolder, ReleaseRecord, StackState, Versioned } from "./store";
 
 /** Where the store lives and how to reach it, parsed from PULUMI_BACKEND_URL. */
 export interface S3Backend {
@@ -157,6 +157,7 @@ export class S3StackState implements StackState {
   readonly location: string;
   private readonly dir: string;
   private readonly lockKey: string;
+  private readonly releaseKey: string;
   private readonly leaseMs: number;
   private readonly client: () => Promise<S3Client>;
   private readonly alive: (pid: number) => boolean;
@@ -168,6 +169,7 @@ export class S3StackState implements StackState {
   constructor(private readonly backend: S3Backend, stackDir: string, private readonly hostname: string, opts: S3StateOptions = {}) {
     this.dir = [backend.prefix, stackDir].filter((p) => p !== "").join("/");
     this.lockKey = `${this.dir}/lock`;
+    this.releaseKey = `${this.dir}/release.json`;
     this.location = `s3://${backend.bucket}/${this.dir}`;
     this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
     this.client = opts.client ?? s3ClientFactory(backend);
@@ -365,6 +367,44 @@ export class S3StackState implements StackState {
         await this.deleteIfStill(mine);
       }
     };
+  }
+
+  async readRelease(): Promise<Versioned | undefined> {
+    const { GetObjectCommand } = await sdk();
+    const s3 = await this.client();
+    let got;
+    let text: string;
+    try {
+      got = await s3.send(new GetObjectCommand({ Bucket: this.backend.bucket, Key: this.releaseKey }));
+      text = (await got.Body?.transformToString()) ?? "";
+    } catch (err) {
+      if (missing(err)) return undefined;
+      throw this.fail("reading the release record", err);
+    }
+    try {
+      return { record: JSON.parse(text) as ReleaseRecord, etag: got.ETag ?? "" };
+    } catch {
+      throw new EngineError(`the release record ${this.location}/release.json is unreadable; restore it from the journal (slipway history) or delete it to start again from the stack file`);
+    }
+  }
+
+  // One object, replaced only if it is still the version read (If-Match on its ETag), or created only if absent
+  // (If-None-Match: *): of two writers quoting the same version exactly one gets 200, the other 412.
+  async writeRelease(record: ReleaseRecord, previous: Versioned | undefined): Promise<Versioned> {
+    const seq = (previous?.record.seq ?? 0) + 1;
+    if (record.seq !== seq) throw new EngineError(`release record version ${record.seq} does not follow ${seq - 1}`);
+    const { PutObjectCommand } = await sdk();
+    const s3 = await this.client();
+    const cond = previous === undefined ? { IfNoneMatch: "*" } : { IfMatch: previous.etag };
+    try {
+      const out = await s3.send(new PutObjectCommand({
+        Bucket: this.backend.bucket, Key: this.releaseKey, Body: `${JSON.stringify(record, null, 2)}\n`, ContentType: "application/json", ...cond,
+      }));
+      return { record, etag: out.ETag ?? "" };
+    } catch (err) {
+      if (lostRace(err) || missing(err)) throw new LockedError(recordRaceMessage(this.location, seq));
+      throw this.fail("writing the release record", err);
+    }
   }
 
   // For S3-compatible servers without conditional deletes (AWS has them since 2025-09): compare, then delete. The

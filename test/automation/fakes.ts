@@ -1,15 +1,18 @@
-// A fake engine that keeps stack config and derives stack outputs from it as the program would, fake analysis
-// providers, a clock that never waits, and Deps over a temporary file backend.
+// A fake engine that keeps the stack files' config and derives stack outputs as the program would (the release an
+// update is handed, else the stack's release record, over the file), fake analysis providers, a clock that never
+// waits, and Deps over a temporary file backend.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { SERVICE_NAMES } from "../../components/naming";
-import { parseStackConfig } from "../../stacks/config";
-import type { Clock, Deps, Engine, UpOptions } from "../../automation/deps";
-import { FileStackState } from "../../automation/state/journal";
+import { parseStackConfig, withRelease } from "../../stacks/config";
+import type { Clock, Deps, Engine, PreviewOptions, UpOptions } from "../../automation/deps";
+import { FileStackState, readReleaseSync } from "../../automation/state/file";
+import type { Release } from "../../automation/state/store";
+import { EngineError } from "../../automation/errors";
 import type { AnalysisProvider, DriftResult, PolicyViolation, Verdict } from "../../automation/types";
 
-export interface Call { op: string; stack: string; values?: Record<string, string>; targets?: string[]; config?: Record<string, string>; signal?: boolean }
+export interface Call { op: string; stack: string; targets?: string[]; release?: Release; signal?: boolean }
 
 export const TARGETS = SERVICE_NAMES.map((s) => `urn:pulumi:local::slipway::slipway:apps:TrafficRoute::${s}`);
 
@@ -32,17 +35,19 @@ export class FakeEngine implements Engine {
   violations: PolicyViolation[] = [];
   drift: DriftResult["drifted"] = [];
   releaseTargets = true;
+  /** The stack's release record, as the program reads it from the backend; wired by `harness`. */
+  record: (stack: string) => Release | undefined = () => undefined;
   private ups = 0;
 
   constructor(stacks: Record<string, Record<string, string>>) {
     for (const [s, c] of Object.entries(stacks)) {
       this.config.set(s, { ...c });
-      this.applied.set(s, this.derive(s));
+      this.applied.set(s, this.derive(s, undefined));
     }
   }
 
-  private derive(stack: string): Record<string, unknown> {
-    const r = parseStackConfig(stack, this.config.get(stack)!).release;
+  private derive(stack: string, release: Release | undefined): Record<string, unknown> {
+    const r = parseStackConfig(stack, withRelease(this.config.get(stack)!, release ?? this.record(stack))).release;
     const services = Object.fromEntries(SERVICE_NAMES.map((s) => {
       const on = r.canaryServices.includes(s);
       return [s, { stableVersion: r.serviceVersions[s], canaryVersion: on ? r.canaryVersion ?? "" : "", canaryWeight: on ? r.canaryWeight : 0 }];
@@ -50,16 +55,14 @@ export class FakeEngine implements Engine {
     return this.releaseTargets ? { services, releaseTargets: TARGETS } : { services };
   }
 
-  async preview(stack: string, opts: { config?: Record<string, string> } = {}) {
-    this.calls.push({ op: "preview", stack, config: opts.config });
+  async preview(stack: string, opts: PreviewOptions = {}) {
+    this.calls.push({ op: "preview", stack, release: opts.release });
     return { stack, changes: [], counts: {}, violations: this.violations, durationMs: 1 };
   }
-  /** An update with `config` writes it first, as `pulumi up --config` does: traced as a setConfig, then the up. */
   async up(stack: string, opts: UpOptions = {}) {
-    if (opts.config) await this.setConfig(stack, opts.config);
-    this.calls.push({ op: "up", stack, targets: opts.targets, signal: opts.signal !== undefined });
+    this.calls.push({ op: "up", stack, targets: opts.targets, release: opts.release, signal: opts.signal !== undefined });
     await this.beforeUp?.(stack, opts, this.ups++);
-    this.applied.set(stack, this.derive(stack));
+    this.applied.set(stack, this.derive(stack, opts.release));
     return { stack, changes: [], counts: {}, violations: [], durationMs: 1 };
   }
   async previewRefresh(stack: string) {
@@ -73,31 +76,29 @@ export class FakeEngine implements Engine {
     this.calls.push({ op: "getConfig", stack });
     return { ...this.config.get(stack)! };
   }
-  async setConfig(stack: string, values: Record<string, string>) {
-    this.calls.push({ op: "setConfig", stack, values });
-    this.config.set(stack, { ...this.config.get(stack)!, ...values });
-  }
   async outputs(stack: string) {
     this.calls.push({ op: "outputs", stack });
+    if (!this.applied.has(stack)) throw new EngineError(`stack ${stack} does not exist in the backend`, { stackMissing: true });
     return this.applied.get(stack)!;
   }
   async cancel(stack: string) {
     this.calls.push({ op: "cancel", stack });
     throw new Error("no update is running");
   }
-  async pendingOperations(stack: string) {
-    this.calls.push({ op: "pendingOperations", stack });
-    return 0;
+  async settlePendingCreates(stack: string) {
+    this.calls.push({ op: "settlePendingCreates", stack });
+    return "";
   }
   async history() {
     return [];
   }
-  /** Calls as short strings: "setConfig local canaryWeight=10", "up local targeted". */
+  /** Calls as short strings: "up local targeted 1.0.0 canary 1.4.0@30" (the release handed over), "outputs local". */
   trace(): string[] {
     return this.calls.map((c) => {
-      if (c.op === "setConfig") return `setConfig ${c.stack} ${Object.entries(c.values!).map(([k, v]) => `${k.slice(8)}=${v}`).join(" ")}`;
-      if (c.op === "up") return `up ${c.stack} ${c.targets ? "targeted" : "full"}`;
-      return `${c.op} ${c.stack}`;
+      const r = c.release;
+      const release = r ? ` ${r.stableVersion} canary ${r.canaryVersion || "none"}@${r.canaryWeight}` : "";
+      if (c.op === "up") return `up ${c.stack} ${c.targets ? "targeted" : "full"}${release}`;
+      return `${c.op} ${c.stack}${release}`;
     });
   }
 }
@@ -127,21 +128,28 @@ export const instantClock = (): Clock & { slept: number[] } => {
 
 export interface Harness { deps: Deps; engine: FakeEngine; dir: string; progress: string[]; ctl: AbortController; files: Map<string, string> }
 
-export function harness(engine: FakeEngine, over: Partial<Deps> = {}): Harness {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-test-"));
+/** The release a harness stack's record holds now (undefined: no record yet). */
+export function recorded(h: Harness, stack: string): Release | undefined {
+  return h.engine.record(stack);
+}
+
+/** Deps over a file backend in `dir` (default: a new one); a second harness on the same dir is another runner. */
+export function harness(engine: FakeEngine, over: Partial<Deps> = {}, dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-test-"))): Harness {
   const progress: string[] = [];
   const ctl = new AbortController();
   const files = new Map<string, string>();
   let n = 0;
+  const stackDir = (stack: string) => path.join(dir, ".slipway", "slipway", stack);
+  engine.record = (stack) => readReleaseSync(stackDir(stack))?.release;
   const deps: Deps = {
-    engine, state: (stack) => new FileStackState(path.join(dir, ".slipway", "slipway", stack), os.hostname()),
+    engine, state: (stack) => new FileStackState(stackDir(stack), os.hostname()),
     providers: () => [provider()], renderers: {
       driftText: (r) => `drift ${r.map((x) => `${x.stack}:${x.drifted.length}`).join(" ")}\n`,
       driftMarkdown: (r) => `# drift ${r.length}`, previewText: () => "preview\n", previewMarkdown: () => "# preview", previewSarif: () => "{}",
     },
     clock: instantClock(), progress: (l) => progress.push(l), stdout: () => undefined,
     writeFile: async (p, t) => void files.set(p, t), signal: ctl.signal, stacks: ["dev", "staging", "prod", "local"],
-    newId: () => `p${++n}`, host: { pid: process.pid, hostname: os.hostname() }, ...over,
+    backendUrl: `file://${dir}`, newId: () => `p${++n}`, host: { pid: process.pid, hostname: os.hostname() }, ...over,
   };
   return { deps, engine, dir, progress, ctl, files };
 }

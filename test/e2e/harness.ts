@@ -16,7 +16,8 @@ export const NAMESPACE = process.env.SLIPWAY_E2E_NAMESPACE ?? "slipway-e2e";
 export const SERVICES = ["api-gateway", "calculation-service", "data-service", "cache-service", "audit-service"];
 export const STABLE = "1.0.0";
 
-const COPIED = ["Pulumi.yaml", "package.json", "tsconfig.json", "stacks", "components", "contract", "policies"];
+/** What a runner's checkout holds that a command needs: the program, the pack, the driver (the program reads its release record through automation/state/). */
+const COPIED = ["Pulumi.yaml", "package.json", "tsconfig.json", "bin", "automation", "contract", "stacks", "components", "policies", "tools"];
 
 export interface World {
   workDir: string;
@@ -33,17 +34,21 @@ function copyTree(from: string, to: string): void {
   fs.cpSync(from, to, { recursive: true, filter: (src) => path.basename(src) !== "node_modules" });
 }
 
-/** Stack file of the copy: the committed local stack in its own namespace, short waits, the router CRD left alone. */
-function writeStackFile(workDir: string): void {
-  const file = path.join(workDir, "stacks", `Pulumi.${STACK}.yaml`);
-  const doc = parseYaml(fs.readFileSync(file, "utf8"));
-  doc.config["slipway:namespace"] = NAMESPACE;
+/**
+ * Stack file of the copy: the committed local stack in its own namespace, short waits, the router CRD left alone.
+ * `stack` other than local is a stage played on the local cluster (local-dev, local-staging), with the local pack config.
+ */
+function writeStackFile(workDir: string, stack = STACK, namespace = NAMESPACE, steps = [10, 30, 100]): void {
+  const file = path.join(workDir, "stacks", `Pulumi.${stack}.yaml`);
+  const doc = parseYaml(fs.readFileSync(path.join(workDir, "stacks", `Pulumi.${STACK}.yaml`), "utf8"));
+  if (stack !== STACK) fs.copyFileSync(path.join(workDir, "policies", "config", `${STACK}.json`), path.join(workDir, "policies", "config", `${stack}.json`));
+  doc.config["slipway:namespace"] = namespace;
   // The CRD is cluster-wide and belongs to whichever stack installed it first; the root hook makes sure it exists.
   doc.config["slipway:installRouterCrds"] = "false";
   doc.config["slipway:deploymentTimeoutSeconds"] = "30";
   doc.config["slipway:stableVersion"] = STABLE;
   doc.config["slipway:canaryWeight"] = "0";
-  doc.config["slipway:canary"] = { steps: [10, 30, 100], interval: "1s", failureLimit: 1, timeout: "30s", analysis: [{ provider: "kubernetes" }] };
+  doc.config["slipway:canary"] = { steps, interval: "1s", failureLimit: 1, timeout: "30s", analysis: [{ provider: "kubernetes" }] };
   fs.writeFileSync(file, stringifyYaml(doc));
 }
 
@@ -57,6 +62,34 @@ export function prepareWorkDir(): World {
   const env = { ...process.env, ...engineEnv(process.env), SLIPWAY_WORKDIR: workDir, PULUMI_BACKEND_URL: `file://${stateDir}` };
   world = { workDir, env };
   return world;
+}
+
+/** Stages a runner copy carries besides `local`: stack name -> namespace. */
+export type Stages = Record<string, string>;
+
+/**
+ * One CI job's checkout: a new copy of the repository (stack files as committed, for `local` and the given stages),
+ * sharing nothing with the copies before it but the backend (`backendUrl`) and the cluster. Its slipway is its own
+ * bin/slipway.js, run from the copy.
+ */
+export function runnerCopy(backendUrl: string, stages: Stages, extraEnv: Record<string, string> = {}): World {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-runner-"));
+  for (const entry of COPIED) copyTree(path.join(REPO, entry), path.join(workDir, entry));
+  fs.symlinkSync(path.join(REPO, "node_modules"), path.join(workDir, "node_modules"), "dir");
+  writeStackFile(workDir);
+  for (const [stack, namespace] of Object.entries(stages)) writeStackFile(workDir, stack, namespace, [100]);
+  const env = { ...process.env, ...engineEnv(process.env), ...extraEnv, SLIPWAY_WORKDIR: workDir, PULUMI_BACKEND_URL: backendUrl };
+  return { workDir, env };
+}
+
+/** The stack files of a copy, to show no command wrote them. */
+export function stackFiles(w: World): Record<string, string> {
+  const dir = path.join(w.workDir, "stacks");
+  return Object.fromEntries(fs.readdirSync(dir).filter((f) => f.endsWith(".yaml")).map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
+}
+
+export function removeCopy(w: World): void {
+  if (!process.env.SLIPWAY_E2E_KEEP) fs.rmSync(w.workDir, { recursive: true, force: true });
 }
 
 export function removeWorkDir(): void {
@@ -80,9 +113,14 @@ export class Slipway {
   private readonly watchers: Array<{ re: RegExp; resolve: (line: string) => void }> = [];
   readonly done: Promise<Run>;
 
-  constructor(args: string[], onLine?: (line: string) => void) {
-    const w = theWorld();
-    this.child = spawn(process.execPath, [path.join(REPO, "bin", "slipway.js"), ...args], { cwd: w.workDir, env: w.env, stdio: ["ignore", "pipe", "pipe"] });
+  /**
+   * `world` default: the shared e2e world, run with the repository's slipway; a runner copy runs its own. `detached`
+   * gives the driver a process group of its own, so `killAll` can take its engine children with it, as a runner dies.
+   */
+  constructor(args: string[], onLine?: (line: string) => void, world?: World, opts: { detached?: boolean } = {}) {
+    const w = world ?? theWorld();
+    const root = world ? w.workDir : REPO;
+    this.child = spawn(process.execPath, [path.join(root, "bin", "slipway.js"), ...args], { cwd: w.workDir, env: w.env, stdio: ["ignore", "pipe", "pipe"], detached: opts.detached });
     let partial = "";
     this.child.stdout!.on("data", (b: Buffer) => (this.stdout += b.toString()));
     this.child.stderr!.on("data", (b: Buffer) => {
@@ -105,6 +143,11 @@ export class Slipway {
     });
   }
 
+  /** SIGKILL to the driver's whole process group (it must have been started `detached`): the engine dies with it. */
+  killAll(): void {
+    process.kill(-(this.child.pid as number), "SIGKILL");
+  }
+
   /** Resolves with the first progress line matching `re` (from now on); rejects if the driver exits first. */
   waitFor(re: RegExp): Promise<string> {
     return Promise.race([
@@ -118,9 +161,14 @@ export function slipway(...args: string[]): Promise<Run> {
   return new Slipway(args).done;
 }
 
+/** `slipway ...args` in `w` (a runner copy). */
+export function slipwayIn(w: World, ...args: string[]): Promise<Run> {
+  return new Slipway(args, undefined, w).done;
+}
+
 export function kubectl(...args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile("kubectl", args, { env: theWorld().env, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) =>
+    execFile("kubectl", args, { env: { ...process.env, ...engineEnv(process.env) }, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) =>
       err ? reject(new Error(`kubectl ${args.join(" ")}: ${stderr || err.message}`)) : resolve(stdout));
   });
 }
@@ -131,8 +179,8 @@ export async function jsonpath(kind: string, name: string, expr: string): Promis
 }
 
 /** The weight each traffic object carries in the cluster (the slipway.dev/canary-weight annotation). */
-export async function clusterWeights(): Promise<Record<string, number>> {
-  const out = await kubectl("-n", NAMESPACE, "get", "trafficsplits.split.smi-spec.io", "-o", "json");
+export async function clusterWeights(namespace = NAMESPACE): Promise<Record<string, number>> {
+  const out = await kubectl("-n", namespace, "get", "trafficsplits.split.smi-spec.io", "-o", "json");
   const items = JSON.parse(out).items as Array<{ metadata: { name: string; annotations?: Record<string, string> } }>;
   return Object.fromEntries(items.map((i) => [i.metadata.name, Number(i.metadata.annotations?.["slipway.dev/canary-weight"])]));
 }
@@ -145,8 +193,8 @@ export async function splitWeights(): Promise<Record<string, number>> {
 }
 
 /** Version label and ready replicas of a Deployment. */
-export async function deployment(name: string): Promise<{ version: string; image: string; replicas: number; ready: number; generation: number; resourceVersion: string }> {
-  const d = JSON.parse(await kubectl("-n", NAMESPACE, "get", "deployment", name, "-o", "json"));
+export async function deployment(name: string, namespace = NAMESPACE): Promise<{ version: string; image: string; replicas: number; ready: number; generation: number; resourceVersion: string }> {
+  const d = JSON.parse(await kubectl("-n", namespace, "get", "deployment", name, "-o", "json"));
   return {
     version: d.spec.template.metadata.labels["app.kubernetes.io/version"],
     image: d.spec.template.spec.containers[0].image,
@@ -198,8 +246,8 @@ export async function ensureRouterCrd(): Promise<void> {
 }
 
 /** A fresh start: the namespace of a previous run is deleted (its state dir went with its work dir). */
-export async function deleteNamespace(): Promise<void> {
-  await kubectl("delete", "namespace", NAMESPACE, "--ignore-not-found", "--wait=true", "--timeout=180s");
+export async function deleteNamespace(namespace = NAMESPACE): Promise<void> {
+  await kubectl("delete", "namespace", namespace, "--ignore-not-found", "--wait=true", "--timeout=180s");
 }
 
 export async function poll<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {

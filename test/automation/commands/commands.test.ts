@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import * as os from "os";
 import { run } from "../../../automation/cli/entry";
-import { FileStackState } from "../../../automation/state/journal";
-import { baseConfig, FakeEngine, harness, Harness } from "../fakes";
+import { FileStackState } from "../../../automation/state/file";
+import { baseConfig, FakeEngine, harness, Harness, recorded } from "../fakes";
 
 const STACKS = ["dev", "staging", "prod", "local"];
 async function cli(h: Harness, argv: string[]) {
@@ -56,7 +56,8 @@ describe("slipway status, abort, history", () => {
     const h = harness(new FakeEngine({ local: baseConfig("local", { "slipway:canaryVersion": "1.4.0", "slipway:canaryWeight": "30" }) }));
     const r = await cli(h, ["abort", "--stack", "local", "--reason", "pager"]);
     assert.equal(r.code, 0, r.err);
-    assert.deepEqual(h.engine.trace().slice(-2), ["setConfig local canaryWeight=0 canaryVersion=", "up local targeted"]);
+    assert.deepEqual(h.engine.trace().slice(-1), ["up local targeted 1.0.0 canary none@0"]);
+    assert.equal(recorded(h, "local")!.canaryVersion, "");
     const hist = await cli(h, ["history", "--stack", "local"]);
     assert.match(hist.out, /abort:end.*rolled-back.*reason: pager/);
   });

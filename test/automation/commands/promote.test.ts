@@ -4,9 +4,10 @@ import * as os from "os";
 import * as path from "path";
 import { run } from "../../../automation/cli/entry";
 import type { Deps } from "../../../automation/deps";
-import { baseConfig, FakeEngine, harness, Harness, provider } from "../fakes";
+import { baseConfig, FakeEngine, harness, Harness, provider, recorded } from "../fakes";
 
 const STACKS = ["dev", "staging", "prod", "local"];
+const SERVICES = ["api-gateway", "calculation-service", "data-service", "cache-service", "audit-service"];
 
 async function cli(h: Harness, argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
@@ -24,22 +25,20 @@ describe("slipway promote", () => {
     const h = harness(new FakeEngine({ local: baseConfig("local") }));
     const r = await cli(h, promoteLocal);
     assert.equal(r.code, 0, r.err);
-    const all = "canaryServices=" + JSON.stringify(["api-gateway", "calculation-service", "data-service", "cache-service", "audit-service"]);
     assert.deepEqual(h.engine.trace(), [
       "getConfig local",
       "outputs local",
-      `setConfig local canaryVersion=1.4.0 canaryWeight=10 ${all}`,
-      "up local full",
       "outputs local",
-      `setConfig local canaryVersion=1.4.0 canaryWeight=30 ${all}`,
-      "up local targeted",
+      "up local full 1.0.0 canary 1.4.0@10",
       "outputs local",
-      `setConfig local canaryVersion=1.4.0 canaryWeight=100 ${all}`,
-      "up local targeted",
+      "up local targeted 1.0.0 canary 1.4.0@30",
       "outputs local",
-      "setConfig local stableVersion=1.4.0 serviceVersions={} canaryWeight=0 canaryVersion=",
-      "up local full",
+      "up local targeted 1.0.0 canary 1.4.0@100",
+      "outputs local",
+      "up local full 1.4.0 canary none@0",
     ]);
+    assert.deepEqual(recorded(h, "local"), { stableVersion: "1.4.0", serviceVersions: {}, canaryVersion: "", canaryWeight: 0, canaryServices: [...SERVICES] });
+    assert.equal(h.engine.config.get("local")!["slipway:stableVersion"], "1.0.0", "the stack file was written");
     const entries = await journal(h, "local");
     assert.deepEqual(entries.map((e) => `${e.action}:${e.event}`), [
       "promote:start", "step:intent", "step:outcome", "step:intent", "step:outcome", "step:intent", "step:outcome",
@@ -55,9 +54,9 @@ describe("slipway promote", () => {
     const r = await cli(h, promoteLocal);
     assert.equal(r.code, 3);
     assert.match(r.err, /rolled back: gates failed at 30%: prometheus: error rate 4% > 1%/);
-    assert.deepEqual(h.engine.trace().slice(-2), ["setConfig local canaryWeight=0 canaryVersion=", "up local targeted"]);
-    const cfg = h.engine.config.get("local")!;
-    assert.equal(cfg["slipway:stableVersion"], "1.0.0");
+    assert.deepEqual(h.engine.trace().slice(-1), ["up local targeted 1.0.0 canary none@0"]);
+    assert.equal(recorded(h, "local")!.stableVersion, "1.0.0");
+    assert.equal(recorded(h, "local")!.canaryWeight, 0);
     const end = (await journal(h, "local")).pop()!;
     assert.equal(end.status, "rolled-back");
   });
@@ -105,7 +104,8 @@ describe("slipway promote", () => {
     };
     const r = await cli(h, promoteLocal);
     assert.equal(r.code, 4);
-    assert.equal(h.engine.config.get("local")!["slipway:canaryWeight"], "0");
+    assert.equal(recorded(h, "local")!.canaryWeight, 0);
+    assert.deepEqual(h.engine.trace().slice(-2), ["up local full 1.0.0 canary 1.4.0@10", "up local targeted 1.0.0 canary none@0"]);
   });
 
   it("after a killed driver, the next promote rolls back first and records it", async () => {
@@ -115,8 +115,7 @@ describe("slipway promote", () => {
     assert.equal(r.code, 0, r.err);
     const trace = h.engine.trace();
     assert.deepEqual(trace.slice(0, 6), [
-      "cancel local", "pendingOperations local", "getConfig local", "outputs local",
-      "setConfig local canaryWeight=0 canaryVersion=", "up local targeted",
+      "getConfig local", "outputs local", "cancel local", "settlePendingCreates local", "outputs local", "up local targeted 1.0.0 canary none@0",
     ]);
     const entries = await journal(h, "local");
     assert.ok(entries.some((e) => e.promotionId === "dead1" && e.status === "recovered: rolled back"));
@@ -128,8 +127,8 @@ describe("slipway promote", () => {
     await killedAfterFirstStep(h, "1.4.0");
     const r = await cli(h, [...promoteLocal, "--resume"]);
     assert.equal(r.code, 0, r.err);
-    const weights = h.engine.calls.filter((c) => c.op === "setConfig").map((c) => c.values!["slipway:canaryWeight"]);
-    assert.deepEqual(weights, ["30", "100", "0"]);
+    const weights = h.engine.calls.filter((c) => c.op === "up").map((c) => c.release!.canaryWeight);
+    assert.deepEqual(weights, [30, 100, 0]);
     const entries = await journal(h, "local");
     assert.equal(entries.filter((e) => e.event === "start").length, 1);
     assert.equal(entries[entries.length - 1].promotionId, "dead1");
@@ -156,27 +155,37 @@ describe("slipway promote", () => {
     const last = h.engine.calls[h.engine.calls.length - 1];
     assert.equal(last.op, "up");
     assert.equal(last.signal, false);
-    assert.equal(h.engine.config.get("local")!["slipway:canaryVersion"], "");
+    assert.equal(recorded(h, "local")!.canaryVersion, "");
   });
 
   it("--skip-canary goes straight to stable in one full update and records the reason", async () => {
     const h = harness(new FakeEngine({ local: baseConfig("local") }));
     const r = await cli(h, [...promoteLocal, "--skip-canary", "--reason", "CVE-2026-1 hotfix"]);
     assert.equal(r.code, 0, r.err);
-    assert.deepEqual(h.engine.trace(), ["getConfig local", "setConfig local stableVersion=1.4.0 serviceVersions={} canaryWeight=0 canaryVersion=", "up local full"]);
+    assert.deepEqual(h.engine.trace(), ["getConfig local", "outputs local", "outputs local", "up local full 1.4.0 canary none@0"]);
     const start = (await journal(h, "local"))[0];
     assert.equal(start.action, "skip-canary");
     assert.equal(start.reason, "CVE-2026-1 hotfix");
   });
 
-  it("--dry-run previews the first step and changes nothing", async () => {
+  it("--dry-run prints the whole plan, previews the first step and changes nothing", async () => {
     const h = harness(new FakeEngine({ local: baseConfig("local") }));
     const r = await cli(h, [...promoteLocal, "--dry-run", "--steps", "10,50,100"]);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /dry run: 1.4.0 to local: canary 10 -> 50 -> 100%/);
-    assert.deepEqual(h.engine.trace(), ["getConfig local", "preview local"]);
-    assert.equal(h.engine.calls[1].config!["slipway:canaryWeight"], "10");
+    const on = "on api-gateway, calculation-service, data-service, cache-service, audit-service";
+    assert.equal(r.out, [
+      "dry run: 1.4.0 to local, services api-gateway, calculation-service, data-service, cache-service, audit-service, a step every 0 ms",
+      `  1. step 1/3 weight 10%: stable 1.0.0, canary 1.4.0 at 10% ${on} (full update)`,
+      `  2. step 2/3 weight 50%: stable 1.0.0, canary 1.4.0 at 50% ${on} (targeted at 5 resources)`,
+      `  3. step 3/3 weight 100%: stable 1.0.0, canary 1.4.0 at 100% ${on} (targeted at 5 resources)`,
+      "  4. stable: stable 1.4.0, no canary (full update)",
+      "  on failure: stable 1.0.0, no canary (targeted at 5 resources)",
+      "nothing changed",
+      "",
+    ].join("\n"));
+    assert.deepEqual(h.engine.trace(), ["getConfig local", "outputs local", "preview local 1.0.0 canary 1.4.0@10"]);
     assert.deepEqual(await journal(h, "local"), []);
+    assert.equal(recorded(h, "local"), undefined);
   });
 
   it("records the approver of a prod promotion once staging ran the version", async () => {
@@ -194,15 +203,15 @@ describe("slipway promote", () => {
     const r = await cli(h, ["promote", "--stack", "staging", "--version", "1.4.0"]);
     assert.equal(r.code, 1);
     assert.match(r.err, /staging takes 1.4.0 only after dev ran it healthily, but it has no completed promotion: promote dev first/);
-    assert.ok(!h.engine.calls.some((c) => c.op === "up" || c.op === "setConfig"));
+    assert.ok(!h.engine.calls.some((c) => c.op === "up"));
   });
 
   it("releases a subset of services through serviceVersions", async () => {
     const h = harness(new FakeEngine({ local: baseConfig("local") }));
     const r = await cli(h, [...promoteLocal, "--services", "api-gateway,data-service"]);
     assert.equal(r.code, 0, r.err);
-    const final = h.engine.calls.filter((c) => c.op === "setConfig").pop()!.values!;
-    assert.deepEqual(JSON.parse(final["slipway:serviceVersions"]), { "api-gateway": "1.4.0", "data-service": "1.4.0" });
+    assert.deepEqual(recorded(h, "local")!.serviceVersions, { "api-gateway": "1.4.0", "data-service": "1.4.0" });
+    assert.equal(recorded(h, "local")!.stableVersion, "1.0.0");
   });
 });
 

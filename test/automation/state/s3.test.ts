@@ -1,60 +1,18 @@
 // The S3 journal and lock against a real S3-compatible server on 127.0.0.1 (tools/s3-test-server.sh installs and
 // runs it). Nothing here is skipped: a server that cannot start fails the suite with the reason.
 import { strict as assert } from "assert";
-import { spawn, spawnSync, type ChildProcess } from "child_process";
-import * as http from "http";
-import * as net from "net";
+import { spawnSync } from "child_process";
 import * as os from "os";
 import * as path from "path";
-import { CreateBucketCommand, DeleteObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { exitCodeOf, EXIT, InputError, LockedError } from "../../../automation/errors";
-import { stateStoreFor, type JournalEntry, type LockHolder } from "../../../automation/state/journal";
+import { stateStoreFor } from "../../../automation/state/backend";
+import type { JournalEntry, LockHolder } from "../../../automation/state/store";
 import { parseLease, parseS3Backend, S3StackState, type S3StateOptions } from "../../../automation/state/s3";
 
+import { BUCKET, s3TestServer } from "./s3server";
+
 const ROOT = path.resolve(__dirname, "../../..");
-const BUCKET = "slipway-state";
-const CREDS = { AWS_ACCESS_KEY_ID: "slipway-test", AWS_SECRET_ACCESS_KEY: "slipway-test", AWS_REGION: "us-east-1" };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = http.get({ host: "127.0.0.1", port, path: "/", timeout: 1_000 }, (res) => {
-      res.resume();
-      resolve(true);
-    });
-    req.on("error", () => resolve(false));
-    req.on("timeout", () => req.destroy());
-  });
-}
-
-/** Starts tools/s3-test-server.sh; rejects with its output if it exits or does not answer in time. */
-async function startServer(port: number, deadlineMs: number): Promise<ChildProcess> {
-  const child = spawn("bash", [path.join(ROOT, "tools/s3-test-server.sh"), "run", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  let exited: string | undefined;
-  child.on("exit", (code, sig) => (exited = `exited with ${code ?? sig}`));
-  const until = Date.now() + deadlineMs;
-  while (Date.now() < until) {
-    if (exited) break;
-    if (await answers(port)) return child;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill();
-  const tail = output.trim().split("\n").slice(-15).join("\n");
-  throw new Error(`the S3 test server (tools/s3-test-server.sh run ${port}) ${exited ?? `did not answer within ${deadlineMs / 1000}s`}:\n${tail}`);
-}
 
 const holder = (promotionId: string, host: string, pid = 4242): LockHolder => ({
   pid, host, startedAt: new Date().toISOString(), promotionId, command: "promote",
@@ -65,10 +23,8 @@ const entry = (promotionId: string, step: number): JournalEntry => ({
 const noStale = () => undefined;
 
 describe("S3 journal and lock (real S3-compatible server)", function () {
-  let server: ChildProcess | undefined;
   let endpoint = "";
   let raw: S3Client;
-  const saved: Record<string, string | undefined> = {};
   let n = 0;
   /** Every lock taken, released after each test so no heartbeat outlives it. */
   const held: (() => Promise<void>)[] = [];
@@ -88,24 +44,7 @@ describe("S3 journal and lock (real S3-compatible server)", function () {
 
   before(async function () {
     this.timeout(600_000);
-    for (const [k, v] of Object.entries(CREDS)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-    const port = await freePort();
-    server = await startServer(port, 540_000);
-    endpoint = `http://127.0.0.1:${port}`;
-    raw = new S3Client({ region: "us-east-1", endpoint, forcePathStyle: true });
-    await raw.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  });
-
-  after(() => {
-    raw?.destroy();
-    server?.kill();
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    ({ endpoint, client: raw } = await s3TestServer());
   });
 
   beforeEach(() => {
@@ -321,7 +260,7 @@ describe("S3 backend URLs", () => {
     this.timeout(60_000);
     const dir = path.join(os.tmpdir(), `slipway-lazy-${process.pid}-${Date.now()}`);
     const script = `
-      const { stateStoreFor } = require(${JSON.stringify(path.join(ROOT, "automation/state/journal.ts"))});
+      const { stateStoreFor } = require(${JSON.stringify(path.join(ROOT, "automation/state/backend.ts"))});
       const s = stateStoreFor(${JSON.stringify(`file://${dir}`)}, "slipway", "h")("dev");
       s.append({ at: "t", promotionId: "p", stack: "dev", event: "start", action: "promote" }).then(() => {
         const loaded = Object.keys(require.cache).filter((k) => k.includes("@aws-sdk"));

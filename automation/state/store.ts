@@ -1,0 +1,110 @@
+// What a stack's state in its backend holds besides Pulumi's own: the journal, the lock and the release record, kept
+// together at <backend root>/.slipway/<project>/<stack>/ (DESIGN.md data flow 3 and 4) so the next CI runner sees what
+// the last one did. One interface, two stores: ./file.ts (file://) and ./s3.ts (s3://), chosen in ./backend.ts.
+import type { Verdict } from "../types";
+
+export type JournalAction =
+  | "promote" | "step" | "finalize" | "rollback" | "skip-canary" | "update" | "recover" | "abort" | "remediate" | "reconcile";
+export type JournalStatus = "completed" | "rolled-back" | "failed" | "recovered: rolled back" | "resumed";
+
+/** One journal entry. `intent` is written before an update (with the release it applies), `outcome` after it. */
+export interface JournalEntry {
+  at: string;
+  promotionId: string;
+  stack: string;
+  event: "start" | "intent" | "outcome" | "end";
+  action: JournalAction;
+  version?: string;
+  stableVersion?: string;
+  steps?: number[];
+  step?: number;
+  weight?: number;
+  services?: string[];
+  approvedBy?: string;
+  reason?: string;
+  verdicts?: Verdict[];
+  targeted?: boolean;
+  ok?: boolean;
+  status?: JournalStatus;
+  detail?: string;
+  durationMs?: number;
+  host?: string;
+  pid?: number;
+  /** On an intent: the release the update applies, so a crash between the update and the record write is recoverable. */
+  release?: Release;
+}
+
+export interface LockHolder {
+  pid: number;
+  host: string;
+  startedAt: string;
+  promotionId: string;
+  command: string;
+}
+
+/** The release of a stack: what the five release keys say, every field present. */
+export interface Release {
+  stableVersion: string;
+  /** Services whose stable version differs from stableVersion. */
+  serviceVersions: Record<string, string>;
+  /** "" when no canary runs. */
+  canaryVersion: string;
+  canaryWeight: number;
+  canaryServices: string[];
+}
+
+/** One version of the release record. `seq` starts at 1 and grows by one per write. */
+export interface ReleaseRecord {
+  seq: number;
+  stack: string;
+  updatedAt: string;
+  /** The promotion or command id that wrote it, and the command. */
+  writtenBy: string;
+  command: string;
+  release: Release;
+}
+
+/** A record as read, with what a conditional write of the next version must quote. */
+export interface Versioned {
+  record: ReleaseRecord;
+  /** S3 only: the ETag of the object read. */
+  etag?: string;
+}
+
+export interface StackState {
+  /** Where the state lives, for messages and docs. */
+  readonly location: string;
+  append(entry: JournalEntry): Promise<void>;
+  read(): Promise<JournalEntry[]>;
+  /** Takes the lock or throws LockedError; resolves to the release function. */
+  acquire(holder: LockHolder, onStale: (stale: LockHolder) => void): Promise<() => Promise<void>>;
+  holder(): Promise<LockHolder | undefined>;
+  /** The newest release record, or undefined when none was written yet. */
+  readRelease(): Promise<Versioned | undefined>;
+  /**
+   * Writes `record` (its seq must be the previous seq + 1, or 1 with no previous) only if `previous` is still the
+   * newest version; otherwise throws LockedError and writes nothing. Of two writers quoting the same previous
+   * version exactly one wins.
+   */
+  writeRelease(record: ReleaseRecord, previous: Versioned | undefined): Promise<Versioned>;
+}
+
+/** `process.kill(pid, 0)` probes without signalling: ESRCH means the process is gone. */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+export function describeHolder(h: LockHolder): string {
+  return `${h.command} ${h.promotionId} (pid ${h.pid} on ${h.host}, since ${h.startedAt})`;
+}
+
+/** The message of a lost conditional write of the release record. */
+export function recordRaceMessage(location: string, seq: number): string {
+  return `the release record at ${location} changed under this driver (version ${seq} was written by another); ` +
+    "nothing was written: check slipway status, then rerun";
+}
