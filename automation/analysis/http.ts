@@ -6,7 +6,7 @@ import type { Via } from "./endpoint";
 import { defaultTransport, getRouted, Transport } from "./transport";
 
 export interface HttpGateSpec {
-    /** URL with optional `$service`, `$namespace`, `$version` placeholders, e.g. http://$service-canary.$namespace:8080/health */
+    /** URL with optional `$service`, `$namespace`, `$version` placeholders, e.g. http://$service-canary.$namespace.svc.cluster.local/health */
     url: string;
     /** Status the answer must have; default 200. */
     status?: number;

@@ -6,7 +6,7 @@ import type { Via } from "./endpoint";
 import { defaultTransport, getRouted, Transport } from "./transport";
 
 export interface PrometheusGateSpec {
-    /** Base URL of the Prometheus HTTP API, e.g. http://prometheus.monitoring:9090 (the gate adds /api/v1/query). */
+    /** Base URL of the Prometheus HTTP API, e.g. http://prometheus-server.monitoring.svc.cluster.local (the gate adds /api/v1/query). */
     url: string;
     /** PromQL with optional `$service`, `$namespace`, `$version` placeholders. */
     query: string;
