@@ -187,7 +187,7 @@ const analysisSchema = z.discriminatedUnion(
             image: pinnedImage,
             command: stringList("set a list of strings, e.g. [/bin/run_smoke_tests.sh]").optional(),
             args: stringList('set a list of strings, e.g. ["--environment", "prod"]').optional(),
-            env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string(), { error: "set a map of NAME: value" }).optional(),
+            env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "use an environment variable name: letters, digits, _" }), z.string(), { error: "set a map of NAME: value" }).optional(),
             resources: z
                 .strictObject({
                     cpuRequest: quantity('set a CPU quantity such as "100m"'),
