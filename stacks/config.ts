@@ -25,13 +25,30 @@ export class ConfigError extends Error {
     }
 }
 
+/** How a gate reaches its URL; undefined = from the host (cluster Service names go through the API server). */
+export const GATE_VIAS = ["direct", "kubernetes-proxy"] as const;
+
+/** One entry of `slipway:canary.analysis`; which fields apply depends on `provider` (see automation/analysis/README.md). */
 export interface AnalysisProvider {
-    provider: "kubernetes" | "prometheus" | "http";
+    provider: "kubernetes" | "prometheus" | "http" | "job";
     url?: string;
+    via?: (typeof GATE_VIAS)[number];
     query?: string;
     max?: number;
     status?: number;
     body?: string;
+    /** job: prefix of the Job's name. */
+    name?: string;
+    /** job: image with a pinned tag or digest; `$version` may be the tag. */
+    image?: string;
+    command?: string[];
+    args?: string[];
+    env?: Record<string, string>;
+    resources?: { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string };
+    backoffLimit?: number;
+    serviceAccountName?: string;
+    /** job: milliseconds the Job gets to finish. */
+    timeout?: number;
 }
 
 export interface ReleaseConfig {
@@ -122,24 +139,71 @@ const duration = z.string({ error: DURATION_FIX }).regex(DURATION, { error: DURA
 const url = z.string({ error: "set an http(s) URL" }).regex(/^https?:\/\/\S+$/, { error: "set an http(s) URL" });
 const quantity = (fix: string) => z.string({ error: fix }).regex(QUANTITY, { error: fix });
 
+// A host only cluster DNS resolves, called from a runner outside the cluster, fails every check: such URLs must name
+// a Service (NAME.NAMESPACE.svc[.cluster.local], reached through the API server) or say how they are reached.
+const CLUSTER_ONLY_HOST = /^(?:[^.]+|.+\.(?:svc|cluster\.local))$/;
+const SERVICE_HOST = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\.[a-z0-9]([-a-z0-9]*[a-z0-9])?\.svc(\.cluster\.local)?$/;
+const RUNNER_FIX =
+    "the host resolves only inside the cluster: write NAME.NAMESPACE.svc.cluster.local (reached through the API server) or set via";
+function reachableFromRunner(gate: { url: string; via?: string }): boolean {
+    // Placeholders stand for DNS labels here: `$service-canary.$namespace.svc` names a Service.
+    const sample = gate.url.replace(/\$(service|namespace|version)/g, "x");
+    if (gate.via !== undefined || !URL.canParse(sample)) return true;
+    const host = new URL(sample).hostname.toLowerCase().replace(/\.$/, "");
+    return host === "localhost" || /^\d+(\.\d+){3}$|^\[/.test(host) || SERVICE_HOST.test(host) || !CLUSTER_ONLY_HOST.test(host);
+}
+const via = z.enum(GATE_VIAS, { error: `set ${GATE_VIAS.join(" or ")}` }).optional();
+const stringList = (fix: string) => z.array(z.string({ error: fix }), { error: fix });
+const PINNED_IMAGE = /^[a-z0-9][a-z0-9.\-_/:]*[a-z0-9](?::[A-Za-z0-9_$][A-Za-z0-9_.$-]{0,127}|@sha256:[a-f0-9]{64})$/;
+const IMAGE_FIX = "set an image with a pinned tag or digest, e.g. registry/smoke-tests:1.4.0 or registry/smoke-tests:$version (never latest)";
+const pinnedImage = z
+    .string({ error: IMAGE_FIX })
+    .regex(PINNED_IMAGE, { error: IMAGE_FIX })
+    .refine((i) => !/:latest$/.test(i) && /[:@][^/]*$/.test(i), { error: IMAGE_FIX });
+
 const analysisSchema = z.discriminatedUnion(
     "provider",
     [
         z.strictObject({ provider: z.literal("kubernetes") }),
+        z
+            .strictObject({
+                provider: z.literal("prometheus"),
+                url,
+                via,
+                query: z.string({ error: "set a PromQL query" }).min(1, { error: "set a PromQL query" }),
+                max: z.number({ error: "set the highest acceptable value of the query, a number" }),
+            })
+            .refine(reachableFromRunner, { error: RUNNER_FIX, path: ["url"] }),
+        z
+            .strictObject({
+                provider: z.literal("http"),
+                url,
+                via,
+                status: int(100, 599, "set an HTTP status code").optional(),
+                body: z.string({ error: "set the text the response body must contain" }).optional(),
+            })
+            .refine(reachableFromRunner, { error: RUNNER_FIX, path: ["url"] }),
         z.strictObject({
-            provider: z.literal("prometheus"),
-            url,
-            query: z.string({ error: "set a PromQL query" }).min(1, { error: "set a PromQL query" }),
-            max: z.number({ error: "set the highest acceptable value of the query, a number" }),
-        }),
-        z.strictObject({
-            provider: z.literal("http"),
-            url,
-            status: int(100, 599, "set an HTTP status code").optional(),
-            body: z.string({ error: "set the text the response body must contain" }).optional(),
+            provider: z.literal("job"),
+            name: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, { error: "set a DNS label of at most 42 characters" }).optional(),
+            image: pinnedImage,
+            command: stringList("set a list of strings, e.g. [/bin/run_smoke_tests.sh]").optional(),
+            args: stringList('set a list of strings, e.g. ["--environment", "prod"]').optional(),
+            env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "use an environment variable name: letters, digits, _" }), z.string(), { error: "set a map of NAME: value" }).optional(),
+            resources: z
+                .strictObject({
+                    cpuRequest: quantity('set a CPU quantity such as "100m"'),
+                    memoryRequest: quantity('set a memory quantity such as "128Mi"'),
+                    cpuLimit: quantity('set a CPU quantity such as "500m"'),
+                    memoryLimit: quantity('set a memory quantity such as "256Mi"'),
+                })
+                .optional(),
+            backoffLimit: int(0, 10, "set an integer between 0 and 10").optional(),
+            serviceAccountName: z.string().regex(DNS_LABEL, { error: "set the name of a ServiceAccount in the namespace" }).optional(),
+            timeout: duration.optional(),
         }),
     ],
-    { error: 'set provider to "kubernetes", "prometheus" or "http"' },
+    { error: 'set provider to "kubernetes", "prometheus", "http" or "job"' },
 );
 
 const canarySchema = z.strictObject({
@@ -430,6 +494,14 @@ function resolveRelease(p: Parsed): ReleaseConfig {
     return { stableVersion: p.stableVersion, serviceVersions, canaryVersion, canaryWeight, canaryServices };
 }
 
+type GateInput = NonNullable<NonNullable<Parsed["canary"]>["analysis"]>[number];
+
+function resolveGate(g: GateInput): AnalysisProvider {
+    if (g.provider !== "job") return g;
+    const { timeout, ...rest } = g;
+    return { ...rest, name: g.name ?? "gate-job", timeout: durationMs(timeout ?? "5m") };
+}
+
 function resolveCanary(p: Parsed): CanaryPolicy {
     const c = p.canary ?? {};
     return {
@@ -438,7 +510,7 @@ function resolveCanary(p: Parsed): CanaryPolicy {
         failureLimit: c.failureLimit ?? 1,
         soak: durationMs(c.soak ?? "0s"),
         timeout: durationMs(c.timeout ?? "5m"),
-        analysis: (c.analysis as AnalysisProvider[] | undefined) ?? [{ provider: "kubernetes" }],
+        analysis: c.analysis?.map(resolveGate) ?? [{ provider: "kubernetes" }],
     };
 }
 

@@ -9,8 +9,8 @@ import * as path from "path";
 import { EnginePaths, engineEnv, enginePaths, groupDir, groupHash } from "./env";
 import { KUBERNETES_PROVIDER_VERSION, TOOL_GROUPS, ToolBinary, ToolGroup } from "./versions";
 
-/** Oldest Go that builds every module here (k8s.io/kubernetes 1.36 and kwok 0.8 declare `go 1.26.0`). */
-const MIN_GO = [1, 26];
+/** Oldest Go that builds every module here (github.com/prometheus/prometheus v0.316.0 declares `go 1.26.7`). */
+const MIN_GO = [1, 26, 7];
 /**
  * The module proxy's checksum database has no record of several pinned versions (pseudo-versions and recent
  * tags); the committed go.sum files carry their hashes, so the go command is told not to ask for them.
@@ -37,13 +37,14 @@ function checkGo(): void {
   if (result.error || result.status !== 0) {
     throw new ToolsError(
       `the Go toolchain is required to build the engine and was not found on PATH. ` +
-        `Install Go ${MIN_GO.join(".")} or newer (Debian/Ubuntu: a golang-${MIN_GO.join(".")} package, or the ` +
+        `Install Go ${MIN_GO.join(".")} or newer (Debian/Ubuntu: a golang-${MIN_GO.slice(0, 2).join(".")} package, or the ` +
         `official tarball in /usr/local/go with /usr/local/go/bin on PATH), then rerun \`npm run tools\`.`,
     );
   }
-  const match = /go(\d+)\.(\d+)/.exec(result.stdout);
-  const found = match ? [Number(match[1]), Number(match[2])] : [0, 0];
-  if (found[0] < MIN_GO[0] || (found[0] === MIN_GO[0] && found[1] < MIN_GO[1])) {
+  const match = /go(\d+)\.(\d+)(?:\.(\d+))?/.exec(result.stdout);
+  const found = match ? [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)] : [0, 0, 0];
+  const older = MIN_GO.findIndex((v, i) => found[i] !== v);
+  if (older !== -1 && found[older] < MIN_GO[older]) {
     throw new ToolsError(
       `${result.stdout.trim()} is too old: the engine's modules need Go ${MIN_GO.join(".")} or newer. ` +
         `Install a newer Go, then rerun \`npm run tools\`.`,

@@ -41,6 +41,9 @@ export const KUBERNETES_VERSION = "1.36.5";
 const KUBERNETES_BUILD_DATE = "2026-09-23T18:59:36Z";
 export const ETCD_VERSION = "3.6.14";
 export const KWOK_VERSION = "0.8.0";
+/** Go module version of Prometheus 3.16.0 (the project tags its Go module v0.3MM.P for release 3.MM.P). */
+export const PROMETHEUS_MODULE_VERSION = "0.316.0";
+export const PROMETHEUS_VERSION = "3.16.0";
 
 const pulumiVersionVar = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
 
@@ -111,5 +114,14 @@ export const TOOL_GROUPS: ToolGroup[] = [
       { name: "kubectl", pkg: "k8s.io/kubernetes/cmd/kubectl" },
     ],
     versionVars: kubernetesVersionVars(),
+  },
+  {
+    // Only the e2e tier runs it (a real Prometheus behind the API server's service proxy); built last.
+    module: "prometheus",
+    version: `v${PROMETHEUS_MODULE_VERSION}`,
+    binaries: [{ name: "prometheus", pkg: "github.com/prometheus/prometheus/cmd/prometheus" }],
+    versionVars: { "github.com/prometheus/common/version.Version": PROMETHEUS_VERSION },
+    // Static and file scrape configs only: the cloud service-discovery plugins would triple the build for nothing.
+    tags: ["remove_all_sd"],
   },
 ];

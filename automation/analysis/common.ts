@@ -47,10 +47,15 @@ export interface HttpAnswer {
 export type Fetch = typeof fetch;
 
 /** GET with the signal attached; the body is cut at MAX_BODY_BYTES so a runaway endpoint cannot exhaust memory. */
-export async function getText(fetchFn: Fetch, url: string, signal: AbortSignal, accept?: string): Promise<HttpAnswer> {
-    const res = await fetchFn(url, { method: "GET", signal, headers: accept ? { accept } : undefined });
-    const reader = res.body?.getReader();
-    if (!reader) return { status: res.status, body: "" };
+export async function getText(fetchFn: Fetch, url: string, signal: AbortSignal, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+    const res = await fetchFn(url, { method: "GET", signal, headers });
+    return readBounded(res.status, res.body);
+}
+
+/** Reads at most MAX_BODY_BYTES of a response body, then cancels the rest. */
+export async function readBounded(status: number, body: ReadableStream<Uint8Array> | null): Promise<HttpAnswer> {
+    const reader = body?.getReader();
+    if (!reader) return { status, body: "" };
     const chunks: Uint8Array[] = [];
     let size = 0;
     for (;;) {
@@ -63,7 +68,7 @@ export async function getText(fetchFn: Fetch, url: string, signal: AbortSignal, 
             break;
         }
     }
-    return { status: res.status, body: Buffer.concat(chunks).toString("utf8").slice(0, MAX_BODY_BYTES) };
+    return { status, body: Buffer.concat(chunks).toString("utf8").slice(0, MAX_BODY_BYTES) };
 }
 
 /** Shortens text for a verdict's detail line. */

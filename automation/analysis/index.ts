@@ -3,19 +3,26 @@
 // explicit ok:true from a provider passes.
 import type { AnalysisProvider as AnalysisSpec } from "../../stacks/config";
 import type { AnalysisProvider, GateContext, Verdict } from "../types";
-import { describeError, elapsed, Fetch } from "./common";
+import { describeError, elapsed } from "./common";
 import { httpProvider } from "./http";
+import { jobProvider } from "./job";
+import type { JobApi } from "./jobRunner";
 import { ClusterReader, kubernetesProvider, kubernetesReader } from "./kubernetes";
 import { prometheusProvider } from "./prometheus";
+import { defaultTransport, Transport } from "./transport";
 
 export { ERROR_RATE_QUERY, P95_LATENCY_QUERY, seedPrometheusGates } from "./prometheus";
 export type { AnalysisSpec };
 
 export interface ProviderDeps {
-    /** HTTP client for the http and prometheus gates; default the global fetch. */
-    fetch?: Fetch;
+    /** How the http and prometheus gates send requests (direct fetch, API server, AWS credentials); defaults per part. */
+    transport?: Partial<Transport>;
     /** Cluster access for the kubernetes gate; default @kubernetes/client-node with the context's kubeconfig. */
     cluster?: (kubeconfigPath?: string) => ClusterReader;
+    /** Job access for the job gate; default @kubernetes/client-node's BatchV1Api with the context's kubeconfig. */
+    jobs?: (kubeconfigPath?: string) => JobApi;
+    /** Time between a job gate's status reads; default 1000 ms. */
+    jobPollMs?: number;
 }
 
 /** A provider that always fails, for a spec that cannot be run: a gate that cannot be checked is not passed. */
@@ -28,7 +35,7 @@ function refused(name: string, detail: string): AnalysisProvider {
  * verdicts and journal lines tell gates apart.
  */
 export function createProviders(specs: readonly AnalysisSpec[], deps: ProviderDeps = {}): AnalysisProvider[] {
-    const fetchFn = deps.fetch ?? fetch;
+    const transport = defaultTransport(deps.transport);
     const total = new Map<string, number>();
     for (const s of specs) total.set(s.provider, (total.get(s.provider) ?? 0) + 1);
     const seen = new Map<string, number>();
@@ -43,14 +50,23 @@ export function createProviders(specs: readonly AnalysisSpec[], deps: ProviderDe
                 if (!spec.url || !spec.query || typeof spec.max !== "number") {
                     return refused(name, "prometheus gate needs url, query and max; fix slipway:canary.analysis");
                 }
-                return prometheusProvider({ url: spec.url, query: spec.query, max: spec.max }, name, fetchFn);
+                return prometheusProvider({ url: spec.url, query: spec.query, max: spec.max, via: spec.via }, name, transport);
             case "http":
                 if (!spec.url) return refused(name, "http gate needs a url; fix slipway:canary.analysis");
-                return httpProvider({ url: spec.url, status: spec.status, body: spec.body }, name, fetchFn);
+                return httpProvider({ url: spec.url, status: spec.status, body: spec.body, via: spec.via }, name, transport);
+            case "job":
+                return jobGate(spec, name, deps);
             default:
-                return refused(name, `unknown analysis provider "${String(spec.provider)}"; use kubernetes, prometheus or http`);
+                return refused(name, `unknown analysis provider "${String(spec.provider)}"; use kubernetes, prometheus, http or job`);
         }
     });
+}
+
+function jobGate(spec: AnalysisSpec, name: string, deps: ProviderDeps): AnalysisProvider {
+    if (!spec.image || typeof spec.timeout !== "number") return refused(name, "job gate needs an image and a timeout; fix slipway:canary.analysis");
+    const { command, args, env, resources, backoffLimit, serviceAccountName } = spec;
+    const template = { name: spec.name ?? "gate-job", image: spec.image, command, args, env, resources, backoffLimit, serviceAccountName };
+    return jobProvider({ template, timeoutMs: spec.timeout, pollMs: deps.jobPollMs }, name, deps.jobs);
 }
 
 export interface RunGatesOptions {

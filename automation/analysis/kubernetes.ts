@@ -3,6 +3,7 @@
 // lists; the cluster is read through a small port so tests can serve it from a fake API server.
 import * as k8s from "@kubernetes/client-node";
 import type { AnalysisProvider, GateContext, Verdict } from "../types";
+import { loadKubeConfig } from "./cluster";
 import { checkEach, describeError, elapsed, Finding } from "./common";
 
 /** The label selector of a service's canary pods (naming contract: components/service.ts). */
@@ -60,9 +61,7 @@ export function evaluateCanaryPods(service: string, canaryVersion: string, obser
 
 /** Cluster access through @kubernetes/client-node; `kubeconfigPath` undefined = KUBECONFIG or ~/.kube/config. */
 export function kubernetesReader(kubeconfigPath?: string): ClusterReader {
-    const kc = new k8s.KubeConfig();
-    if (kubeconfigPath !== undefined) kc.loadFromFile(kubeconfigPath);
-    else kc.loadFromDefault();
+    const kc = loadKubeConfig(kubeconfigPath);
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const apps = kc.makeApiClient(k8s.AppsV1Api);
     return {
@@ -99,7 +98,7 @@ export function withSignal(signal: AbortSignal): k8s.ConfigurationOptions {
 }
 
 /** One line for a Kubernetes API failure: the status code and the API's own message when there is one. */
-function describeApiError(err: unknown): string {
+export function describeApiError(err: unknown): string {
     if (err instanceof k8s.ApiException) {
         const body = (typeof err.body === "string" ? safeJson(err.body) : err.body) as { message?: string } | undefined;
         return `Kubernetes API answered ${err.code}${body?.message ? `: ${body.message}` : ""}`;

@@ -1,15 +1,19 @@
 // The `prometheus` gate: an instant query per released service, its value compared to a ceiling. No data is a
 // failure: a canary nobody has measured has not shown that it is healthy.
 import type { AnalysisProvider, GateContext, Verdict } from "../types";
-import { checkEach, describeError, excerpt, Fetch, Finding, getText, substitute, targetsOf } from "./common";
+import { checkEach, describeError, excerpt, Finding, substitute, targetsOf } from "./common";
+import type { Via } from "./endpoint";
+import { defaultTransport, getRouted, Transport } from "./transport";
 
 export interface PrometheusGateSpec {
-    /** Base URL of the Prometheus HTTP API, e.g. http://prometheus.monitoring:9090 (the gate adds /api/v1/query). */
+    /** Base URL of the Prometheus HTTP API, e.g. http://prometheus-server.monitoring.svc.cluster.local (the gate adds /api/v1/query). */
     url: string;
     /** PromQL with optional `$service`, `$namespace`, `$version` placeholders. */
     query: string;
     /** Highest acceptable value; the gate passes when every series is at or below it. */
     max: number;
+    /** How the URL is reached; undefined = from its host (endpoint.ts). */
+    via?: Via;
 }
 
 // Labels as a kubernetes-pods scrape job with `labelmap` of the pod labels exposes them; adjust to your metrics.
@@ -59,33 +63,42 @@ export function evaluatePrometheusAnswer(body: unknown, max: number): Finding {
     return { ok, value: worst, detail: `${worst} ${ok ? "<=" : ">"} max ${max}` };
 }
 
-export function prometheusProvider(spec: PrometheusGateSpec, name = "prometheus", fetchFn: Fetch = fetch): AnalysisProvider {
+/** Judges one HTTP answer of the query endpoint. Pure. */
+export function judgeQueryAnswer(answer: { status: number; body: string }, max: number): Finding {
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(answer.body);
+    } catch {
+        const what = answer.status === 200 ? "a body that is not JSON" : "no JSON body";
+        return { ok: false, detail: `HTTP ${answer.status} with ${what}: ${excerpt(answer.body) || "empty"}` };
+    }
+    if (answer.status !== 200) {
+        const why = sampleValues(parsed);
+        const message = (parsed as { message?: unknown }).message;
+        const said = typeof message === "string" ? message : typeof why === "string" ? why : excerpt(answer.body);
+        return { ok: false, detail: `HTTP ${answer.status}: ${said}` };
+    }
+    return evaluatePrometheusAnswer(parsed, max);
+}
+
+export function prometheusProvider(spec: PrometheusGateSpec, name = "prometheus", transport: Transport = defaultTransport()): AnalysisProvider {
+    const perService = spec.query.includes("$service") || spec.url.includes("$service");
     return {
         name,
-        check(ctx: GateContext, signal: AbortSignal): Promise<Verdict> {
+        async check(ctx: GateContext, signal: AbortSignal): Promise<Verdict> {
             const started = performance.now();
-            return checkEach(name, targetsOf([spec.query, spec.url], ctx), started, async (service) => {
-                const promql = substitute(spec.query, ctx, service);
-                const label = `${excerpt(promql, 80)}${spec.query.includes("$service") ? ` [${service}]` : ""}`;
+            const verdict = await checkEach(name, targetsOf([spec.query, spec.url], ctx), started, async (service) => {
+                const label = perService ? `${service}: ` : "";
+                const url = queryUrl(substitute(spec.url, ctx, service, true), substitute(spec.query, ctx, service));
                 try {
-                    const answer = await getText(fetchFn, queryUrl(substitute(spec.url, ctx, service, true), promql), signal, "application/json");
-                    let parsed: unknown;
-                    try {
-                        parsed = JSON.parse(answer.body);
-                    } catch {
-                        const what = answer.status === 200 ? "a body that is not JSON" : "no JSON body";
-                        return { ok: false, detail: `${label}: HTTP ${answer.status} with ${what}: ${excerpt(answer.body) || "empty"}` };
-                    }
-                    if (answer.status !== 200) {
-                        const why = sampleValues(parsed);
-                        return { ok: false, detail: `${label}: HTTP ${answer.status}${typeof why === "string" ? `: ${why}` : ""}` };
-                    }
-                    const finding = evaluatePrometheusAnswer(parsed, spec.max);
-                    return { ...finding, detail: `${label}: ${finding.detail}` };
+                    const finding = judgeQueryAnswer(await getRouted(transport, url, spec.via, ctx, signal, "application/json"), spec.max);
+                    return { ...finding, detail: `${label}${finding.detail}` };
                 } catch (err) {
-                    return { ok: false, detail: `${label}: ${describeError(err)}` };
+                    return { ok: false, detail: `${label}${describeError(err)}` };
                 }
             });
+            // The query once, as configured, so the verdict names what was measured against which ceiling.
+            return { ...verdict, detail: `${excerpt(spec.query, 400)} -> ${verdict.detail}` };
         },
     };
 }

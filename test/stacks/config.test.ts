@@ -99,7 +99,7 @@ const refusals: [string, string, Record<string, string>, string][] = [
     ["a prometheus gate without a URL", "prod", { "slipway:canary": '{"analysis":[{"provider":"prometheus","query":"up","max":1}]}' },
         "slipway:canary.analysis[0].url is missing; set an http(s) URL"],
     ["an unknown analysis provider", "prod", { "slipway:canary": '{"analysis":[{"provider":"datadog"}]}' },
-        'slipway:canary.analysis[0].provider: "datadog" is not allowed; set provider to "kubernetes", "prometheus" or "http"'],
+        'slipway:canary.analysis[0].provider: "datadog" is not allowed; set provider to "kubernetes", "prometheus", "http" or "job"'],
     ["a failure limit of 0", "prod", { "slipway:canary": '{"failureLimit":0}' },
         "slipway:canary.failureLimit: 0 is not allowed; set an integer of at least 1"],
     ["a misspelt canary field", "prod", { "slipway:canary": '{"stpes":[10,100]}' },
