@@ -24,7 +24,7 @@ function container(i: number, compliant: boolean) {
 
 function podSpec(i: number, compliant: boolean) {
     return {
-        securityContext: { runAsNonRoot: true },
+        securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
         containers: [container(i, compliant), container(i + 1, true)],
         initContainers: i % 3 === 0 ? [container(i + 2, true)] : [],
         volumes: [{ name: "tmp", emptyDir: {} }],

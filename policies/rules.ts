@@ -22,7 +22,20 @@ import {
     containersRunAsNonRoot,
     podsNoHostNamespaces,
     podsNoHostPath,
+    podsNoRootGroups,
 } from "./nonRoot";
+import {
+    containersDefaultProcMount,
+    containersNoHostPorts,
+    containersNoHostProbes,
+    podsAppArmorProfile,
+    podsNoWindowsHostProcess,
+    podsRestrictedVolumeTypes,
+    podsSafeSysctls,
+    podsSeccompConfined,
+    podsSeLinuxOptions,
+    workloadsCurrentApiVersion,
+} from "./podSecurity";
 import { notVerifiableAtPreview, stackNotVerifiableAtPreview } from "./previewUnknowns";
 import { containerResourceCeilings, containerResourcesRequired, hpaReplicaRange } from "./resourceLimits";
 import { containerImagesPinned, containerProbesRequired } from "./workloads";
@@ -39,6 +52,17 @@ export const checkedResourcePolicies: readonly CheckedResourcePolicy<any>[] = [
     containersReadOnlyRootFilesystem,
     podsNoHostPath,
     podsNoHostNamespaces,
+    podsNoRootGroups,
+    podsSeccompConfined,
+    podsAppArmorProfile,
+    podsSeLinuxOptions,
+    containersDefaultProcMount,
+    podsSafeSysctls,
+    containersNoHostPorts,
+    containersNoHostProbes,
+    podsNoWindowsHostProcess,
+    podsRestrictedVolumeTypes,
+    workloadsCurrentApiVersion,
     containerImagesPinned,
     containerProbesRequired,
     rdsStorageEncrypted,

@@ -47,6 +47,7 @@ export const containerProbesRequired = workloadPolicy({
     description: "Checks whether every container of a long-running workload has a liveness and a readiness probe (Jobs and CronJobs are exempt).",
     longRunningOnly: true,
     initContainers: false,
+    ephemeralContainers: false,
     checkContainer: (c, _pod, _config, report) => {
         for (const probe of ["livenessProbe", "readinessProbe"]) {
             const value = get(c.container, probe);
