@@ -1,6 +1,11 @@
 // Every policy of the pack, importable without starting it (tests, benchmark, docs); index.ts only wraps these lists.
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { pdbForMultiReplicaDeployments } from "./availability";
+import {
+    pdbForMultiReplicaDeployments,
+    pdbUnhealthyPodEvictionAlwaysAllow,
+    servingObjectsCreateBeforeReplace,
+    workloadsSpreadAcrossFailureDomains,
+} from "./availability";
 import { rdsBackupRetention, rdsDeletionProtection, rdsNotPubliclyAccessible } from "./dataProtection";
 import {
     ebsVolumeEncrypted,
@@ -13,7 +18,9 @@ import {
     s3BucketEncrypted,
     secretsManagerSecretKms,
 } from "./encryption";
+import { iamNoWildcardActions, workloadsOwnServiceAccount } from "./identity";
 import { CheckedResourcePolicy, CheckedStackPolicy } from "./lib/define";
+import { namespacesDefaultDenyNetworkPolicy } from "./networking";
 import {
     containersDropAllCapabilities,
     containersNoPrivilegeEscalation,
@@ -38,7 +45,13 @@ import {
 } from "./podSecurity";
 import { notVerifiableAtPreview, stackNotVerifiableAtPreview } from "./previewUnknowns";
 import { containerResourceCeilings, containerResourcesRequired, hpaReplicaRange } from "./resourceLimits";
-import { containerImagesPinned, containerProbesRequired } from "./workloads";
+import {
+    containerEphemeralStorageLimits,
+    containerImagesDigestPinned,
+    containerImagesPinned,
+    containerProbesRequired,
+    containerReadinessOwnEndpoint,
+} from "./workloads";
 
 /** The resource policies that check something; each also feeds the "not verifiable at preview" policy. */
 export const checkedResourcePolicies: readonly CheckedResourcePolicy<any>[] = [
@@ -64,7 +77,15 @@ export const checkedResourcePolicies: readonly CheckedResourcePolicy<any>[] = [
     podsRestrictedVolumeTypes,
     workloadsCurrentApiVersion,
     containerImagesPinned,
+    containerImagesDigestPinned,
     containerProbesRequired,
+    containerReadinessOwnEndpoint,
+    containerEphemeralStorageLimits,
+    workloadsOwnServiceAccount,
+    workloadsSpreadAcrossFailureDomains,
+    pdbUnhealthyPodEvictionAlwaysAllow,
+    servingObjectsCreateBeforeReplace,
+    iamNoWildcardActions,
     rdsStorageEncrypted,
     rdsPerformanceInsightsEncrypted,
     elasticacheEncrypted,
@@ -81,6 +102,7 @@ export const checkedStackPolicies: readonly CheckedStackPolicy<any>[] = [
     rdsTlsEnforced,
     s3BucketEncrypted,
     pdbForMultiReplicaDeployments,
+    namespacesDefaultDenyNetworkPolicy,
 ];
 
 export const resourcePolicies: ResourceValidationPolicy[] = [

@@ -33,6 +33,8 @@ export interface ResourceSubject {
     type: string;
     name: string;
     props: unknown;
+    /** The resource options the program set, where a check needs them (e.g. deleteBeforeReplace). */
+    opts?: { deleteBeforeReplace?: boolean };
 }
 
 export type ResourceCheck<C> = (subject: ResourceSubject, config: C, report: Report) => void;
@@ -63,8 +65,8 @@ export function resourcePolicy<C extends object = object>(spec: ResourcePolicySp
         spec.check(subject, { ...defaults, ...config }, report);
         return report;
     };
-    const run = (props: unknown, args: { type: string; name: string; getConfig<T extends object>(): T }, reportViolation: ReportViolation) => {
-        const report = inspect({ type: args.type, name: args.name, props: unwrap(props) }, args.getConfig<Partial<C>>());
+    const run = (props: unknown, args: { type: string; name: string; opts?: { deleteBeforeReplace?: boolean }; getConfig<T extends object>(): T }, reportViolation: ReportViolation) => {
+        const report = inspect({ type: args.type, name: args.name, props: unwrap(props), opts: args.opts }, args.getConfig<Partial<C>>());
         for (const v of report.violations) {
             reportViolation(v.message);
         }

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { subnetLayout, parseCidr } from "../../components/cidr";
 import { canaryReplicas, imageRef, podLabels, selectorLabels } from "../../components/naming";
-import { containerSecurityContext, healthProbes, podTemplate, scrapeAnnotations } from "../../components/podSpec";
+import { containerSecurityContext, healthProbes, pinnedImage, podTemplate, scrapeAnnotations, topologySpread } from "../../components/podSpec";
 import { albAnnotations, httpRouteSpec, splitWeights, trafficSplitSpec } from "../../components/routing";
 import { crdSpec, ROUTER_CRDS } from "../../components/routerCrds";
 import { tlsOnlyPolicy } from "../../components/dataTier";
@@ -45,7 +45,7 @@ describe("pod template", () => {
     const t = podTemplate({
         service: "audit-service", track: "stable", version: "1.0.0", imageRepository: "r/s", environment: "prod",
         resources: { cpuRequest: "500m", memoryRequest: "1Gi", cpuLimit: "1000m", memoryLimit: "2Gi" },
-        connectionSecret: "slipway-connections",
+        connectionSecret: "slipway-connections", serviceAccountName: "audit-service",
     });
     const c = (t.spec as any).containers[0];
 
@@ -58,9 +58,30 @@ describe("pod template", () => {
         assert.deepEqual(c.securityContext.capabilities.drop, ["ALL"]);
         assert.equal((t.spec as any).securityContext.seccompProfile.type, "RuntimeDefault");
     });
-    it("probes /health on port 8000 with the seeds' timings", () => {
+    it("probes liveness on /health and readiness on its own endpoint /health/external, port 8000, with the seeds' timings", () => {
         assert.deepEqual(healthProbes().livenessProbe, { httpGet: { path: "/health", port: 8000 }, initialDelaySeconds: 15, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 });
-        assert.deepEqual(c.readinessProbe, { httpGet: { path: "/health", port: 8000 }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 2 });
+        assert.deepEqual(c.readinessProbe, { httpGet: { path: "/health/external", port: 8000 }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 2 });
+    });
+    it("runs under the service's own ServiceAccount without a Kubernetes API token", () => {
+        assert.equal((t.spec as any).serviceAccountName, "audit-service");
+        assert.equal((t.spec as any).automountServiceAccountToken, false);
+    });
+    it("requests and limits ephemeral storage (defaults 128Mi / 1Gi)", () => {
+        assert.equal(c.resources.requests["ephemeral-storage"], "128Mi");
+        assert.equal(c.resources.limits["ephemeral-storage"], "1Gi");
+    });
+    it("spreads a track's pods over zones and nodes, zones preferred unless required", () => {
+        const selector = { matchLabels: { "app.kubernetes.io/name": "audit-service", "app.kubernetes.io/part-of": "slipway", "slipway.dev/track": "stable" } };
+        assert.deepEqual((t.spec as any).topologySpreadConstraints, [
+            { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: selector },
+            { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: selector },
+        ]);
+        assert.equal(topologySpread("audit-service", "stable", "required")[0].whenUnsatisfiable, "DoNotSchedule");
+    });
+    it("pins the image by digest when one is given, by tag otherwise", () => {
+        const digest = `sha256:${"a".repeat(64)}`;
+        assert.equal(pinnedImage("r/s", "audit-service", "1.0.0", digest), `r/s/audit-service:1.0.0@${digest}`);
+        assert.equal(c.image, "r/s/audit-service:1.0.0");
     });
     it("takes connection settings from the Secret and carries Prometheus scrape annotations", () => {
         assert.deepEqual(c.envFrom, [{ secretRef: { name: "slipway-connections" } }]);
