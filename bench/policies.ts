@@ -8,14 +8,18 @@ import { resourcePolicies } from "../policies/rules";
 
 const RESOURCES = 10_000;
 const RUNS = 5;
+const DIGEST = "0123456789abcdef".repeat(4);
 
 function container(i: number, compliant: boolean) {
     return {
         name: `app-${i}`,
-        image: compliant ? `registry.local/app:1.${i % 50}.0` : "registry.local/app:latest",
-        resources: { requests: { cpu: "500m", memory: "1Gi" }, limits: { cpu: compliant ? "2" : "250m", memory: "4Gi" } },
+        image: compliant ? `registry.local/app:1.${i % 50}.0@sha256:${DIGEST}` : "registry.local/app:latest",
+        resources: {
+            requests: { cpu: "500m", memory: "1Gi", "ephemeral-storage": "128Mi" },
+            limits: { cpu: compliant ? "2" : "250m", memory: "4Gi", "ephemeral-storage": "1Gi" },
+        },
         livenessProbe: { httpGet: { path: "/health", port: 8080 } },
-        readinessProbe: compliant ? { httpGet: { path: "/health", port: 8080 } } : undefined,
+        readinessProbe: compliant ? { httpGet: { path: "/health/external", port: 8080 } } : undefined,
         securityContext: {
             runAsNonRoot: compliant, runAsUser: 10001, readOnlyRootFilesystem: true,
             allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] },
@@ -25,6 +29,8 @@ function container(i: number, compliant: boolean) {
 
 function podSpec(i: number, compliant: boolean) {
     return {
+        serviceAccountName: `app-${i}`,
+        topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { app: `r${i}` } } }],
         securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
         containers: [container(i, compliant), container(i + 1, true)],
         initContainers: i % 3 === 0 ? [container(i + 2, true)] : [],

@@ -91,6 +91,11 @@ export const containerReadinessOwnEndpoint = workloadPolicy({
         if (!report.known(liveness, `${c.label} livenessProbe`) || !report.known(readiness, `${c.label} readinessProbe`)) {
             return;
         }
+        // Different HTTP paths are the usual case: settle it without serializing the probes.
+        const path = get(liveness, "httpGet", "path");
+        if (path !== undefined && path !== get(readiness, "httpGet", "path")) {
+            return;
+        }
         const live = handler(liveness);
         if (live !== undefined && live === handler(readiness)) {
             report.fail(`${c.label} must probe readiness on its own endpoint, not the liveness one (${live}); serve readiness from a path that also checks dependencies, e.g. /health/external.`);

@@ -57,12 +57,18 @@ export interface ResourcePolicySpec<C extends object> {
     check: ResourceCheck<C>;
 }
 
+/** Whether a policy's config sets anything; most have none, and the engine asks every policy for every resource. */
+function hasSettings(config: object | undefined): boolean {
+    for (const _ in config) return true;
+    return false;
+}
+
 export function resourcePolicy<C extends object = object>(spec: ResourcePolicySpec<C>): CheckedResourcePolicy<C> {
     const types = new Set(spec.resources.map(typeOf));
     const defaults = spec.defaults ?? ({} as C);
     const inspect = (subject: ResourceSubject, config?: Partial<C>): Report => {
         const report = new Report();
-        spec.check(subject, { ...defaults, ...config }, report);
+        spec.check(subject, hasSettings(config) ? { ...defaults, ...config } : defaults, report);
         return report;
     };
     const run = (props: unknown, args: { type: string; name: string; opts?: { deleteBeforeReplace?: boolean }; getConfig<T extends object>(): T }, reportViolation: ReportViolation) => {
