@@ -5,6 +5,9 @@ import { containerSecurityContext, healthProbes, pinnedImage, podTemplate, scrap
 import { albAnnotations, httpRouteSpec, splitWeights, trafficSplitSpec } from "../../components/routing";
 import { crdSpec, ROUTER_CRDS } from "../../components/routerCrds";
 import { tlsOnlyPolicy } from "../../components/dataTier";
+import { callersOf, SERVICE_ACCESS } from "../../components/access";
+import { defaultDenySpec, serviceSpec } from "../../components/networkPolicy";
+import { accessPolicy, trustPolicy } from "../../components/serviceIdentity";
 
 describe("naming", () => {
     it("labels pods with name, part-of, track and version", () => {
@@ -120,5 +123,41 @@ describe("bucket policy", () => {
         assert.equal(p.Statement[0].Effect, "Deny");
         assert.deepEqual(p.Statement[0].Condition, { Bool: { "aws:SecureTransport": "false" } });
         assert.deepEqual(p.Statement[0].Resource, ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]);
+    });
+});
+
+describe("network rules", () => {
+    const rules = { metricsNamespace: "monitoring", dataTierCidrs: [] };
+    it("names each service's callers from the one access map", () => {
+        assert.deepEqual(callersOf("audit-service").sort(), ["api-gateway", "calculation-service", "data-service"]);
+        assert.deepEqual(callersOf("api-gateway"), []);
+    });
+    it("lets a service without data-tier CIDRs (local) reach the data ports of any address, and nothing else of the data tier", () => {
+        const spec = serviceSpec("cache-service", SERVICE_ACCESS["cache-service"], callersOf("cache-service"), rules, false);
+        assert.deepEqual(spec.egress, [{ to: undefined, ports: [{ protocol: "TCP", port: 6379 }] }]);
+    });
+    it("gives HTTPS egress only to a service with AWS access", () => {
+        const https = (aws: boolean) => (serviceSpec("data-service", SERVICE_ACCESS["data-service"], [], rules, aws).egress as any[]).some((r) => r.ports[0].port === 443);
+        assert.deepEqual([https(true), https(false)], [true, false]);
+    });
+    it("denies both directions for every pod by default", () => assert.deepEqual(defaultDenySpec(), { podSelector: {}, policyTypes: ["Ingress", "Egress"] }));
+});
+
+describe("service roles", () => {
+    const arns = { databaseSecretArn: "arn:secret", bucketArns: { artifacts: "arn:aws:s3:::a", audit: "arn:aws:s3:::b" }, kmsKeyArn: "arn:key" };
+    it("trusts only the service's own ServiceAccount for STS, whatever the issuer's scheme", () => {
+        const trust = JSON.parse(trustPolicy("arn:oidc", "https://oidc.example/id/X", "ns", "audit-service")).Statement[0];
+        assert.deepEqual(trust.Condition.StringEquals, { "oidc.example/id/X:sub": "system:serviceaccount:ns:audit-service", "oidc.example/id/X:aud": "sts.amazonaws.com" });
+    });
+    it("grants a reader GetObject only, a writer PutObject too, and the data key", () => {
+        const data = JSON.parse(accessPolicy(SERVICE_ACCESS["data-service"], arns)).Statement;
+        assert.deepEqual(data.map((s: any) => [s.Action, s.Resource]), [
+            [["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], "arn:secret"],
+            [["s3:ListBucket"], "arn:aws:s3:::a"],
+            [["s3:GetObject"], "arn:aws:s3:::a/*"],
+            [["kms:Decrypt"], "arn:key"],
+        ]);
+        const audit = JSON.parse(accessPolicy(SERVICE_ACCESS["audit-service"], arns)).Statement;
+        assert.deepEqual(audit[audit.length - 1].Action, ["kms:Decrypt", "kms:GenerateDataKey"]);
     });
 });
