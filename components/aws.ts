@@ -3,3 +3,4 @@
 export * from "./network";
 export * from "./cluster";
 export * from "./dataTier";
+export * from "./serviceIdentity";

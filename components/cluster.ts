@@ -44,6 +44,8 @@ export class Cluster extends pulumi.ComponentResource {
     public readonly provider: k8s.Provider;
     public readonly secretsKeyArn: pulumi.Output<string>;
     public readonly oidcProviderArn: pulumi.Output<string>;
+    /** The OIDC issuer without scheme, the prefix of the IRSA trust conditions. */
+    public readonly oidcProviderUrl: pulumi.Output<string>;
     /** Security group EKS attaches to managed nodes: the only source the data tier admits. */
     public readonly nodeSecurityGroupId: pulumi.Output<string>;
 
@@ -116,6 +118,7 @@ export class Cluster extends pulumi.ComponentResource {
         this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
         this.secretsKeyArn = key.arn;
         this.oidcProviderArn = cluster.oidcProviderArn;
+        this.oidcProviderUrl = cluster.oidcProviderUrl;
         // Read through the API so the value does not depend on how the remote component serializes its children.
         this.nodeSecurityGroupId = aws.eks
             .getClusterOutput({ name: cluster.kubeconfigJson.apply(() => args.clusterName) }, parent)
@@ -126,6 +129,7 @@ export class Cluster extends pulumi.ComponentResource {
             kubeconfig: this.kubeconfig,
             secretsKeyArn: this.secretsKeyArn,
             oidcProviderArn: this.oidcProviderArn,
+            oidcProviderUrl: this.oidcProviderUrl,
             nodeSecurityGroupId: this.nodeSecurityGroupId,
         });
     }

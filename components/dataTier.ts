@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import type { BucketPurpose } from "./access";
 
 export interface DatabaseArgs {
     /** RDS class, e.g. "db.r5.xlarge". */
@@ -37,7 +38,7 @@ export interface DataTierArgs {
 
 export const PG_PORT = 5432;
 export const REDIS_PORT = 6379;
-export const BUCKETS = ["artifacts", "audit"] as const;
+export const BUCKETS: readonly BucketPurpose[] = ["artifacts", "audit"];
 
 export function validateDataTierArgs(args: DataTierArgs): string | undefined {
     const c = args.cache;
@@ -74,6 +75,8 @@ export class DataTier extends pulumi.ComponentResource {
     public readonly databaseSecretArn: pulumi.Output<string>;
     public readonly redisAddress: pulumi.Output<string>;
     public readonly bucketNames: pulumi.Output<string[]>;
+    /** ARN per bucket purpose, for the services' least-privilege roles. */
+    public readonly bucketArns: Record<BucketPurpose, pulumi.Output<string>>;
     /** Connection settings for the services' connection Secret: addresses and ARNs, no passwords. */
     public readonly connection: pulumi.Output<Record<string, string>>;
 
@@ -102,6 +105,7 @@ export class DataTier extends pulumi.ComponentResource {
         this.databaseSecretArn = db.primary.masterUserSecrets.apply((s) => s?.[0]?.secretArn ?? "");
         this.redisAddress = args.cache.clusterMode ? redis.configurationEndpointAddress : redis.primaryEndpointAddress;
         this.bucketNames = pulumi.all(buckets.map((b) => b.bucket));
+        this.bucketArns = { artifacts: buckets[0].arn, audit: buckets[1].arn };
         this.connection = pulumi
             .all([this.databaseAddress, this.databaseReaderAddresses, this.databaseSecretArn, this.redisAddress, this.bucketNames])
             .apply(([host, readers, secretArn, redisHost, bucketNames]): Record<string, string> => ({

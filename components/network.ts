@@ -18,11 +18,14 @@ export class Network extends pulumi.ComponentResource {
     public readonly publicSubnetIds: pulumi.Output<string[]>;
     public readonly appSubnetIds: pulumi.Output<string[]>;
     public readonly dataSubnetIds: pulumi.Output<string[]>;
+    /** CIDRs of the data subnets: the only addresses the services' egress to the data ports may reach. */
+    public readonly dataSubnetCidrs: string[];
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:platform:Network", name, {}, opts);
         const cidrBlock = args.cidrBlock ?? "10.0.0.0/16";
         const layout = subnetLayout(cidrBlock, args.availabilityZones ?? 3);
+        this.dataSubnetCidrs = layout.data;
         const vpc = new awsx.ec2.Vpc(
             `${name}-vpc`,
             {

@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
+import { callersOf, needsAwsAccess, SERVICE_ACCESS, ServiceAccess } from "./access";
 import { PART_OF } from "./naming";
+import { defaultDenySpec, dnsEgressSpec, NetworkRules, serviceSpec } from "./networkPolicy";
+import { SeccompProfile, ZoneSpread } from "./podSpec";
 import { RouterCrds } from "./routerCrds";
 import { Router } from "./routing";
 import { Service, ServiceSizing } from "./service";
@@ -32,6 +35,16 @@ export interface PlatformArgs {
     deploymentTimeoutSeconds?: number;
     /** Connection settings (addresses, ARNs, URLs) stored in the services' Secret. */
     connection: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    /** Image digest per service and version (`sha256:<hex>`), e.g. from the release record; default none. */
+    imageDigests?: Record<string, Record<string, string>>;
+    /** IAM role per service (IRSA); services without one get no AWS credentials. Default none. */
+    serviceRoleArns?: Record<string, pulumi.Input<string>>;
+    /** Zone spread of every service's pods; default "preferred". */
+    zoneSpread?: ZoneSpread;
+    /** Seccomp profile of every service pod; default RuntimeDefault. */
+    seccompProfile?: SeccompProfile;
+    /** Network rules; default: scrape from namespace "monitoring", data ports to any address. */
+    network?: Partial<NetworkRules>;
 }
 
 export const CONNECTION_SECRET = "slipway-connections";
@@ -75,12 +88,13 @@ export class Platform extends pulumi.ComponentResource {
                     "pod-security.kubernetes.io/enforce": "restricted",
                 },
             },
-        }, { ...parent, deleteBeforeReplace: true });
+        }, parent);
+        this.networkPolicies(name, args, ns.metadata.name);
         const secret = new k8s.core.v1.Secret(`${name}-connections`, {
             metadata: { name: CONNECTION_SECRET, namespace: ns.metadata.name },
             type: "Opaque",
             stringData: pulumi.secret(args.connection),
-        }, { ...parent, deleteBeforeReplace: true });
+        }, parent);
         const crds = args.installRouterCrds ? new RouterCrds(`${name}-crds`, { router: args.router }, parent).crds : [];
 
         this.services = {};
@@ -100,6 +114,10 @@ export class Platform extends pulumi.ComponentResource {
                 router: args.router,
                 gatewayName: args.gatewayName,
                 routeDependsOn: crds,
+                imageDigests: args.imageDigests?.[service],
+                roleArn: args.serviceRoleArns?.[service],
+                zoneSpread: args.zoneSpread,
+                seccompProfile: args.seccompProfile,
             }, parent);
             this.endpoints[service] = `http://${service}.${args.namespace}.svc.cluster.local`;
         }
@@ -112,5 +130,21 @@ export class Platform extends pulumi.ComponentResource {
         this.releaseTargets = pulumi.all(targets);
         this.namespace = ns.metadata.name;
         this.registerOutputs({ namespace: this.namespace, endpoints: this.endpoints, releaseTargets: this.releaseTargets });
+    }
+
+    /** Default deny for the namespace, DNS for every pod, then one policy per service from the access map. */
+    private networkPolicies(name: string, args: PlatformArgs, namespace: pulumi.Input<string>): void {
+        const rules: NetworkRules = { metricsNamespace: args.network?.metricsNamespace ?? "monitoring", dataTierCidrs: args.network?.dataTierCidrs ?? [] };
+        const policy = (resourceName: string, policyName: string, spec: ReturnType<typeof defaultDenySpec>) =>
+            new k8s.networking.v1.NetworkPolicy(resourceName, { metadata: { name: policyName, namespace, labels: { "app.kubernetes.io/part-of": PART_OF } }, spec }, { parent: this });
+        policy(`${name}-default-deny`, "default-deny", defaultDenySpec());
+        policy(`${name}-allow-dns`, "allow-dns", dnsEgressSpec());
+        const access = SERVICE_ACCESS as Record<string, ServiceAccess>;
+        for (const service of Object.keys(args.services)) {
+            const a = access[service] ?? { calls: [], dataStores: [], databaseSecret: false, buckets: {} };
+            const deployed = { ...a, calls: a.calls.filter((c) => c in args.services) };
+            const callers = callersOf(service, access).filter((c) => c in args.services);
+            policy(`${name}-netpol-${service}`, service, serviceSpec(service, deployed, callers, rules, needsAwsAccess(a) && args.serviceRoleArns?.[service] !== undefined));
+        }
     }
 }

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import {
     canaryReplicas, CONTAINER_PORT, podLabels, SERVICE_PORT, selectorLabels, TIMEOUT_ANNOTATION, Track, trackName,
 } from "./naming";
-import { podTemplate, Resources } from "./podSpec";
+import { podTemplate, Resources, SeccompProfile, ZoneSpread } from "./podSpec";
 import { Router } from "./routing";
 import { TrafficRoute } from "./trafficRoute";
 
@@ -36,7 +36,18 @@ export interface ServiceArgs {
     gatewayName?: string;
     /** Resources (e.g. router CRDs) the traffic object must wait for. */
     routeDependsOn?: pulumi.Resource[];
+    /** Image digest per version (`sha256:<hex>`); a version without one runs by tag. */
+    imageDigests?: Record<string, string>;
+    /** IAM role the service's ServiceAccount assumes through IRSA; absent = no AWS credentials at all. */
+    roleArn?: pulumi.Input<string>;
+    /** Default "preferred". */
+    zoneSpread?: ZoneSpread;
+    /** Default RuntimeDefault. */
+    seccompProfile?: SeccompProfile;
 }
+
+/** The annotation the EKS pod identity webhook reads to hand a pod web-identity credentials for a role. */
+export const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
 
 export function validateServiceArgs(args: ServiceArgs): string | undefined {
     const s = args.sizing;
@@ -67,6 +78,7 @@ export function hpaMetrics(s: ServiceSizing) {
  * per-track Services, an HPA on the stable track, a PDB and the traffic route between the tracks.
  */
 export class Service extends pulumi.ComponentResource {
+    public readonly serviceAccount: k8s.core.v1.ServiceAccount;
     public readonly stable: k8s.apps.v1.Deployment;
     public readonly canary?: k8s.apps.v1.Deployment;
     public readonly services: Record<"root" | Track, k8s.core.v1.Service>;
@@ -82,6 +94,17 @@ export class Service extends pulumi.ComponentResource {
         const s = args.service;
         const weight = args.canary?.weight ?? 0;
 
+        // Replacements create before they delete (no deleteBeforeReplace): an object that must be replaced under the
+        // same name is still replaced delete-first by the provider, which is why selectors never carry the version.
+        this.serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
+            metadata: {
+                name: s,
+                namespace: args.namespace,
+                labels: selectorLabels(s),
+                annotations: args.roleArn === undefined ? undefined : { [IRSA_ANNOTATION]: args.roleArn },
+            },
+            automountServiceAccountToken: false,
+        }, { parent: this });
         this.stable = this.deployment(name, args, "stable", args.stableVersion, args.sizing.minReplicas);
         if (args.canary !== undefined) {
             this.canary = this.deployment(name, args, "canary", args.canary.version, canaryReplicas(args.sizing.minReplicas, weight));
@@ -99,11 +122,12 @@ export class Service extends pulumi.ComponentResource {
                 maxReplicas: args.sizing.maxReplicas,
                 metrics: hpaMetrics(args.sizing),
             },
-        }, { parent: this, dependsOn: [this.stable], deleteBeforeReplace: true });
+        }, { parent: this, dependsOn: [this.stable] });
         new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
             metadata: { name: s, namespace: args.namespace, labels: selectorLabels(s) },
-            spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(s, "stable") } },
-        }, { parent: this, deleteBeforeReplace: true });
+            // An unhealthy pod is evicted even when the budget is spent, so it never blocks a node drain or an upgrade.
+            spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow", selector: { matchLabels: selectorLabels(s, "stable") } },
+        }, { parent: this });
         this.route = new TrafficRoute(`${name}-route`, {
             service: s,
             namespace: args.namespace,
@@ -141,11 +165,15 @@ export class Service extends pulumi.ComponentResource {
                     resources: args.sizing,
                     connectionSecret: args.connectionSecret,
                     environment: args.environment,
+                    serviceAccountName: s,
+                    imageDigest: args.imageDigests?.[version],
+                    zoneSpread: args.zoneSpread,
+                    seccompProfile: args.seccompProfile,
                 }),
             },
         }, {
             parent: this,
-            deleteBeforeReplace: true,
+            dependsOn: [this.serviceAccount],
             // The HPA owns the stable replica count once the Deployment exists.
             ignoreChanges: track === "stable" ? ["spec.replicas"] : [],
         });
@@ -159,6 +187,6 @@ export class Service extends pulumi.ComponentResource {
                 selector,
                 ports: [{ name: "http", port: SERVICE_PORT, targetPort: CONTAINER_PORT, protocol: "TCP" }],
             },
-        }, { parent: this, deleteBeforeReplace: true });
+        }, { parent: this });
     }
 }

@@ -37,7 +37,7 @@ export class TrafficRoute extends pulumi.ComponentResource {
             labels: selectorLabels(s),
             annotations: { [CANARY_WEIGHT_ANNOTATION]: String(args.canaryWeight) },
         };
-        const child = { parent: this, deleteBeforeReplace: true };
+        const child = { parent: this };
         switch (args.router) {
             case "smi":
                 this.route = new k8s.apiextensions.CustomResource(`${name}-split`, {

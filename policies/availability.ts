@@ -1,12 +1,13 @@
-// Availability: every Deployment that runs more than one replica is covered by a PodDisruptionBudget.
+// Availability: replicated Deployments covered by a PodDisruptionBudget that never blocks a drain, replicas spread
+// over failure domains, and replacements that start the new object before the old one goes.
 import { Deployment } from "@pulumi/kubernetes/apps/v1";
 import { HorizontalPodAutoscaler as HpaV1 } from "@pulumi/kubernetes/autoscaling/v1";
 import { HorizontalPodAutoscaler as HpaV2 } from "@pulumi/kubernetes/autoscaling/v2";
 import { PodDisruptionBudget } from "@pulumi/kubernetes/policy/v1";
-import { stackPolicy, StackSubject, typeOf } from "./lib/define";
+import { resourcePolicy, stackPolicy, StackSubject, typeOf } from "./lib/define";
 import { Report } from "./lib/report";
-import { get, isUnknown, list } from "./lib/values";
-import { workloadLabel } from "./lib/workload";
+import { get, isUnknown, list, show } from "./lib/values";
+import { WORKLOAD_KINDS, workloadLabel, workloadPolicy } from "./lib/workload";
 
 const DEPLOYMENT = typeOf(Deployment);
 const HPA_TYPES = [typeOf(HpaV2), typeOf(HpaV1)];
@@ -114,6 +115,76 @@ export const pdbForMultiReplicaDeployments = stackPolicy({
             if (r.type === DEPLOYMENT) {
                 checkDeployment(resources, r, report);
             }
+        }
+    },
+});
+
+export const pdbUnhealthyPodEvictionAlwaysAllow = resourcePolicy({
+    name: "pdb-unhealthy-pod-eviction-always-allow",
+    description: "Checks whether every PodDisruptionBudget sets unhealthyPodEvictionPolicy: AlwaysAllow, so a pod that is not Ready never blocks a node drain or a cluster upgrade.",
+    resources: [PDB],
+    check: (subject, _config, report) => {
+        const policy = get(subject.props, "spec", "unhealthyPodEvictionPolicy");
+        const label = workloadLabel(subject, "PodDisruptionBudget");
+        if (report.known(policy, `${label} spec.unhealthyPodEvictionPolicy`) && policy !== "AlwaysAllow") {
+            report.fail(`${label} must set spec.unhealthyPodEvictionPolicy: AlwaysAllow (it is ${show(policy)}); unhealthy pods then never hold up a drain.`);
+        }
+    },
+});
+
+export interface SpreadConfig {
+    /** The failure domain replicas must spread over: "kubernetes.io/hostname" or "topology.kubernetes.io/zone". */
+    topologyKey: string;
+    /** Whether the spread must be hard (whenUnsatisfiable: DoNotSchedule, or required anti-affinity). */
+    required: boolean;
+}
+
+const SPREAD_KINDS = new Set(["Deployment", "StatefulSet", "ReplicaSet"]);
+
+function spreads(spec: unknown, config: SpreadConfig): boolean {
+    const constraints = list(spec, "topologySpreadConstraints");
+    const viaSpread = !isUnknown(constraints) && constraints.some((c) => get(c, "topologyKey") === config.topologyKey
+        && (!config.required || get(c, "whenUnsatisfiable") === "DoNotSchedule"));
+    const required = list(spec, "affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution");
+    const preferred = list(spec, "affinity", "podAntiAffinity", "preferredDuringSchedulingIgnoredDuringExecution");
+    const viaRequired = !isUnknown(required) && required.some((t) => get(t, "topologyKey") === config.topologyKey);
+    const viaPreferred = !config.required && !isUnknown(preferred) && preferred.some((t) => get(t, "podAffinityTerm", "topologyKey") === config.topologyKey);
+    return viaSpread || viaRequired || viaPreferred;
+}
+
+export const workloadsSpreadAcrossFailureDomains = workloadPolicy<SpreadConfig>({
+    name: "workloads-spread-across-failure-domains",
+    description: "Checks whether replicated workloads spread their pods over the stack's failure domain (nodes, or zones) with a topology spread constraint or pod anti-affinity.",
+    longRunningOnly: true,
+    defaults: { topologyKey: "kubernetes.io/hostname", required: false },
+    configSchema: {
+        properties: {
+            topologyKey: { type: "string", default: "kubernetes.io/hostname" },
+            required: { type: "boolean", default: false },
+        },
+    },
+    checkPod: (pod, config, report) => {
+        if (!SPREAD_KINDS.has(pod.kind.kind)) return;
+        const constraints = get(pod.spec, "topologySpreadConstraints");
+        const affinity = get(pod.spec, "affinity");
+        if (!report.known(constraints, `${pod.label} ${pod.path}.topologySpreadConstraints`) || !report.known(affinity, `${pod.label} ${pod.path}.affinity`)) return;
+        if (!spreads(pod.spec, config)) {
+            const how = config.required ? "whenUnsatisfiable: DoNotSchedule" : "whenUnsatisfiable: ScheduleAnyway or DoNotSchedule";
+            report.fail(`${pod.label} must spread its pods over ${config.topologyKey}; add a topologySpreadConstraint with topologyKey ${config.topologyKey}, maxSkew 1 and ${how}.`);
+        }
+    },
+});
+
+const SERVING_TYPES = [DEPLOYMENT, "kubernetes:core/v1:Service", ...WORKLOAD_KINDS.filter((k) => k.kind === "Deployment").map((k) => k.type)];
+
+export const servingObjectsCreateBeforeReplace = resourcePolicy({
+    name: "serving-objects-create-before-replace",
+    description: "Checks whether no Deployment or Service sets the deleteBeforeReplace option, which turns every replacement into an outage.",
+    resources: [...new Set(SERVING_TYPES)],
+    check: (subject, _config, report) => {
+        if (subject.opts?.deleteBeforeReplace === true) {
+            const kind = subject.type.endsWith(":Service") ? "Service" : "Deployment";
+            report.fail(`${workloadLabel(subject, kind)} must not set deleteBeforeReplace: remove the option so a replacement starts the new object before the old one goes; keep immutable fields (selectors) stable so a replacement is never needed under the same name.`);
         }
     },
 });

@@ -8,7 +8,7 @@ import { resourcePolicies, stackPolicies } from "./rules";
 process.chdir(__dirname);
 
 new PolicyPack("slipway", {
-    description: "slipway guardrails: container resources, non-root pods, pinned and probed workloads, encryption and data protection.",
+    description: "slipway guardrails: container resources, the Pod Security Standards, pinned and probed workloads, network isolation and least-privilege identities, encryption and data protection.",
     enforcementLevel: "mandatory",
     policies: [...resourcePolicies, ...stackPolicies],
 });

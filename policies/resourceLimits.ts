@@ -35,6 +35,8 @@ function amount(c: ContainerContext, kind: "requests" | "limits", resource: Reso
 export const containerResourcesRequired = workloadPolicy({
     name: "container-resources-required",
     description: "Checks whether every container and init container sets CPU and memory requests and limits, with each limit at or above its request.",
+    // The API refuses resources on ephemeral containers: they share the pod's.
+    ephemeralContainers: false,
     checkContainer: (c, _pod, _config, report) => {
         for (const resource of ["cpu", "memory"] as const) {
             const request = amount(c, "requests", resource, report, true);
@@ -58,6 +60,7 @@ export interface CeilingConfig {
 export const containerResourceCeilings = workloadPolicy<CeilingConfig>({
     name: "container-resource-ceilings",
     description: "Checks whether every container's CPU and memory stay within the stack's per-container ceilings and limit/request ratio.",
+    ephemeralContainers: false,
     // The seeds' largest service (cache-service) runs 1000m-4000m CPU and 4Gi-16Gi memory: a 4x ratio at most.
     defaults: { maxCpu: "4", maxMemory: "16Gi", maxLimitRequestRatio: 4 },
     configSchema: {

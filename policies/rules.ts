@@ -1,6 +1,11 @@
 // Every policy of the pack, importable without starting it (tests, benchmark, docs); index.ts only wraps these lists.
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { pdbForMultiReplicaDeployments } from "./availability";
+import {
+    pdbForMultiReplicaDeployments,
+    pdbUnhealthyPodEvictionAlwaysAllow,
+    servingObjectsCreateBeforeReplace,
+    workloadsSpreadAcrossFailureDomains,
+} from "./availability";
 import { rdsBackupRetention, rdsDeletionProtection, rdsNotPubliclyAccessible } from "./dataProtection";
 import {
     ebsVolumeEncrypted,
@@ -13,7 +18,9 @@ import {
     s3BucketEncrypted,
     secretsManagerSecretKms,
 } from "./encryption";
+import { iamNoWildcardActions, workloadsOwnServiceAccount } from "./identity";
 import { CheckedResourcePolicy, CheckedStackPolicy } from "./lib/define";
+import { namespacesDefaultDenyNetworkPolicy } from "./networking";
 import {
     containersDropAllCapabilities,
     containersNoPrivilegeEscalation,
@@ -22,10 +29,29 @@ import {
     containersRunAsNonRoot,
     podsNoHostNamespaces,
     podsNoHostPath,
+    podsNoRootGroups,
 } from "./nonRoot";
+import {
+    containersDefaultProcMount,
+    containersNoHostPorts,
+    containersNoHostProbes,
+    podsAppArmorProfile,
+    podsNoWindowsHostProcess,
+    podsRestrictedVolumeTypes,
+    podsSafeSysctls,
+    podsSeccompConfined,
+    podsSeLinuxOptions,
+    workloadsCurrentApiVersion,
+} from "./podSecurity";
 import { notVerifiableAtPreview, stackNotVerifiableAtPreview } from "./previewUnknowns";
 import { containerResourceCeilings, containerResourcesRequired, hpaReplicaRange } from "./resourceLimits";
-import { containerImagesPinned, containerProbesRequired } from "./workloads";
+import {
+    containerEphemeralStorageLimits,
+    containerImagesDigestPinned,
+    containerImagesPinned,
+    containerProbesRequired,
+    containerReadinessOwnEndpoint,
+} from "./workloads";
 
 /** The resource policies that check something; each also feeds the "not verifiable at preview" policy. */
 export const checkedResourcePolicies: readonly CheckedResourcePolicy<any>[] = [
@@ -39,8 +65,27 @@ export const checkedResourcePolicies: readonly CheckedResourcePolicy<any>[] = [
     containersReadOnlyRootFilesystem,
     podsNoHostPath,
     podsNoHostNamespaces,
+    podsNoRootGroups,
+    podsSeccompConfined,
+    podsAppArmorProfile,
+    podsSeLinuxOptions,
+    containersDefaultProcMount,
+    podsSafeSysctls,
+    containersNoHostPorts,
+    containersNoHostProbes,
+    podsNoWindowsHostProcess,
+    podsRestrictedVolumeTypes,
+    workloadsCurrentApiVersion,
     containerImagesPinned,
+    containerImagesDigestPinned,
     containerProbesRequired,
+    containerReadinessOwnEndpoint,
+    containerEphemeralStorageLimits,
+    workloadsOwnServiceAccount,
+    workloadsSpreadAcrossFailureDomains,
+    pdbUnhealthyPodEvictionAlwaysAllow,
+    servingObjectsCreateBeforeReplace,
+    iamNoWildcardActions,
     rdsStorageEncrypted,
     rdsPerformanceInsightsEncrypted,
     elasticacheEncrypted,
@@ -57,6 +102,7 @@ export const checkedStackPolicies: readonly CheckedStackPolicy<any>[] = [
     rdsTlsEnforced,
     s3BucketEncrypted,
     pdbForMultiReplicaDeployments,
+    namespacesDefaultDenyNetworkPolicy,
 ];
 
 export const resourcePolicies: ResourceValidationPolicy[] = [

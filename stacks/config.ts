@@ -106,6 +106,13 @@ export interface LocalConfig {
     dataEndpoints: Record<string, string>;
 }
 
+/** Seccomp profile of every service pod: the runtime's default, a node-local profile, or none (which the pack refuses). */
+export interface SeccompProfile {
+    type: "RuntimeDefault" | "Localhost" | "Unconfined";
+    /** Path of the profile below the kubelet's seccomp directory (Localhost only). */
+    localhostProfile?: string;
+}
+
 export interface StackConfig {
     stack: string;
     environment: Environment;
@@ -117,6 +124,11 @@ export interface StackConfig {
     deploymentTimeoutSeconds: number;
     services: Record<ServiceName, ServiceSizing>;
     release: ReleaseConfig;
+    /** Image digest per service and version (`sha256:<hex>`); prod's policy refuses an image without one. */
+    imageDigests: Partial<Record<ServiceName, Record<string, string>>>;
+    /** Zone spread of the service pods: required on prod (the node group spans three zones), preferred elsewhere. */
+    zoneSpread: "required" | "preferred";
+    seccompProfile: SeccompProfile;
     canary: CanaryPolicy;
     aws?: AwsConfig;
     local?: LocalConfig;
@@ -228,6 +240,10 @@ const serviceOverride = z.strictObject({
 });
 
 const ROUTER_FIX = `use one of ${ROUTERS.join(", ")}`;
+const DIGEST_FIX = 'set a JSON object of service -> { version -> "sha256:<64 hex digits>" }';
+const digest = z.string({ error: DIGEST_FIX }).regex(/^sha256:[0-9a-f]{64}$/, { error: DIGEST_FIX });
+const SECCOMP_FIX = 'use "RuntimeDefault", or "localhost/<profile path>" for a node-local profile';
+const seccomp = z.string({ error: SECCOMP_FIX }).regex(/^(RuntimeDefault|Unconfined|localhost\/[A-Za-z0-9._/-]+)$/, { error: SECCOMP_FIX });
 const schema = z.strictObject({
     environment: z.enum(ENVIRONMENTS, { error: `use one of ${ENVIRONMENTS.join(", ")}` }).optional(),
     namespace: z.string().regex(DNS_LABEL, { error: "set a DNS label: lower-case letters, digits and -" }).optional(),
@@ -250,6 +266,9 @@ const schema = z.strictObject({
         .min(1, { error: "list at least one service, or remove the key to release every service" })
         .optional(),
     canary: canarySchema.optional(),
+    imageDigests: z.partialRecord(serviceName, z.record(z.string().regex(SEMVER, { error: VERSION_FIX }), digest, { error: DIGEST_FIX }), { error: DIGEST_FIX }).optional(),
+    zoneSpread: z.enum(["required", "preferred"], { error: "use required or preferred" }).optional(),
+    seccompProfile: seccomp.optional(),
     kubernetesVersion: z.string().regex(/^1\.\d{2}$/, { error: 'set an EKS version such as "1.31"' }).optional(),
     nodeGroup: z
         .strictObject({
@@ -298,7 +317,8 @@ const KIND: Record<keyof Parsed, "string" | "number" | "boolean" | "json"> = {
     imageRepository: "string", deploymentTimeoutSeconds: "number", services: "json", stableVersion: "string",
     serviceVersions: "json", canaryVersion: "string", canaryWeight: "number", canaryServices: "json", canary: "json",
     kubernetesVersion: "string", nodeGroup: "json", apiAllowedCidrs: "json", natGateways: "string", database: "json",
-    cache: "json", kubeconfig: "string", kubeContext: "string", dataEndpoints: "json",
+    cache: "json", kubeconfig: "string", kubeContext: "string", dataEndpoints: "json", imageDigests: "json", zoneSpread: "string",
+    seccompProfile: "string",
 };
 const AWS_KEYS: (keyof Parsed)[] = ["kubernetesVersion", "nodeGroup", "apiAllowedCidrs", "natGateways", "database", "cache"];
 const LOCAL_KEYS: (keyof Parsed)[] = ["kubeconfig", "kubeContext", "dataEndpoints"];
@@ -528,6 +548,12 @@ function resolveEnvironment(stack: string, p: Parsed): Environment {
     return env;
 }
 
+function parseSeccomp(text: string): SeccompProfile {
+    return text.startsWith("localhost/")
+        ? { type: "Localhost", localhostProfile: text.slice("localhost/".length) }
+        : { type: text as "RuntimeDefault" | "Unconfined" };
+}
+
 /**
  * Validates raw stack config (full keys, string values as `pulumi.runtime.allConfig()` gives them) and applies the
  * per-environment defaults. Pure: no Pulumi runtime, no environment variables. Throws ConfigError.
@@ -567,6 +593,9 @@ export function parseStackConfig(stack: string, raw: Record<string, string>): St
         deploymentTimeoutSeconds: p.deploymentTimeoutSeconds ?? (local ? 120 : 600),
         services: serviceSizing(env, p.services),
         release: resolveRelease(p),
+        imageDigests: p.imageDigests ?? {},
+        zoneSpread: p.zoneSpread ?? (env === "prod" ? "required" : "preferred"),
+        seccompProfile: parseSeccomp(p.seccompProfile ?? "RuntimeDefault"),
         canary: resolveCanary(p),
         aws: local ? undefined : resolveAws(env, p),
         local: local

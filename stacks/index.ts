@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { loadConfig } from "./config";
-import { LocalCluster, Platform } from "../components";
+import { LocalCluster, Platform, SERVICE_ACCESS, ServiceName } from "../components";
 
 const cfg = loadConfig();
 const prefix = `slipway-${cfg.environment}`;
@@ -14,11 +14,13 @@ interface Foundation {
     provider: k8s.Provider;
     connection: pulumi.Input<Record<string, pulumi.Input<string>>>;
     data?: Record<string, pulumi.Output<unknown>>;
+    serviceRoleArns?: Record<string, pulumi.Input<string>>;
+    dataTierCidrs?: string[];
 }
 
 function awsFoundation(): Foundation {
     // Required here, not imported above: the local stack must not pay for loading the AWS SDKs.
-    const { Network, Cluster, DataTier } = require("../components/aws") as typeof import("../components/aws");
+    const { Network, Cluster, DataTier, ServiceIdentities } = require("../components/aws") as typeof import("../components/aws");
     const aws = cfg.aws!;
     const network = new Network("network", { natGateways: aws.natGateways, availabilityZones: 3, tags });
     const cluster = new Cluster("cluster", {
@@ -40,11 +42,23 @@ function awsFoundation(): Foundation {
         cache: aws.cache,
         tags,
     });
+    const identities = new ServiceIdentities("identities", {
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcProviderUrl: cluster.oidcProviderUrl,
+        namespace: cfg.namespace,
+        access: Object.fromEntries(Object.keys(cfg.services).map((s) => [s, SERVICE_ACCESS[s as ServiceName]])),
+        databaseSecretArn: data.databaseSecretArn,
+        bucketArns: data.bucketArns,
+        kmsKeyArn: data.kmsKeyArn,
+        tags,
+    });
     return {
         clusterName: cluster.clusterName,
         kubeconfig: cluster.kubeconfig,
         provider: cluster.provider,
         connection: data.connection,
+        serviceRoleArns: identities.roleArns,
+        dataTierCidrs: network.dataSubnetCidrs,
         data: { databaseAddress: data.databaseAddress, redisAddress: data.redisAddress, buckets: data.bucketNames },
     };
 }
@@ -72,6 +86,11 @@ const platform = new Platform("platform", {
     installRouterCrds: cfg.installRouterCrds,
     deploymentTimeoutSeconds: cfg.deploymentTimeoutSeconds,
     connection: foundation.connection,
+    imageDigests: cfg.imageDigests,
+    serviceRoleArns: foundation.serviceRoleArns,
+    zoneSpread: cfg.zoneSpread,
+    seccompProfile: cfg.seccompProfile,
+    network: { dataTierCidrs: foundation.dataTierCidrs },
 }, { providers: [foundation.provider] });
 
 export const clusterName = foundation.clusterName;

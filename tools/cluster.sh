@@ -22,6 +22,8 @@ stages="$SLIPWAY_ENGINE_ROOT/kwok-stages"
 node_count=3
 node_cpu=8
 node_memory=32Gi
+# The services request ephemeral storage; a node without the resource schedules none of them.
+node_storage=100Gi
 
 log() { echo "[cluster] $*"; }
 die() { echo "[cluster] error: $*" >&2; exit 1; }
@@ -86,11 +88,17 @@ metadata:
     node-role.kubernetes.io/agent: \"\"
     topology.kubernetes.io/zone: local-$(( i % 3 ))
 status:
-  allocatable: {cpu: \"$node_cpu\", memory: $node_memory, pods: \"110\"}
-  capacity: {cpu: \"$node_cpu\", memory: $node_memory, pods: \"110\"}
+  allocatable: {cpu: \"$node_cpu\", memory: $node_memory, ephemeral-storage: $node_storage, pods: \"110\"}
+  capacity: {cpu: \"$node_cpu\", memory: $node_memory, ephemeral-storage: $node_storage, pods: \"110\"}
 "
   done
   printf '%s' "$manifests" | kubectl apply -f - >/dev/null
+  # apply leaves an existing node's status alone: nodes of a cluster created before a resource was added get it here.
+  local storage="{\"ephemeral-storage\":\"$node_storage\"}"
+  for i in $(seq 0 $(( node_count - 1 ))); do
+    kubectl patch node "kwok-node-$i" --subresource=status --type=merge \
+      -p "{\"status\":{\"allocatable\":$storage,\"capacity\":$storage}}" >/dev/null
+  done
 }
 
 # A restarted kwok controller runs under a new identity, and it only simulates the nodes whose lease it holds. The

@@ -33,6 +33,8 @@ export interface ResourceSubject {
     type: string;
     name: string;
     props: unknown;
+    /** The resource options the program set, where a check needs them (e.g. deleteBeforeReplace). */
+    opts?: { deleteBeforeReplace?: boolean };
 }
 
 export type ResourceCheck<C> = (subject: ResourceSubject, config: C, report: Report) => void;
@@ -55,16 +57,22 @@ export interface ResourcePolicySpec<C extends object> {
     check: ResourceCheck<C>;
 }
 
+/** Whether a policy's config sets anything; most have none, and the engine asks every policy for every resource. */
+function hasSettings(config: object | undefined): boolean {
+    for (const _ in config) return true;
+    return false;
+}
+
 export function resourcePolicy<C extends object = object>(spec: ResourcePolicySpec<C>): CheckedResourcePolicy<C> {
     const types = new Set(spec.resources.map(typeOf));
     const defaults = spec.defaults ?? ({} as C);
     const inspect = (subject: ResourceSubject, config?: Partial<C>): Report => {
         const report = new Report();
-        spec.check(subject, { ...defaults, ...config }, report);
+        spec.check(subject, hasSettings(config) ? { ...defaults, ...config } : defaults, report);
         return report;
     };
-    const run = (props: unknown, args: { type: string; name: string; getConfig<T extends object>(): T }, reportViolation: ReportViolation) => {
-        const report = inspect({ type: args.type, name: args.name, props: unwrap(props) }, args.getConfig<Partial<C>>());
+    const run = (props: unknown, args: { type: string; name: string; opts?: { deleteBeforeReplace?: boolean }; getConfig<T extends object>(): T }, reportViolation: ReportViolation) => {
+        const report = inspect({ type: args.type, name: args.name, props: unwrap(props), opts: args.opts }, args.getConfig<Partial<C>>());
         for (const v of report.violations) {
             reportViolation(v.message);
         }

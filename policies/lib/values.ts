@@ -56,6 +56,25 @@ export function get(root: unknown, ...path: PathStep[]): unknown {
     return current;
 }
 
+/** Whether any value below `root` is computed during the update; a walk is far cheaper than running every check. */
+export function containsUnknown(root: unknown): boolean {
+    if (root === unknownValue || root === UNKNOWN) {
+        return true;
+    }
+    if (root === null || typeof root !== "object") {
+        return false;
+    }
+    if (Array.isArray(root)) {
+        return root.some(containsUnknown);
+    }
+    for (const key in root) {
+        if (containsUnknown((root as Record<string, unknown>)[key])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 export function isUnknown(value: unknown): value is Unknown {
     return value === UNKNOWN;
 }

@@ -1,34 +1,71 @@
 // Where each Kubernetes workload kind keeps its pod spec, and a policy builder that walks pods and containers.
+//
+// Every API version a provider can still be asked to create is listed, so a workload in a removed version
+// (extensions/v1beta1, apps/v1beta1|v1beta2, batch/v1beta1|v2alpha1) is checked like its current version instead of
+// passing every policy unread; `workloads-current-api-version` refuses those versions with the current one named.
 import { DaemonSet, Deployment, ReplicaSet, StatefulSet } from "@pulumi/kubernetes/apps/v1";
 import { CronJob, Job } from "@pulumi/kubernetes/batch/v1";
-import { Pod } from "@pulumi/kubernetes/core/v1";
+import { Pod, PodTemplate } from "@pulumi/kubernetes/core/v1";
 import { PolicyConfigSchema } from "@pulumi/policy";
 import { CheckedResourcePolicy, ResourceClass, resourcePolicy, ResourceSubject, typeOf } from "./define";
 import { Report } from "./report";
 import { get, list, PathStep } from "./values";
 
-interface WorkloadKind {
-    cls: ResourceClass;
+export interface WorkloadKind {
+    /** The type token, e.g. "kubernetes:apps/v1:Deployment". */
+    type: string;
     kind: string;
     /** Path from the resource's properties to its PodSpec. */
     podSpec: PathStep[];
+    /** The same path as written in messages, e.g. "spec.template.spec". */
+    podSpecPath: string;
+    /** Path to the pod template's metadata (annotations), beside the PodSpec. */
+    podMetadata: PathStep[];
     /** Long-running kinds serve traffic and are probed; Jobs run to completion. */
     longRunning: boolean;
+    /** For a removed API version: the version that replaced it. */
+    currentVersion?: string;
 }
 
 const TEMPLATE = ["spec", "template", "spec"];
+const TEMPLATE_META = ["spec", "template", "metadata"];
+const CRON_TEMPLATE = ["spec", "jobTemplate", "spec", "template"];
+
+function kind(cls: ResourceClass | string, name: string, longRunning: boolean, currentVersion?: string, paths = [TEMPLATE, TEMPLATE_META]): WorkloadKind {
+    return { type: typeOf(cls), kind: name, podSpec: paths[0], podSpecPath: paths[0].join("."), podMetadata: paths[1], longRunning, currentVersion };
+}
+
+const CRON_PATHS = [[...CRON_TEMPLATE, "spec"], [...CRON_TEMPLATE, "metadata"]];
 
 export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
-    { cls: Deployment, kind: "Deployment", podSpec: TEMPLATE, longRunning: true },
-    { cls: StatefulSet, kind: "StatefulSet", podSpec: TEMPLATE, longRunning: true },
-    { cls: DaemonSet, kind: "DaemonSet", podSpec: TEMPLATE, longRunning: true },
-    { cls: ReplicaSet, kind: "ReplicaSet", podSpec: TEMPLATE, longRunning: true },
-    { cls: Pod, kind: "Pod", podSpec: ["spec"], longRunning: true },
-    { cls: Job, kind: "Job", podSpec: TEMPLATE, longRunning: false },
-    { cls: CronJob, kind: "CronJob", podSpec: ["spec", "jobTemplate", "spec", "template", "spec"], longRunning: false },
+    kind(Deployment, "Deployment", true),
+    kind(StatefulSet, "StatefulSet", true),
+    kind(DaemonSet, "DaemonSet", true),
+    kind(ReplicaSet, "ReplicaSet", true),
+    kind(Pod, "Pod", true, undefined, [["spec"], ["metadata"]]),
+    kind(PodTemplate, "PodTemplate", true, undefined, [["template", "spec"], ["template", "metadata"]]),
+    kind(Job, "Job", false),
+    kind(CronJob, "CronJob", false, undefined, CRON_PATHS),
+    // Removed versions, by token: loading their deprecated classes costs start-up time for nothing.
+    kind("kubernetes:apps/v1beta1:Deployment", "Deployment", true, "apps/v1"),
+    kind("kubernetes:apps/v1beta1:StatefulSet", "StatefulSet", true, "apps/v1"),
+    kind("kubernetes:apps/v1beta2:Deployment", "Deployment", true, "apps/v1"),
+    kind("kubernetes:apps/v1beta2:StatefulSet", "StatefulSet", true, "apps/v1"),
+    kind("kubernetes:apps/v1beta2:DaemonSet", "DaemonSet", true, "apps/v1"),
+    kind("kubernetes:apps/v1beta2:ReplicaSet", "ReplicaSet", true, "apps/v1"),
+    kind("kubernetes:extensions/v1beta1:Deployment", "Deployment", true, "apps/v1"),
+    kind("kubernetes:extensions/v1beta1:DaemonSet", "DaemonSet", true, "apps/v1"),
+    kind("kubernetes:extensions/v1beta1:ReplicaSet", "ReplicaSet", true, "apps/v1"),
+    kind("kubernetes:batch/v1beta1:CronJob", "CronJob", false, "batch/v1", CRON_PATHS),
+    kind("kubernetes:batch/v2alpha1:CronJob", "CronJob", false, "batch/v1", CRON_PATHS),
 ];
 
-const KIND_BY_TYPE = new Map(WORKLOAD_KINDS.map((k) => [typeOf(k.cls), k]));
+const KIND_BY_TYPE = new Map(WORKLOAD_KINDS.map((k) => [k.type, k]));
+
+/** The workload kind registered under a type token, if any. */
+export function workloadKind(type: string): WorkloadKind | undefined {
+    return KIND_BY_TYPE.get(type);
+}
 
 /** `Deployment "api-gateway-stable"`: the kind and the object's metadata.name, else the Pulumi resource name. */
 export function workloadLabel(subject: ResourceSubject, kind: string): string {
@@ -41,15 +78,23 @@ export interface PodContext {
     label: string;
     kind: WorkloadKind;
     spec: unknown;
+    /** The pod (template) metadata, for annotations. */
+    metadata: unknown;
     /** Property path prefix for messages, e.g. "spec.template.spec". */
     path: string;
+    /** spec.os.name is "windows": the Standards exempt such pods from the Linux-only restricted controls. */
+    windows: boolean;
+    /** spec.hostUsers is false: the pod runs in a user namespace, where UID 0 is not the host's root. */
+    userNamespace: boolean;
 }
+
+export type ContainerRole = "container" | "init container" | "ephemeral container";
 
 export interface ContainerContext {
     /** e.g. `Deployment "api-gateway-stable" container "api-gateway"`. */
     label: string;
     container: unknown;
-    init: boolean;
+    role: ContainerRole;
 }
 
 export interface WorkloadPolicySpec<C extends object> {
@@ -61,33 +106,47 @@ export interface WorkloadPolicySpec<C extends object> {
     longRunningOnly?: boolean;
     /** Whether init containers are checked too; default true. */
     initContainers?: boolean;
+    /** Whether ephemeral (debug) containers are checked too; default true. They take no probes and no resources. */
+    ephemeralContainers?: boolean;
     checkPod?: (pod: PodContext, config: C, report: Report) => void;
     checkContainer?: (c: ContainerContext, pod: PodContext, config: C, report: Report) => void;
 }
 
+/** The pod of a workload subject, or undefined when the subject is no workload or its pod spec is unknown. */
+export function podOf(subject: ResourceSubject, report: Report): PodContext | undefined {
+    const kind = KIND_BY_TYPE.get(subject.type);
+    if (kind === undefined) {
+        return undefined;
+    }
+    const label = workloadLabel(subject, kind.kind);
+    const path = kind.podSpecPath;
+    const spec = get(subject.props, ...kind.podSpec);
+    if (!report.known(spec, `${label} ${path}`)) {
+        return undefined;
+    }
+    const metadata = get(subject.props, ...kind.podMetadata);
+    return { label, kind, spec, metadata, path, windows: get(spec, "os", "name") === "windows", userNamespace: get(spec, "hostUsers") === false };
+}
+
 export function workloadPolicy<C extends object = object>(spec: WorkloadPolicySpec<C>): CheckedResourcePolicy<C> {
     const kinds = WORKLOAD_KINDS.filter((k) => k.longRunning || !spec.longRunningOnly);
+    const roles: ContainerRole[] = ["container"];
+    if (spec.initContainers ?? true) roles.push("init container");
+    if (spec.ephemeralContainers ?? true) roles.push("ephemeral container");
     return resourcePolicy<C>({
         name: spec.name,
         description: spec.description,
         defaults: spec.defaults,
         configSchema: spec.configSchema,
-        resources: kinds.map((k) => k.cls),
+        resources: kinds.map((k) => k.type),
         check: (subject, config, report) => {
-            const kind = KIND_BY_TYPE.get(subject.type);
-            if (kind === undefined) {
+            const pod = podOf(subject, report);
+            if (pod === undefined) {
                 return;
             }
-            const label = workloadLabel(subject, kind.kind);
-            const path = kind.podSpec.join(".");
-            const podSpec = get(subject.props, ...kind.podSpec);
-            if (!report.known(podSpec, `${label} ${path}`)) {
-                return;
-            }
-            const pod: PodContext = { label, kind, spec: podSpec, path };
             spec.checkPod?.(pod, config, report);
             if (spec.checkContainer !== undefined) {
-                for (const c of containersOf(pod, spec.initContainers ?? true, report)) {
+                for (const c of containersOf(pod, roles, report)) {
                     spec.checkContainer(c, pod, config, report);
                 }
             }
@@ -95,11 +154,19 @@ export function workloadPolicy<C extends object = object>(spec: WorkloadPolicySp
     });
 }
 
-/** The containers (then init containers) of a pod; an unknown list is recorded as unverifiable. */
-export function containersOf(pod: PodContext, includeInit: boolean, report: Report): ContainerContext[] {
+const FIELD: Record<ContainerRole, string> = {
+    "container": "containers",
+    "init container": "initContainers",
+    "ephemeral container": "ephemeralContainers",
+};
+
+export const ALL_ROLES: readonly ContainerRole[] = ["container", "init container", "ephemeral container"];
+
+/** The containers, init containers and ephemeral containers of a pod (as asked); an unknown list is recorded as unverifiable. */
+export function containersOf(pod: PodContext, roles: readonly ContainerRole[], report: Report): ContainerContext[] {
     const result: ContainerContext[] = [];
-    const fields: Array<[string, boolean]> = includeInit ? [["containers", false], ["initContainers", true]] : [["containers", false]];
-    for (const [field, init] of fields) {
+    for (const role of roles) {
+        const field = FIELD[role];
         const items = list(pod.spec, field);
         if (!report.known(items, `${pod.label} ${pod.path}.${field}`)) {
             continue;
@@ -110,14 +177,14 @@ export function containersOf(pod: PodContext, includeInit: boolean, report: Repo
             }
             const name = get(container, "name");
             const id = typeof name === "string" ? `"${name}"` : `#${i}`;
-            result.push({ label: `${pod.label} ${init ? "init container" : "container"} ${id}`, container, init });
+            result.push({ label: `${pod.label} ${role} ${id}`, container, role });
         });
     }
     return result;
 }
 
 /** A container's security setting, falling back to the pod's securityContext where Kubernetes does. */
-export function effectiveSecurity(c: ContainerContext, pod: PodContext, field: string): unknown {
-    const own = get(c.container, "securityContext", field);
-    return own === undefined ? get(pod.spec, "securityContext", field) : own;
+export function effectiveSecurity(c: ContainerContext, pod: PodContext, ...field: PathStep[]): unknown {
+    const own = get(c.container, "securityContext", ...field);
+    return own === undefined ? get(pod.spec, "securityContext", ...field) : own;
 }

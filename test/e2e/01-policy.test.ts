@@ -28,4 +28,19 @@ describe("policy pack on the real engine", () => {
     assert.equal(after.resourceVersion, before.resourceVersion, "the Deployment changed although the policy refused the update");
     assert.equal(after.generation, before.generation);
   });
+
+  it("refuses a Deployment whose pods run seccomp Unconfined with pods-seccomp-confined's message, exit 4, and changes nothing", async () => {
+    const doc = parseYaml(saved);
+    doc.config["slipway:seccompProfile"] = "Unconfined";
+    fs.writeFileSync(stackFile(), stringifyYaml(doc));
+    const before = await deployment("api-gateway-stable");
+
+    const r = await slipway("up", "--stack", STACK);
+
+    assert.equal(r.code, 4, `expected exit 4 (refused by policy), got ${r.code}:\n${r.stderr}`);
+    assert.match(r.stderr, /pods-seccomp-confined/);
+    assert.match(r.stderr, /Deployment "[a-z-]+-stable" spec\.template\.spec\.securityContext\.seccompProfile\.type must not be "Unconfined"; use "RuntimeDefault" or "Localhost"/);
+    const after = await deployment("api-gateway-stable");
+    assert.equal(after.resourceVersion, before.resourceVersion, "the Deployment changed although the policy refused the update");
+  });
 });

@@ -49,7 +49,7 @@ export function container(name = "api-gateway") {
 
 export function podSpec() {
     return {
-        securityContext: { runAsNonRoot: true, runAsUser: 10001 },
+        securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } },
         containers: [container()],
         volumes: [{ name: "tmp", emptyDir: {} }],
     };

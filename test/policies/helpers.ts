@@ -30,7 +30,7 @@ const emptyOpts = {
 };
 
 /** Every message `policy` reports for one resource; props are wrapped in the engine's unknown-checking proxy. */
-export function validateResource(policy: ResourceValidationPolicy, resource: ResourceInput, config: Record<string, unknown> = {}): string[] {
+export function validateResource(policy: ResourceValidationPolicy, resource: ResourceInput, config: Record<string, unknown> = {}, opts: Partial<typeof emptyOpts> & { deleteBeforeReplace?: boolean } = {}): string[] {
     const messages: string[] = [];
     const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
     const name = resource.name ?? "subject";
@@ -49,7 +49,7 @@ export function validateResource(policy: ResourceValidationPolicy, resource: Res
             props,
             urn: urnOf(resource.type, name),
             name,
-            opts: emptyOpts,
+            opts: { ...emptyOpts, ...opts },
             stackTags: new Map(),
             isType: (cls) => (cls as unknown as { __pulumiType: string }).__pulumiType === resource.type,
             asType: (cls: unknown) => ((cls as { __pulumiType: string }).__pulumiType === resource.type ? props : undefined) as any,

@@ -7,6 +7,7 @@ import {
     containersRunAsNonRoot,
     podsNoHostNamespaces,
     podsNoHostPath,
+    podsNoRootGroups,
 } from "../../policies/nonRoot";
 import { container, deployment, T } from "./fixtures";
 import { validateResource, withProp } from "./helpers";
@@ -56,12 +57,43 @@ describe("#containers-run-as-non-root", () => {
 
     it("fails when the pod runs as user 0 and the container does not override it", () => {
         assert.deepStrictEqual(run(containersRunAsNonRoot, [`${C0}.securityContext.runAsUser`, undefined], [`${POD}.securityContext.runAsUser`, 0]), [
-            `${LABEL} must not run as user 0 (root); set securityContext.runAsUser to a non-zero UID such as 10001.`,
+            `${WORKLOAD} must not set spec.template.spec.securityContext.runAsUser: 0 (root), even where containers override it; use a non-zero UID such as 10001.`,
         ]);
     });
 
-    it("passes a container UID that overrides a root pod UID", () => {
-        assert.deepStrictEqual(run(containersRunAsNonRoot, [`${POD}.securityContext.runAsUser`, 0]), []);
+    it("fails when the pod runs as user 0 although every container overrides it (the Standards refuse the pod-level value)", () => {
+        assert.deepStrictEqual(run(containersRunAsNonRoot, [`${POD}.securityContext.runAsUser`, 0]), [
+            `${WORKLOAD} must not set spec.template.spec.securityContext.runAsUser: 0 (root), even where containers override it; use a non-zero UID such as 10001.`,
+        ]);
+    });
+
+    it("fails when the pod sets runAsNonRoot false although every container sets true", () => {
+        assert.deepStrictEqual(run(containersRunAsNonRoot, [`${POD}.securityContext.runAsNonRoot`, false]), [
+            `${WORKLOAD} must not set spec.template.spec.securityContext.runAsNonRoot: false, even where containers override it; set it to true.`,
+        ]);
+    });
+
+    it("fails the pod and the container when the pod sets runAsNonRoot false and the container leaves it unset", () => {
+        assert.deepStrictEqual(run(containersRunAsNonRoot, [`${POD}.securityContext.runAsNonRoot`, false], [`${C0}.securityContext.runAsNonRoot`, undefined]), [
+            `${WORKLOAD} must not set spec.template.spec.securityContext.runAsNonRoot: false, even where containers override it; set it to true.`,
+            `${LABEL} must run as non-root; set securityContext.runAsNonRoot: true in the container's or the pod's securityContext.`,
+        ]);
+    });
+
+    it("passes UID 0 and runAsNonRoot false in a user namespace (hostUsers: false, Kubernetes 1.35)", () => {
+        assert.deepStrictEqual(run(containersRunAsNonRoot, [`${POD}.hostUsers`, false], [`${POD}.securityContext.runAsUser`, 0],
+            [`${C0}.securityContext.runAsUser`, 0], [`${C0}.securityContext.runAsNonRoot`, false]), []);
+    });
+
+    it("still fails UID 0 with hostUsers: true", () => {
+        assert.strictEqual(run(containersRunAsNonRoot, [`${POD}.hostUsers`, true], [`${C0}.securityContext.runAsUser`, 0]).length, 1);
+    });
+
+    it("checks ephemeral containers", () => {
+        const debug = withProp(container("debug"), "securityContext.runAsUser", 0);
+        assert.deepStrictEqual(run(containersRunAsNonRoot, [`${POD}.ephemeralContainers`, [debug]]), [
+            `${WORKLOAD} ephemeral container "debug" must not run as user 0 (root); set securityContext.runAsUser to a non-zero UID such as 10001.`,
+        ]);
     });
 
     it("checks init containers", () => {
@@ -89,6 +121,9 @@ describe("#containers-no-privilege-escalation", () => {
             `${LABEL} must set securityContext.allowPrivilegeEscalation: false (it is true).`,
         ]);
     });
+    it("passes a Windows pod without allowPrivilegeEscalation (the Standards exempt it; the API refuses the field)", () => {
+        assert.deepStrictEqual(run(containersNoPrivilegeEscalation, [`${POD}.os`, { name: "windows" }], [`${C0}.securityContext.allowPrivilegeEscalation`, undefined]), []);
+    });
     it("fails when allowPrivilegeEscalation is unset (Kubernetes allows it)", () => {
         assert.deepStrictEqual(run(containersNoPrivilegeEscalation, [`${C0}.securityContext.allowPrivilegeEscalation`, undefined]), [
             `${LABEL} must set securityContext.allowPrivilegeEscalation: false (it is unset).`,
@@ -109,6 +144,14 @@ describe("#containers-drop-all-capabilities", () => {
     it("fails when there is no securityContext at all", () => {
         assert.deepStrictEqual(run(containersDropAllCapabilities, [`${C0}.securityContext`, undefined]), [
             `${LABEL} must drop all capabilities; set securityContext.capabilities.drop: ["ALL"].`,
+        ]);
+    });
+    it("passes a Windows pod that drops nothing (restricted capabilities are Linux only)", () => {
+        assert.deepStrictEqual(run(containersDropAllCapabilities, [`${POD}.os`, { name: "windows" }], [`${C0}.securityContext.capabilities`, undefined]), []);
+    });
+    it("holds a Windows pod to the baseline add list", () => {
+        assert.deepStrictEqual(run(containersDropAllCapabilities, [`${POD}.os`, { name: "windows" }], [`${C0}.securityContext.capabilities.add`, ["CHOWN", "SYS_ADMIN"]]), [
+            `${LABEL} must not add capabilities "SYS_ADMIN"; remove them from securityContext.capabilities.add (allowed: AUDIT_WRITE, CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT).`,
         ]);
     });
     it("fails when a capability outside the allowed list is added", () => {
@@ -148,4 +191,25 @@ describe("#pods-no-host-namespaces", () => {
             ]);
         });
     }
+});
+
+describe("#pods-no-root-groups", () => {
+    it("passes non-zero groups", () => assert.deepStrictEqual(run(podsNoRootGroups, [`${POD}.securityContext.runAsGroup`, 10001], [`${POD}.securityContext.fsGroup`, 10001]), []));
+    for (const field of ["runAsGroup", "fsGroup"]) {
+        it(`fails when the pod's ${field} is 0`, () => {
+            assert.deepStrictEqual(run(podsNoRootGroups, [`${POD}.securityContext.${field}`, 0]), [
+                `${WORKLOAD} must not set spec.template.spec.securityContext.${field}: 0 (root group); use a non-zero GID such as 10001.`,
+            ]);
+        });
+    }
+    it("fails when supplementalGroups lists 0", () => {
+        assert.deepStrictEqual(run(podsNoRootGroups, [`${POD}.securityContext.supplementalGroups`, [10001, 0]]), [
+            `${WORKLOAD} must not list GID 0 (root group) in spec.template.spec.securityContext.supplementalGroups; remove it.`,
+        ]);
+    });
+    it("fails when a container's runAsGroup is 0", () => {
+        assert.deepStrictEqual(run(podsNoRootGroups, [`${C0}.securityContext.runAsGroup`, 0]), [
+            `${LABEL} must not set securityContext.runAsGroup: 0 (root group); use a non-zero GID such as 10001.`,
+        ]);
+    });
 });

@@ -11,6 +11,9 @@ const WORKLOAD_RULES = [
     "container-resources-required", "container-resource-ceilings", "containers-run-as-non-root", "containers-not-privileged",
     "containers-no-privilege-escalation", "containers-drop-all-capabilities", "containers-read-only-root-filesystem",
     "pods-no-host-path", "pods-no-host-namespaces", "container-images-pinned", "container-probes-required",
+    "pods-no-root-groups", "pods-seccomp-confined", "pods-apparmor-profile", "pods-selinux-options", "containers-default-proc-mount",
+    "pods-safe-sysctls", "containers-no-host-ports", "containers-no-host-probes", "pods-no-windows-host-process", "pods-restricted-volume-types",
+    "workloads-current-api-version",
 ];
 
 describe("the pack's policies", () => {

@@ -28,6 +28,7 @@ describe(`#${NOT_VERIFIABLE_POLICY}`, () => {
     it("lists a computed image as not verifiable at preview, naming the policy", () => {
         assert.deepStrictEqual(validateResource(advisory, computedImage), [
             `not verifiable at preview: ${LABEL} image is computed during the update, so container-images-pinned cannot check it yet; the update checks it again before it changes the resource.`,
+            `not verifiable at preview: ${LABEL} image is computed during the update, so container-images-digest-pinned cannot check it yet; the update checks it again before it changes the resource.`,
         ]);
     });
 

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { unknownCheckingProxy } from "@pulumi/policy";
-import { get, list, unwrap, UNKNOWN } from "../../policies/lib/values";
+import { containsUnknown, get, list, unwrap, UNKNOWN } from "../../policies/lib/values";
 import { COMPUTED } from "./helpers";
 
 describe("reading properties that may be computed", () => {
@@ -25,5 +25,15 @@ describe("reading properties that may be computed", () => {
     it("unwraps the engine's proxy to its plain target", () => {
         assert.strictEqual(unwrap(unknownCheckingProxy(props)), props);
         assert.strictEqual(unwrap(props), props);
+    });
+});
+
+describe("containsUnknown", () => {
+    it("finds a computed value at any depth, in objects and arrays", () => {
+        assert.strictEqual(containsUnknown({ spec: { template: { spec: { containers: [{ name: "a" }, { image: COMPUTED }] } } } }), true);
+        assert.strictEqual(containsUnknown(COMPUTED), true);
+    });
+    it("is false when every value is known", () => {
+        assert.strictEqual(containsUnknown({ spec: { replicas: 3, containers: [{ name: "a", ports: [{ containerPort: 80 }] }], empty: null } }), false);
     });
 });

@@ -66,6 +66,23 @@ describe("parseStackConfig", () => {
     });
 });
 
+describe("hardening settings", () => {
+    it("spreads prod over zones as a hard rule and every other stack as a preference", () => {
+        assert.equal(parseStackConfig("prod", base).zoneSpread, "required");
+        assert.equal(parseStackConfig("staging", base).zoneSpread, "preferred");
+        assert.equal(parseStackConfig("local", base).zoneSpread, "preferred");
+    });
+    it("reads image digests per service and version", () => {
+        const digest = `sha256:${"ab".repeat(32)}`;
+        assert.deepEqual(parseStackConfig("prod", { ...base, "slipway:imageDigests": JSON.stringify({ "data-service": { "1.4.0": digest } }) }).imageDigests, { "data-service": { "1.4.0": digest } });
+    });
+    it("defaults the seccomp profile to RuntimeDefault and reads a node-local one", () => {
+        assert.deepEqual(parseStackConfig("dev", base).seccompProfile, { type: "RuntimeDefault" });
+        assert.deepEqual(parseStackConfig("dev", { ...base, "slipway:seccompProfile": "localhost/profiles/slipway.json" }).seccompProfile,
+            { type: "Localhost", localhostProfile: "profiles/slipway.json" });
+    });
+});
+
 // Each refused config: the exact message, and the program registers nothing before refusing.
 const refusals: [string, string, Record<string, string>, string][] = [
     ["a weight above 100", "prod", { "slipway:canaryVersion": "1.5.0", "slipway:canaryWeight": "130" },
@@ -126,6 +143,10 @@ const refusals: [string, string, Record<string, string>, string][] = [
         "slipway:database.multiAz: false is not allowed; a prod stack runs its database Multi-AZ: remove the field or set true"],
     ["an image repository with a tag", "dev", { "slipway:imageRepository": "registry.example/slipway:1.0" },
         'slipway:imageRepository: "registry.example/slipway:1.0" is not allowed; set an image repository without a tag, e.g. registry.local/slipway'],
+    ["a truncated image digest", "prod", { "slipway:imageDigests": '{"api-gateway":{"1.4.0":"sha256:abc"}}' },
+        'slipway:imageDigests.api-gateway.1.4.0: "sha256:abc" is not allowed; set a JSON object of service -> { version -> "sha256:<64 hex digits>" }'],
+    ["a seccomp profile that is neither the runtime's nor a node-local one", "local", { "slipway:seccompProfile": "docker/default" },
+        'slipway:seccompProfile: "docker/default" is not allowed; use "RuntimeDefault", or "localhost/<profile path>" for a node-local profile'],
     ["a rollout timeout below 30 s", "local", { "slipway:deploymentTimeoutSeconds": "5" },
         "slipway:deploymentTimeoutSeconds: 5 is not allowed; set an integer number of seconds between 30 and 3600"],
 ];

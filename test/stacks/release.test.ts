@@ -28,7 +28,8 @@ describe("release state", () => {
         assert.match(canary.spec.template.spec.containers[0].image, /\/data-service:1\.1\.0$/);
         assert.equal(canary.spec.template.metadata.labels["app.kubernetes.io/version"], "1.1.0");
         assert.equal(canary.spec.template.metadata.labels["slipway.dev/track"], "canary");
-        assert.match(stable.spec.template.spec.containers[0].image, /\/data-service:1\.0\.0$/);
+        // The stack file carries prod's digest for 1.0.0 only: the stable image is pinned, the canary runs by tag.
+        assert.match(stable.spec.template.spec.containers[0].image, /\/data-service:1\.0\.0@sha256:[0-9a-f]{64}$/);
     });
 
     it("sizes the canary at ceil(stable replicas x weight / 100)", async () => {
