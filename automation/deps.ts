@@ -3,6 +3,7 @@ import type { AnalysisProvider as AnalysisSpecOfConfig } from "../stacks/config"
 // fakes (test/automation/fakes.ts), so no command ever reaches the engine, the clock or the cluster directly.
 import type { AnalysisProvider, ChangeOp, DriftResult, PolicyViolation, PreviewResult, ResourceChange, StackName } from "./types";
 import type { StackState } from "./state/journal";
+import type { CiRun } from "./release/approval";
 
 export interface OpOptions {
   signal?: AbortSignal;
@@ -104,5 +105,9 @@ export interface Deps {
   stacks: readonly string[];
   kubeconfigPath?: string;
   newId(): string;
-  host: { pid: number; hostname: string };
+  host: { pid: number; hostname: string; user?: string };
+  /** The GitHub Actions run (GITHUB_ACTIONS=true); undefined elsewhere. Approvals are verified against it. */
+  ci?: CiRun;
+  /** The commit of the checkout the driver runs from, when known (git rev-parse HEAD). */
+  commit?: string;
 }

@@ -2,7 +2,7 @@
 // argument and the fix. Release values are checked with stacks/config.ts's own schema, never a second one.
 import { Command, CommanderError } from "commander";
 import { SERVICE_NAMES } from "../../components/naming";
-import { ConfigError, environmentOfStack, parseStackConfig } from "../../stacks/config";
+import { ConfigError, parseStackConfig } from "../../stacks/config";
 import { InputError } from "../errors";
 
 export interface PromoteArgs {
@@ -12,6 +12,8 @@ export interface PromoteArgs {
   steps?: number[];
   intervalMs?: number;
   skipCanary: boolean;
+  /** Override a change freeze; needs `reason`. */
+  breakGlass: boolean;
   reason?: string;
   dryRun: boolean;
   resume: boolean;
@@ -22,6 +24,7 @@ export interface StacksArgs { stacks: string[]; json: boolean }
 export interface PreviewArgs extends StacksArgs { markdown?: string; sarif?: string }
 export interface DriftArgs extends StacksArgs { markdown?: string; remediate: boolean; force: boolean }
 export interface StackArgs { stack: string; json: boolean }
+export interface UpArgs extends StackArgs { breakGlass: boolean; reason?: string }
 export interface AbortArgs extends StackArgs { reason?: string }
 export interface HistoryArgs extends StackArgs { limit: number }
 
@@ -29,7 +32,7 @@ export type Invocation =
   | { command: "help"; text: string }
   | { command: "promote"; args: PromoteArgs }
   | { command: "preview"; args: PreviewArgs }
-  | { command: "up"; args: StackArgs }
+  | { command: "up"; args: UpArgs }
   | { command: "status"; args: StacksArgs }
   | { command: "abort"; args: AbortArgs }
   | { command: "drift"; args: DriftArgs }
@@ -51,16 +54,19 @@ function program(found: (command: string, opts: Opts) => void, out: (s: string) 
     .action((o: Opts) => found("preview", o));
   p.command("up").description("update a stack to the desired state, with the policy pack")
     .option("--stack <name>", "stack to update").option("--json", "print one JSON document")
+    .option("--break-glass", "override a change freeze (journaled, flagged in every report); needs --reason")
+    .option("--reason <text>", "why the freeze is overridden; recorded")
     .action((o: Opts) => found("up", o));
   p.command("promote").description("release a version to a stack through canary steps and health gates")
     .option("--stack <name>", "stack to promote to (dev -> staging -> prod; local stands alone)")
     .option("--version <version>", "image version to release, e.g. 1.4.0")
-    .option("--approved-by <name>", "approver, required for prod and recorded in the journal")
+    .option("--approved-by <name>", "approver outside CI (journaled as unverified); in GitHub Actions the environment review is read instead")
     .option("--steps <weights>", "canary weights in percent, e.g. 10,30,100 (default: the stack's canary.steps)")
     .option("--interval <duration>", "wait between a step and its analysis, e.g. 60s (default: the stack's)")
     .option("--services <names>", "release only these services, comma-separated (default: every service)")
     .option("--skip-canary", "go straight to stable (urgent fix); needs --reason")
-    .option("--reason <text>", "why the canary is skipped; recorded")
+    .option("--break-glass", "override a change freeze (journaled, flagged in every report); needs --reason")
+    .option("--reason <text>", "why the canary is skipped or the freeze overridden; recorded")
     .option("--resume", "continue an interrupted promotion from its last completed step instead of rolling back")
     .option("--dry-run", "print the plan and the preview; change nothing").option("--json", "print one JSON document")
     .action((o: Opts) => found("promote", o));
@@ -161,13 +167,9 @@ function promoteArgs(opts: Opts, stacks: readonly string[]): PromoteArgs {
   const stack = oneStack(opts, stacks);
   const version = versionArg(opts);
   const approvedBy = text(opts, "approvedBy", "--approved-by");
-  if (environmentOfStack(stack) === "prod" && approvedBy === undefined) {
-    throw new InputError(`--approved-by is required for ${stack}: name the person who approved the release, e.g. --approved-by "Jane Doe"`);
-  }
   const skipCanary = opts.skipCanary === true;
-  const reason = text(opts, "reason", "--reason");
+  const { breakGlass, reason } = breakGlassArgs(opts, skipCanary);
   if (skipCanary && reason === undefined) throw new InputError('--skip-canary needs --reason: say why, e.g. --reason "CVE-2026-1234 hotfix"');
-  if (!skipCanary && reason !== undefined) throw new InputError("--reason only goes with --skip-canary: drop it, or add --skip-canary");
   const steps = stepsArg(opts);
   const intervalMs = intervalArg(opts);
   if (skipCanary && (steps !== undefined || intervalMs !== undefined)) {
@@ -178,7 +180,16 @@ function promoteArgs(opts: Opts, stacks: readonly string[]): PromoteArgs {
   if (resume && dryRun) throw new InputError("--resume changes the stack: drop --dry-run, or drop --resume");
   if (resume && skipCanary) throw new InputError("--resume continues canary steps: drop --skip-canary, or drop --resume");
   const services = servicesArg(opts);
-  return { stack, version, approvedBy, steps, intervalMs, skipCanary, reason, dryRun, resume, services, json: opts.json === true };
+  return { stack, version, approvedBy, steps, intervalMs, skipCanary, breakGlass, reason, dryRun, resume, services, json: opts.json === true };
+}
+
+/** --reason explains --skip-canary or --break-glass (one reason for both); --break-glass never goes without one. */
+function breakGlassArgs(opts: Opts, skipCanary = false): { breakGlass: boolean; reason?: string } {
+  const breakGlass = opts.breakGlass === true;
+  const reason = text(opts, "reason", "--reason");
+  if (breakGlass && reason === undefined) throw new InputError('--break-glass needs --reason: say why the freeze is overridden, e.g. --reason "INC-4411 pricing outage"');
+  if (!breakGlass && !skipCanary && reason !== undefined) throw new InputError("--reason only goes with --skip-canary or --break-glass: drop it, or add one of them");
+  return { breakGlass, reason };
 }
 
 function limitArg(opts: Opts): number {
@@ -195,7 +206,7 @@ function build(command: string, o: Opts, stacks: readonly string[]): Invocation 
     case "preview":
       return { command, args: { stacks: manyStacks(o, stacks), json, markdown: text(o, "markdown", "--markdown"), sarif: text(o, "sarif", "--sarif") } };
     case "up":
-      return { command, args: { stack: oneStack(o, stacks), json } };
+      return { command, args: { stack: oneStack(o, stacks), json, ...breakGlassArgs(o) } };
     case "status":
       return { command, args: { stacks: manyStacks(o, stacks), json } };
     case "abort":

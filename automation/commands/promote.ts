@@ -9,6 +9,7 @@ import type { LockHolder, StackState } from "../state/journal";
 import { stageReadiness } from "../state/progress";
 import { recoverIfInterrupted } from "./recover";
 import { candidate, finalValues, stepValues } from "../release/values";
+import { admit, Evidence, origin } from "../release/evidence";
 
 export interface PromoteResult {
   stack: string;
@@ -81,18 +82,19 @@ async function skipCanary(d: Deps, state: StackState, a: PromoteArgs, id: string
 export async function promote(d: Deps, a: PromoteArgs): Promise<PromoteResult> {
   const started = d.clock.now();
   if (a.dryRun) return dryRun(d, a, started);
+  const admitted = await admit(d, a.stack, (await readConfig(d, a.stack)).config, a);
   const state = d.state(a.stack);
   const id = d.newId();
   const holder: LockHolder = { pid: d.host.pid, host: d.host.hostname, startedAt: new Date(started).toISOString(), promotionId: id, command: "promote" };
   const release = await state.acquire(holder, (s) => d.progress(`${a.stack}: removed the stale lock of pid ${s.pid} (${s.promotionId})`));
   try {
-    return await promoteLocked(d, state, a, id, started);
+    return await promoteLocked(d, state, a, id, started, { ...origin(d), ...admitted });
   } finally {
     await release();
   }
 }
 
-async function promoteLocked(d: Deps, state: StackState, a: PromoteArgs, newId: string, started: number): Promise<PromoteResult> {
+async function promoteLocked(d: Deps, state: StackState, a: PromoteArgs, newId: string, started: number, evidence: Evidence): Promise<PromoteResult> {
   const resumed = await recoverIfInterrupted(d, state, a.stack, a.version, a.resume);
   const { raw, config } = await readConfig(d, a.stack);
   const plan = planOf(a, config, resumed);
@@ -108,7 +110,8 @@ async function promoteLocked(d: Deps, state: StackState, a: PromoteArgs, newId: 
   if (!resumed) {
     await note({
       event: "start", action: a.skipCanary ? "skip-canary" : "promote", version: a.version, stableVersion: config.release.stableVersion,
-      steps: a.skipCanary ? [] : plan.steps, services: plan.services, approvedBy: a.approvedBy, reason: a.reason, host: d.host.hostname, pid: d.host.pid,
+      steps: a.skipCanary ? [] : plan.steps, services: plan.services, approvedBy: evidence.approval?.approvers.join(", "), reason: a.reason,
+      host: d.host.hostname, pid: d.host.pid, evidence,
     });
   }
   let steps: StepReport[] = [];

@@ -6,6 +6,7 @@ import * as path from "path";
 import { EngineError, LockedError } from "../errors";
 import { DEFAULT_LEASE_MS, parseLease, parseS3Backend, S3StackState, s3ClientFactory } from "./s3";
 import type { Verdict } from "../types";
+import type { Evidence } from "../release/evidence";
 
 export type JournalAction =
   | "promote" | "step" | "finalize" | "rollback" | "skip-canary" | "update" | "recover" | "abort" | "remediate";
@@ -34,6 +35,8 @@ export interface JournalEntry {
   durationMs?: number;
   host?: string;
   pid?: number;
+  /** Change evidence: approval, break-glass, origin, preview summary, engine updates (automation/release/evidence.ts). */
+  evidence?: Evidence;
 }
 
 export interface LockHolder {

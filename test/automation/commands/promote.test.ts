@@ -27,6 +27,7 @@ describe("slipway promote", () => {
     const all = "canaryServices=" + JSON.stringify(["api-gateway", "calculation-service", "data-service", "cache-service", "audit-service"]);
     assert.deepEqual(h.engine.trace(), [
       "getConfig local",
+      "getConfig local",
       "outputs local",
       `setConfig local canaryVersion=1.4.0 canaryWeight=10 ${all}`,
       "up local full",
@@ -114,8 +115,8 @@ describe("slipway promote", () => {
     const r = await cli(h, promoteLocal);
     assert.equal(r.code, 0, r.err);
     const trace = h.engine.trace();
-    assert.deepEqual(trace.slice(0, 6), [
-      "cancel local", "pendingOperations local", "getConfig local", "outputs local",
+    assert.deepEqual(trace.slice(0, 7), [
+      "getConfig local", "cancel local", "pendingOperations local", "getConfig local", "outputs local",
       "setConfig local canaryWeight=0 canaryVersion=", "up local targeted",
     ]);
     const entries = await journal(h, "local");
@@ -135,13 +136,13 @@ describe("slipway promote", () => {
     assert.equal(entries[entries.length - 1].promotionId, "dead1");
   });
 
-  it("refuses a promotion of a locked stack with exit 5 and no engine call", async () => {
+  it("refuses a promotion of a locked stack with exit 5 and no update", async () => {
     const h = harness(new FakeEngine({ local: baseConfig("local") }));
     const release = await h.deps.state("local").acquire({ pid: process.pid, host: os.hostname(), startedAt: "x", promotionId: "other", command: "promote" }, () => undefined);
     const r = await cli(h, promoteLocal);
     assert.equal(r.code, 5);
     assert.match(r.err, /locked by promote other/);
-    assert.deepEqual(h.engine.calls, []);
+    assert.deepEqual(h.engine.trace(), ["getConfig local"]);
     await release();
   });
 
@@ -163,7 +164,7 @@ describe("slipway promote", () => {
     const h = harness(new FakeEngine({ local: baseConfig("local") }));
     const r = await cli(h, [...promoteLocal, "--skip-canary", "--reason", "CVE-2026-1 hotfix"]);
     assert.equal(r.code, 0, r.err);
-    assert.deepEqual(h.engine.trace(), ["getConfig local", "setConfig local stableVersion=1.4.0 serviceVersions={} canaryWeight=0 canaryVersion=", "up local full"]);
+    assert.deepEqual(h.engine.trace(), ["getConfig local", "getConfig local", "setConfig local stableVersion=1.4.0 serviceVersions={} canaryWeight=0 canaryVersion=", "up local full"]);
     const start = (await journal(h, "local"))[0];
     assert.equal(start.action, "skip-canary");
     assert.equal(start.reason, "CVE-2026-1 hotfix");
