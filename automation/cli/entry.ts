@@ -11,6 +11,7 @@ import { preview } from "../commands/preview";
 import { promote, PromoteResult } from "../commands/promote";
 import { status, statusText } from "../commands/status";
 import { up } from "../commands/up";
+import type { BreakGlass } from "../release/freeze";
 
 export interface Io {
   stdout(text: string): void;
@@ -18,7 +19,16 @@ export interface Io {
 }
 interface Done { code: number; json: unknown; text: string }
 
+/** A freeze override is flagged on the first line of every result it touched. */
+function glass(b: BreakGlass | undefined): string {
+  return b ? `BREAK-GLASS: freeze "${b.window.name}" (until ${b.window.end}) overridden: ${b.reason}\n` : "";
+}
+
 function promoteText(r: PromoteResult): string {
+  return glass(r.breakGlass) + promoteLine(r);
+}
+
+function promoteLine(r: PromoteResult): string {
   if (r.status === "dry-run") {
     const p = r.plan!;
     const how = r.skipCanary ? "straight to stable (--skip-canary)" : `canary ${p.steps.join(" -> ")}% every ${p.intervalMs} ms, then stable`;
@@ -40,7 +50,7 @@ async function dispatch(inv: Exclude<Invocation, { command: "help" }>, d: Deps):
     }
     case "up": {
       const r = await up(d, inv.args);
-      return { code: EXIT.ok, json: r, text: `${r.stack}: updated, ${r.changes.length} changes (${r.durationMs} ms)\n` };
+      return { code: EXIT.ok, json: r, text: `${glass(r.breakGlass)}${r.stack}: updated, ${r.changes.length} changes (${r.durationMs} ms)\n` };
     }
     case "status": {
       const r = await status(d, inv.args);

@@ -10,6 +10,7 @@ import { stageReadiness } from "../state/progress";
 import { recoverIfInterrupted } from "./recover";
 import { candidate, finalValues, stepValues } from "../release/values";
 import { admit, Evidence, origin } from "../release/evidence";
+import type { BreakGlass } from "../release/freeze";
 
 export interface PromoteResult {
   stack: string;
@@ -19,6 +20,8 @@ export interface PromoteResult {
   skipCanary: boolean;
   steps: StepReport[];
   plan?: { steps: number[]; intervalMs: number; services: string[]; previous?: string };
+  /** Set when a change freeze was overridden (--break-glass). */
+  breakGlass?: BreakGlass;
   durationMs: number;
 }
 
@@ -100,7 +103,7 @@ async function promoteLocked(d: Deps, state: StackState, a: PromoteArgs, newId: 
   const plan = planOf(a, config, resumed);
   await checkStage(d, a, config, plan.services);
   const id = resumed?.promotionId ?? newId;
-  const base = { stack: a.stack, version: a.version, promotionId: id, skipCanary: a.skipCanary, plan };
+  const base = { stack: a.stack, version: a.version, promotionId: id, skipCanary: a.skipCanary, plan, breakGlass: evidence.breakGlass };
   const current = config.release.serviceVersions as Record<string, string>;
   if (!resumed && config.release.canaryVersion === undefined && plan.services.every((s) => current[s] === a.version)) {
     d.progress(`${a.stack}: already runs ${a.version} on ${plan.services.join(", ")}; nothing to do`);

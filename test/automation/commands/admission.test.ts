@@ -96,3 +96,59 @@ describe("#approval of a prod promotion", () => {
     assert.equal(gh.requests.length, 0);
   });
 });
+
+describe("#freeze of promote, up and status", () => {
+  // The fake clock reads 2026-11-22T08:00Z: inside this window (London, GMT).
+  const FREEZE = { "slipway:freeze": JSON.stringify({ timeZone: "Europe/London", windows: [{ name: "pricing-model cutover", from: "2026-11-21", until: "2026-11-23T12:00" }, { name: "month-end close", rrule: "FREQ=MONTHLY;BYMONTHDAY=-1", duration: "P2D" }] }) };
+  const frozen = () => harness(new FakeEngine({ local: baseConfig("local", FREEZE) }));
+  const PROMOTE = ["promote", "--stack", "local", "--version", "1.4.0"];
+
+  it("refuses a promotion inside a window with its name and end, before any change", async () => {
+    const h = frozen();
+    const r = await cli(h, PROMOTE);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /local is frozen: window "pricing-model cutover" runs until 2026-11-23T12:00:00.000\+00:00 \(Europe\/London\)/);
+    assert.equal(changed(h), false);
+    assert.deepEqual(await h.deps.state("local").read(), []);
+  });
+
+  it("--break-glass --reason overrides it, journals the override and flags the result", async () => {
+    const h = frozen();
+    const r = await cli(h, [...PROMOTE, "--break-glass", "--reason", "INC-4411 pricing outage"]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^BREAK-GLASS: freeze "pricing-model cutover" \(until 2026-11-23T12:00:00.000\+00:00\) overridden: INC-4411 pricing outage\n/);
+    const start = (await h.deps.state("local").read())[0];
+    assert.deepEqual([start.evidence?.breakGlass?.reason, start.evidence?.breakGlass?.window.name], ["INC-4411 pricing outage", "pricing-model cutover"]);
+    const status = await cli(h, ["status", "--stack", "local"]);
+    assert.match(status.out, /last promotion: promote 1.4.0 completed \(.*BREAK-GLASS: INC-4411 pricing outage\)/);
+    const history = await cli(h, ["history", "--stack", "local"]);
+    assert.match(history.out, /BREAK-GLASS over "pricing-model cutover"/);
+  });
+
+  it("--break-glass without --reason is refused", async () => {
+    const r = await cli(frozen(), [...PROMOTE, "--break-glass"]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /--break-glass needs --reason/);
+  });
+
+  it("refuses `up` inside a window and lets it through with --break-glass --reason, journaled", async () => {
+    const h = frozen();
+    const refused = await cli(h, ["up", "--stack", "local"]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /window "pricing-model cutover"/);
+    assert.equal(changed(h), false);
+    const r = await cli(h, ["up", "--stack", "local", "--break-glass", "--reason", "restore the config drift"]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^BREAK-GLASS: freeze "pricing-model cutover"/);
+    assert.equal((await h.deps.state("local").read())[0].evidence?.breakGlass?.reason, "restore the config drift");
+  });
+
+  it("status shows the window in force and the next one", async () => {
+    const r = await cli(frozen(), ["status", "--stack", "local", "--json"]);
+    const s = JSON.parse(r.out)[0];
+    assert.equal(s.freeze.active.name, "pricing-model cutover");
+    assert.deepEqual([s.freeze.next.name, s.freeze.next.start], ["month-end close", "2026-11-30T00:00:00.000+00:00"]);
+    const text = await cli(frozen(), ["status", "--stack", "local"]);
+    assert.match(text.out, /freeze: FROZEN by "pricing-model cutover" until 2026-11-23T12:00:00.000\+00:00; next "month-end close" 2026-11-30T00:00:00.000\+00:00/);
+  });
+});
