@@ -36,7 +36,8 @@ export type Invocation =
   | { command: "status"; args: StacksArgs }
   | { command: "abort"; args: AbortArgs }
   | { command: "drift"; args: DriftArgs }
-  | { command: "history"; args: HistoryArgs };
+  | { command: "history"; args: HistoryArgs }
+  | { command: "audit-verify"; args: StackArgs };
 
 type Opts = Record<string, unknown>;
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -84,6 +85,10 @@ function program(found: (command: string, opts: Opts) => void, out: (s: string) 
   p.command("history").description("the stack's journal: promotions, steps, verdicts")
     .option("--stack <name>", "stack whose journal to print").option("--limit <n>", "last N entries", "50")
     .option("--json", "print one JSON document").action((o: Opts) => found("history", o));
+  const audit = p.command("audit").description("change evidence: verify the journal's hash chain, export change records");
+  audit.command("verify").description("recompute the stack's journal hash chain; exit 6 naming the first changed, removed, reordered or inserted entry")
+    .option("--stack <name>", "stack whose journal to verify").option("--json", "print one JSON document")
+    .action((o: Opts) => found("audit-verify", o));
   return p;
 }
 
@@ -216,6 +221,8 @@ function build(command: string, o: Opts, stacks: readonly string[]): Invocation 
       const args = { stacks: manyStacks(o, stacks), json, markdown: text(o, "markdown", "--markdown"), remediate: o.remediate === true, force: o.force === true };
       return { command, args };
     }
+    case "audit-verify":
+      return { command, args: { stack: oneStack(o, stacks), json } };
     default:
       return { command: "history", args: { stack: oneStack(o, stacks), json, limit: limitArg(o) } };
   }

@@ -11,6 +11,7 @@ import { preview } from "../commands/preview";
 import { promote, PromoteResult } from "../commands/promote";
 import { status, statusText } from "../commands/status";
 import { up } from "../commands/up";
+import { auditVerify, auditVerifyText } from "../commands/auditVerify";
 import type { BreakGlass } from "../release/freeze";
 
 export interface Io {
@@ -68,6 +69,10 @@ async function dispatch(inv: Exclude<Invocation, { command: "help" }>, d: Deps):
     case "history": {
       const r = await history(d, inv.args);
       return { code: EXIT.ok, json: r, text: historyText(r) };
+    }
+    case "audit-verify": {
+      const r = await auditVerify(d, inv.args);
+      return { code: r.ok ? EXIT.ok : EXIT.tampered, json: r, text: auditVerifyText(r) };
     }
   }
 }

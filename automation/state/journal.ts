@@ -7,6 +7,7 @@ import { EngineError, LockedError } from "../errors";
 import { DEFAULT_LEASE_MS, parseLease, parseS3Backend, S3StackState, s3ClientFactory } from "./s3";
 import type { Verdict } from "../types";
 import type { Evidence } from "../release/evidence";
+import { seal, StoredRecord } from "./chain";
 
 export type JournalAction =
   | "promote" | "step" | "finalize" | "rollback" | "skip-canary" | "update" | "recover" | "abort" | "remediate";
@@ -17,7 +18,7 @@ export interface JournalEntry {
   at: string;
   promotionId: string;
   stack: string;
-  event: "start" | "intent" | "outcome" | "end";
+  event: "start" | "intent" | "outcome" | "end" | "genesis";
   action: JournalAction;
   version?: string;
   stableVersion?: string;
@@ -52,6 +53,8 @@ export interface StackState {
   readonly location: string;
   append(entry: JournalEntry): Promise<void>;
   read(): Promise<JournalEntry[]>;
+  /** Every stored record as written, unparsed, in journal order: what `slipway audit verify` checks. */
+  records(): Promise<StoredRecord[]>;
   /** Takes the lock or throws LockedError; resolves to the release function. */
   acquire(holder: LockHolder, onStale: (stale: LockHolder) => void): Promise<() => Promise<void>>;
   holder(): Promise<LockHolder | undefined>;
@@ -84,8 +87,15 @@ export class FileStackState implements StackState {
 
   async append(entry: JournalEntry): Promise<void> {
     await fs.promises.mkdir(this.location, { recursive: true });
-    // One write per line with O_APPEND: concurrent readers never see half an entry on a local file system.
-    await fs.promises.appendFile(this.journal, `${JSON.stringify(entry)}\n`, { flag: "a" });
+    const texts = (await this.records()).map((r) => r.text);
+    const lines = (await seal(entry, texts.at(-1), async () => texts)).map((r) => `${JSON.stringify(r)}\n`).join("");
+    // One write with O_APPEND: concurrent readers never see half an entry on a local file system.
+    await fs.promises.appendFile(this.journal, lines, { flag: "a" });
+  }
+
+  async records(): Promise<StoredRecord[]> {
+    const text = await fs.promises.readFile(this.journal, "utf8").catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? "" : Promise.reject(err)));
+    return text.split("\n").flatMap((line, i) => (line.trim() === "" ? [] : [{ ref: `journal.jsonl:${i + 1}`, text: line }]));
   }
 
   async read(): Promise<JournalEntry[]> {
