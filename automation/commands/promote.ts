@@ -9,7 +9,7 @@ import type { LockHolder, StackState } from "../state/journal";
 import { stageReadiness } from "../state/progress";
 import { recoverIfInterrupted } from "./recover";
 import { candidate, finalValues, stepValues } from "../release/values";
-import { admit, Evidence, origin } from "../release/evidence";
+import { admit, engineUpdates, Evidence, origin, previewSummary } from "../release/evidence";
 import type { BreakGlass } from "../release/freeze";
 
 export interface PromoteResult {
@@ -78,8 +78,8 @@ async function skipCanary(d: Deps, state: StackState, a: PromoteArgs, id: string
   const values = finalValues(a.version, services, config);
   candidate(a.stack, raw, values);
   d.progress(`${a.stack}: skipping the canary (${a.reason}): ${a.version} becomes stable (full update)`);
-  await d.engine.up(a.stack, { config: values, signal: d.signal, message: `slipway promote ${a.version} --skip-canary: ${a.reason}` });
-  await note({ event: "outcome", action: "finalize", ok: true });
+  const r = await d.engine.up(a.stack, { config: values, signal: d.signal, message: `slipway promote ${a.version} --skip-canary: ${a.reason}` });
+  await note({ event: "outcome", action: "finalize", ok: true, evidence: { preview: previewSummary(r) } });
 }
 
 export async function promote(d: Deps, a: PromoteArgs): Promise<PromoteResult> {
@@ -119,8 +119,9 @@ async function promoteLocked(d: Deps, state: StackState, a: PromoteArgs, newId: 
   }
   let steps: StepReport[] = [];
   if (a.skipCanary) await skipCanary(d, state, a, id, raw, config, plan.services);
-  else steps = await runCanary(d, state, { stack: a.stack, promotionId: id, version: a.version, raw, config, ...plan } satisfies CanaryPlan);
-  await note({ event: "end", action: a.skipCanary ? "skip-canary" : "promote", status: "completed", version: a.version, durationMs: d.clock.now() - started });
+  else steps = await runCanary(d, state, { stack: a.stack, promotionId: id, version: a.version, raw, config, startedAt: started, ...plan } satisfies CanaryPlan);
+  const updates = await engineUpdates(d, a.stack, started);
+  await note({ event: "end", action: a.skipCanary ? "skip-canary" : "promote", status: "completed", version: a.version, durationMs: d.clock.now() - started, evidence: updates });
   d.progress(`${a.stack}: ${a.version} promoted in ${d.clock.now() - started} ms`);
   return { ...base, status: "completed", steps, durationMs: d.clock.now() - started };
 }

@@ -1,6 +1,7 @@
 // Engine events -> ResourceChange / PolicyViolation, and progress lines as they arrive. The event shapes are the
 // subset of the Automation API's EngineEvent the driver reads, declared here so only engine.ts imports the SDK.
 import type { ChangeOp, EnforcementLevel, PolicyViolation, ResourceChange } from "../types";
+import { isSecretPath } from "../report/format";
 
 interface StepState { type?: string; urn?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }
 interface StepMetadata {
@@ -38,14 +39,27 @@ export function nameOfUrn(urn: string): string {
   return urn.split("::").pop() ?? urn;
 }
 
-/** Values as reports may show them: secrets (signature objects or "[secret]") become "[secret]". */
+/**
+ * Values as reports may show them: secrets (signature objects or "[secret]") become "[secret]", and so does the
+ * value of a name/value pair (a container's env) whose name says it is a secret, e.g. API_TOKEN.
+ */
 export function scrub(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(scrub);
   if (v !== null && typeof v === "object") {
     if (SECRET_SIG in (v as object)) return "[secret]";
-    return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, scrub(x)]));
+    const named = (v as { name?: unknown }).name;
+    const secretPair = typeof named === "string" && isSecretPath(named) && "value" in (v as object);
+    return Object.fromEntries(Object.entries(v as object).map(([k, x]) => [k, secretPair && k === "value" ? "[secret]" : scrub(x)]));
   }
   return v;
+}
+
+/** Whether a changed path is secret by where it is: a Secret's data, a path naming a secret, an env value named so. */
+function secretAt(type: string, p: string, inputs: unknown): boolean {
+  if (isSecretPath(p) || (type === "kubernetes:core/v1:Secret" && /^(data|stringData)\b/.test(p))) return true;
+  const pair = /^(.*)\.value$/.exec(p);
+  const name = pair ? valueAtPath(inputs, `${pair[1]}.name`) : undefined;
+  return typeof name === "string" && isSecretPath(name);
 }
 
 /** Reads `a.b[0]["c.d"]` out of an object. */
@@ -119,7 +133,10 @@ export class EventCollector {
     const pick = (s?: StepState) => (useOutputs ? s?.outputs : s?.inputs);
     const properties = m.detailedDiff ? Object.keys(m.detailedDiff) : m.diffs?.length ? [...m.diffs] : changedTopLevel(pick(m.old), pick(m.new));
     const values: Record<string, { old?: unknown; new?: unknown }> = {};
-    for (const p of properties) values[p] = { old: scrub(valueAtPath(pick(m.old), p)), new: scrub(valueAtPath(pick(m.new), p)) };
+    // Masked here, at the source, so no report, JSON document, journal entry or export can print them.
+    const mask = (p: string, v: unknown) =>
+      v === undefined ? undefined : secretAt(m.type, p, pick(m.new) ?? pick(m.old)) || secretAt(m.type, p, pick(m.old)) ? "[secret]" : scrub(v);
+    for (const p of properties) values[p] = { old: mask(p, valueAtPath(pick(m.old), p)), new: mask(p, valueAtPath(pick(m.new), p)) };
     return { urn: m.urn, type: m.type, name: nameOfUrn(m.urn), op: OPS[m.op] ?? "other", properties, values };
   }
 

@@ -7,6 +7,7 @@ import { runGates } from "./gates";
 import type { JournalEntry, StackState } from "../state/journal";
 import { candidate, finalValues, releaseTargets, rollbackValues, stepTargets, stepValues, weightMismatches } from "./values";
 import type { Verdict } from "../types";
+import { engineUpdates, previewSummary } from "./evidence";
 
 export interface CanaryPlan {
   stack: string;
@@ -19,6 +20,8 @@ export interface CanaryPlan {
   intervalMs: number;
   raw: Record<string, string>;
   config: StackConfig;
+  /** When the promotion (or its resumption) began, ms: the engine updates since then are its own (the stack is locked). */
+  startedAt: number;
 }
 export interface StepReport {
   step: number;
@@ -78,7 +81,8 @@ async function runStep(d: Deps, p: CanaryPlan, i: number, outputs: Record<string
   const verdicts = await analyse(d, p, i, weight, failures);
   const ok = verdicts.every((v) => v.ok);
   const report: StepReport = { step: i, weight, targeted: targets !== undefined, ok, verdicts, durationMs: d.clock.now() - started };
-  await note({ event: "outcome", action: "step", step: i, weight, ok, verdicts, targeted: report.targeted, durationMs: report.durationMs });
+  const evidence = i === 0 ? { preview: previewSummary(r) } : undefined;
+  await note({ event: "outcome", action: "step", step: i, weight, ok, verdicts, targeted: report.targeted, durationMs: report.durationMs, evidence });
   d.progress(`${p.stack}: ${label}: verdict ${ok ? "pass" : "FAIL"} in ${report.durationMs} ms`);
   return { report, outputs: after };
 }
@@ -98,8 +102,8 @@ async function finalize(d: Deps, p: CanaryPlan, note: ReturnType<typeof journal>
   const values = finalValues(p.version, p.services, p.config);
   candidate(p.stack, p.raw, values);
   d.progress(`${p.stack}: ${p.version} becomes stable; canary scales to zero (full update)`);
-  await d.engine.up(p.stack, { config: values, signal: d.signal, message: `slipway promote ${p.version}: stable` });
-  await note({ event: "outcome", action: "finalize", ok: true, durationMs: d.clock.now() - started });
+  const r = await d.engine.up(p.stack, { config: values, signal: d.signal, message: `slipway promote ${p.version}: stable` });
+  await note({ event: "outcome", action: "finalize", ok: true, durationMs: d.clock.now() - started, evidence: { preview: previewSummary(r) } });
 }
 
 /** Runs the steps from `p.from`, then makes the version stable. On any failure rolls back and throws. */
@@ -132,12 +136,12 @@ async function failAndRollBack(d: Deps, p: CanaryPlan, note: ReturnType<typeof j
   } catch (rbErr) {
     const why = rbErr instanceof Error ? rbErr.message.split("\n")[0] : String(rbErr);
     await note({ event: "outcome", action: "rollback", ok: false, detail: why });
-    await note({ event: "end", action: "promote", status: "failed", detail: `${cause}; rollback failed: ${why}` });
+    await note({ event: "end", action: "promote", status: "failed", detail: `${cause}; rollback failed: ${why}`, evidence: await engineUpdates(d, p.stack, p.startedAt) });
     if (rbErr instanceof SlipwayError && rbErr.kind === "locked") return rbErr;
     return new EngineError(`${p.stack}: ${cause}; the rollback failed too (${why}): run slipway abort --stack ${p.stack}`);
   }
   await note({ event: "outcome", action: "rollback", ok: true, durationMs: d.clock.now() - started });
-  await note({ event: "end", action: "promote", status: "rolled-back", detail: cause });
+  await note({ event: "end", action: "promote", status: "rolled-back", detail: cause, evidence: await engineUpdates(d, p.stack, p.startedAt) });
   if (err instanceof PolicyError) return err;
   return new RolledBackError(`${p.stack}: ${p.version} rolled back: ${cause}`, { steps });
 }

@@ -72,3 +72,18 @@ export function previewSummary(r: { counts: Partial<Record<ChangeOp, number>>; c
     changes: r.changes.filter((c) => c.op !== "same"),
   };
 }
+
+/**
+ * The engine's updates of a change: every update of the stack since it began (the stack was locked throughout), from
+ * the stack's update history, read once at the end. A history that cannot be read is reported, not fatal.
+ */
+export async function engineUpdates(d: Deps, stack: string, sinceMs: number): Promise<Pick<Evidence, "updates">> {
+  try {
+    const all = await d.engine.history(stack, 50);
+    const mine = all.filter((u) => Date.parse(u.startTime) >= sinceMs - 1_000);
+    return { updates: mine.map((u) => ({ version: u.version, kind: u.kind, result: u.result, message: u.message })).sort((a, b) => a.version - b.version) };
+  } catch (err) {
+    d.progress(`${stack}: the update history could not be read for the change record (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
+    return {};
+  }
+}

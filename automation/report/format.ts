@@ -39,6 +39,7 @@ export function show(value: unknown, present: boolean, path = "", max = 120): st
     if (!present || value === undefined) return "(absent)";
     if (isSecretPath(path)) return SECRET;
     const masked = redact(value);
+    if (masked === SECRET) return SECRET;
     const text = typeof masked === "string" ? JSON.stringify(masked) : JSON.stringify(masked) ?? String(masked);
     return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
