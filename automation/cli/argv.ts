@@ -27,6 +27,7 @@ export interface StackArgs { stack: string; json: boolean }
 export interface UpArgs extends StackArgs { breakGlass: boolean; reason?: string }
 export interface AbortArgs extends StackArgs { reason?: string }
 export interface HistoryArgs extends StackArgs { limit: number }
+export interface AuditExportArgs extends StackArgs { sinceMs: number; untilMs?: number; format: "md" | "json" | "html"; out: string }
 
 export type Invocation =
   | { command: "help"; text: string }
@@ -37,7 +38,8 @@ export type Invocation =
   | { command: "abort"; args: AbortArgs }
   | { command: "drift"; args: DriftArgs }
   | { command: "history"; args: HistoryArgs }
-  | { command: "audit-verify"; args: StackArgs };
+  | { command: "audit-verify"; args: StackArgs }
+  | { command: "audit-export"; args: AuditExportArgs };
 
 type Opts = Record<string, unknown>;
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -89,6 +91,11 @@ function program(found: (command: string, opts: Opts) => void, out: (s: string) 
   audit.command("verify").description("recompute the stack's journal hash chain; exit 6 naming the first changed, removed, reordered or inserted entry")
     .option("--stack <name>", "stack whose journal to verify").option("--json", "print one JSON document")
     .action((o: Opts) => found("audit-verify", o));
+  audit.command("export").description("write the stack's change records (promotions, skip-canary, rollbacks, aborts, remediations) with the chain's verification")
+    .option("--stack <name>", "stack whose records to export").option("--since <date>", "first day, e.g. 2026-11-01 (UTC) or an ISO time")
+    .option("--until <date>", "last day, inclusive, e.g. 2026-11-30 (default: now)").option("--format <format>", "md, json or html")
+    .option("--out <file>", "file to write").option("--json", "print one JSON document")
+    .action((o: Opts) => found("audit-export", o));
   return p;
 }
 
@@ -197,6 +204,31 @@ function breakGlassArgs(opts: Opts, skipCanary = false): { breakGlass: boolean; 
   return { breakGlass, reason };
 }
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** A date (UTC day; `end` = the instant after that day) or an ISO date-time with offset. */
+function dateArg(opts: Opts, key: string, flag: string, end: boolean): number | undefined {
+  const raw = text(opts, key, flag);
+  if (raw === undefined) return undefined;
+  const ms = DAY.test(raw) ? Date.parse(`${raw}T00:00:00Z`) + (end ? 86_400_000 : 0) : /T.*(Z|[+-]\d\d:\d\d)$/.test(raw) ? Date.parse(raw) : NaN;
+  if (Number.isNaN(ms)) throw new InputError(`${flag} ${JSON.stringify(raw)} is not allowed: give a day such as 2026-11-01 or a time such as 2026-11-01T09:00:00Z`);
+  return ms;
+}
+
+function auditExportArgs(o: Opts, stacks: readonly string[]): AuditExportArgs {
+  const stack = oneStack(o, stacks);
+  const sinceMs = dateArg(o, "since", "--since", false);
+  if (sinceMs === undefined) throw new InputError("--since is required: give the first day to export, e.g. --since 2026-11-01");
+  const untilMs = dateArg(o, "until", "--until", true);
+  if (untilMs !== undefined && untilMs <= sinceMs) throw new InputError("--until is before --since: give an --until on or after the --since day");
+  const format = text(o, "format", "--format");
+  if (format !== "md" && format !== "json" && format !== "html") {
+    throw new InputError(`--format ${format === undefined ? "is required" : `${JSON.stringify(format)} is not allowed`}: use md, json or html, e.g. --format html`);
+  }
+  const out = text(o, "out", "--out");
+  if (out === undefined) throw new InputError(`--out is required: name the file to write, e.g. --out evidence.${format}`);
+  return { stack, sinceMs, untilMs, format, out, json: o.json === true };
+}
+
 function limitArg(opts: Opts): number {
   const raw = String(opts.limit);
   if (!/^[1-9]\d*$/.test(raw)) throw new InputError(`--limit ${JSON.stringify(raw)} is not allowed: give a positive integer, e.g. --limit 20`);
@@ -223,6 +255,8 @@ function build(command: string, o: Opts, stacks: readonly string[]): Invocation 
     }
     case "audit-verify":
       return { command, args: { stack: oneStack(o, stacks), json } };
+    case "audit-export":
+      return { command, args: auditExportArgs(o, stacks) };
     default:
       return { command: "history", args: { stack: oneStack(o, stacks), json, limit: limitArg(o) } };
   }

@@ -12,6 +12,7 @@ import { promote, PromoteResult } from "../commands/promote";
 import { status, statusText } from "../commands/status";
 import { up } from "../commands/up";
 import { auditVerify, auditVerifyText } from "../commands/auditVerify";
+import { auditExport } from "../commands/auditExport";
 import type { BreakGlass } from "../release/freeze";
 
 export interface Io {
@@ -73,6 +74,11 @@ async function dispatch(inv: Exclude<Invocation, { command: "help" }>, d: Deps):
     case "audit-verify": {
       const r = await auditVerify(d, inv.args);
       return { code: r.ok ? EXIT.ok : EXIT.tampered, json: r, text: auditVerifyText(r) };
+    }
+    case "audit-export": {
+      const r = await auditExport(d, inv.args);
+      const chain = r.chainOk ? "journal chain intact" : "journal chain BROKEN (see the export; slipway audit verify exits 6)";
+      return { code: EXIT.ok, json: r, text: `${r.stack}: ${r.records} change records written to ${r.out}; ${chain}\n` };
     }
   }
 }

@@ -4,6 +4,7 @@ import { journal, rollback } from "../release/canary";
 import type { Deps } from "../deps";
 import { interrupted } from "../state/progress";
 import { candidate } from "../release/values";
+import { origin } from "../release/evidence";
 
 export interface AbortResult { stack: string; rolledBack: boolean; canaryVersion?: string }
 
@@ -24,7 +25,7 @@ export async function abort(d: Deps, a: AbortArgs): Promise<AbortResult> {
     // An interrupted promotion is closed by this rollback, so the next promote starts clean.
     const open = interrupted(await state.read());
     const note = journal(d, state, a.stack, open?.promotionId ?? id);
-    await note({ event: "intent", action: "abort", version: r.canaryVersion, weight: r.canaryWeight, reason: a.reason });
+    await note({ event: "intent", action: "abort", version: r.canaryVersion, weight: r.canaryWeight, reason: a.reason, evidence: origin(d) });
     await rollback(d, a.stack, raw, await d.engine.outputs(a.stack), a.reason ?? "slipway abort");
     await note({ event: "end", action: "abort", status: "rolled-back", ok: true, reason: a.reason });
     return { stack: a.stack, rolledBack: true, canaryVersion: r.canaryVersion };

@@ -2,6 +2,7 @@
 // the desired state, refusing protected data-tier resources unless `--force`.
 import type { DriftArgs } from "../cli/argv";
 import { journal } from "../release/canary";
+import { origin } from "../release/evidence";
 import type { Deps } from "../deps";
 import { InputError } from "../errors";
 import type { DriftResult } from "../types";
@@ -28,7 +29,7 @@ async function remediate(d: Deps, r: DriftResult, force: boolean): Promise<void>
   );
   try {
     const note = journal(d, state, r.stack, id);
-    await note({ event: "intent", action: "remediate", detail: r.drifted.map((c) => c.name).join(", ") });
+    await note({ event: "intent", action: "remediate", detail: r.drifted.map((c) => c.name).join(", "), evidence: origin(d) });
     await d.engine.up(r.stack, { refresh: true, signal: d.signal, message: "slipway drift --remediate" });
     await note({ event: "outcome", action: "remediate", ok: true });
   } finally {

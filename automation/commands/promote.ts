@@ -9,7 +9,7 @@ import type { LockHolder, StackState } from "../state/journal";
 import { stageReadiness } from "../state/progress";
 import { recoverIfInterrupted } from "./recover";
 import { candidate, finalValues, stepValues } from "../release/values";
-import { admit, engineUpdates, Evidence, origin, previewSummary } from "../release/evidence";
+import { admit, engineUpdates, Evidence, gatesOf, origin, previewSummary } from "../release/evidence";
 import type { BreakGlass } from "../release/freeze";
 
 export interface PromoteResult {
@@ -114,7 +114,7 @@ async function promoteLocked(d: Deps, state: StackState, a: PromoteArgs, newId: 
     await note({
       event: "start", action: a.skipCanary ? "skip-canary" : "promote", version: a.version, stableVersion: config.release.stableVersion,
       steps: a.skipCanary ? [] : plan.steps, services: plan.services, approvedBy: evidence.approval?.approvers.join(", "), reason: a.reason,
-      host: d.host.hostname, pid: d.host.pid, evidence,
+      host: d.host.hostname, pid: d.host.pid, evidence: { ...evidence, gates: a.skipCanary ? undefined : gatesOf(config) },
     });
   }
   let steps: StepReport[] = [];

@@ -1,7 +1,7 @@
 // What a change record carries beyond the journal's step lines: who started it and from which run, who approved it
 // (verified or not), a freeze override, the commit, what the first step's preview showed, the engine's updates.
 // Admission (approval + freeze) is decided here before a promotion or update takes the lock.
-import type { StackConfig } from "../../stacks/config";
+import type { AnalysisProvider as GateSpec, StackConfig } from "../../stacks/config";
 import type { Deps } from "../deps";
 import { Approval, flagApproval, verifyApproval } from "./approval";
 import { BreakGlass, checkFreeze } from "./freeze";
@@ -25,6 +25,8 @@ export interface Evidence {
   run?: { id: string; url: string; attempt?: string };
   commit?: string;
   preview?: PreviewSummary;
+  /** The gates the promotion was judged by (URL credentials removed): where each verdict's threshold comes from. */
+  gates?: GateSpec[];
   /** Engine update versions of the change, from the stack's update history. */
   updates?: { version: number; kind: string; result: string; message: string }[];
 }
@@ -86,4 +88,9 @@ export async function engineUpdates(d: Deps, stack: string, sinceMs: number): Pr
     d.progress(`${stack}: the update history could not be read for the change record (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
     return {};
   }
+}
+
+/** The stack's gate specs as the change record keeps them: a URL's user:password part never leaves the config. */
+export function gatesOf(config: StackConfig): GateSpec[] {
+  return config.canary.analysis.map((g) => (g.url ? { ...g, url: g.url.replace(/\/\/[^/@]*@/, "//") } : { ...g }));
 }

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { SERVICE_NAMES } from "../../components/naming";
 import { parseStackConfig } from "../../stacks/config";
-import type { Clock, Deps, Engine, UpOptions } from "../../automation/deps";
+import type { Clock, Deps, Engine, UpdateResult, UpOptions } from "../../automation/deps";
 import { FileStackState } from "../../automation/state/journal";
 import type { AnalysisProvider, DriftResult, PolicyViolation, Verdict } from "../../automation/types";
 
@@ -55,7 +55,7 @@ export class FakeEngine implements Engine {
     return { stack, changes: [], counts: {}, violations: this.violations, durationMs: 1 };
   }
   /** An update with `config` writes it first, as `pulumi up --config` does: traced as a setConfig, then the up. */
-  async up(stack: string, opts: UpOptions = {}) {
+  async up(stack: string, opts: UpOptions = {}): Promise<UpdateResult> {
     if (opts.config) await this.setConfig(stack, opts.config);
     this.calls.push({ op: "up", stack, targets: opts.targets, signal: opts.signal !== undefined });
     await this.beforeUp?.(stack, opts, this.ups++);
