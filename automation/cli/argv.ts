@@ -27,6 +27,7 @@ export interface StackArgs { stack: string; json: boolean }
 export interface UpArgs extends StackArgs { breakGlass: boolean; reason?: string }
 export interface AbortArgs extends StackArgs { reason?: string }
 export interface HistoryArgs extends StackArgs { limit: number }
+export interface AuditVerifyArgs extends StackArgs { head?: string }
 export interface AuditExportArgs extends StackArgs { sinceMs: number; untilMs?: number; format: "md" | "json" | "html"; out: string }
 
 export type Invocation =
@@ -38,7 +39,7 @@ export type Invocation =
   | { command: "abort"; args: AbortArgs }
   | { command: "drift"; args: DriftArgs }
   | { command: "history"; args: HistoryArgs }
-  | { command: "audit-verify"; args: StackArgs }
+  | { command: "audit-verify"; args: AuditVerifyArgs }
   | { command: "audit-export"; args: AuditExportArgs };
 
 type Opts = Record<string, unknown>;
@@ -89,8 +90,9 @@ function program(found: (command: string, opts: Opts) => void, out: (s: string) 
     .option("--json", "print one JSON document").action((o: Opts) => found("history", o));
   const audit = p.command("audit").description("change evidence: verify the journal's hash chain, export change records");
   audit.command("verify").description("recompute the stack's journal hash chain; exit 6 naming the first changed, removed, reordered or inserted entry")
-    .option("--stack <name>", "stack whose journal to verify").option("--json", "print one JSON document")
-    .action((o: Opts) => found("audit-verify", o));
+    .option("--stack <name>", "stack whose journal to verify")
+    .option("--head <sha256>", "a head hash kept outside the backend (a promote run's journal-head output) that the chain must still contain")
+    .option("--json", "print one JSON document").action((o: Opts) => found("audit-verify", o));
   audit.command("export").description("write the stack's change records (promotions, skip-canary, rollbacks, aborts, remediations) with the chain's verification")
     .option("--stack <name>", "stack whose records to export").option("--since <date>", "first day, e.g. 2026-11-01 (UTC) or an ISO time")
     .option("--until <date>", "last day, inclusive, e.g. 2026-11-30 (default: now)").option("--format <format>", "md, json or html")
@@ -253,8 +255,11 @@ function build(command: string, o: Opts, stacks: readonly string[]): Invocation 
       const args = { stacks: manyStacks(o, stacks), json, markdown: text(o, "markdown", "--markdown"), remediate: o.remediate === true, force: o.force === true };
       return { command, args };
     }
-    case "audit-verify":
-      return { command, args: { stack: oneStack(o, stacks), json } };
+    case "audit-verify": {
+      const head = text(o, "head", "--head");
+      if (head !== undefined && !/^[0-9a-f]{64}$/.test(head)) throw new InputError(`--head ${JSON.stringify(head)} is not allowed: give the 64-hex-digit SHA-256 a promotion printed as its journal head`);
+      return { command, args: { stack: oneStack(o, stacks), json, head } };
+    }
     case "audit-export":
       return { command, args: auditExportArgs(o, stacks) };
     default:

@@ -37,7 +37,8 @@ function promoteLine(r: PromoteResult): string {
     return `dry run: ${r.version} to ${r.stack}${p.previous ? ` (after ${p.previous})` : ""}: ${how}, services ${p.services.join(", ")}; nothing changed\n`;
   }
   if (r.status === "unchanged") return `${r.stack} already runs ${r.version}\n`;
-  return `${r.version} promoted to ${r.stack} (${r.skipCanary ? "canary skipped" : `${r.steps.length} steps`}, ${r.durationMs} ms)\n`;
+  const head = r.journalHead ? `; journal head ${r.journalHead}` : "";
+  return `${r.version} promoted to ${r.stack} (${r.skipCanary ? "canary skipped" : `${r.steps.length} steps`}, ${r.durationMs} ms)${head}\n`;
 }
 
 async function dispatch(inv: Exclude<Invocation, { command: "help" }>, d: Deps): Promise<Done> {

@@ -1,6 +1,6 @@
 // `slipway audit verify`: recompute the stack's journal hash chain from the backend and report the first entry that
 // was changed, removed, reordered or inserted. Reads only; exit 6 on a broken chain (automation/cli/entry.ts).
-import type { StackArgs } from "../cli/argv";
+import type { AuditVerifyArgs } from "../cli/argv";
 import type { Deps } from "../deps";
 import { verifyChain, Verification } from "../state/chain";
 
@@ -9,9 +9,9 @@ export interface AuditVerifyResult extends Verification {
   location: string;
 }
 
-export async function auditVerify(d: Deps, a: StackArgs): Promise<AuditVerifyResult> {
+export async function auditVerify(d: Deps, a: AuditVerifyArgs): Promise<AuditVerifyResult> {
   const state = d.state(a.stack);
-  const v = verifyChain(await state.records());
+  const v = verifyChain(await state.records(), a.head);
   d.progress(`${a.stack}: journal chain of ${v.entries} entries at ${state.location}: ${v.ok ? "intact" : `BROKEN at entry ${v.broken!.index + 1}`}`);
   return { stack: a.stack, location: state.location, ...v };
 }

@@ -11,6 +11,7 @@ import { recoverIfInterrupted } from "./recover";
 import { candidate, finalValues, stepValues } from "../release/values";
 import { admit, engineUpdates, Evidence, gatesOf, origin, previewSummary } from "../release/evidence";
 import type { BreakGlass } from "../release/freeze";
+import { headOf } from "../state/chain";
 
 export interface PromoteResult {
   stack: string;
@@ -20,6 +21,8 @@ export interface PromoteResult {
   skipCanary: boolean;
   steps: StepReport[];
   plan?: { steps: number[]; intervalMs: number; services: string[]; previous?: string };
+  /** Hash of the journal's last entry after the promotion: keep it outside the backend (`audit verify --head`). */
+  journalHead?: string;
   /** Set when a change freeze was overridden (--break-glass). */
   breakGlass?: BreakGlass;
   durationMs: number;
@@ -123,5 +126,6 @@ async function promoteLocked(d: Deps, state: StackState, a: PromoteArgs, newId: 
   const updates = await engineUpdates(d, a.stack, started);
   await note({ event: "end", action: a.skipCanary ? "skip-canary" : "promote", status: "completed", version: a.version, durationMs: d.clock.now() - started, evidence: updates });
   d.progress(`${a.stack}: ${a.version} promoted in ${d.clock.now() - started} ms`);
-  return { ...base, status: "completed", steps, durationMs: d.clock.now() - started };
+  const journalHead = headOf(await state.records());
+  return { ...base, status: "completed", steps, journalHead, durationMs: d.clock.now() - started };
 }

@@ -4,7 +4,7 @@
 import type { ChangeRecord, Export, StepRecord } from "./changeRecords";
 import type { PreviewSummary } from "../release/evidence";
 import { propertyLines } from "./preview";
-import { code, md, redact } from "./format";
+import { code, md, redact, seconds } from "./format";
 
 export function renderAuditJson(x: Export): string {
   return `${JSON.stringify(redact(x), null, 2)}\n`;
@@ -26,10 +26,10 @@ function chainText(x: Export): string {
 function facts(r: ChangeRecord): [string, string][] {
   const rows: [string, string | undefined][] = [
     ["Outcome", r.outcome + (r.detail ? `: ${r.detail}` : "")],
-    ["Version", r.version ? `${r.previousVersion ? `${r.previousVersion} -> ` : ""}${r.version}` : undefined],
+    ["Version", r.version ? `${r.previousVersion ? `${r.previousVersion} → ` : ""}${r.version}` : undefined],
     ["Started", `${r.startedAt}${r.startedBy ? ` by ${r.startedBy}` : ""}${r.host ? ` on ${r.host}` : ""}`],
     ["Run", r.run ? `${r.run.url}${r.run.attempt ? ` (attempt ${r.run.attempt})` : ""}` : undefined],
-    ["Ended", r.endedAt ? `${r.endedAt}${r.durationMs !== undefined ? ` (${Math.round(r.durationMs / 1000)} s)` : ""}` : "not recorded (interrupted)"],
+    ["Ended", r.endedAt ? `${r.endedAt}${r.durationMs !== undefined ? ` (${seconds(r.durationMs)})` : ""}` : "not recorded (interrupted)"],
     ["Approved by", approvalText(r)],
     ["Commit", r.commit],
     ["BREAK-GLASS", r.breakGlass ? `freeze "${r.breakGlass.window.name}" (until ${r.breakGlass.window.end}) overridden: ${r.breakGlass.reason}` : undefined],

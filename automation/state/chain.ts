@@ -75,7 +75,7 @@ export async function seal<T extends { at: string; stack: string }>(entry: T, la
   return [genesis, link(entry, 1, genesis.chain.hash)];
 }
 
-export type Problem = "changed" | "removed" | "reordered" | "inserted" | "unchained";
+export type Problem = "changed" | "removed" | "reordered" | "inserted" | "unchained" | "rewritten";
 export interface StoredRecord {
   /** Where the record is: "journal.jsonl:12" or the S3 key. */
   ref: string;
@@ -112,8 +112,24 @@ function start(records: readonly StoredRecord[]): { from: number; prev: string |
   return { from: first, prev: null, adopted: first };
 }
 
-/** Recomputes the chain; reports the first entry that was changed, removed, reordered or inserted. */
-export function verifyChain(records: readonly StoredRecord[]): Verification {
+/** The hash of the last stored entry, when it is chained: the anchor to keep outside the backend. */
+export function headOf(records: readonly StoredRecord[]): string | undefined {
+  return linkOf(parse(records.at(-1)?.text))?.hash;
+}
+
+/**
+ * Recomputes the chain; reports the first entry that was changed, removed, reordered or inserted. `anchor`, a head
+ * hash kept outside the backend (a CI run's output), must still be in the chain: a chain rewritten from some entry
+ * on, every later hash recomputed, is internally consistent but no longer contains it.
+ */
+export function verifyChain(records: readonly StoredRecord[], anchor?: string): Verification {
+  const v = verifyLinks(records);
+  if (!v.ok || anchor === undefined) return v;
+  if (records.some((r) => linkOf(parse(r.text))?.hash === anchor)) return v;
+  return broken(records, records.length - 1, "rewritten", `the head ${anchor.slice(0, 12)} kept outside the backend is not in the chain any more: entries were rewritten and their hashes recomputed`, v.adopted);
+}
+
+function verifyLinks(records: readonly StoredRecord[]): Verification {
   const s = start(records);
   if ("ok" in s) return s;
   let prev: string | null = s.prev;

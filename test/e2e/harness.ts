@@ -80,9 +80,10 @@ export class Slipway {
   private readonly watchers: Array<{ re: RegExp; resolve: (line: string) => void }> = [];
   readonly done: Promise<Run>;
 
-  constructor(args: string[], onLine?: (line: string) => void) {
+  constructor(args: string[], onLine?: (line: string) => void, extraEnv: NodeJS.ProcessEnv = {}) {
     const w = theWorld();
-    this.child = spawn(process.execPath, [path.join(REPO, "bin", "slipway.js"), ...args], { cwd: w.workDir, env: w.env, stdio: ["ignore", "pipe", "pipe"] });
+    const env = { ...w.env, ...extraEnv };
+    this.child = spawn(process.execPath, [path.join(REPO, "bin", "slipway.js"), ...args], { cwd: w.workDir, env, stdio: ["ignore", "pipe", "pipe"] });
     let partial = "";
     this.child.stdout!.on("data", (b: Buffer) => (this.stdout += b.toString()));
     this.child.stderr!.on("data", (b: Buffer) => {
@@ -145,8 +146,8 @@ export async function splitWeights(): Promise<Record<string, number>> {
 }
 
 /** Version label and ready replicas of a Deployment. */
-export async function deployment(name: string): Promise<{ version: string; image: string; replicas: number; ready: number; generation: number; resourceVersion: string }> {
-  const d = JSON.parse(await kubectl("-n", NAMESPACE, "get", "deployment", name, "-o", "json"));
+export async function deployment(name: string, namespace = NAMESPACE): Promise<{ version: string; image: string; replicas: number; ready: number; generation: number; resourceVersion: string }> {
+  const d = JSON.parse(await kubectl("-n", namespace, "get", "deployment", name, "-o", "json"));
   return {
     version: d.spec.template.metadata.labels["app.kubernetes.io/version"],
     image: d.spec.template.spec.containers[0].image,

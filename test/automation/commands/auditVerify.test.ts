@@ -32,6 +32,17 @@ describe("slipway audit verify", () => {
     assert.deepEqual([j.ok, j.broken.index, j.broken.problem], [false, 3, "changed"]);
   });
 
+  it("checks the journal head a promotion printed, which a rewritten chain no longer contains", async () => {
+    const h = harness(new FakeEngine({ local: baseConfig("local") }));
+    const head = JSON.parse((await cli(h, ["promote", "--stack", "local", "--version", "1.4.0", "--json"])).out).journalHead;
+    assert.match(head, /^[0-9a-f]{64}$/);
+    assert.equal((await cli(h, ["audit", "verify", "--stack", "local", "--head", head])).code, 0);
+    const r = await cli(h, ["audit", "verify", "--stack", "local", "--head", "0".repeat(64)]);
+    assert.equal(r.code, 6);
+    assert.match(r.out, /rewritten: the head 000000000000 kept outside the backend is not in the chain/);
+    assert.match((await cli(h, ["audit", "verify", "--stack", "local", "--head", "abc"])).err, /--head "abc" is not allowed/);
+  });
+
   it("refuses without --stack before reading anything", async () => {
     const r = await cli(harness(new FakeEngine({})), ["audit", "verify"]);
     assert.equal(r.code, 1);

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { verifyChain } from "../../../automation/state/chain";
+import { headOf, seal, verifyChain } from "../../../automation/state/chain";
 import { FileStackState, type JournalEntry, type StackState } from "../../../automation/state/journal";
 import { parseS3Backend, S3StackState } from "../../../automation/state/s3";
 import { startS3, type S3TestServer } from "./s3Server";
@@ -138,6 +138,23 @@ describe("#journal-hash-chain", function () {
         await state.append(entry(6));
         const v = await verify(state);
         assert.deepEqual([v.broken?.index, v.broken?.problem], [5, "inserted"]);
+      });
+
+      it("finds a chain rewritten with every later hash recomputed only against a head kept outside the backend", async () => {
+        const { state, raw } = await journal();
+        const kept = headOf(await state.records())!;
+        const entries = (await raw.texts()).map((t) => JSON.parse(t));
+        entries[2].weight = 90;
+        for (let i = entries.length - 1; i >= 0; i--) await raw.remove(i);
+        let last: string | undefined;
+        for (const e of entries) {
+          const { chain: _c, ...plain } = e;
+          for (const r of await seal(plain, last, async () => [])) await raw.add((last = JSON.stringify(r)));
+        }
+        assert.equal((await verify(state)).ok, true, "without an anchor a full recomputation is consistent");
+        const v = verifyChain(await state.records(), kept);
+        assert.deepEqual([v.ok, v.broken?.problem], [false, "rewritten"]);
+        assert.equal(verifyChain(await (await journal()).state.records(), undefined).ok, true);
       });
 
       it("adopts a journal written before the chain with a marked genesis entry that pins the old entries", async () => {
