@@ -10,7 +10,7 @@ import { stageReadiness } from "../state/progress";
 import { recoverIfInterrupted } from "./recover";
 import { candidate, finalValues, stepValues } from "../release/values";
 import { admit, engineUpdates, Evidence, gatesOf, origin, previewSummary } from "../release/evidence";
-import type { BreakGlass } from "../release/freeze";
+import { activeWindow, BreakGlass } from "../release/freeze";
 import { headOf } from "../state/chain";
 
 export interface PromoteResult {
@@ -68,6 +68,8 @@ async function dryRun(d: Deps, a: PromoteArgs, started: number): Promise<Promote
   const { raw, config } = await readConfig(d, a.stack);
   const plan = planOf(a, config);
   const previous = previousStage(a.stack, d.stacks);
+  const frozen = activeWindow(config.freeze, d.clock.now());
+  if (frozen) d.progress(`${a.stack}: inside freeze "${frozen.name}" until ${frozen.end}: the promotion itself would be refused without --break-glass --reason`);
   d.progress(`${a.stack}: plan: ${a.skipCanary ? "skip canary" : `steps ${plan.steps.join(" -> ")}% every ${plan.intervalMs} ms`} for ${plan.services.join(", ")}`);
   const values = a.skipCanary ? finalValues(a.version, plan.services, config) : stepValues(a.version, plan.steps[0], plan.services);
   candidate(a.stack, raw, values);
