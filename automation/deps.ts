@@ -3,6 +3,7 @@ import type { AnalysisProvider as AnalysisSpecOfConfig } from "../stacks/config"
 // fakes (test/automation/fakes.ts), so no command ever reaches the engine, the clock or the cluster directly.
 import type { AnalysisProvider, ChangeOp, DriftResult, PolicyViolation, PreviewResult, ResourceChange, StackName } from "./types";
 import type { Release, StackState } from "./state/store";
+import type { CiRun } from "./release/approval";
 
 export interface OpOptions {
   signal?: AbortSignal;
@@ -106,5 +107,9 @@ export interface Deps {
   /** The caller's PULUMI_BACKEND_URL; undefined = none set (only the local stack's own file backend is reachable). */
   backendUrl?: string;
   newId(): string;
-  host: { pid: number; hostname: string };
+  host: { pid: number; hostname: string; user?: string };
+  /** The GitHub Actions run (GITHUB_ACTIONS=true); undefined elsewhere. Approvals are verified against it. */
+  ci?: CiRun;
+  /** The commit of the checkout the driver runs from, when known (git rev-parse HEAD). */
+  commit?: string;
 }

@@ -39,8 +39,11 @@ export class LockedError extends SlipwayError {
   readonly kind = "locked";
 }
 
-/** Exit codes of DESIGN.md; `drift` is a result, not an error, and maps to 2. */
-export const EXIT = { ok: 0, error: 1, drift: 2, rolledBack: 3, policy: 4, locked: 5 } as const;
+/**
+ * Exit codes of DESIGN.md; `drift` and `tampered` are results, not errors: 2 when drift or pending changes were
+ * asked for and found, 6 when `slipway audit verify` finds the journal's hash chain broken.
+ */
+export const EXIT = { ok: 0, error: 1, drift: 2, rolledBack: 3, policy: 4, locked: 5, tampered: 6 } as const;
 
 export function exitCodeOf(err: unknown): number {
   if (!(err instanceof SlipwayError)) return EXIT.error;

@@ -20,7 +20,10 @@ export function mask(value: unknown, path = ""): unknown {
   if (Array.isArray(value)) return value.map((v) => mask(v));
   if (typeof value === "object" && value !== null) {
     if (SECRET_SIG in value) return SECRET;
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v, k)]));
+    // A name/value pair (a container's env entry) whose name says secret: its value is one, e.g. API_TOKEN.
+    const named = (value as { name?: unknown }).name;
+    const secretPair = typeof named === "string" && isSecretPath(named);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, secretPair && k === "value" ? SECRET : mask(v, k)]));
   }
   return value;
 }

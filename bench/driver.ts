@@ -8,7 +8,7 @@ const RUNS = 15;
 async function once(): Promise<number> {
   const h = harness(new FakeEngine({ local: baseConfig("local") }));
   const started = process.hrtime.bigint();
-  const r = await promote(h.deps, { stack: "local", version: "1.4.0", skipCanary: false, dryRun: false, resume: false, json: false });
+  const r = await promote(h.deps, { stack: "local", version: "1.4.0", skipCanary: false, breakGlass: false, dryRun: false, resume: false, json: false });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   return ms / (r.steps.length + 1);
 }

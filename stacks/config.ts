@@ -113,6 +113,30 @@ export interface SeccompProfile {
     localhostProfile?: string;
 }
 
+/** Who must approve a promotion of the stack (`slipway:approval`). */
+export interface ApprovalRule {
+    /** Distinct approvers the run's environment review must have; 0 = no approval asked. prod: 1, others: 0. */
+    requiredReviewers: number;
+    /** Approvers may be neither the run's actor, its triggering actor, nor the author of the commit shipped. prod: on. */
+    fourEyes: boolean;
+    /** GitHub environment whose reviews count; default: the stack's name (promote.yml runs `environment: <stack>`). */
+    environment: string;
+}
+
+/** A change freeze: recurring (an RFC 5545 RRULE and a duration) or one-off (from/until), in a time zone. */
+export interface FreezeWindow {
+    name: string;
+    /** IANA zone the rule or dates are read in, e.g. America/New_York. */
+    timeZone: string;
+    /** RRULE text without DTSTART, e.g. FREQ=MONTHLY;BYMONTHDAY=-1;BYHOUR=18; each occurrence starts a window. */
+    rrule?: string;
+    /** ISO 8601 duration of each occurrence, e.g. PT6H30M or P3D (calendar days in the zone). */
+    duration?: string;
+    /** One-off window: local date-times in the zone, e.g. 2026-12-24T00:00 and 2027-01-04T00:00. */
+    from?: string;
+    until?: string;
+}
+
 export interface StackConfig {
     stack: string;
     environment: Environment;
@@ -130,6 +154,8 @@ export interface StackConfig {
     zoneSpread: "required" | "preferred";
     seccompProfile: SeccompProfile;
     canary: CanaryPolicy;
+    approval: ApprovalRule;
+    freeze: FreezeWindow[];
     aws?: AwsConfig;
     local?: LocalConfig;
 }
@@ -239,6 +265,62 @@ const serviceOverride = z.strictObject({
     memoryLimit: quantity('set a memory quantity such as "4Gi"').optional(),
 });
 
+// Zone, rule and duration texts are checked with the libraries that evaluate them (automation/release/freeze.ts),
+// loaded only when a stack declares a freeze, so the program's start pays nothing for stacks without one.
+const validZone = (z: string) => {
+    try {
+        new Intl.DateTimeFormat("en-US", { timeZone: z });
+        return true;
+    } catch {
+        return false;
+    }
+};
+const validRrule = (text: string) => {
+    try {
+        const { RRule } = require("rrule") as typeof import("rrule");
+        const o = RRule.parseString(text);
+        return o.freq !== undefined && !/DTSTART|TZID/i.test(text);
+    } catch {
+        return false;
+    }
+};
+const validDuration = (text: string) => (require("luxon") as typeof import("luxon")).Duration.fromISO(text).isValid;
+const validLocal = (text: string) => (require("luxon") as typeof import("luxon")).DateTime.fromISO(text, { zone: "UTC" }).isValid && !/[zZ]|[+-]\d\d:?\d\d$/.test(text);
+const ZONE_FIX = "set an IANA time zone such as America/New_York or Europe/London";
+const LOCAL_FIX = "set a local date or date-time without offset, e.g. 2026-12-24 or 2026-12-24T18:00 (read in timeZone)";
+const zone = z.string({ error: ZONE_FIX }).refine(validZone, { error: ZONE_FIX });
+const freezeWindowSchema = z
+    .strictObject({
+        name: z.string({ error: "name the window, e.g. month-end close" }).min(1, { error: "name the window, e.g. month-end close" }),
+        timeZone: zone.optional(),
+        rrule: z
+            .string()
+            .refine(validRrule, { error: "set an RRULE without DTSTART, e.g. FREQ=MONTHLY;BYMONTHDAY=-1;BYHOUR=18" })
+            .optional(),
+        duration: z.string().refine(validDuration, { error: "set an ISO 8601 duration such as PT6H30M or P3D" }).optional(),
+        from: z.string().refine(validLocal, { error: LOCAL_FIX }).optional(),
+        until: z.string().refine(validLocal, { error: LOCAL_FIX }).optional(),
+    })
+    .refine((w) => (w.rrule !== undefined) === (w.duration !== undefined), {
+        error: "a recurring window needs both rrule and duration",
+        path: ["duration"],
+    })
+    .refine((w) => (w.from !== undefined) === (w.until !== undefined), { error: "a one-off window needs both from and until", path: ["until"] })
+    .refine((w) => (w.rrule !== undefined) !== (w.from !== undefined), {
+        error: "set either rrule+duration (recurring) or from+until (one-off)",
+        path: ["rrule"],
+    })
+    .refine((w) => w.from === undefined || w.until === undefined || w.from < w.until, { error: "set until after from", path: ["until"] });
+const freezeSchema = z.strictObject({
+    timeZone: zone.optional(),
+    windows: z.array(freezeWindowSchema, { error: "set a list of windows" }),
+});
+const approvalSchema = z.strictObject({
+    requiredReviewers: int(0, 6, "set an integer between 0 and 6 (GitHub allows up to 6 required reviewers)").optional(),
+    fourEyes: bool.optional(),
+    environment: z.string().min(1, { error: "set the GitHub environment name, e.g. prod" }).optional(),
+});
+
 const ROUTER_FIX = `use one of ${ROUTERS.join(", ")}`;
 const DIGEST_FIX = 'set a JSON object of service -> { version -> "sha256:<64 hex digits>" }';
 const digest = z.string({ error: DIGEST_FIX }).regex(/^sha256:[0-9a-f]{64}$/, { error: DIGEST_FIX });
@@ -269,6 +351,8 @@ const schema = z.strictObject({
     imageDigests: z.partialRecord(serviceName, z.record(z.string().regex(SEMVER, { error: VERSION_FIX }), digest, { error: DIGEST_FIX }), { error: DIGEST_FIX }).optional(),
     zoneSpread: z.enum(["required", "preferred"], { error: "use required or preferred" }).optional(),
     seccompProfile: seccomp.optional(),
+    approval: approvalSchema.optional(),
+    freeze: freezeSchema.optional(),
     kubernetesVersion: z.string().regex(/^1\.\d{2}$/, { error: 'set an EKS version such as "1.31"' }).optional(),
     nodeGroup: z
         .strictObject({
@@ -316,6 +400,7 @@ const KIND: Record<keyof Parsed, "string" | "number" | "boolean" | "json"> = {
     environment: "string", namespace: "string", router: "string", gatewayName: "string", installRouterCrds: "boolean",
     imageRepository: "string", deploymentTimeoutSeconds: "number", services: "json", stableVersion: "string",
     serviceVersions: "json", canaryVersion: "string", canaryWeight: "number", canaryServices: "json", canary: "json",
+    approval: "json", freeze: "json",
     kubernetesVersion: "string", nodeGroup: "json", apiAllowedCidrs: "json", natGateways: "string", database: "json",
     cache: "json", kubeconfig: "string", kubeContext: "string", dataEndpoints: "json", imageDigests: "json", zoneSpread: "string",
     seccompProfile: "string",
@@ -327,6 +412,8 @@ const JSON_FIX: Record<string, string> = {
     serviceVersions: 'set a JSON object such as {"api-gateway":"1.4.1"}',
     canaryServices: 'set a JSON list of service names, e.g. ["api-gateway"]',
     canary: 'set a JSON object such as {"steps":[10,30,100],"interval":"60s"}',
+    approval: 'set a JSON object such as {"requiredReviewers":1,"fourEyes":true}',
+    freeze: 'set a JSON object such as {"timeZone":"America/New_York","windows":[{"name":"year-end","from":"2026-12-24","until":"2027-01-04"}]}',
     nodeGroup: 'set a JSON object such as {"instanceType":"m5.xlarge","minSize":2,"maxSize":5}',
     apiAllowedCidrs: 'set a JSON list of CIDRs, e.g. ["203.0.113.0/24"]',
     database: 'set a JSON object such as {"instanceClass":"db.r5.large"}',
@@ -534,6 +621,17 @@ function resolveCanary(p: Parsed): CanaryPolicy {
     };
 }
 
+function resolveApproval(stack: string, env: Environment, p: Parsed): ApprovalRule {
+    const prod = env === "prod";
+    const a = p.approval ?? {};
+    return { requiredReviewers: a.requiredReviewers ?? (prod ? 1 : 0), fourEyes: a.fourEyes ?? prod, environment: a.environment ?? stack };
+}
+
+function resolveFreeze(p: Parsed): FreezeWindow[] {
+    const f = p.freeze;
+    return (f?.windows ?? []).map((w) => ({ ...w, timeZone: w.timeZone ?? f?.timeZone ?? "UTC" }));
+}
+
 function resolveEnvironment(stack: string, p: Parsed): Environment {
     const implied = environmentOfStack(stack);
     if (p.environment !== undefined && implied !== undefined && p.environment !== implied) {
@@ -597,6 +695,8 @@ export function parseStackConfig(stack: string, raw: Record<string, string>): St
         zoneSpread: p.zoneSpread ?? (env === "prod" ? "required" : "preferred"),
         seccompProfile: parseSeccomp(p.seccompProfile ?? "RuntimeDefault"),
         canary: resolveCanary(p),
+        approval: resolveApproval(stack, env, p),
+        freeze: resolveFreeze(p),
         aws: local ? undefined : resolveAws(env, p),
         local: local
             ? { kubeconfig: p.kubeconfig, kubeContext: p.kubeContext, dataEndpoints: p.dataEndpoints ?? LOCAL_DATA_ENDPOINTS }

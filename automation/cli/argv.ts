@@ -2,7 +2,7 @@
 // argument and the fix. Release values are checked with the release contract's validators, the ones the program's
 // config schema uses, never a second set.
 import { Command, CommanderError } from "commander";
-import { checkSteps, checkVersion, DURATION_FIX, environmentOfStack, isServiceName, parseDuration, SERVICE_NAMES } from "../../contract/release";
+import { checkSteps, checkVersion, DURATION_FIX, isServiceName, parseDuration, SERVICE_NAMES } from "../../contract/release";
 import { InputError } from "../errors";
 
 export interface PromoteArgs {
@@ -12,6 +12,8 @@ export interface PromoteArgs {
   steps?: number[];
   intervalMs?: number;
   skipCanary: boolean;
+  /** Override a change freeze; needs `reason`. */
+  breakGlass: boolean;
   reason?: string;
   dryRun: boolean;
   resume: boolean;
@@ -22,18 +24,23 @@ export interface StacksArgs { stacks: string[]; json: boolean }
 export interface PreviewArgs extends StacksArgs { markdown?: string; sarif?: string }
 export interface DriftArgs extends StacksArgs { markdown?: string; remediate: boolean; force: boolean }
 export interface StackArgs { stack: string; json: boolean }
+export interface UpArgs extends StackArgs { breakGlass: boolean; reason?: string }
 export interface AbortArgs extends StackArgs { reason?: string }
 export interface HistoryArgs extends StackArgs { limit: number }
+export interface AuditVerifyArgs extends StackArgs { head?: string }
+export interface AuditExportArgs extends StackArgs { sinceMs: number; untilMs?: number; format: "md" | "json" | "html"; out: string }
 
 export type Invocation =
   | { command: "help"; text: string }
   | { command: "promote"; args: PromoteArgs }
   | { command: "preview"; args: PreviewArgs }
-  | { command: "up"; args: StackArgs }
+  | { command: "up"; args: UpArgs }
   | { command: "status"; args: StacksArgs }
   | { command: "abort"; args: AbortArgs }
   | { command: "drift"; args: DriftArgs }
-  | { command: "history"; args: HistoryArgs };
+  | { command: "history"; args: HistoryArgs }
+  | { command: "audit-verify"; args: AuditVerifyArgs }
+  | { command: "audit-export"; args: AuditExportArgs };
 
 type Opts = Record<string, unknown>;
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -51,16 +58,19 @@ function program(found: (command: string, opts: Opts) => void, out: (s: string) 
     .action((o: Opts) => found("preview", o));
   p.command("up").description("update a stack to the desired state, with the policy pack")
     .option("--stack <name>", "stack to update").option("--json", "print one JSON document")
+    .option("--break-glass", "override a change freeze (journaled, flagged in every report); needs --reason")
+    .option("--reason <text>", "why the freeze is overridden; recorded")
     .action((o: Opts) => found("up", o));
   p.command("promote").description("release a version to a stack through canary steps and health gates")
     .option("--stack <name>", "stack to promote to (dev -> staging -> prod; local stands alone)")
     .option("--version <version>", "image version to release, e.g. 1.4.0")
-    .option("--approved-by <name>", "approver, required for prod and recorded in the journal")
+    .option("--approved-by <name>", "approver outside CI (journaled as unverified); in GitHub Actions the environment review is read instead")
     .option("--steps <weights>", "canary weights in percent, e.g. 10,30,100 (default: the stack's canary.steps)")
     .option("--interval <duration>", "wait between a step and its analysis, e.g. 60s (default: the stack's)")
     .option("--services <names>", "release only these services, comma-separated (default: every service)")
     .option("--skip-canary", "go straight to stable (urgent fix); needs --reason")
-    .option("--reason <text>", "why the canary is skipped; recorded")
+    .option("--break-glass", "override a change freeze (journaled, flagged in every report); needs --reason")
+    .option("--reason <text>", "why the canary is skipped or the freeze overridden; recorded")
     .option("--resume", "continue an interrupted promotion from its last completed step instead of rolling back")
     .option("--dry-run", "print the plan and the preview; change nothing").option("--json", "print one JSON document")
     .action((o: Opts) => found("promote", o));
@@ -78,6 +88,16 @@ function program(found: (command: string, opts: Opts) => void, out: (s: string) 
   p.command("history").description("the stack's journal: promotions, steps, verdicts")
     .option("--stack <name>", "stack whose journal to print").option("--limit <n>", "last N entries", "50")
     .option("--json", "print one JSON document").action((o: Opts) => found("history", o));
+  const audit = p.command("audit").description("change evidence: verify the journal's hash chain, export change records");
+  audit.command("verify").description("recompute the stack's journal hash chain; exit 6 naming the first changed, removed, reordered or inserted entry")
+    .option("--stack <name>", "stack whose journal to verify")
+    .option("--head <sha256>", "a head hash kept outside the backend (a promote run's journal-head output) that the chain must still contain")
+    .option("--json", "print one JSON document").action((o: Opts) => found("audit-verify", o));
+  audit.command("export").description("write the stack's change records (promotions, skip-canary, rollbacks, aborts, remediations) with the chain's verification")
+    .option("--stack <name>", "stack whose records to export").option("--since <date>", "first day, e.g. 2026-11-01 (UTC) or an ISO time")
+    .option("--until <date>", "last day, inclusive, e.g. 2026-11-30 (default: now)").option("--format <format>", "md, json or html")
+    .option("--out <file>", "file to write").option("--json", "print one JSON document")
+    .action((o: Opts) => found("audit-export", o));
   return p;
 }
 
@@ -151,13 +171,9 @@ function promoteArgs(opts: Opts, stacks: readonly string[]): PromoteArgs {
   const stack = oneStack(opts, stacks);
   const version = versionArg(opts);
   const approvedBy = text(opts, "approvedBy", "--approved-by");
-  if (environmentOfStack(stack) === "prod" && approvedBy === undefined) {
-    throw new InputError(`--approved-by is required for ${stack}: name the person who approved the release, e.g. --approved-by "Jane Doe"`);
-  }
   const skipCanary = opts.skipCanary === true;
-  const reason = text(opts, "reason", "--reason");
+  const { breakGlass, reason } = breakGlassArgs(opts, skipCanary);
   if (skipCanary && reason === undefined) throw new InputError('--skip-canary needs --reason: say why, e.g. --reason "CVE-2026-1234 hotfix"');
-  if (!skipCanary && reason !== undefined) throw new InputError("--reason only goes with --skip-canary: drop it, or add --skip-canary");
   const steps = stepsArg(opts);
   const intervalMs = intervalArg(opts);
   if (skipCanary && (steps !== undefined || intervalMs !== undefined)) {
@@ -168,7 +184,41 @@ function promoteArgs(opts: Opts, stacks: readonly string[]): PromoteArgs {
   if (resume && dryRun) throw new InputError("--resume changes the stack: drop --dry-run, or drop --resume");
   if (resume && skipCanary) throw new InputError("--resume continues canary steps: drop --skip-canary, or drop --resume");
   const services = servicesArg(opts);
-  return { stack, version, approvedBy, steps, intervalMs, skipCanary, reason, dryRun, resume, services, json: opts.json === true };
+  return { stack, version, approvedBy, steps, intervalMs, skipCanary, breakGlass, reason, dryRun, resume, services, json: opts.json === true };
+}
+
+/** --reason explains --skip-canary or --break-glass (one reason for both); --break-glass never goes without one. */
+function breakGlassArgs(opts: Opts, skipCanary = false): { breakGlass: boolean; reason?: string } {
+  const breakGlass = opts.breakGlass === true;
+  const reason = text(opts, "reason", "--reason");
+  if (breakGlass && reason === undefined) throw new InputError('--break-glass needs --reason: say why the freeze is overridden, e.g. --reason "INC-4411 pricing outage"');
+  if (!breakGlass && !skipCanary && reason !== undefined) throw new InputError("--reason only goes with --skip-canary or --break-glass: drop it, or add one of them");
+  return { breakGlass, reason };
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** A date (UTC day; `end` = the instant after that day) or an ISO date-time with offset. */
+function dateArg(opts: Opts, key: string, flag: string, end: boolean): number | undefined {
+  const raw = text(opts, key, flag);
+  if (raw === undefined) return undefined;
+  const ms = DAY.test(raw) ? Date.parse(`${raw}T00:00:00Z`) + (end ? 86_400_000 : 0) : /T.*(Z|[+-]\d\d:\d\d)$/.test(raw) ? Date.parse(raw) : NaN;
+  if (Number.isNaN(ms)) throw new InputError(`${flag} ${JSON.stringify(raw)} is not allowed: give a day such as 2026-11-01 or a time such as 2026-11-01T09:00:00Z`);
+  return ms;
+}
+
+function auditExportArgs(o: Opts, stacks: readonly string[]): AuditExportArgs {
+  const stack = oneStack(o, stacks);
+  const sinceMs = dateArg(o, "since", "--since", false);
+  if (sinceMs === undefined) throw new InputError("--since is required: give the first day to export, e.g. --since 2026-11-01");
+  const untilMs = dateArg(o, "until", "--until", true);
+  if (untilMs !== undefined && untilMs <= sinceMs) throw new InputError("--until is before --since: give an --until on or after the --since day");
+  const format = text(o, "format", "--format");
+  if (format !== "md" && format !== "json" && format !== "html") {
+    throw new InputError(`--format ${format === undefined ? "is required" : `${JSON.stringify(format)} is not allowed`}: use md, json or html, e.g. --format html`);
+  }
+  const out = text(o, "out", "--out");
+  if (out === undefined) throw new InputError(`--out is required: name the file to write, e.g. --out evidence.${format}`);
+  return { stack, sinceMs, untilMs, format, out, json: o.json === true };
 }
 
 function limitArg(opts: Opts): number {
@@ -185,7 +235,7 @@ function build(command: string, o: Opts, stacks: readonly string[]): Invocation 
     case "preview":
       return { command, args: { stacks: manyStacks(o, stacks), json, markdown: text(o, "markdown", "--markdown"), sarif: text(o, "sarif", "--sarif") } };
     case "up":
-      return { command, args: { stack: oneStack(o, stacks), json } };
+      return { command, args: { stack: oneStack(o, stacks), json, ...breakGlassArgs(o) } };
     case "status":
       return { command, args: { stacks: manyStacks(o, stacks), json } };
     case "abort":
@@ -195,6 +245,13 @@ function build(command: string, o: Opts, stacks: readonly string[]): Invocation 
       const args = { stacks: manyStacks(o, stacks), json, markdown: text(o, "markdown", "--markdown"), remediate: o.remediate === true, force: o.force === true };
       return { command, args };
     }
+    case "audit-verify": {
+      const head = text(o, "head", "--head");
+      if (head !== undefined && !/^[0-9a-f]{64}$/.test(head)) throw new InputError(`--head ${JSON.stringify(head)} is not allowed: give the 64-hex-digit SHA-256 a promotion printed as its journal head`);
+      return { command, args: { stack: oneStack(o, stacks), json, head } };
+    }
+    case "audit-export":
+      return { command, args: auditExportArgs(o, stacks) };
     default:
       return { command: "history", args: { stack: oneStack(o, stacks), json, limit: limitArg(o) } };
   }

@@ -12,6 +12,9 @@ import { promote, PromoteResult } from "../commands/promote";
 import { planText } from "../release/plan";
 import { status, statusText } from "../commands/status";
 import { up } from "../commands/up";
+import { auditVerify, auditVerifyText } from "../commands/auditVerify";
+import { auditExport } from "../commands/auditExport";
+import type { BreakGlass } from "../release/freeze";
 
 export interface Io {
   stdout(text: string): void;
@@ -19,7 +22,7 @@ export interface Io {
   /** The command's outcome in a word (the `outcome` output of a GitHub Actions step). */
   outcome?(word: Outcome): void;
 }
-export type Outcome = "promoted" | "unchanged" | "dry-run" | "ok" | "drift" | "failed" | "rolled-back" | "refused-by-policy" | "locked";
+export type Outcome = "promoted" | "unchanged" | "dry-run" | "ok" | "drift" | "failed" | "rolled-back" | "refused-by-policy" | "locked" | "tampered";
 interface Done { code: number; json: unknown; text: string; outcome: Outcome }
 
 const FAILED: Record<string, Outcome> = { "rolled-back": "rolled-back", policy: "refused-by-policy", locked: "locked" };
@@ -27,10 +30,20 @@ function failedOutcome(err: unknown): Outcome {
   return (err instanceof SlipwayError && FAILED[err.kind]) || "failed";
 }
 
+/** A freeze override is flagged on the first line of every result it touched. */
+function glass(b: BreakGlass | undefined): string {
+  return b ? `BREAK-GLASS: freeze "${b.window.name}" (until ${b.window.end}) overridden: ${b.reason}\n` : "";
+}
+
 function promoteText(r: PromoteResult): string {
+  return glass(r.breakGlass) + promoteLine(r);
+}
+
+function promoteLine(r: PromoteResult): string {
   if (r.status === "dry-run") return planText(r.plan);
   if (r.status === "unchanged") return `${r.stack} already runs ${r.version}\n`;
-  return `${r.version} promoted to ${r.stack} (${r.skipCanary ? "canary skipped" : `${r.steps.length} steps`}, ${r.durationMs} ms)\n`;
+  const head = r.journalHead ? `; journal head ${r.journalHead}` : "";
+  return `${r.version} promoted to ${r.stack} (${r.skipCanary ? "canary skipped" : `${r.steps.length} steps`}, ${r.durationMs} ms)${head}\n`;
 }
 
 async function dispatch(inv: Exclude<Invocation, { command: "help" }>, d: Deps): Promise<Done> {
@@ -45,7 +58,7 @@ async function dispatch(inv: Exclude<Invocation, { command: "help" }>, d: Deps):
     }
     case "up": {
       const r = await up(d, inv.args);
-      return { code: EXIT.ok, json: r, text: `${r.stack}: updated, ${r.changes.length} changes (${r.durationMs} ms)\n`, outcome: "ok" };
+      return { code: EXIT.ok, json: r, text: `${glass(r.breakGlass)}${r.stack}: updated, ${r.changes.length} changes (${r.durationMs} ms)\n`, outcome: "ok" };
     }
     case "status": {
       const r = await status(d, inv.args);
@@ -63,6 +76,15 @@ async function dispatch(inv: Exclude<Invocation, { command: "help" }>, d: Deps):
     case "history": {
       const r = await history(d, inv.args);
       return { code: EXIT.ok, json: r, text: historyText(r), outcome: "ok" };
+    }
+    case "audit-verify": {
+      const r = await auditVerify(d, inv.args);
+      return { code: r.ok ? EXIT.ok : EXIT.tampered, json: r, text: auditVerifyText(r), outcome: r.ok ? "ok" : "tampered" };
+    }
+    case "audit-export": {
+      const r = await auditExport(d, inv.args);
+      const chain = r.chainOk ? "journal chain intact" : "journal chain BROKEN (see the export; slipway audit verify exits 6)";
+      return { code: EXIT.ok, json: r, text: `${r.stack}: ${r.records} change records written to ${r.out}; ${chain}\n`, outcome: "ok" };
     }
   }
 }

@@ -11,7 +11,8 @@ import { run } from "./entry";
 import type { Clock, Deps, Renderers } from "../deps";
 import { createEngine } from "../engine/engine";
 import { EngineError } from "../errors";
-import { setOutput } from "./github";
+import { ciRun, setOutput } from "./github";
+import { execFileSync } from "child_process";
 import { stateStoreFor } from "../state/backend";
 import { renderDriftMarkdown, renderDriftText } from "../report/drift";
 import { renderPreviewMarkdown, renderPreviewText } from "../report/preview";
@@ -83,6 +84,15 @@ function stacksOf(argv: string[]): string[] {
   return out.length > 0 ? out : presentStacks();
 }
 
+/** The checkout's commit, for the change record; undefined outside a git work tree. */
+function headCommit(): string | undefined {
+  try {
+    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: workDir(), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const ctl = new AbortController();
   let interrupts = 0;
@@ -100,7 +110,8 @@ export async function main(argv: string[]): Promise<number> {
       engine, state: stateStoreFor(env.PULUMI_BACKEND_URL, PROJECT, os.hostname()), providers: (specs) => createProviders(specs),
       weights: clusterWeights, renderers, clock: realClock, progress, stdout: (t) => process.stdout.write(t),
       writeFile: (file, text) => fs.promises.writeFile(file, text), signal: ctl.signal, stacks: presentStacks(),
-      kubeconfigPath: env.KUBECONFIG, backendUrl: process.env.PULUMI_BACKEND_URL, newId: () => randomUUID().slice(0, 8), host: { pid: process.pid, hostname: os.hostname() },
+      kubeconfigPath: env.KUBECONFIG, backendUrl: process.env.PULUMI_BACKEND_URL, newId: () => randomUUID().slice(0, 8), host: { pid: process.pid, hostname: os.hostname(), user: os.userInfo().username },
+      ci: ciRun(), commit: headCommit(),
     };
   };
   return run(argv, presentStacks(), makeDeps, {

@@ -5,6 +5,7 @@ import { rollbackPlan } from "../release/plan";
 import type { Deps } from "../deps";
 import { withStackLock } from "../state/lock";
 import { interrupted } from "../state/progress";
+import { origin } from "../release/evidence";
 
 export interface AbortResult { stack: string; rolledBack: boolean; canaryVersion?: string }
 
@@ -19,7 +20,7 @@ export async function abort(d: Deps, a: AbortArgs): Promise<AbortResult> {
     const open = interrupted(await s.state.read());
     const note = s.note(open?.promotionId ?? s.id);
     await rollback(d, s, note, rollbackPlan(s.rel, await d.engine.outputs(a.stack)), a.reason ?? "slipway abort",
-      { action: "abort", version: r.canaryVersion, weight: r.canaryWeight, reason: a.reason });
+      { action: "abort", version: r.canaryVersion, weight: r.canaryWeight, reason: a.reason, evidence: origin(d) });
     await note({ event: "end", action: "abort", status: "rolled-back", ok: true, reason: a.reason });
     return { stack: a.stack, rolledBack: true, canaryVersion: r.canaryVersion };
   });

@@ -1,6 +1,7 @@
 // `slipway drift`: a preview-only refresh per stack; exit 2 on drift. `--remediate` runs an update that restores
 // the desired state, refusing protected data-tier resources unless `--force`.
 import type { DriftArgs } from "../cli/argv";
+import { origin } from "../release/evidence";
 import type { Deps } from "../deps";
 import { InputError } from "../errors";
 import { withStackLock } from "../state/lock";
@@ -22,7 +23,7 @@ async function remediate(d: Deps, r: DriftResult, force: boolean): Promise<void>
   }
   await withStackLock(d, r.stack, "drift --remediate", async (s) => {
     const note = s.note();
-    await note({ event: "intent", action: "remediate", detail: r.drifted.map((c) => c.name).join(", "), release: s.rel.current?.record.release });
+    await note({ event: "intent", action: "remediate", detail: r.drifted.map((c) => c.name).join(", "), release: s.rel.current?.record.release, evidence: origin(d) });
     await d.engine.up(r.stack, { refresh: true, signal: d.signal, message: "slipway drift --remediate" });
     await note({ event: "outcome", action: "remediate", ok: true });
   });

@@ -19,6 +19,8 @@ export function historyText(entries: JournalEntry[]): string {
     if (e.status) parts.push(e.status);
     if (e.approvedBy) parts.push(`approved by ${e.approvedBy}`);
     if (e.reason) parts.push(`reason: ${e.reason}`);
+    if (e.evidence?.breakGlass) parts.push(`BREAK-GLASS over "${e.evidence.breakGlass.window.name}"`);
+    if (e.evidence?.approval) parts.push(e.evidence.approval.verified ? "approval verified" : "approval UNVERIFIED");
     if (e.verdicts) parts.push(e.verdicts.map((v) => `${v.provider}=${v.ok ? "pass" : "fail"}`).join(","));
     if (e.durationMs !== undefined) parts.push(`${e.durationMs} ms`);
     if (e.detail) parts.push(e.detail);

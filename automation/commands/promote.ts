@@ -11,6 +11,9 @@ import { StackSession, withStackLock } from "../state/lock";
 import { stageReadiness } from "../state/progress";
 import { readRelease, StackRelease } from "../state/release";
 import { recoverIfInterrupted, Resumption } from "./recover";
+import { admit, engineUpdates, Evidence, gatesOf, origin } from "../release/evidence";
+import { activeWindow, BreakGlass } from "../release/freeze";
+import { headOf } from "../state/chain";
 
 export interface PromoteResult {
   stack: string;
@@ -20,6 +23,10 @@ export interface PromoteResult {
   skipCanary: boolean;
   steps: StepReport[];
   plan: ReleasePlan;
+  /** Hash of the journal's last entry after the promotion: keep it outside the backend (`audit verify --head`). */
+  journalHead?: string;
+  /** Set when a change freeze was overridden (--break-glass). */
+  breakGlass?: BreakGlass;
   durationMs: number;
 }
 
@@ -63,7 +70,10 @@ async function buildPlan(d: Deps, a: PromoteArgs, rel: StackRelease, resumed?: R
 }
 
 async function dryRun(d: Deps, a: PromoteArgs, started: number): Promise<PromoteResult> {
-  const plan = await buildPlan(d, a, await readRelease(d.engine, d.state(a.stack), a.stack));
+  const rel = await readRelease(d.engine, d.state(a.stack), a.stack);
+  const plan = await buildPlan(d, a, rel);
+  const frozen = activeWindow(rel.config.freeze, d.clock.now());
+  if (frozen) d.progress(`${a.stack}: inside freeze "${frozen.name}" until ${frozen.end}: the promotion itself would be refused without --break-glass --reason`);
   d.progress(`${a.stack}: plan: ${plan.updates.map((u) => u.label).join(" -> ")} for ${plan.services.join(", ")}; previewing the first update`);
   await d.engine.preview(a.stack, { release: plan.updates[0].release, signal: d.signal });
   return { stack: a.stack, version: a.version, status: "dry-run", skipCanary: a.skipCanary, steps: [], plan, durationMs: d.clock.now() - started };
@@ -72,16 +82,18 @@ async function dryRun(d: Deps, a: PromoteArgs, started: number): Promise<Promote
 export async function promote(d: Deps, a: PromoteArgs): Promise<PromoteResult> {
   const started = d.clock.now();
   if (a.dryRun) return dryRun(d, a, started);
-  return withStackLock(d, a.stack, "promote", (s) => promoteLocked(d, s, a, started));
+  // Admission (freeze, approval) before the lock: a refused promotion changes nothing and holds nothing.
+  const admitted = await admit(d, a.stack, (await readRelease(d.engine, d.state(a.stack), a.stack)).config, a);
+  return withStackLock(d, a.stack, "promote", (s) => promoteLocked(d, s, a, started, { ...origin(d), ...admitted }));
 }
 
-async function promoteLocked(d: Deps, s: StackSession, a: PromoteArgs, started: number): Promise<PromoteResult> {
+async function promoteLocked(d: Deps, s: StackSession, a: PromoteArgs, started: number, evidence: Evidence): Promise<PromoteResult> {
   const resumed = await recoverIfInterrupted(d, s, a.version, a.resume);
   const config = s.rel.config;
   const plan = await buildPlan(d, a, s.rel, resumed);
   await checkStage(d, a, config, plan.services);
   const id = resumed?.promotionId ?? s.id;
-  const base = { stack: a.stack, version: a.version, promotionId: id, skipCanary: a.skipCanary, plan };
+  const base = { stack: a.stack, version: a.version, promotionId: id, skipCanary: a.skipCanary, plan, breakGlass: evidence.breakGlass };
   const current = config.release.serviceVersions as Record<string, string>;
   if (!resumed && config.release.canaryVersion === undefined && plan.services.every((s) => current[s] === a.version)) {
     d.progress(`${a.stack}: already runs ${a.version} on ${plan.services.join(", ")}; nothing to do`);
@@ -91,11 +103,14 @@ async function promoteLocked(d: Deps, s: StackSession, a: PromoteArgs, started: 
   if (!resumed) {
     await note({
       event: "start", action: a.skipCanary ? "skip-canary" : "promote", version: a.version, stableVersion: config.release.stableVersion,
-      steps: plan.steps, services: plan.services, approvedBy: a.approvedBy, reason: a.reason, host: d.host.hostname, pid: d.host.pid,
+      steps: plan.steps, services: plan.services, approvedBy: evidence.approval?.approvers.join(", "), reason: a.reason,
+      host: d.host.hostname, pid: d.host.pid, evidence: { ...evidence, gates: a.skipCanary ? undefined : gatesOf(config) },
     });
   }
-  const steps = await runPlan(d, s, { promotionId: id, plan, config }, a.reason);
-  await note({ event: "end", action: a.skipCanary ? "skip-canary" : "promote", status: "completed", version: a.version, durationMs: d.clock.now() - started });
+  const steps = await runPlan(d, s, { promotionId: id, plan, config, startedAt: started }, a.reason);
+  const updates = await engineUpdates(d, a.stack, started);
+  await note({ event: "end", action: a.skipCanary ? "skip-canary" : "promote", status: "completed", version: a.version, durationMs: d.clock.now() - started, evidence: updates });
   d.progress(`${a.stack}: ${a.version} promoted in ${d.clock.now() - started} ms`);
-  return { ...base, status: "completed", steps, durationMs: d.clock.now() - started };
+  const journalHead = headOf(await s.state.records());
+  return { ...base, status: "completed", steps, journalHead, durationMs: d.clock.now() - started };
 }

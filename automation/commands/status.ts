@@ -1,13 +1,14 @@
 // `slipway status`: per stack its state in the backend, the release its record holds (stable and canary versions,
 // weight), the last promotion and the lock holder. Every runner reads the same record, so every runner reports the
 // same release. A stack that is not deployed, or whose backend is not configured, is listed as such.
-import { environmentOfStack } from "../../stacks/config";
+import { environmentOfStack } from "../../contract/release";
 import type { StacksArgs } from "../cli/argv";
 import type { Deps } from "../deps";
 import { SlipwayError } from "../errors";
 import { lastPromotion, PromotionRecord } from "../state/progress";
 import { openRelease, readRelease } from "../state/release";
 import type { LockHolder } from "../state/store";
+import { activeWindow, nextWindow, Occurrence } from "../release/freeze";
 
 export type StackState = "deployed" | "not deployed" | "no backend configured";
 
@@ -23,6 +24,8 @@ export interface StackStatus {
   record?: { seq: number; location: string; updatedAt: string; writtenBy: string; command: string };
   lastPromotion?: PromotionRecord;
   lock?: LockHolder;
+  /** The change freeze in force now, and the next one to start (deployed stacks). */
+  freeze?: { active?: Occurrence; next?: Occurrence };
 }
 
 function missingStack(err: unknown): boolean {
@@ -51,6 +54,7 @@ async function one(d: Deps, stack: string): Promise<StackStatus> {
     stableVersion: r.stableVersion, serviceVersions: r.serviceVersions, canaryVersion: r.canaryVersion, canaryWeight: r.canaryWeight, canaryServices: r.canaryServices,
     record: rec && { seq: rec.seq, location: state.location, updatedAt: rec.updatedAt, writtenBy: rec.writtenBy, command: rec.command },
     lastPromotion: lastPromotion(await state.read()), lock: await state.holder(),
+    freeze: { active: activeWindow(rel.config.freeze, d.clock.now()), next: nextWindow(rel.config.freeze, d.clock.now()) },
   };
 }
 
@@ -70,13 +74,20 @@ export function statusText(all: StackStatus[]): string {
     if (s.state === "no backend configured") return `${s.stack}: no backend configured (export PULUMI_BACKEND_URL to read it)`;
     if (s.stableVersion === undefined) return `${s.stack}: not deployed (no such stack in the backend)`;
     const p = s.lastPromotion;
-    const last = p ? `${p.action} ${p.version} ${p.status ?? "INTERRUPTED"} (${p.startedAt}${p.approvedBy ? `, approved by ${p.approvedBy}` : ""})` : "none";
+    const glass = p?.breakGlass ? `, BREAK-GLASS: ${p.breakGlass}` : "";
+    const last = p ? `${p.action} ${p.version} ${p.status ?? "INTERRUPTED"} (${p.startedAt}${p.approvedBy ? `, approved by ${p.approvedBy}` : ""}${glass})` : "none";
     const rec = s.record;
     return [
       releaseLine(s),
       `  release record: ${rec ? `version ${rec.seq} at ${rec.location}, written by ${rec.command} ${rec.writtenBy} at ${rec.updatedAt}` : "none"}`,
       `  last promotion: ${last}`,
       `  lock: ${s.lock ? `${s.lock.command} ${s.lock.promotionId} pid ${s.lock.pid} on ${s.lock.host} since ${s.lock.startedAt}` : "free"}`,
+      ...(s.freeze ? [`  freeze: ${freezeText(s.freeze)}`] : []),
     ].join("\n");
   }).join("\n") + "\n";
+}
+
+function freezeText(f: NonNullable<StackStatus["freeze"]>): string {
+  const now = f.active ? `FROZEN by "${f.active.name}" until ${f.active.end}; ` : "";
+  return `${now}${f.next ? `next "${f.next.name}" ${f.next.start} -> ${f.next.end}` : "no window ahead"}`;
 }

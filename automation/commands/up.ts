@@ -1,18 +1,23 @@
 // `slipway up`: a full update of one stack with the policy pack, under the stack's lock, journaled. The program reads
-// the release from the stack's record, so the update applies what the last promotion shipped, from any runner.
-import type { StackArgs } from "../cli/argv";
+// the release from the stack's record, so the update applies what the last promotion shipped, from any runner. A change
+// freeze refuses it unless --break-glass --reason overrides.
+import type { UpArgs } from "../cli/argv";
+import { BreakGlass, checkFreeze } from "../release/freeze";
+import { origin } from "../release/evidence";
 import type { Deps, UpdateResult } from "../deps";
 import { withStackLock } from "../state/lock";
 
-export async function up(d: Deps, a: StackArgs): Promise<UpdateResult> {
+export async function up(d: Deps, a: UpArgs): Promise<UpdateResult & { breakGlass?: BreakGlass }> {
   const started = d.clock.now();
   return withStackLock(d, a.stack, "up", async (s) => {
+    const breakGlass = checkFreeze(a.stack, s.rel.config.freeze, d.clock.now(), a.breakGlass ? { reason: a.reason } : undefined);
+    if (breakGlass) d.progress(`${a.stack}: BREAK-GLASS: freeze "${breakGlass.window.name}" (until ${breakGlass.window.end}) overridden: ${breakGlass.reason}`);
     const note = s.note();
-    await note({ event: "intent", action: "update", release: s.rel.current?.record.release });
+    await note({ event: "intent", action: "update", release: s.rel.current?.record.release, reason: breakGlass?.reason, evidence: { ...origin(d), breakGlass } });
     try {
       const result = await d.engine.up(a.stack, { signal: d.signal, message: "slipway up" });
       await note({ event: "outcome", action: "update", ok: true, durationMs: d.clock.now() - started });
-      return result;
+      return { ...result, breakGlass };
     } catch (err) {
       await note({ event: "outcome", action: "update", ok: false, detail: err instanceof Error ? err.message.split("\n")[0] : String(err) });
       throw err;

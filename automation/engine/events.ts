@@ -1,6 +1,6 @@
 // Engine events -> ResourceChange / PolicyViolation, and progress lines as they arrive. The event shapes are the
 // subset of the Automation API's EngineEvent the driver reads, declared here so only engine.ts imports the SDK.
-import { mask, SECRET } from "../secrets";
+import { isSecretPath, mask, SECRET } from "../secrets";
 import type { ChangeOp, EnforcementLevel, PolicyViolation, ResourceChange } from "../types";
 
 interface StepState { type?: string; urn?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }
@@ -36,6 +36,14 @@ export function violationText(engineMessage: string): string {
 
 export function nameOfUrn(urn: string): string {
   return urn.split("::").pop() ?? urn;
+}
+
+/** Whether a changed path is secret by where it is: a Secret's data, a path naming a secret, an env value named so. */
+function secretAt(type: string, p: string, inputs: unknown): boolean {
+  if (isSecretPath(p) || (type === "kubernetes:core/v1:Secret" && /^(data|stringData)\b/.test(p))) return true;
+  const pair = /^(.*)\.value$/.exec(p);
+  const name = pair ? valueAtPath(inputs, `${pair[1]}.name`) : undefined;
+  return typeof name === "string" && isSecretPath(name);
 }
 
 /** Reads `a.b[0]["c.d"]` out of an object. */
@@ -109,7 +117,10 @@ export class EventCollector {
     const pick = (s?: StepState) => (useOutputs ? s?.outputs : s?.inputs);
     const properties = m.detailedDiff ? Object.keys(m.detailedDiff) : m.diffs?.length ? [...m.diffs] : changedTopLevel(pick(m.old), pick(m.new));
     const values: Record<string, { old?: unknown; new?: unknown }> = {};
-    for (const p of properties) values[p] = { old: mask(valueAtPath(pick(m.old), p), p), new: mask(valueAtPath(pick(m.new), p), p) };
+    // Masked here, at the source, so no report, JSON document, journal entry or export can print them.
+    const at = (p: string, v: unknown) =>
+      v === undefined ? undefined : secretAt(m.type, p, pick(m.new) ?? pick(m.old)) || secretAt(m.type, p, pick(m.old)) ? SECRET : mask(v, p);
+    for (const p of properties) values[p] = { old: at(p, valueAtPath(pick(m.old), p)), new: at(p, valueAtPath(pick(m.new), p)) };
     return { urn: m.urn, type: m.type, name: nameOfUrn(m.urn), op: OPS[m.op] ?? "other", properties, values };
   }
 

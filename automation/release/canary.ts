@@ -11,6 +11,7 @@ import type { StackSession } from "../state/lock";
 import type { PlannedUpdate, ReleasePlan, RollbackPlan } from "./plan";
 import { weightMismatches } from "./values";
 import type { Verdict } from "../types";
+import { engineUpdates, previewSummary } from "./evidence";
 
 /** What the executor needs besides the plan: the promotion it journals under and the stack's canary policy. */
 export interface Execution {
@@ -18,6 +19,8 @@ export interface Execution {
   plan: ReleasePlan;
   /** The stack's config when the promotion started: canary policy, namespace, router. */
   config: StackConfig;
+  /** When the promotion (or its resumption) began, ms: the engine updates since then are its own (the stack is locked). */
+  startedAt: number;
 }
 export interface StepReport {
   step: number;
@@ -84,7 +87,8 @@ async function runStep(d: Deps, s: StackSession, x: Execution, u: PlannedUpdate,
   const verdicts = await analyse(d, x, u, failures);
   const ok = verdicts.every((v) => v.ok);
   const report: StepReport = { step, weight, targeted: u.targets !== undefined, ok, verdicts, durationMs: d.clock.now() - started };
-  await note({ event: "outcome", action: "step", step, weight, ok, verdicts, targeted: report.targeted, durationMs: report.durationMs });
+  const evidence = step === 0 ? { preview: previewSummary(r) } : undefined;
+  await note({ event: "outcome", action: "step", step, weight, ok, verdicts, targeted: report.targeted, durationMs: report.durationMs, evidence });
   d.progress(`${p.stack}: ${u.label}: verdict ${ok ? "pass" : "FAIL"} in ${report.durationMs} ms`);
   return report;
 }
@@ -99,8 +103,8 @@ async function finalize(d: Deps, s: StackSession, x: Execution, u: PlannedUpdate
   const { plan: p } = x;
   const started = d.clock.now();
   d.progress(`${p.stack}: ${p.skipCanary ? `${u.label}: ` : ""}${p.version} becomes stable; canary scales to zero (full update)`);
-  await applyRelease(d, s, note, { action: "finalize", version: p.version, services: p.services, reason }, u.release, { signal: d.signal, message: u.message });
-  await note({ event: "outcome", action: "finalize", ok: true, durationMs: d.clock.now() - started });
+  const r = await applyRelease(d, s, note, { action: "finalize", version: p.version, services: p.services, reason }, u.release, { signal: d.signal, message: u.message });
+  await note({ event: "outcome", action: "finalize", ok: true, durationMs: d.clock.now() - started, evidence: { preview: previewSummary(r) } });
 }
 
 /** Runs the plan's updates: the steps, then the finalize. On any failure rolls back and throws. */
@@ -134,12 +138,12 @@ async function failAndRollBack(d: Deps, s: StackSession, x: Execution, note: Jou
   } catch (rbErr) {
     const why = rbErr instanceof Error ? rbErr.message.split("\n")[0] : String(rbErr);
     await note({ event: "outcome", action: "rollback", ok: false, detail: why });
-    await note({ event: "end", action: "promote", status: "failed", detail: `${cause}; rollback failed: ${why}` });
+    await note({ event: "end", action: "promote", status: "failed", detail: `${cause}; rollback failed: ${why}`, evidence: await engineUpdates(d, stack, x.startedAt) });
     if (rbErr instanceof SlipwayError && rbErr.kind === "locked") return rbErr;
     return new EngineError(`${stack}: ${cause}; the rollback failed too (${why}): run slipway abort --stack ${stack}`);
   }
   await note({ event: "outcome", action: "rollback", ok: true, durationMs: d.clock.now() - started });
-  await note({ event: "end", action: "promote", status: "rolled-back", detail: cause });
+  await note({ event: "end", action: "promote", status: "rolled-back", detail: cause, evidence: await engineUpdates(d, stack, x.startedAt) });
   if (err instanceof PolicyError) return err;
   return new RolledBackError(`${stack}: ${version} rolled back: ${cause}`, { steps });
 }

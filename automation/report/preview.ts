@@ -1,7 +1,8 @@
 // The pull-request summary of `slipway preview`: per stack the changes, the replacements and deletions by resource,
 // policy violations by level (mandatory first) and the checks a preview cannot settle. Pure: data in, Markdown out.
 import type { ChangeOp, EnforcementLevel, PolicyViolation, PreviewResult, ResourceChange } from "../types";
-import { code, md, plural, seconds } from "./format";
+import { code, md, plural, seconds, show } from "./format";
+import { driftedProperties } from "./drift";
 
 /** First line of every report, so a workflow finds and updates one sticky comment instead of adding new ones. */
 export const PREVIEW_MARKER = "<!-- slipway-preview-report -->";
@@ -42,6 +43,25 @@ function changeLine(c: ResourceChange): string {
     return `- ${resourceLabel(c)}${why}<br>${code(c.urn)}`;
 }
 
+/** "path: before -> after" per changed property, secrets masked; the engine named the property but not its values: "changed". */
+export function propertyLines(c: ResourceChange): string[] {
+    return driftedProperties(c).map((p) => {
+        if (c.values?.[p.path] === undefined) return `${p.path}: changed`;
+        return `${p.path}: ${show(p.old, "old" in p, p.path)} -> ${show(p.new, "new" in p, p.path)}`;
+    });
+}
+
+/** A resource's change as a Markdown table of its properties, before -> after. */
+function changeTable(c: ResourceChange): string[] {
+    const rows = driftedProperties(c).map((p) => {
+        const known = c.values?.[p.path] !== undefined;
+        const [was, now] = known ? [show(p.old, "old" in p, p.path), show(p.new, "new" in p, p.path)] : ["(not reported)", "changed"];
+        return `| ${code(p.path)} | ${code(was)} | ${code(now)} |`;
+    });
+    if (rows.length === 0) return [`- ${resourceLabel(c)}: the engine named no property`, ""];
+    return [`- ${resourceLabel(c)}`, "", "  | Property | Before | After |", "  | --- | --- | --- |", ...rows.map((r) => `  ${r}`), ""];
+}
+
 function violationLine(v: PolicyViolation): string {
     const on = v.urn !== undefined || v.resourceType !== undefined ? ` on ${resourceLabel({ type: v.resourceType, name: v.resourceName ?? v.urn })}` : "";
     return `- ${code(v.policyName)}${on}: ${md(v.message)}`;
@@ -59,7 +79,10 @@ function stackSection(result: PreviewResult): string[] {
     const out = [`### Stack ${code(result.stack)}`, "", headline(result), ""];
     const replaced = result.changes.filter((c) => c.op === "replace");
     const deleted = result.changes.filter((c) => c.op === "delete");
+    const updated = result.changes.filter((c) => c.op === "update" || c.op === "replace");
     if (replaced.length > 0) out.push(`#### Replacements (${replaced.length})`, "", ...listed(replaced, changeLine), "");
+    if (updated.length > 0) out.push(`#### What changes (${updated.length})`, "", ...updated.slice(0, MAX_LISTED).flatMap(changeTable));
+    if (updated.length > MAX_LISTED) out.push(`- … and ${updated.length - MAX_LISTED} more`, "");
     if (deleted.length > 0) out.push(`#### Deletions (${deleted.length})`, "", ...listed(deleted, changeLine), "");
     const groups = violationsByLevel(result.violations);
     if (groups.length > 0) {
@@ -98,8 +121,10 @@ export function renderPreviewText(results: PreviewResult[]): string {
     for (const r of results) {
         const n = countsOf(r);
         lines.push(`${r.stack}: ${n.create} to create, ${n.update} to update, ${n.replace} to replace, ${n.delete} to delete (${seconds(r.durationMs)})`);
-        for (const c of r.changes.filter((c) => c.op === "replace" || c.op === "delete")) {
-            lines.push(`  ${c.op === "replace" ? "+-" : "- "} ${c.type} ${c.name}${c.properties.length > 0 ? ` (${c.properties.join(", ")})` : ""}`);
+        for (const c of r.changes.filter((c) => c.op === "update" || c.op === "replace" || c.op === "delete")) {
+            const mark = c.op === "replace" ? "+-" : c.op === "delete" ? "- " : "~ ";
+            lines.push(`  ${mark} ${c.type} ${c.name}${c.op !== "update" && c.properties.length > 0 ? ` (${c.properties.join(", ")})` : ""}`);
+            if (c.op !== "delete") lines.push(...propertyLines(c).map((l) => `      ${l}`));
         }
         for (const v of [...violationsByLevel(r.violations).flatMap(([, l]) => l), ...r.violations.filter((v) => v.unverifiable)]) {
             const level = v.unverifiable ? "not verifiable at preview" : v.level;

@@ -6,6 +6,7 @@ import * as path from "path";
 import { EngineError, LockedError } from "../errors";
 import { describeHolder, pidAlive, recordRaceMessage } from "./store";
 import type { JournalEntry, LockHolder, ReleaseRecord, StackState, Versioned } from "./store";
+import { seal, StoredRecord } from "./chain";
 
 const SEQ_WIDTH = 10;
 const SEQ_FILE = /^(\d+)\.json$/;
@@ -51,8 +52,15 @@ export class FileStackState implements StackState {
 
   async append(entry: JournalEntry): Promise<void> {
     await fs.promises.mkdir(this.location, { recursive: true });
-    // One write per line with O_APPEND: concurrent readers never see half an entry on a local file system.
-    await fs.promises.appendFile(this.journal, `${JSON.stringify(entry)}\n`, { flag: "a" });
+    const texts = (await this.records()).map((r) => r.text);
+    const lines = (await seal(entry, texts.at(-1), async () => texts)).map((r) => `${JSON.stringify(r)}\n`).join("");
+    // One write with O_APPEND: concurrent readers never see half an entry on a local file system.
+    await fs.promises.appendFile(this.journal, lines, { flag: "a" });
+  }
+
+  async records(): Promise<StoredRecord[]> {
+    const text = await fs.promises.readFile(this.journal, "utf8").catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? "" : Promise.reject(err)));
+    return text.split("\n").flatMap((line, i) => (line.trim() === "" ? [] : [{ ref: `journal.jsonl:${i + 1}`, text: line }]));
   }
 
   async read(): Promise<JournalEntry[]> {

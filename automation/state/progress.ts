@@ -10,6 +10,8 @@ export interface PromotionRecord {
   services?: string[];
   approvedBy?: string;
   reason?: string;
+  /** The reason a change freeze was overridden, when it was. */
+  breakGlass?: string;
   startedAt: string;
   /** Undefined while running, or when the driver was killed. */
   status?: JournalStatus;
@@ -35,6 +37,7 @@ export function promotions(entries: readonly JournalEntry[]): PromotionRecord[] 
         services: e.services,
         approvedBy: e.approvedBy,
         reason: e.reason,
+        breakGlass: e.evidence?.breakGlass?.reason,
         startedAt: e.at,
         completedSteps: [],
       });

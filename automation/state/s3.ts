@@ -6,6 +6,7 @@ import { parseDuration } from "../../contract/release";
 import { EngineError, InputError, LockedError } from "../errors";
 import { describeHolder, pidAlive, recordRaceMessage } from "./store";
 import type { JournalEntry, LockHolder, ReleaseRecord, StackState, Versioned } from "./store";
+import { seal, StoredRecord } from "./chain";
 
 /** Where the store lives and how to reach it, parsed from PULUMI_BACKEND_URL. */
 export interface S3Backend {
@@ -165,6 +166,8 @@ export class S3StackState implements StackState {
   private readonly onLockLost: (message: string) => void;
   /** The sequence number the next append tries first; a lost race re-lists. */
   private nextSeq: number | undefined;
+  /** The text this process stored at nextSeq - 1, which the next entry's chain link hashes. */
+  private tail: string | undefined;
 
   constructor(private readonly backend: S3Backend, stackDir: string, private readonly hostname: string, opts: S3StateOptions = {}) {
     this.dir = [backend.prefix, stackDir].filter((p) => p !== "").join("/");
@@ -193,13 +196,16 @@ export class S3StackState implements StackState {
   async append(entry: JournalEntry): Promise<void> {
     const { PutObjectCommand } = await sdk();
     const s3 = await this.client();
-    const body = JSON.stringify(entry);
     for (let attempt = 0; attempt < 20; attempt++) {
       const seq = this.nextSeq ?? (await this.lastSeq()) + 1;
-      const Key = `${this.dir}/journal/${String(seq).padStart(SEQ_WIDTH, "0")}.json`;
+      const last = this.nextSeq !== undefined ? this.tail : seq > 1 ? await this.textAt(seq - 1) : undefined;
+      const bodies = (await seal(entry, last, async () => (await this.records()).map((r) => r.text))).map((r) => JSON.stringify(r));
       try {
-        await s3.send(new PutObjectCommand({ Bucket: this.backend.bucket, Key, Body: body, IfNoneMatch: "*", ContentType: "application/json" }));
-        this.nextSeq = seq + 1;
+        for (const [i, Body] of bodies.entries()) {
+          const Key = this.keyOf(seq + i);
+          await s3.send(new PutObjectCommand({ Bucket: this.backend.bucket, Key, Body, IfNoneMatch: "*", ContentType: "application/json" }));
+          [this.nextSeq, this.tail] = [seq + i + 1, Body];
+        }
         return;
       } catch (err) {
         if (!lostRace(err)) throw this.fail("writing the journal entry", err);
@@ -207,6 +213,21 @@ export class S3StackState implements StackState {
       }
     }
     throw new EngineError(`the journal at ${this.location} kept changing under 20 appends in a row; try again`);
+  }
+
+  private keyOf(seq: number): string {
+    return `${this.dir}/journal/${String(seq).padStart(SEQ_WIDTH, "0")}.json`;
+  }
+
+  private async textAt(seq: number): Promise<string | undefined> {
+    const { GetObjectCommand } = await sdk();
+    try {
+      const got = await (await this.client()).send(new GetObjectCommand({ Bucket: this.backend.bucket, Key: this.keyOf(seq) }));
+      return await got.Body?.transformToString();
+    } catch (err) {
+      if (missing(err)) return undefined;
+      throw this.fail(`reading ${this.keyOf(seq)}`, err);
+    }
   }
 
   private async journalKeys(): Promise<string[]> {
@@ -233,6 +254,17 @@ export class S3StackState implements StackState {
   }
 
   async read(): Promise<JournalEntry[]> {
+    // Objects are written whole, but one put by hand can be anything: skip what does not parse, as the file store does.
+    return (await this.records()).flatMap((r) => {
+      try {
+        return [JSON.parse(r.text) as JournalEntry];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  async records(): Promise<StoredRecord[]> {
     const { GetObjectCommand } = await sdk();
     const s3 = await this.client();
     const keys = await this.journalKeys();
@@ -249,14 +281,7 @@ export class S3StackState implements StackState {
       }
     };
     await Promise.all(Array.from({ length: Math.min(16, keys.length) }, worker));
-    // Objects are written whole, but one put by hand can be anything: skip what does not parse, as the file store does.
-    return texts.flatMap((t) => {
-      try {
-        return t === undefined ? [] : [JSON.parse(t) as JournalEntry];
-      } catch {
-        return [];
-      }
-    });
+    return keys.flatMap((ref, i) => (texts[i] === undefined ? [] : [{ ref, text: texts[i]! }]));
   }
 
   private async readLock(): Promise<{ record: LockRecord; etag: string; modified: number } | undefined> {

@@ -1,7 +1,9 @@
 // What a stack's state in its backend holds besides Pulumi's own: the journal, the lock and the release record, kept
 // together at <backend root>/.slipway/<project>/<stack>/ (DESIGN.md data flow 3 and 4) so the next CI runner sees what
 // the last one did. One interface, two stores: ./file.ts (file://) and ./s3.ts (s3://), chosen in ./backend.ts.
+import type { Evidence } from "../release/evidence";
 import type { Verdict } from "../types";
+import type { StoredRecord } from "./chain";
 
 export type JournalAction =
   | "promote" | "step" | "finalize" | "rollback" | "skip-canary" | "update" | "recover" | "abort" | "remediate" | "reconcile";
@@ -12,7 +14,7 @@ export interface JournalEntry {
   at: string;
   promotionId: string;
   stack: string;
-  event: "start" | "intent" | "outcome" | "end";
+  event: "start" | "intent" | "outcome" | "end" | "genesis";
   action: JournalAction;
   version?: string;
   stableVersion?: string;
@@ -32,6 +34,8 @@ export interface JournalEntry {
   pid?: number;
   /** On an intent: the release the update applies, so a crash between the update and the record write is recoverable. */
   release?: Release;
+  /** Change evidence: approval, break-glass, origin, preview summary, engine updates (automation/release/evidence.ts). */
+  evidence?: Evidence;
 }
 
 export interface LockHolder {
@@ -76,6 +80,8 @@ export interface StackState {
   readonly location: string;
   append(entry: JournalEntry): Promise<void>;
   read(): Promise<JournalEntry[]>;
+  /** Every stored record as written, unparsed, in journal order: what `slipway audit verify` checks. */
+  records(): Promise<StoredRecord[]>;
   /** Takes the lock or throws LockedError; resolves to the release function. */
   acquire(holder: LockHolder, onStale: (stale: LockHolder) => void): Promise<() => Promise<void>>;
   holder(): Promise<LockHolder | undefined>;

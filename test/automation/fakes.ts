@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { SERVICE_NAMES } from "../../components/naming";
 import { parseStackConfig, withRelease } from "../../stacks/config";
-import type { Clock, Deps, Engine, PreviewOptions, UpOptions } from "../../automation/deps";
+import type { Clock, Deps, Engine, PreviewOptions, UpdateResult, UpOptions } from "../../automation/deps";
 import { FileStackState, readReleaseSync } from "../../automation/state/file";
 import type { Release } from "../../automation/state/store";
 import { EngineError } from "../../automation/errors";
@@ -59,7 +59,7 @@ export class FakeEngine implements Engine {
     this.calls.push({ op: "preview", stack, release: opts.release });
     return { stack, changes: [], counts: {}, violations: this.violations, durationMs: 1 };
   }
-  async up(stack: string, opts: UpOptions = {}) {
+  async up(stack: string, opts: UpOptions = {}): Promise<UpdateResult> {
     this.calls.push({ op: "up", stack, targets: opts.targets, release: opts.release, signal: opts.signal !== undefined });
     await this.beforeUp?.(stack, opts, this.ups++);
     this.applied.set(stack, this.derive(stack, opts.release));

@@ -116,11 +116,13 @@ export class Slipway {
   /**
    * `world` default: the shared e2e world, run with the repository's slipway; a runner copy runs its own. `detached`
    * gives the driver a process group of its own, so `killAll` can take its engine children with it, as a runner dies.
+   * `env` is added to the world's environment (e.g. a GitHub Actions run's variables).
    */
-  constructor(args: string[], onLine?: (line: string) => void, world?: World, opts: { detached?: boolean } = {}) {
+  constructor(args: string[], onLine?: (line: string) => void, world?: World, opts: { detached?: boolean; env?: NodeJS.ProcessEnv } = {}) {
     const w = world ?? theWorld();
     const root = world ? w.workDir : REPO;
-    this.child = spawn(process.execPath, [path.join(root, "bin", "slipway.js"), ...args], { cwd: w.workDir, env: w.env, stdio: ["ignore", "pipe", "pipe"], detached: opts.detached });
+    const env = { ...w.env, ...opts.env };
+    this.child = spawn(process.execPath, [path.join(root, "bin", "slipway.js"), ...args], { cwd: w.workDir, env, stdio: ["ignore", "pipe", "pipe"], detached: opts.detached });
     let partial = "";
     this.child.stdout!.on("data", (b: Buffer) => (this.stdout += b.toString()));
     this.child.stderr!.on("data", (b: Buffer) => {

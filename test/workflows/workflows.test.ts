@@ -10,8 +10,8 @@ const root = join(__dirname, "..", "..");
 const dir = join(root, ".github", "workflows");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
 
-interface Step { uses?: string; run?: string; name?: string; id?: string }
-interface Job { steps: Step[]; permissions?: Record<string, string> }
+interface Step { uses?: string; run?: string; name?: string; id?: string; env?: Record<string, string> }
+interface Job { steps: Step[]; permissions?: Record<string, string>; environment?: string }
 interface Workflow { on: unknown; permissions?: Record<string, string>; concurrency?: unknown; jobs: Record<string, Job> }
 
 const workflows = readdirSync(dir)
@@ -87,6 +87,20 @@ describe("GitHub workflows", () => {
         assert.ok(known.has(flag), `${file}: slipway ${w[2]} has no flag ${flag}`);
       }
     }
+  });
+
+  it("promote with a verified approval: the job runs in the stack's environment, reads it with the job's token, names no approver", () => {
+    const wf = workflows.find((w) => w.file === "promote.yml")!.wf;
+    const job = wf.jobs.promote;
+    assert.equal(job.environment, "${{ inputs.stack }}", "prod runs in the prod environment, whose required reviewers approve the run");
+    assert.deepEqual(job.permissions, { contents: "read", actions: "read", "id-token": "write" });
+    const slipwaySteps = job.steps.filter((s) => /npx slipway promote/.test(s.run ?? ""));
+    assert.equal(slipwaySteps.length, 2);
+    for (const s of slipwaySteps) {
+      assert.equal(s.env?.GITHUB_TOKEN, "${{ github.token }}", `${s.id} passes the job's token`);
+      assert.doesNotMatch(s.run!, /--approved-by/, `${s.id} must not name its own approver`);
+    }
+    assert.doesNotMatch(JSON.stringify(wf.on), /approved_by/);
   });
 
   it("fail the preview job on a mandatory violation: the preview step is not allowed to continue on error", () => {

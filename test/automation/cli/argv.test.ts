@@ -34,7 +34,9 @@ const BAD: Array<[string[], RegExp]> = [
   [[...P, "--skip-canary", "--reason", "  "], /--reason is empty/],
   [[...P, "--skip-canary", "--reason", "fix", "--steps", "10,100"], /--skip-canary runs no canary steps/],
   [[...P, "--reason", "because"], /--reason only goes with --skip-canary/],
-  [["promote", "--stack", "prod", "--version", "1.4.0"], /--approved-by is required for prod/],
+  [[...P, "--break-glass"], /--break-glass needs --reason/],
+  [["up", "--stack", "dev", "--break-glass"], /--break-glass needs --reason/],
+  [["up", "--stack", "dev", "--reason", "because"], /--reason only goes with --skip-canary or --break-glass/],
   [["promote", "--stack", "prod", "--version", "1.4.0", "--approved-by", ""], /--approved-by is empty/],
   [["promote", "--stack", "prod", "--version", "1.4.0", "--approved-by", "   "], /--approved-by is empty/],
   [[...P, "--services", "billing-service"], /--services "billing-service" is not a service: use api-gateway/],
@@ -71,7 +73,7 @@ describe("slipway argv", () => {
     const inv = parseArgv(["promote", "--stack", "prod", "--version", "v2.0.0-rc.1", "--approved-by", "Jane Doe", "--steps", "10,50,100", "--interval", "90s", "--json"], STACKS);
     assert.deepEqual(inv, {
       command: "promote",
-      args: { stack: "prod", version: "v2.0.0-rc.1", approvedBy: "Jane Doe", steps: [10, 50, 100], intervalMs: 90_000, skipCanary: false, reason: undefined, dryRun: false, resume: false, services: undefined, json: true },
+      args: { stack: "prod", version: "v2.0.0-rc.1", approvedBy: "Jane Doe", steps: [10, 50, 100], intervalMs: 90_000, skipCanary: false, breakGlass: false, reason: undefined, dryRun: false, resume: false, services: undefined, json: true },
     });
   });
 

@@ -1,0 +1,153 @@
+// The export of `slipway audit export`: the same change records as JSON (for machines), Markdown (for a ticket) and a
+// self-contained HTML page (for an auditor: no script, no stylesheet or image fetched, a timeline picture per
+// promotion drawn as inline SVG). Pure: an Export in, text out; every value shown goes through the secret masking.
+import type { ChangeRecord, Export, StepRecord } from "./changeRecords";
+import type { PreviewSummary } from "../release/evidence";
+import { propertyLines } from "./preview";
+import { code, mask, md, seconds } from "./format";
+
+export function renderAuditJson(x: Export): string {
+  return `${JSON.stringify(mask(x), null, 2)}\n`;
+}
+
+function approvalText(r: ChangeRecord): string {
+  const a = r.approval;
+  if (a === undefined) return "none asked";
+  const who = a.approvers.join(", ");
+  return a.verified ? `${who} (verified: ${a.environment} environment review${r.run ? ` of run ${r.run.id}` : ""}${a.rule.fourEyes ? ", four-eyes" : ""})` : `${who} (UNVERIFIED: named with --approved-by)`;
+}
+
+function chainText(x: Export): string {
+  const c = x.chain;
+  if (c.ok) return `intact: ${c.entries} entries${c.adopted ? ` (${c.adopted} adopted from before the chain)` : ""}, head ${c.head ?? "(empty)"}`;
+  return `BROKEN at entry ${c.broken!.index + 1} (${c.broken!.ref}): ${c.broken!.problem}: ${c.broken!.detail}`;
+}
+
+function facts(r: ChangeRecord): [string, string][] {
+  const rows: [string, string | undefined][] = [
+    ["Outcome", r.outcome + (r.detail ? `: ${r.detail}` : "")],
+    ["Version", r.version ? `${r.previousVersion ? `${r.previousVersion} → ` : ""}${r.version}` : undefined],
+    ["Started", `${r.startedAt}${r.startedBy ? ` by ${r.startedBy}` : ""}${r.host ? ` on ${r.host}` : ""}`],
+    ["Run", r.run ? `${r.run.url}${r.run.attempt ? ` (attempt ${r.run.attempt})` : ""}` : undefined],
+    ["Ended", r.endedAt ? `${r.endedAt}${r.durationMs !== undefined ? ` (${seconds(r.durationMs)})` : ""}` : "not recorded (interrupted)"],
+    ["Approved by", approvalText(r)],
+    ["Commit", r.commit],
+    ["BREAK-GLASS", r.breakGlass ? `freeze "${r.breakGlass.window.name}" (until ${r.breakGlass.window.end}) overridden: ${r.breakGlass.reason}` : undefined],
+    ["Reason", r.reason],
+    ["Related to", r.relatedTo],
+    ["Engine updates", r.updates.length ? r.updates.map((u) => `#${u.version} ${u.result}`).join(", ") : undefined],
+  ];
+  return rows.filter((row): row is [string, string] => row[1] !== undefined);
+}
+
+function policyText(s: PreviewSummary): string {
+  const p = s.policy;
+  if (p.violations.length === 0) return "every policy passed";
+  return `${p.mandatory} mandatory, ${p.advisory} advisory: ${p.violations.map((v) => `${v.policyName} (${v.level}${v.resourceName ? ` on ${v.resourceName}` : ""})`).join("; ")}`;
+}
+
+function countsText(s: PreviewSummary): string {
+  const c = Object.entries(s.counts).filter(([op, n]) => op !== "same" && (n ?? 0) > 0).map(([op, n]) => `${n} to ${op}`);
+  return c.length ? c.join(", ") : "no changes";
+}
+
+function verdictText(v: StepRecord["verdicts"][number]): string {
+  const value = v.value !== undefined ? ` value ${v.value}${v.threshold !== undefined ? ` (threshold ${v.threshold})` : ""}` : "";
+  return `${v.gate} ${v.ok ? "pass" : "FAIL"}${value}: ${v.detail}`;
+}
+
+// ----- Markdown
+
+function recordMarkdown(r: ChangeRecord): string[] {
+  const out = [`## ${md(r.kind)} ${md(r.version ?? "")} on ${code(r.stack)} (${code(r.id)})`, "", "| | |", "| --- | --- |"];
+  for (const [k, v] of facts(r)) out.push(`| ${k} | ${md(v)} |`);
+  out.push("");
+  for (const c of r.changes) {
+    out.push(`### What changed: ${md(c.label)}`, "", `${md(countsText(c.summary))}; policy: ${md(policyText(c.summary))}`, "");
+    for (const ch of c.summary.changes) out.push(`- ${md(ch.op)} ${code(ch.type)} **${md(ch.name)}**`, ...propertyLines(ch).map((l) => `  - ${code(l)}`));
+    out.push("");
+  }
+  if (r.steps.length > 0) {
+    out.push("### Steps", "", "| Step | Weight | Started | Duration | Result | Verdicts |", "| ---: | ---: | --- | ---: | --- | --- |");
+    for (const s of r.steps) {
+      const result = s.ok === undefined ? "no outcome" : s.ok ? "pass" : "FAIL";
+      out.push(`| ${s.step + 1} | ${s.weight}% | ${s.startedAt} | ${s.durationMs ?? "-"} ms | ${result} | ${md(s.verdicts.map(verdictText).join("; ") || "-")} |`);
+    }
+    out.push("");
+  }
+  return out;
+}
+
+export function renderAuditMarkdown(x: Export): string {
+  const out = [`# Change evidence: stack ${code(x.stack)}`, "", `Records from ${x.since}${x.until ? ` until ${x.until}` : ""}, generated ${x.generatedAt}.`, ""];
+  out.push(`Journal chain: ${md(chainText(x))}`, "", `${x.records.length} change records.`, "");
+  for (const r of x.records) out.push(...recordMarkdown(r));
+  return `${out.join("\n")}\n`;
+}
+
+// ----- HTML
+
+const esc = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+/**
+ * Weight on the new version over time: a step line through each step's weight (set at its intent), dropping to 0 at
+ * a rollback and rising to 100 when the version became stable; each step's verdict marked where it was given.
+ */
+export function timelineSvg(r: ChangeRecord): string {
+  const W = 640, H = 180, L = 40, R = 16, T = 14, B = 30;
+  const t0 = Date.parse(r.startedAt);
+  const t1 = Math.max(Date.parse(r.endedAt ?? r.steps.at(-1)?.endedAt ?? r.startedAt), t0 + 1);
+  const x = (iso: string) => L + ((Date.parse(iso) - t0) / (t1 - t0)) * (W - L - R);
+  const y = (w: number) => T + (1 - w / 100) * (H - T - B);
+  const points: [number, number][] = [[x(r.startedAt), y(0)]];
+  for (const s of r.steps) points.push([x(s.startedAt), points.at(-1)![1]], [x(s.startedAt), y(s.weight)]);
+  const final = r.outcome === "completed" ? 100 : 0;
+  if (r.endedAt) points.push([x(r.endedAt), points.at(-1)![1]], [x(r.endedAt), y(final)]);
+  const marks = r.steps.filter((s) => s.endedAt).map((s) => {
+    const [cx, cy] = [x(s.endedAt!), y(s.weight)];
+    const label = esc(`step ${s.step + 1} at ${s.weight}%: ${s.ok ? "pass" : "FAIL"} ${s.verdicts.map(verdictText).join("; ")}`);
+    return s.ok
+      ? `<circle class="pass" cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="5"><title>${label}</title></circle>`
+      : `<path class="fail" d="M${cx - 5} ${cy - 5}L${cx + 5} ${cy + 5}M${cx - 5} ${cy + 5}L${cx + 5} ${cy - 5}"><title>${label}</title></path>`;
+  });
+  const grid = [0, 50, 100].map((w) => `<line class="grid" x1="${L}" x2="${W - R}" y1="${y(w)}" y2="${y(w)}"/><text x="${L - 6}" y="${y(w) + 4}" text-anchor="end">${w}%</text>`);
+  const secs = Math.round((t1 - t0) / 1000);
+  return [
+    `<svg class="timeline" role="img" aria-label="weight over time for ${esc(r.id)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg">`,
+    ...grid,
+    `<polyline class="weight" points="${points.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(" ")}"/>`,
+    ...marks,
+    `<text x="${L}" y="${H - 8}">${esc(r.startedAt)}</text><text x="${W - R}" y="${H - 8}" text-anchor="end">+${secs} s</text>`,
+    "</svg>",
+  ].join("");
+}
+
+function recordHtml(r: ChangeRecord): string {
+  const rows = facts(r).map(([k, v]) => `<tr${k === "BREAK-GLASS" ? ' class="glass"' : ""}><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("");
+  const changes = r.changes.map((c) => {
+    const items = c.summary.changes.map((ch) => `<li>${esc(`${ch.op} ${ch.type} ${ch.name}`)}<ul>${propertyLines(ch).map((l) => `<li><code>${esc(l)}</code></li>`).join("")}</ul></li>`).join("");
+    return `<h3>What changed: ${esc(c.label)}</h3><p>${esc(countsText(c.summary))}; policy: ${esc(policyText(c.summary))}</p><ul>${items}</ul>`;
+  }).join("");
+  const steps = r.steps.length === 0 ? "" : `<h3>Steps</h3><table class="steps"><tr><th>Step</th><th>Weight</th><th>Started</th><th>Duration</th><th>Result</th><th>Verdicts</th></tr>${r.steps.map((s) =>
+    `<tr class="step"><td>${s.step + 1}</td><td>${s.weight}%</td><td>${esc(s.startedAt)}</td><td>${s.durationMs ?? "-"} ms</td><td class="${s.ok ? "pass" : "fail"}">${s.ok === undefined ? "no outcome" : s.ok ? "pass" : "FAIL"}</td><td>${esc(s.verdicts.map(verdictText).join("; ") || "-")}</td></tr>`).join("")}</table>`;
+  const picture = r.kind === "promote" || r.kind === "skip-canary" ? timelineSvg(r) : "";
+  return `<section class="record" id="${esc(r.id)}"><h2>${esc(`${r.kind} ${r.version ?? ""} on ${r.stack}`)} <small>${esc(r.id)}</small></h2><table class="facts">${rows}</table>${picture}${changes}${steps}</section>`;
+}
+
+const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}
+.facts th{width:9em;background:#f6f6f6}.glass td,.glass th{background:#fde2e2;font-weight:bold}.pass{color:#1a7f37;fill:#1a7f37}.fail{color:#cf222e;stroke:#cf222e;stroke-width:2.5}
+.timeline .weight{fill:none;stroke:#0969da;stroke-width:2}.timeline .grid{stroke:#ddd}.timeline text{font-size:11px;fill:#555}.chain-ok{color:#1a7f37}.chain-broken{color:#cf222e;font-weight:bold}section{border-top:2px solid #eee;margin-top:1.5em}`;
+
+export function renderAuditHtml(x: Export): string {
+  const chain = `<p class="${x.chain.ok ? "chain-ok" : "chain-broken"}">Journal chain: ${esc(chainText(x))}</p>`;
+  return [
+    "<!doctype html>",
+    `<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
+    `<title>${esc(`Change evidence: ${x.stack}`)}</title><style>${STYLE}</style></head><body>`,
+    `<h1>Change evidence: stack ${esc(x.stack)}</h1><p>Records from ${esc(x.since)}${x.until ? ` until ${esc(x.until)}` : ""}, generated ${esc(x.generatedAt)}; ${x.records.length} change records.</p>`,
+    chain,
+    ...x.records.map(recordHtml),
+    "</body></html>",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,120 @@
+// Change evidence on the real engine and cluster: a staged journey through a dev-like stack (the e2e `local` stack)
+// and a prod-like one (`local-prod`, in its own namespace) whose rule asks for a verified four-eyes approval, read
+// from a local server playing the GitHub API; then both journals verified and the prod-like one exported.
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { deployment, kubectl, nextPatch, SERVICES, Slipway, slipway, STACK, status, theWorld } from "./harness";
+import { commit, fakeGithub, FakeGithub, REPO, review, RUN_ID, SHA, TOKEN, workflowRun } from "../automation/release/githubApi";
+
+const PROD = "local-prod";
+/** The prod-like stack's namespace: SLIPWAY_E2E_PROD_NAMESPACE, else the e2e namespace with -prod. */
+const PROD_NAMESPACE = process.env.SLIPWAY_E2E_PROD_NAMESPACE ?? `${process.env.SLIPWAY_E2E_NAMESPACE ?? "slipway-e2e"}-prod`;
+
+/** The prod-like stack file: the e2e local stack's, in its own namespace, with prod's approval rule. */
+function writeProdStack(): void {
+  const dir = path.join(theWorld().workDir, "stacks");
+  const doc = parseYaml(fs.readFileSync(path.join(dir, `Pulumi.${STACK}.yaml`), "utf8"));
+  doc.config["slipway:namespace"] = PROD_NAMESPACE;
+  doc.config["slipway:approval"] = { requiredReviewers: 1, fourEyes: true, environment: "prod" };
+  fs.writeFileSync(path.join(dir, `Pulumi.${PROD}.yaml`), stringifyYaml(doc));
+  const policies = path.join(theWorld().workDir, "policies", "config");
+  fs.copyFileSync(path.join(policies, `${STACK}.json`), path.join(policies, `${PROD}.json`));
+}
+
+function inCi(api: string): NodeJS.ProcessEnv {
+  return {
+    GITHUB_ACTIONS: "true", GITHUB_API_URL: api, GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: REPO, GITHUB_RUN_ID: RUN_ID,
+    GITHUB_RUN_ATTEMPT: "1", GITHUB_SHA: SHA, GITHUB_TOKEN: TOKEN, GITHUB_ACTOR: "bob",
+  };
+}
+
+function dumpDom(file: string): string {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-chromium-"));
+  const r = spawnSync("chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", `--user-data-dir=${profile}`, "--dump-dom", `file://${file}`], { encoding: "utf8", timeout: 90_000 });
+  fs.rmSync(profile, { recursive: true, force: true });
+  assert.equal(r.status, 0, `chromium failed: ${r.error ?? ""} ${r.stderr}`);
+  return r.stdout;
+}
+
+describe("change evidence of a staged journey on the real engine and cluster", function () {
+  this.timeout(15 * 60_000);
+  let gh: FakeGithub;
+  let version = "";
+  const out = () => path.join(theWorld().workDir, "evidence");
+
+  before(async () => {
+    gh = await fakeGithub({ run: workflowRun("bob"), approvals: [review("bob", "approved")], commit: commit("alice") });
+    writeProdStack();
+    await kubectl("delete", "namespace", PROD_NAMESPACE, "--ignore-not-found", "--wait=true", "--timeout=180s");
+    const r = await slipway("up", "--stack", PROD);
+    assert.equal(r.code, 0, `slipway up --stack ${PROD} failed:\n${r.stderr}`);
+    fs.mkdirSync(out(), { recursive: true });
+  });
+  after(async () => {
+    await gh?.close();
+    if (!process.env.SLIPWAY_E2E_KEEP) await kubectl("delete", "namespace", PROD_NAMESPACE, "--ignore-not-found", "--wait=false").catch(() => undefined);
+  });
+
+  it("ships the version through the dev-like stack", async () => {
+    version = nextPatch((await status()).stableVersion);
+    const r = await new Slipway(["promote", "--stack", STACK, "--version", version, "--interval", "1s"]).done;
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  it("refuses the prod-like promotion, before any change, when the run's actor approved their own run", async () => {
+    const before = await deployment("api-gateway-stable", PROD_NAMESPACE);
+    const r = await new Slipway(["promote", "--stack", PROD, "--version", version, "--interval", "1s", "--approved-by", "Anyone"], undefined, undefined, { env: inCi(gh.url) }).done;
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /approval refused \(rule four-eyes\): bob started the run/);
+    const after = await deployment("api-gateway-stable", PROD_NAMESPACE);
+    assert.equal(after.resourceVersion, before.resourceVersion, "the prod-like stack was not touched");
+  });
+
+  it("ships it to the prod-like stack once a second person approved the run's prod environment", async () => {
+    gh.scene = { run: workflowRun("bob"), approvals: [review("carol", "approved")], commit: commit("alice") };
+    const r = await new Slipway(["promote", "--stack", PROD, "--version", version, "--interval", "1s"], undefined, undefined, { env: inCi(gh.url) }).done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /approved by carol \(verified: prod environment review of run 9001\)/);
+    for (const s of SERVICES) assert.equal((await deployment(`${s}-stable`, PROD_NAMESPACE)).version, version);
+  });
+
+  it("verifies both journals' hash chains", async () => {
+    for (const stack of [STACK, PROD]) {
+      const r = await slipway("audit", "verify", "--stack", stack, "--json");
+      assert.equal(r.code, 0, `${stack}: ${r.stdout}${r.stderr}`);
+      assert.equal(JSON.parse(r.stdout).ok, true);
+    }
+  });
+
+  it("exports the prod-like change records in every format, the same records, the approval verified, no secret", async () => {
+    const day = new Date().toISOString().slice(0, 10);
+    const texts: Record<string, string> = {};
+    for (const format of ["json", "md", "html"]) {
+      const file = path.join(out(), `evidence.${format}`);
+      const r = await slipway("audit", "export", "--stack", PROD, "--since", day, "--format", format, "--out", file);
+      assert.equal(r.code, 0, r.stderr);
+      texts[format] = fs.readFileSync(file, "utf8");
+      assert.ok(!texts[format].includes(TOKEN), `the job's token appears in the ${format} export`);
+      assert.ok(!texts[format].includes(theWorld().env.PULUMI_CONFIG_PASSPHRASE ?? "\u0000"), `the passphrase appears in the ${format} export`);
+    }
+    const x = JSON.parse(texts.json);
+    const promotion = x.records.find((r: { kind: string; version: string }) => r.kind === "promote" && r.version === version);
+    assert.ok(promotion, `no promotion record of ${version}: ${texts.json.slice(0, 400)}`);
+    assert.deepEqual([promotion.outcome, promotion.approval.verified, promotion.approval.approvers, promotion.commit], ["completed", true, ["carol"], SHA]);
+    assert.deepEqual(promotion.steps.map((s: { weight: number }) => s.weight), [10, 30, 100]);
+    assert.ok(promotion.updates.length >= 4, `the engine's update versions: ${JSON.stringify(promotion.updates)}`);
+    const image = JSON.stringify(promotion.changes);
+    assert.match(image, new RegExp(`:${version.replace(/\./g, "\\.")}`), "what changed names the new image");
+    assert.equal(x.chain.ok, true);
+    for (const r of x.records) assert.ok(texts.md.includes(`(\`${r.id}\`)`), `${r.id} is missing from the Markdown`);
+    const dom = dumpDom(path.join(out(), "evidence.html"));
+    assert.equal((dom.match(/<tr class="step">/g) ?? []).length, 3);
+    assert.match(dom, /carol \(verified: prod environment review of run 9001, four-eyes\)/);
+    fs.copyFileSync(path.join(out(), "evidence.md"), path.join(os.tmpdir(), "slipway-e2e-evidence.md"));
+  });
+});
