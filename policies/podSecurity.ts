@@ -87,7 +87,8 @@ export const podsSeLinuxOptions = workloadPolicy({
 
 export const containersDefaultProcMount = workloadPolicy({
     name: "containers-default-proc-mount",
-    description: "Checks whether every container keeps the default masked /proc (Pod Security Standards \"/proc Mount Type\": procMount unset or Default).",
+    // Restricted requires Default even in a user namespace, where baseline alone (1.35) would allow Unmasked.
+    description: "Checks whether every container keeps the default masked /proc (Pod Security Standards \"/proc Mount Type\", restricted: procMount unset or Default).",
     checkContainer: (c, _pod, _config, report) => {
         allowedValue(get(c.container, "securityContext", "procMount"), `${c.label} securityContext.procMount`, ["Default"], report, 'use "Default" or leave it unset');
     },

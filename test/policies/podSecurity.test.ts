@@ -121,6 +121,9 @@ describe("#pods-selinux-options", () => {
 describe("#containers-default-proc-mount", () => {
     it("passes procMount Default", () => assert.deepStrictEqual(run(containersDefaultProcMount, [`${C0}.securityContext.procMount`, "Default"]), []));
     it("passes procMount unset", () => assert.deepStrictEqual(run(containersDefaultProcMount), []));
+    it("fails Unmasked in a user namespace too (restricted; baseline alone would allow it with hostUsers: false)", () => {
+        assert.strictEqual(run(containersDefaultProcMount, [`${POD}.hostUsers`, false], [`${C0}.securityContext.procMount`, "Unmasked"]).length, 1);
+    });
     it("fails when procMount is Unmasked", () => {
         assert.deepStrictEqual(run(containersDefaultProcMount, [`${C0}.securityContext.procMount`, "Unmasked"]), [
             `${LABEL} securityContext.procMount must not be "Unmasked"; use "Default" or leave it unset.`,
