@@ -10,12 +10,21 @@ export function imageTag(image: string): string | undefined {
     return colon > name.lastIndexOf("/") ? name.slice(colon + 1) : undefined;
 }
 
+const HEX64 = /^[0-9a-f]{64}$/;
+const DIGEST_MARK = "@sha256:";
+
+/** Whether an image reference ends in a sha256 digest; checks the 64 characters after the mark, not the whole string. */
+export function hasDigest(image: string): boolean {
+    const at = image.lastIndexOf(DIGEST_MARK);
+    return at >= 0 && HEX64.test(image.slice(at + DIGEST_MARK.length));
+}
+
 /** Why an image reference is not pinned, or undefined when it is (a version tag or a digest). */
 export function unpinnedReason(image: unknown): string | undefined {
     if (typeof image !== "string" || image.trim() === "") {
         return "the image is unset";
     }
-    if (/@sha256:[0-9a-f]{64}$/.test(image)) {
+    if (hasDigest(image)) {
         return undefined;
     }
     const tag = imageTag(image);
@@ -59,14 +68,12 @@ export const containerProbesRequired = workloadPolicy({
     },
 });
 
-const DIGEST = /@sha256:[0-9a-f]{64}$/;
-
 export const containerImagesDigestPinned = workloadPolicy({
     name: "container-images-digest-pinned",
     description: "Checks whether every container image is pinned by digest (`<repository>:<tag>@sha256:<digest>`), so a re-pushed tag cannot change what runs.",
     checkContainer: (c, _pod, _config, report) => {
         const image = get(c.container, "image");
-        if (report.known(image, `${c.label} image`) && !(typeof image === "string" && DIGEST.test(image))) {
+        if (report.known(image, `${c.label} image`) && !(typeof image === "string" && hasDigest(image))) {
             report.fail(`${c.label} must pin its image by digest (it is ${show(image)}); add the release's digest, e.g. "<repository>:1.4.0@sha256:<digest>" (config slipway:imageDigests).`);
         }
     },
