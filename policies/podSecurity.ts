@@ -36,7 +36,7 @@ export const podsSeccompConfined = workloadPolicy({
         }
         const podLevel = get(pod.spec, "securityContext", "seccompProfile", "type");
         if (report.known(podLevel, `${pod.label} ${pod.path}.securityContext.seccompProfile.type`) && (podLevel === undefined || podLevel === null)) {
-            report.fail(`${c.label} must run under a seccomp profile; set securityContext.seccompProfile.type: RuntimeDefault in the container's or the pod's securityContext.`);
+            report.missing(`${c.label} must run under a seccomp profile; set securityContext.seccompProfile.type: RuntimeDefault in the container's or the pod's securityContext.`);
         }
     },
 });
@@ -208,6 +208,7 @@ export const workloadsCurrentApiVersion = resourcePolicy({
             return;
         }
         const old = subject.type.split(":")[1];
-        report.fail(`${workloadLabel(subject, kind.kind)} must use apiVersion ${kind.currentVersion}: ${old} is no longer served by Kubernetes; declare it as kubernetes:${kind.currentVersion}:${kind.kind}.`);
+        const name = kind.patch ? `${kind.kind}Patch` : kind.kind;
+        report.fail(`${workloadLabel(subject, name)} must use apiVersion ${kind.currentVersion}: ${old} is no longer served by Kubernetes; declare it as kubernetes:${kind.currentVersion}:${name}.`);
     },
 });

@@ -47,7 +47,7 @@ export const containerImagesPinned = workloadPolicy({
         }
         const reason = unpinnedReason(image);
         if (reason !== undefined) {
-            report.fail(`${c.label} must pin its image to a version tag or a digest: ${reason}; use e.g. "<repository>:1.4.0" or "<repository>@sha256:<digest>".`);
+            (image === undefined ? report.missing : report.fail).call(report, `${c.label} must pin its image to a version tag or a digest: ${reason}; use e.g. "<repository>:1.4.0" or "<repository>@sha256:<digest>".`);
         }
     },
 });
@@ -62,7 +62,7 @@ export const containerProbesRequired = workloadPolicy({
         for (const probe of ["livenessProbe", "readinessProbe"]) {
             const value = get(c.container, probe);
             if (report.known(value, `${c.label} ${probe}`) && (value === undefined || value === null)) {
-                report.fail(`${c.label} must define a ${probe}; add an httpGet, tcpSocket, grpc or exec probe (the services serve /health).`);
+                report.missing(`${c.label} must define a ${probe}; add an httpGet, tcpSocket, grpc or exec probe (the services serve /health).`);
             }
         }
     },
@@ -74,7 +74,7 @@ export const containerImagesDigestPinned = workloadPolicy({
     checkContainer: (c, _pod, _config, report) => {
         const image = get(c.container, "image");
         if (report.known(image, `${c.label} image`) && !(typeof image === "string" && hasDigest(image))) {
-            report.fail(`${c.label} must pin its image by digest (it is ${show(image)}); add the release's digest, e.g. "<repository>:1.4.0@sha256:<digest>" (config slipway:imageDigests).`);
+            (image === undefined ? report.missing : report.fail).call(report, `${c.label} must pin its image by digest (it is ${show(image)}); add the release's digest, e.g. "<repository>:1.4.0@sha256:<digest>" (config slipway:imageDigests).`);
         }
     },
 });
@@ -118,7 +118,7 @@ export const containerEphemeralStorageLimits = workloadPolicy({
         for (const kind of ["requests", "limits"]) {
             const value = get(c.container, "resources", kind, "ephemeral-storage");
             if (report.known(value, `${c.label} resources.${kind}.ephemeral-storage`) && (value === undefined || value === null || value === "")) {
-                report.fail(`${c.label} must set resources.${kind}.ephemeral-storage; add a quantity such as "${kind === "requests" ? "128Mi" : "1Gi"}".`);
+                report.missing(`${c.label} must set resources.${kind}.ephemeral-storage; add a quantity such as "${kind === "requests" ? "128Mi" : "1Gi"}".`);
             }
         }
     },
