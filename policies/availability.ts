@@ -170,12 +170,12 @@ export const workloadsSpreadAcrossFailureDomains = workloadPolicy<SpreadConfig>(
         if (!report.known(constraints, `${pod.label} ${pod.path}.topologySpreadConstraints`) || !report.known(affinity, `${pod.label} ${pod.path}.affinity`)) return;
         if (!spreads(pod.spec, config)) {
             const how = config.required ? "whenUnsatisfiable: DoNotSchedule" : "whenUnsatisfiable: ScheduleAnyway or DoNotSchedule";
-            report.fail(`${pod.label} must spread its pods over ${config.topologyKey}; add a topologySpreadConstraint with topologyKey ${config.topologyKey}, maxSkew 1 and ${how}.`);
+            report.missing(`${pod.label} must spread its pods over ${config.topologyKey}; add a topologySpreadConstraint with topologyKey ${config.topologyKey}, maxSkew 1 and ${how}.`);
         }
     },
 });
 
-const SERVING_TYPES = [DEPLOYMENT, "kubernetes:core/v1:Service", ...WORKLOAD_KINDS.filter((k) => k.kind === "Deployment").map((k) => k.type)];
+const SERVING_TYPES = [DEPLOYMENT, "kubernetes:core/v1:Service", "kubernetes:core/v1:ServicePatch", ...WORKLOAD_KINDS.filter((k) => k.kind === "Deployment").map((k) => k.type)];
 
 export const servingObjectsCreateBeforeReplace = resourcePolicy({
     name: "serving-objects-create-before-replace",
@@ -183,7 +183,7 @@ export const servingObjectsCreateBeforeReplace = resourcePolicy({
     resources: [...new Set(SERVING_TYPES)],
     check: (subject, _config, report) => {
         if (subject.opts?.deleteBeforeReplace === true) {
-            const kind = subject.type.endsWith(":Service") ? "Service" : "Deployment";
+            const kind = subject.type.split(":")[2];
             report.fail(`${workloadLabel(subject, kind)} must not set deleteBeforeReplace: remove the option so a replacement starts the new object before the old one goes; keep immutable fields (selectors) stable so a replacement is never needed under the same name.`);
         }
     },

@@ -15,7 +15,7 @@ export const workloadsOwnServiceAccount = workloadPolicy({
         }
         const effective = name ?? legacy;
         if (effective === undefined || effective === null || effective === "" || effective === "default") {
-            report.fail(`${pod.label} must run under a ServiceAccount of its own (it uses ${effective === "default" ? '"default"' : "the namespace's default"}); set ${pod.path}.serviceAccountName to the workload's own account.`);
+            (effective === "default" ? report.fail : report.missing).call(report, `${pod.label} must run under a ServiceAccount of its own (it uses ${effective === "default" ? '"default"' : "the namespace's default"}); set ${pod.path}.serviceAccountName to the workload's own account.`);
         }
     },
 });

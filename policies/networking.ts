@@ -42,7 +42,8 @@ export const namespacesDefaultDenyNetworkPolicy = stackPolicy({
         const reported = new Set<unknown>();
         for (const r of resources) {
             const kind = workloadKind(r.type);
-            if (kind === undefined) continue;
+            // A patch changes an object the stack need not own; its namespace is judged where the object is declared.
+            if (kind === undefined || kind.patch) continue;
             const ns = namespaceOf(r);
             if (!report.known(ns, `${kind.kind} "${String(get(r.props, "metadata", "name") ?? r.name)}" metadata.namespace`, r.urn) || denied.has(ns) || reported.has(ns)) continue;
             if (unverifiable) {

@@ -34,7 +34,7 @@ export const containersRunAsNonRoot = workloadPolicy({
             if (own === false) {
                 report.fail(`${c.label} must run as non-root; set securityContext.runAsNonRoot: true instead of false.`);
             } else if (nonRoot !== true) {
-                report.fail(`${c.label} must run as non-root; set securityContext.runAsNonRoot: true in the container's or the pod's securityContext.`);
+                report.missing(`${c.label} must run as non-root; set securityContext.runAsNonRoot: true in the container's or the pod's securityContext.`);
             }
         }
         const user = get(c.container, "securityContext", "runAsUser");
@@ -64,7 +64,7 @@ export const containersNoPrivilegeEscalation = workloadPolicy({
         }
         const allow = get(c.container, "securityContext", "allowPrivilegeEscalation");
         if (report.known(allow, `${c.label} securityContext.allowPrivilegeEscalation`) && allow !== false) {
-            report.fail(`${c.label} must set securityContext.allowPrivilegeEscalation: false (it is ${show(allow)}).`);
+            (allow === undefined ? report.missing : report.fail).call(report, `${c.label} must set securityContext.allowPrivilegeEscalation: false (it is ${show(allow)}).`);
         }
     },
 });
@@ -89,7 +89,7 @@ export const containersDropAllCapabilities = workloadPolicy<CapabilitiesConfig>(
     checkContainer: (c, pod, config, report) => {
         const drop = list(c.container, "securityContext", "capabilities", "drop");
         if (!pod.windows && report.known(drop, `${c.label} securityContext.capabilities.drop`) && !drop.includes("ALL")) {
-            report.fail(`${c.label} must drop all capabilities; set securityContext.capabilities.drop: ["ALL"].`);
+            (drop.length === 0 ? report.missing : report.fail).call(report, `${c.label} must drop all capabilities; set securityContext.capabilities.drop: ["ALL"].`);
         }
         const allowed = pod.windows ? BASELINE_CAPABILITIES : config.allowedCapabilities;
         const add = list(c.container, "securityContext", "capabilities", "add");
@@ -108,7 +108,7 @@ export const containersReadOnlyRootFilesystem = workloadPolicy({
     checkContainer: (c, _pod, _config, report) => {
         const readOnly = get(c.container, "securityContext", "readOnlyRootFilesystem");
         if (report.known(readOnly, `${c.label} securityContext.readOnlyRootFilesystem`) && readOnly !== true) {
-            report.fail(`${c.label} must set securityContext.readOnlyRootFilesystem: true (it is ${show(readOnly)}); mount an emptyDir where the process needs to write.`);
+            (readOnly === undefined ? report.missing : report.fail).call(report, `${c.label} must set securityContext.readOnlyRootFilesystem: true (it is ${show(readOnly)}); mount an emptyDir where the process needs to write.`);
         }
     },
 });

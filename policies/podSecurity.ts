@@ -36,7 +36,7 @@ export const podsSeccompConfined = workloadPolicy({
         }
         const podLevel = get(pod.spec, "securityContext", "seccompProfile", "type");
         if (report.known(podLevel, `${pod.label} ${pod.path}.securityContext.seccompProfile.type`) && (podLevel === undefined || podLevel === null)) {
-            report.fail(`${c.label} must run under a seccomp profile; set securityContext.seccompProfile.type: RuntimeDefault in the container's or the pod's securityContext.`);
+            report.missing(`${c.label} must run under a seccomp profile; set securityContext.seccompProfile.type: RuntimeDefault in the container's or the pod's securityContext.`);
         }
     },
 });
@@ -87,7 +87,8 @@ export const podsSeLinuxOptions = workloadPolicy({
 
 export const containersDefaultProcMount = workloadPolicy({
     name: "containers-default-proc-mount",
-    description: "Checks whether every container keeps the default masked /proc (Pod Security Standards \"/proc Mount Type\": procMount unset or Default).",
+    // Restricted requires Default even in a user namespace, where baseline alone (1.35) would allow Unmasked.
+    description: "Checks whether every container keeps the default masked /proc (Pod Security Standards \"/proc Mount Type\", restricted: procMount unset or Default).",
     checkContainer: (c, _pod, _config, report) => {
         allowedValue(get(c.container, "securityContext", "procMount"), `${c.label} securityContext.procMount`, ["Default"], report, 'use "Default" or leave it unset');
     },
@@ -207,6 +208,7 @@ export const workloadsCurrentApiVersion = resourcePolicy({
             return;
         }
         const old = subject.type.split(":")[1];
-        report.fail(`${workloadLabel(subject, kind.kind)} must use apiVersion ${kind.currentVersion}: ${old} is no longer served by Kubernetes; declare it as kubernetes:${kind.currentVersion}:${kind.kind}.`);
+        const name = kind.patch ? `${kind.kind}Patch` : kind.kind;
+        report.fail(`${workloadLabel(subject, name)} must use apiVersion ${kind.currentVersion}: ${old} is no longer served by Kubernetes; declare it as kubernetes:${kind.currentVersion}:${name}.`);
     },
 });

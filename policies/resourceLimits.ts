@@ -21,7 +21,7 @@ function amount(c: ContainerContext, kind: "requests" | "limits", resource: Reso
     }
     if (raw === undefined || raw === null || raw === "") {
         if (required) {
-            report.fail(`${c.label} must set ${field}; add a ${resource === "cpu" ? "CPU" : "memory"} ${kind === "requests" ? "request" : "limit"} such as ${EXAMPLE[resource]} to the container's resources.`);
+            report.missing(`${c.label} must set ${field}; add a ${resource === "cpu" ? "CPU" : "memory"} ${kind === "requests" ? "request" : "limit"} such as ${EXAMPLE[resource]} to the container's resources.`);
         }
         return undefined;
     }

@@ -10,12 +10,21 @@ export function imageTag(image: string): string | undefined {
     return colon > name.lastIndexOf("/") ? name.slice(colon + 1) : undefined;
 }
 
+const HEX64 = /^[0-9a-f]{64}$/;
+const DIGEST_MARK = "@sha256:";
+
+/** Whether an image reference ends in a sha256 digest; checks the 64 characters after the mark, not the whole string. */
+export function hasDigest(image: string): boolean {
+    const at = image.lastIndexOf(DIGEST_MARK);
+    return at >= 0 && HEX64.test(image.slice(at + DIGEST_MARK.length));
+}
+
 /** Why an image reference is not pinned, or undefined when it is (a version tag or a digest). */
 export function unpinnedReason(image: unknown): string | undefined {
     if (typeof image !== "string" || image.trim() === "") {
         return "the image is unset";
     }
-    if (/@sha256:[0-9a-f]{64}$/.test(image)) {
+    if (hasDigest(image)) {
         return undefined;
     }
     const tag = imageTag(image);
@@ -38,7 +47,7 @@ export const containerImagesPinned = workloadPolicy({
         }
         const reason = unpinnedReason(image);
         if (reason !== undefined) {
-            report.fail(`${c.label} must pin its image to a version tag or a digest: ${reason}; use e.g. "<repository>:1.4.0" or "<repository>@sha256:<digest>".`);
+            (image === undefined ? report.missing : report.fail).call(report, `${c.label} must pin its image to a version tag or a digest: ${reason}; use e.g. "<repository>:1.4.0" or "<repository>@sha256:<digest>".`);
         }
     },
 });
@@ -53,21 +62,19 @@ export const containerProbesRequired = workloadPolicy({
         for (const probe of ["livenessProbe", "readinessProbe"]) {
             const value = get(c.container, probe);
             if (report.known(value, `${c.label} ${probe}`) && (value === undefined || value === null)) {
-                report.fail(`${c.label} must define a ${probe}; add an httpGet, tcpSocket, grpc or exec probe (the services serve /health).`);
+                report.missing(`${c.label} must define a ${probe}; add an httpGet, tcpSocket, grpc or exec probe (the services serve /health).`);
             }
         }
     },
 });
-
-const DIGEST = /@sha256:[0-9a-f]{64}$/;
 
 export const containerImagesDigestPinned = workloadPolicy({
     name: "container-images-digest-pinned",
     description: "Checks whether every container image is pinned by digest (`<repository>:<tag>@sha256:<digest>`), so a re-pushed tag cannot change what runs.",
     checkContainer: (c, _pod, _config, report) => {
         const image = get(c.container, "image");
-        if (report.known(image, `${c.label} image`) && !(typeof image === "string" && DIGEST.test(image))) {
-            report.fail(`${c.label} must pin its image by digest (it is ${show(image)}); add the release's digest, e.g. "<repository>:1.4.0@sha256:<digest>" (config slipway:imageDigests).`);
+        if (report.known(image, `${c.label} image`) && !(typeof image === "string" && hasDigest(image))) {
+            (image === undefined ? report.missing : report.fail).call(report, `${c.label} must pin its image by digest (it is ${show(image)}); add the release's digest, e.g. "<repository>:1.4.0@sha256:<digest>" (config slipway:imageDigests).`);
         }
     },
 });
@@ -111,7 +118,7 @@ export const containerEphemeralStorageLimits = workloadPolicy({
         for (const kind of ["requests", "limits"]) {
             const value = get(c.container, "resources", kind, "ephemeral-storage");
             if (report.known(value, `${c.label} resources.${kind}.ephemeral-storage`) && (value === undefined || value === null || value === "")) {
-                report.fail(`${c.label} must set resources.${kind}.ephemeral-storage; add a quantity such as "${kind === "requests" ? "128Mi" : "1Gi"}".`);
+                report.missing(`${c.label} must set resources.${kind}.ephemeral-storage; add a quantity such as "${kind === "requests" ? "128Mi" : "1Gi"}".`);
             }
         }
     },

@@ -17,9 +17,21 @@ export interface Unverifiable {
 export class Report {
     readonly violations: Violation[] = [];
     readonly unverifiable: Unverifiable[] = [];
+    /**
+     * False for a patch (e.g. a DeploymentPatch), which sets only the fields it changes: a value it leaves unset is
+     * the live object's, so only the values it does set are checked.
+     */
+    requirementsApply = true;
 
     fail(message: string, urn?: string): void {
         this.violations.push(urn === undefined ? { message } : { message, urn });
+    }
+
+    /** A violation for a value the resource leaves unset; not reported for a patch. */
+    missing(message: string, urn?: string): void {
+        if (this.requirementsApply) {
+            this.fail(message, urn);
+        }
     }
 
     /** Records `what` as unverifiable when `value` is unknown; returns whether the value can be checked. */

@@ -64,13 +64,21 @@ export function containsUnknown(root: unknown): boolean {
     if (root === null || typeof root !== "object") {
         return false;
     }
-    if (Array.isArray(root)) {
-        return root.some(containsUnknown);
-    }
-    for (const key in root) {
-        if (containsUnknown((root as Record<string, unknown>)[key])) {
+    // Read like `get` does: through the engine's proxy (where it could not be unwrapped) a computed value throws.
+    try {
+        if (Array.isArray(root)) {
+            return root.some(containsUnknown);
+        }
+        for (const key in root) {
+            if (containsUnknown((root as Record<string, unknown>)[key])) {
+                return true;
+            }
+        }
+    } catch (e) {
+        if (e instanceof UnknownValueError) {
             return true;
         }
+        throw e;
     }
     return false;
 }

@@ -25,6 +25,8 @@ export interface WorkloadKind {
     longRunning: boolean;
     /** For a removed API version: the version that replaced it. */
     currentVersion?: string;
+    /** A server-side-apply patch of the kind (`DeploymentPatch`, ...): it sets only some fields of a live object. */
+    patch: boolean;
 }
 
 const TEMPLATE = ["spec", "template", "spec"];
@@ -32,12 +34,12 @@ const TEMPLATE_META = ["spec", "template", "metadata"];
 const CRON_TEMPLATE = ["spec", "jobTemplate", "spec", "template"];
 
 function kind(cls: ResourceClass | string, name: string, longRunning: boolean, currentVersion?: string, paths = [TEMPLATE, TEMPLATE_META]): WorkloadKind {
-    return { type: typeOf(cls), kind: name, podSpec: paths[0], podSpecPath: paths[0].join("."), podMetadata: paths[1], longRunning, currentVersion };
+    return { type: typeOf(cls), kind: name, podSpec: paths[0], podSpecPath: paths[0].join("."), podMetadata: paths[1], longRunning, currentVersion, patch: false };
 }
 
 const CRON_PATHS = [[...CRON_TEMPLATE, "spec"], [...CRON_TEMPLATE, "metadata"]];
 
-export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
+const OBJECT_KINDS: readonly WorkloadKind[] = [
     kind(Deployment, "Deployment", true),
     kind(StatefulSet, "StatefulSet", true),
     kind(DaemonSet, "DaemonSet", true),
@@ -58,6 +60,12 @@ export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
     kind("kubernetes:extensions/v1beta1:ReplicaSet", "ReplicaSet", true, "apps/v1"),
     kind("kubernetes:batch/v1beta1:CronJob", "CronJob", false, "batch/v1", CRON_PATHS),
     kind("kubernetes:batch/v2alpha1:CronJob", "CronJob", false, "batch/v1", CRON_PATHS),
+];
+
+/** Every kind and version, and the provider's patch resource of each (`kubernetes:apps/v1:DeploymentPatch`). */
+export const WORKLOAD_KINDS: readonly WorkloadKind[] = [
+    ...OBJECT_KINDS,
+    ...OBJECT_KINDS.map((k) => ({ ...k, type: `${k.type}Patch`, patch: true })),
 ];
 
 const KIND_BY_TYPE = new Map(WORKLOAD_KINDS.map((k) => [k.type, k]));
@@ -118,7 +126,7 @@ export function podOf(subject: ResourceSubject, report: Report): PodContext | un
     if (kind === undefined) {
         return undefined;
     }
-    const label = workloadLabel(subject, kind.kind);
+    const label = workloadLabel(subject, kind.patch ? `${kind.kind}Patch` : kind.kind);
     const path = kind.podSpecPath;
     const spec = get(subject.props, ...kind.podSpec);
     if (!report.known(spec, `${label} ${path}`)) {
@@ -144,6 +152,7 @@ export function workloadPolicy<C extends object = object>(spec: WorkloadPolicySp
             if (pod === undefined) {
                 return;
             }
+            report.requirementsApply = !pod.kind.patch;
             spec.checkPod?.(pod, config, report);
             if (spec.checkContainer !== undefined) {
                 for (const c of containersOf(pod, roles, report)) {

@@ -121,6 +121,9 @@ describe("#pods-selinux-options", () => {
 describe("#containers-default-proc-mount", () => {
     it("passes procMount Default", () => assert.deepStrictEqual(run(containersDefaultProcMount, [`${C0}.securityContext.procMount`, "Default"]), []));
     it("passes procMount unset", () => assert.deepStrictEqual(run(containersDefaultProcMount), []));
+    it("fails Unmasked in a user namespace too (restricted; baseline alone would allow it with hostUsers: false)", () => {
+        assert.strictEqual(run(containersDefaultProcMount, [`${POD}.hostUsers`, false], [`${C0}.securityContext.procMount`, "Unmasked"]).length, 1);
+    });
     it("fails when procMount is Unmasked", () => {
         assert.deepStrictEqual(run(containersDefaultProcMount, [`${C0}.securityContext.procMount`, "Unmasked"]), [
             `${LABEL} securityContext.procMount must not be "Unmasked"; use "Default" or leave it unset.`,
@@ -234,5 +237,38 @@ describe("pod templates", () => {
     it("checks a core/v1 PodTemplate's template", () => {
         const props = { metadata: { name: "worker" }, template: { spec: withProp(podSpec(), "securityContext.seccompProfile.type", "Unconfined") } };
         assert.strictEqual(validateResource(podsSeccompConfined, { type: "kubernetes:core/v1:PodTemplate", props }).length, 1);
+    });
+});
+
+describe("patches (server-side apply of part of a live object)", () => {
+    const PATCH = "kubernetes:apps/v1:DeploymentPatch";
+    const patch = (securityContext: object) => ({
+        metadata: { name: "api-gateway-stable" },
+        spec: { template: { spec: { containers: [{ name: "api-gateway", securityContext }] } } },
+    });
+
+    it("checks the values a DeploymentPatch sets", () => {
+        assert.deepStrictEqual(validateResource(resourcePolicies.find((p) => p.name === "containers-not-privileged")!, { type: PATCH, props: patch({ privileged: true }) }), [
+            'DeploymentPatch "api-gateway-stable" container "api-gateway" must not run privileged; remove securityContext.privileged or set it to false.',
+        ]);
+        assert.strictEqual(validateResource(resourcePolicies.find((p) => p.name === "containers-no-privilege-escalation")!, { type: PATCH, props: patch({ allowPrivilegeEscalation: true }) }).length, 1);
+        assert.strictEqual(validateResource(podsSeccompConfined, { type: PATCH, props: patch({ seccompProfile: { type: "Unconfined" } }) }).length, 1);
+    });
+
+    it("does not ask a patch for the fields it leaves to the live object", () => {
+        const failing = resourcePolicies.filter((p) => validateResource(p, { type: PATCH, props: patch({ runAsUser: 10001 }) }).length > 0).map((p) => p.name);
+        assert.deepStrictEqual(failing, []);
+    });
+
+    it("refuses a patch in a removed API version, naming the current one", () => {
+        assert.deepStrictEqual(validateResource(workloadsCurrentApiVersion, { type: "kubernetes:extensions/v1beta1:DeploymentPatch", props: patch({}) }), [
+            'DeploymentPatch "api-gateway-stable" must use apiVersion apps/v1: extensions/v1beta1 is no longer served by Kubernetes; declare it as kubernetes:apps/v1:DeploymentPatch.',
+        ]);
+    });
+
+    it("covers the patch of every kind and version", () => {
+        for (const type of ["kubernetes:batch/v1:CronJobPatch", "kubernetes:core/v1:PodPatch", "kubernetes:apps/v1beta2:StatefulSetPatch", "kubernetes:batch/v1beta1:CronJobPatch"]) {
+            assert.ok(podsSeccompConfined.types.has(type), type);
+        }
     });
 });

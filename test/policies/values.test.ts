@@ -33,6 +33,10 @@ describe("containsUnknown", () => {
         assert.strictEqual(containsUnknown({ spec: { template: { spec: { containers: [{ name: "a" }, { image: COMPUTED }] } } } }), true);
         assert.strictEqual(containsUnknown(COMPUTED), true);
     });
+    it("finds a computed value through the engine's proxy when it cannot be unwrapped", () => {
+        const proxied = unknownCheckingProxy({ spec: { image: COMPUTED } });
+        assert.strictEqual(containsUnknown(proxied), true);
+    });
     it("is false when every value is known", () => {
         assert.strictEqual(containsUnknown({ spec: { replicas: 3, containers: [{ name: "a", ports: [{ containerPort: 80 }] }], empty: null } }), false);
     });
