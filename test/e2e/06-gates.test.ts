@@ -1,5 +1,5 @@
 // Gates as production runs them, from outside the cluster: the seeds' two Prometheus gates against a real Prometheus
-// that only the API server's service proxy reaches, and Job gates run as Jobs in the stack's namespace.
+// that only the API server's service proxy reaches, and a smoke-test Job gate run as a Job in the stack's namespace.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -53,25 +53,43 @@ async function expectRolledBackAtFirstStep(version: string, provider: string): P
     return failed;
 }
 
-describe("gates through the API server: a real Prometheus in the cluster network", function () {
+const SMOKE = {
+    provider: "job", name: "smoke-tests", image: "registry.local/slipway/smoke-tests:$version",
+    args: ["--environment", "local", "--version", "$version"], timeout: "20s",
+};
+
+describe("the committed prod stack's kind of gates, from outside the cluster: a real Prometheus behind the API server and a Job", function () {
     let monitoring: Monitoring;
     let restore: () => void;
 
     before(async function () {
         this.timeout(120_000);
+        const t0 = Date.now();
         monitoring = await startMonitoring();
-        restore = useGates([KUBERNETES, ...SEED_PROMETHEUS]);
+        restore = useGates([KUBERNETES, ...SEED_PROMETHEUS, SMOKE]);
+        // kwok completes Job pods (its pod-complete Stage); this version's pods fail instead, with exit code 1.
+        await kubectl("patch", "stage", "pod-complete", "--type=json", "-p", JSON.stringify([{
+            op: "add", path: "/spec/selector/matchExpressions/-",
+            value: { key: '.metadata.labels["slipway.dev/checks-version"]', operator: "NotIn", values: [JOB_FAILS] },
+        }]));
+        const stage = path.join(theWorld().workDir, "pod-fail-stage.json");
+        fs.writeFileSync(stage, JSON.stringify(failingStage()));
+        await kubectl("apply", "-f", stage);
+        process.stderr.write(`    e2e: Prometheus ${monitoring.podIp} behind the API server and the failing-Job Stage ready in ${Math.round((Date.now() - t0) / 1000)} s\n`);
     });
     after(async function () {
         this.timeout(60_000);
         restore?.();
+        await kubectl("delete", "stage", "slipway-e2e-job-fails", "--ignore-not-found").catch(() => undefined);
+        await kubectl("apply", "-f", path.join(theWorld().env.SLIPWAY_ENGINE_ROOT ?? "", "kwok-stages", "3-pod-complete.yaml"));
         await monitoring?.stop();
     });
 
     const serve = (version: string, errorShare: number, latencySeconds: number) =>
         monitoring.serve(SERVICES.map((service) => ({ service, version, errorShare, latencySeconds })));
+    const jobsLeft = async () => (await kubectl("-n", NAMESPACE, "get", "jobs", "-l", "slipway.dev/gate=smoke-tests", "-o", "name")).trim();
 
-    it("passes a promotion whose canary answers healthily (0.2% 5xx, 20 ms)", async () => {
+    it("passes a promotion whose canary answers healthily (0.2% 5xx, 20 ms) and whose smoke-test Job succeeds, leaving no Job", async () => {
         const version = nextPatch((await status()).stableVersion);
         serve(version, 0.002, 0.02);
         const r = await slipway("promote", "--stack", STACK, "--version", version, "--interval", "1s");
@@ -79,10 +97,12 @@ describe("gates through the API server: a real Prometheus in the cluster network
         const steps = (await journalOf(version)).filter((e) => e.action === "step" && e.event === "outcome");
         assert.deepEqual(steps.map((e) => e.ok), [true, true, true]);
         // The Service name resolves nowhere on this host: a value at all means the API server's proxy answered.
-        const [errors, latency] = ["prometheus#1", "prometheus#2"].map((p) => steps[0].verdicts?.find((v) => v.provider === p));
+        const [errors, latency, job] = ["prometheus#1", "prometheus#2", "job"].map((p) => steps[0].verdicts?.find((v) => v.provider === p));
         assert.ok(errors?.ok && Math.abs((errors.value ?? 1) - 0.002) < 0.0005, `error rate: ${JSON.stringify(errors)}`);
         assert.ok(latency?.ok && (latency.value ?? 1) < 0.025, `p95: ${JSON.stringify(latency)}`);
+        assert.ok(job?.ok && /the Job succeeded/.test(job.detail), `job: ${JSON.stringify(job)}`);
         assert.equal((await status()).stableVersion, version);
+        assert.equal(await jobsLeft(), "");
     });
 
     it("rolls back at the first step with exit 3 when the canary answers 5% 5xx, the verdict naming query, value and threshold", async () => {
@@ -102,40 +122,9 @@ describe("gates through the API server: a real Prometheus in the cluster network
         assert.match(v.detail, /> max 0\.1/);
         assert.ok((v.value ?? 0) > 0.2 && (v.value ?? 0) <= 0.25, `p95 ${v.value}`);
     });
-});
 
-describe("job gates on the real cluster", function () {
-    const smoke = { provider: "job", name: "smoke-tests", image: "registry.local/slipway/smoke-tests:$version", args: ["--environment", "local", "--version", "$version"], timeout: "20s" };
-    let restore: () => void;
-
-    before(async () => {
-        restore = useGates([KUBERNETES, smoke]);
-        // kwok completes Job pods (its pod-complete Stage); this version's pods fail instead, with exit code 1.
-        await kubectl("patch", "stage", "pod-complete", "--type=json", "-p", JSON.stringify([{
-            op: "add", path: "/spec/selector/matchExpressions/-",
-            value: { key: '.metadata.labels["slipway.dev/checks-version"]', operator: "NotIn", values: [JOB_FAILS] },
-        }]));
-        const stage = path.join(theWorld().workDir, "pod-fail-stage.json");
-        fs.writeFileSync(stage, JSON.stringify(failingStage()));
-        await kubectl("apply", "-f", stage);
-    });
-    after(async () => {
-        restore?.();
-        await kubectl("delete", "stage", "slipway-e2e-job-fails", "--ignore-not-found");
-        await kubectl("apply", "-f", path.join(theWorld().env.SLIPWAY_ENGINE_ROOT ?? "", "kwok-stages", "3-pod-complete.yaml"));
-    });
-
-    const jobsLeft = async () => (await kubectl("-n", NAMESPACE, "get", "jobs", "-l", "slipway.dev/gate=smoke-tests", "-o", "name")).trim();
-
-    it("passes a promotion whose smoke-test Job succeeds, and deletes the Job", async () => {
-        const version = nextPatch((await status()).stableVersion);
-        const r = await slipway("promote", "--stack", STACK, "--version", version, "--interval", "1s");
-        assert.equal(r.code, 0, `promote exited ${r.code}:\n${r.stderr}`);
-        assert.match(r.stderr, /gate job pass .*the Job succeeded/);
-        assert.equal(await jobsLeft(), "");
-    });
-
-    it("rolls back a promotion whose smoke-test Job fails, and deletes the Job", async () => {
+    it("rolls back at the first step with exit 3 when the smoke-test Job fails, leaving no Job", async () => {
+        serve(JOB_FAILS, 0, 0.02);
         const v = await expectRolledBackAtFirstStep(JOB_FAILS, "job");
         assert.match(v.detail, /the Job failed \(BackoffLimitExceeded/);
         assert.equal(await jobsLeft(), "");

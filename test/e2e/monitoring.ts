@@ -140,13 +140,16 @@ function startProcesses(dir: string, seriesFile: string): ChildProcess[] {
     fs.writeFileSync(config, prometheusConfig());
     const log = fs.openSync(path.join(dir, "processes.log"), "a");
     const inNetns = (cmd: string, args: string[]) => spawn("ip", ["netns", "exec", n.netns, cmd, ...args], { cwd: REPO, env, stdio: ["ignore", log, log] });
+    const bin = path.join(env.SLIPWAY_ENGINE_ROOT ?? "", "bin", "prometheus");
+    if (!fs.existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run tools\` (it builds Prometheus into the engine)`);
     const emitter = inNetns(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(REPO, "test", "e2e", "metricsEmitter.ts"), String(EMITTER_PORT), seriesFile]);
-    const prometheus = inNetns(path.join(env.SLIPWAY_ENGINE_ROOT ?? "", "bin", "prometheus"), [
+    const prometheus = inNetns(bin, [
         `--config.file=${config}`,
         `--storage.tsdb.path=${path.join(dir, "data")}`,
         `--web.listen-address=0.0.0.0:${PROMETHEUS_PORT}`,
         "--log.level=warn",
     ]);
+    fs.closeSync(log);
     return [emitter, prometheus];
 }
 
