@@ -1,7 +1,11 @@
 // One pod-template builder for both tracks, so stable and canary differ only in labels, version and image.
 import type * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
+import { containerSecurityContext, RUN_AS_USER, RUNTIME_DEFAULT, SeccompProfile } from "../contract/podSecurity";
 import { CONTAINER_PORT, imageRef, podLabels, selectorLabels, Track } from "./naming";
+
+export { containerSecurityContext, RUN_AS_USER, RUNTIME_DEFAULT };
+export type { SeccompProfile };
 
 type PodTemplate = k8s.types.input.core.v1.PodTemplateSpec;
 
@@ -16,13 +20,6 @@ export interface Resources {
     ephemeralStorageLimit?: string;
 }
 
-/** A seccomp profile as the API takes it; the policy pack decides which are acceptable. */
-export interface SeccompProfile {
-    type: "RuntimeDefault" | "Localhost" | "Unconfined";
-    localhostProfile?: string;
-}
-
-export const RUNTIME_DEFAULT: SeccompProfile = { type: "RuntimeDefault" };
 
 /** How hard the pods of one track are spread over zones: required (prod) refuses to stack replicas in one zone. */
 export type ZoneSpread = "required" | "preferred";
@@ -47,8 +44,6 @@ export interface PodTemplateArgs {
     seccompProfile?: SeccompProfile;
 }
 
-/** Non-zero UID/GID the images run as. */
-export const RUN_AS_USER = 10001;
 
 /** Liveness asks only whether the process answers; readiness also whether its dependencies do (the seeds' endpoints). */
 export const LIVENESS_PATH = "/health";
@@ -77,18 +72,6 @@ export function topologySpread(service: string, track: Track, zoneSpread: ZoneSp
     ];
 }
 
-export function containerSecurityContext(seccompProfile: SeccompProfile = RUNTIME_DEFAULT) {
-    return {
-        runAsNonRoot: true,
-        runAsUser: RUN_AS_USER,
-        runAsGroup: RUN_AS_USER,
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-        privileged: false,
-        capabilities: { drop: ["ALL"] },
-        seccompProfile,
-    };
-}
 
 export function scrapeAnnotations(): Record<string, string> {
     return { "prometheus.io/scrape": "true", "prometheus.io/port": String(CONTAINER_PORT), "prometheus.io/path": "/metrics" };

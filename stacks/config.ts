@@ -8,7 +8,10 @@ import {
 } from "../contract/release";
 import { programRelease } from "../automation/state/program";
 import type { Release } from "../automation/state/store";
+import type { SeccompProfile } from "../contract/podSecurity";
 import type { DatabaseArgs } from "../components/dataTier";
+
+export type { SeccompProfile };
 import { SERVICE_SEEDS, LOCAL_SIZING } from "./sizing";
 
 export { ENVIRONMENTS, environmentOfStack };
@@ -106,12 +109,6 @@ export interface LocalConfig {
     dataEndpoints: Record<string, string>;
 }
 
-/** Seccomp profile of every service pod: the runtime's default, a node-local profile, or none (which the pack refuses). */
-export interface SeccompProfile {
-    type: "RuntimeDefault" | "Localhost" | "Unconfined";
-    /** Path of the profile below the kubelet's seccomp directory (Localhost only). */
-    localhostProfile?: string;
-}
 
 /** Who must approve a promotion of the stack (`slipway:approval`). */
 export interface ApprovalRule {

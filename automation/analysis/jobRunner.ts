@@ -3,7 +3,7 @@
 // any other step that has to run a one-off container in the stack's namespace (a migration before traffic moves)
 // runs it the same way. The judgement is pure; the cluster is a small port a test can fake.
 import * as k8s from "@kubernetes/client-node";
-import { containerSecurityContext, RUN_AS_USER } from "../../components/podSpec";
+import { containerSecurityContext, RUN_AS_USER } from "../../contract/podSecurity";
 import { loadKubeConfig } from "./cluster";
 import { excerpt } from "./common";
 import { describeApiError, withSignal } from "./kubernetes";
