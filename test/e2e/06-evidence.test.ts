@@ -107,7 +107,9 @@ describe("change evidence of a staged journey on the real engine and cluster", f
     assert.ok(promotion, `no promotion record of ${version}: ${texts.json.slice(0, 400)}`);
     assert.deepEqual([promotion.outcome, promotion.approval.verified, promotion.approval.approvers, promotion.commit], ["completed", true, ["carol"], SHA]);
     assert.deepEqual(promotion.steps.map((s: { weight: number }) => s.weight), [10, 30, 100]);
-    assert.ok(promotion.updates.length >= 4, `the engine's update versions: ${JSON.stringify(promotion.updates)}`);
+    const updates = promotion.updates as Array<{ message: string; result: string }>;
+    assert.equal(updates.length, 4, `one engine update per step and the stable update: ${JSON.stringify(updates)}`);
+    for (const u of updates) assert.ok(u.result === "succeeded" && u.message.startsWith(`slipway promote ${version}`), JSON.stringify(u));
     const image = JSON.stringify(promotion.changes);
     assert.match(image, new RegExp(`:${version.replace(/\./g, "\\.")}`), "what changed names the new image");
     assert.equal(x.chain.ok, true);
