@@ -27,8 +27,11 @@ export interface Evidence {
   preview?: PreviewSummary;
   /** The gates the promotion was judged by (URL credentials removed): where each verdict's threshold comes from. */
   gates?: GateSpec[];
-  /** Engine update versions of the change, from the stack's update history. */
-  updates?: { version: number; kind: string; result: string; message: string }[];
+  /**
+   * The engine's updates of the change, from the stack's update history: a version on backends that number their
+   * updates (Pulumi Cloud), 0 on DIY backends (file, S3), where the start time and message identify the update.
+   */
+  updates?: { version: number; kind: string; result: string; message: string; startTime: string }[];
 }
 
 /** Who and where: the same for every command that changes a stack. */
@@ -83,7 +86,8 @@ export async function engineUpdates(d: Deps, stack: string, sinceMs: number): Pr
   try {
     const all = await d.engine.history(stack, 50);
     const mine = all.filter((u) => Date.parse(u.startTime) >= sinceMs - 1_000);
-    return { updates: mine.map((u) => ({ version: u.version, kind: u.kind, result: u.result, message: u.message })).sort((a, b) => a.version - b.version) };
+    const updates = mine.map((u) => ({ version: u.version, kind: u.kind, result: u.result, message: u.message, startTime: u.startTime }));
+    return { updates: updates.sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime)) };
   } catch (err) {
     d.progress(`${stack}: the update history could not be read for the change record (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
     return {};

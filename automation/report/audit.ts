@@ -3,6 +3,7 @@
 // promotion drawn as inline SVG). Pure: an Export in, text out; every value shown goes through the secret masking.
 import type { ChangeRecord, Export, StepRecord } from "./changeRecords";
 import type { PreviewSummary } from "../release/evidence";
+import type { ResourceChange } from "../types";
 import { propertyLines } from "./preview";
 import { code, mask, md, seconds } from "./format";
 
@@ -35,7 +36,7 @@ function facts(r: ChangeRecord): [string, string][] {
     ["BREAK-GLASS", r.breakGlass ? `freeze "${r.breakGlass.window.name}" (until ${r.breakGlass.window.end}) overridden: ${r.breakGlass.reason}` : undefined],
     ["Reason", r.reason],
     ["Related to", r.relatedTo],
-    ["Engine updates", r.updates.length ? r.updates.map((u) => `#${u.version} ${u.result}`).join(", ") : undefined],
+    ["Engine updates", r.updates.length ? r.updates.map((u) => `${u.version > 0 ? `#${u.version}` : u.startTime} ${u.result} (${u.message})`).join("; ") : undefined],
   ];
   return rows.filter((row): row is [string, string] => row[1] !== undefined);
 }
@@ -51,6 +52,11 @@ function countsText(s: PreviewSummary): string {
   return c.length ? c.join(", ") : "no changes";
 }
 
+/** Property lines of an update or replacement; a created or deleted resource is named, its whole body is not news. */
+function propertiesOf(c: ResourceChange): string[] {
+  return c.op === "update" || c.op === "replace" ? propertyLines(c) : [];
+}
+
 function verdictText(v: StepRecord["verdicts"][number]): string {
   const value = v.value !== undefined ? ` value ${v.value}${v.threshold !== undefined ? ` (threshold ${v.threshold})` : ""}` : "";
   return `${v.gate} ${v.ok ? "pass" : "FAIL"}${value}: ${v.detail}`;
@@ -59,12 +65,12 @@ function verdictText(v: StepRecord["verdicts"][number]): string {
 // ----- Markdown
 
 function recordMarkdown(r: ChangeRecord): string[] {
-  const out = [`## ${md(r.kind)} ${md(r.version ?? "")} on ${code(r.stack)} (${code(r.id)})`, "", "| | |", "| --- | --- |"];
+  const out = [`## ${md([r.kind, r.version].filter(Boolean).join(" "))} on ${code(r.stack)} (${code(r.id)})`, "", "| | |", "| --- | --- |"];
   for (const [k, v] of facts(r)) out.push(`| ${k} | ${md(v)} |`);
   out.push("");
   for (const c of r.changes) {
     out.push(`### What changed: ${md(c.label)}`, "", `${md(countsText(c.summary))}; policy: ${md(policyText(c.summary))}`, "");
-    for (const ch of c.summary.changes) out.push(`- ${md(ch.op)} ${code(ch.type)} **${md(ch.name)}**`, ...propertyLines(ch).map((l) => `  - ${code(l)}`));
+    for (const ch of c.summary.changes) out.push(`- ${md(ch.op)} ${code(ch.type)} **${md(ch.name)}**`, ...propertiesOf(ch).map((l) => `  - ${code(l)}`));
     out.push("");
   }
   if (r.steps.length > 0) {
@@ -125,13 +131,13 @@ export function timelineSvg(r: ChangeRecord): string {
 function recordHtml(r: ChangeRecord): string {
   const rows = facts(r).map(([k, v]) => `<tr${k === "BREAK-GLASS" ? ' class="glass"' : ""}><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("");
   const changes = r.changes.map((c) => {
-    const items = c.summary.changes.map((ch) => `<li>${esc(`${ch.op} ${ch.type} ${ch.name}`)}<ul>${propertyLines(ch).map((l) => `<li><code>${esc(l)}</code></li>`).join("")}</ul></li>`).join("");
+    const items = c.summary.changes.map((ch) => `<li>${esc(`${ch.op} ${ch.type} ${ch.name}`)}<ul>${propertiesOf(ch).map((l) => `<li><code>${esc(l)}</code></li>`).join("")}</ul></li>`).join("");
     return `<h3>What changed: ${esc(c.label)}</h3><p>${esc(countsText(c.summary))}; policy: ${esc(policyText(c.summary))}</p><ul>${items}</ul>`;
   }).join("");
   const steps = r.steps.length === 0 ? "" : `<h3>Steps</h3><table class="steps"><tr><th>Step</th><th>Weight</th><th>Started</th><th>Duration</th><th>Result</th><th>Verdicts</th></tr>${r.steps.map((s) =>
     `<tr class="step"><td>${s.step + 1}</td><td>${s.weight}%</td><td>${esc(s.startedAt)}</td><td>${s.durationMs ?? "-"} ms</td><td class="${s.ok ? "pass" : "fail"}">${s.ok === undefined ? "no outcome" : s.ok ? "pass" : "FAIL"}</td><td>${esc(s.verdicts.map(verdictText).join("; ") || "-")}</td></tr>`).join("")}</table>`;
   const picture = r.kind === "promote" || r.kind === "skip-canary" ? timelineSvg(r) : "";
-  return `<section class="record" id="${esc(r.id)}"><h2>${esc(`${r.kind} ${r.version ?? ""} on ${r.stack}`)} <small>${esc(r.id)}</small></h2><table class="facts">${rows}</table>${picture}${changes}${steps}</section>`;
+  return `<section class="record" id="${esc(r.id)}"><h2>${esc(`${[r.kind, r.version].filter(Boolean).join(" ")} on ${r.stack}`)} <small>${esc(r.id)}</small></h2><table class="facts">${rows}</table>${picture}${changes}${steps}</section>`;
 }
 
 const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}

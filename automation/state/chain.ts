@@ -101,9 +101,11 @@ function start(records: readonly StoredRecord[]): { from: number; prev: string |
   if (first === 0 || records.length === 0) return { from: 0, prev: null, adopted: 0 };
   const g = parse(records[Math.max(first, 0)]?.text);
   const gl = linkOf(g);
-  if (first < 0 || g?.event !== GENESIS || gl?.adopted === undefined) {
-    const at = first < 0 ? 0 : first;
-    return broken(records, at, first < 0 ? "unchained" : "inserted", first < 0 ? "no entry carries a chain link: the journal predates the chain and has not been adopted yet (the next append adopts it)" : "unchained entries precede the first chained one, which is not a genesis", 0);
+  if (first < 0) return broken(records, 0, "unchained", "no entry carries a chain link: the journal predates the chain and has not been adopted yet (the next append adopts it)", 0);
+  if (g?.event !== GENESIS || gl?.adopted === undefined) {
+    return gl !== undefined && gl.n > 0
+      ? broken(records, first, "removed", `the first chained entry is entry ${gl.n}: the entries before it, or the genesis, were removed`, 0)
+      : broken(records, first, "inserted", "unchained entries precede the first chained one, which is not a genesis", 0);
   }
   const texts = records.slice(0, first).map((r) => r.text);
   if (gl.adopted !== first || gl.prev !== adoptedDigest(texts)) {

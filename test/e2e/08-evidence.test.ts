@@ -9,6 +9,8 @@ import * as path from "path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { deployment, kubectl, nextPatch, SERVICES, Slipway, slipway, STACK, status, theWorld } from "./harness";
 import { commit, fakeGithub, FakeGithub, REPO, review, RUN_ID, SHA, TOKEN, workflowRun } from "../automation/release/githubApi";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { CREDS, startS3, type S3TestServer } from "../automation/state/s3Server";
 
 const PROD = "local-prod";
 /** The prod-like stack's namespace: SLIPWAY_E2E_PROD_NAMESPACE, else the e2e namespace with -prod. */
@@ -107,7 +109,9 @@ describe("change evidence of a staged journey on the real engine and cluster", f
     assert.ok(promotion, `no promotion record of ${version}: ${texts.json.slice(0, 400)}`);
     assert.deepEqual([promotion.outcome, promotion.approval.verified, promotion.approval.approvers, promotion.commit], ["completed", true, ["carol"], SHA]);
     assert.deepEqual(promotion.steps.map((s: { weight: number }) => s.weight), [10, 30, 100]);
-    assert.ok(promotion.updates.length >= 4, `the engine's update versions: ${JSON.stringify(promotion.updates)}`);
+    const updates = promotion.updates as Array<{ message: string; result: string }>;
+    assert.equal(updates.length, 4, `one engine update per step and the stable update: ${JSON.stringify(updates)}`);
+    for (const u of updates) assert.ok(u.result === "succeeded" && u.message.startsWith(`slipway promote ${version}`), JSON.stringify(u));
     const image = JSON.stringify(promotion.changes);
     assert.match(image, new RegExp(`:${version.replace(/\./g, "\\.")}`), "what changed names the new image");
     assert.equal(x.chain.ok, true);
@@ -116,5 +120,51 @@ describe("change evidence of a staged journey on the real engine and cluster", f
     assert.equal((dom.match(/<tr class="step">/g) ?? []).length, 3);
     assert.match(dom, /carol \(verified: prod environment review of run 9001, four-eyes\)/);
     fs.copyFileSync(path.join(out(), "evidence.md"), path.join(os.tmpdir(), "slipway-e2e-evidence.md"));
+  });
+});
+
+describe("change evidence on an S3 backend (state, journal and lock in an S3-compatible server)", function () {
+  this.timeout(15 * 60_000);
+  let s3: S3TestServer | undefined;
+  let env: NodeJS.ProcessEnv = {};
+  const BUCKET = "slipway-e2e-evidence";
+  const run = (...args: string[]) => new Slipway(args, undefined, env).done;
+
+  before(async () => {
+    s3 = await startS3(BUCKET);
+    env = { ...CREDS, PULUMI_BACKEND_URL: `s3://${BUCKET}/team?endpoint=${s3.endpoint}&s3ForcePathStyle=true&region=us-east-1` };
+    // The prod-like namespace held the file-backend stack of the journey above; this backend starts from nothing.
+    await kubectl("delete", "namespace", PROD_NAMESPACE, "--ignore-not-found", "--wait=true", "--timeout=180s");
+    const r = await run("up", "--stack", PROD);
+    assert.equal(r.code, 0, `slipway up --stack ${PROD} on S3 failed:\n${r.stderr}`);
+  });
+  after(async () => {
+    s3?.stop();
+    if (!process.env.SLIPWAY_E2E_KEEP) await kubectl("delete", "namespace", PROD_NAMESPACE, "--ignore-not-found", "--wait=false").catch(() => undefined);
+  });
+
+  it("keeps the chain intact through a real promotion, and finds a flipped byte in one journal object", async () => {
+    const version = nextPatch((await deployment("api-gateway-stable", PROD_NAMESPACE)).version);
+    const p = await run("promote", "--stack", PROD, "--version", version, "--interval", "1s", "--approved-by", "Jane Doe");
+    assert.equal(p.code, 0, p.stderr);
+    const ok = await run("audit", "verify", "--stack", PROD, "--json");
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    const v = JSON.parse(ok.stdout);
+    assert.match(v.location, new RegExp(`^s3://${BUCKET}/team/\\.slipway/slipway/${PROD}$`));
+    assert.ok(v.entries >= 10, `entries: ${v.entries}`);
+    const listed = await s3!.client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `team/.slipway/slipway/${PROD}/journal/` }));
+    const key = listed.Contents!.map((o) => o.Key!).sort()[2];
+    const text = await (await s3!.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString();
+    await s3!.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: text.replace(/"version":"(\d+)\.(\d+)\.(\d+)"/, '"version":"9.$2.$3"') }));
+    const bad = await run("audit", "verify", "--stack", PROD);
+    assert.equal(bad.code, 6, bad.stdout + bad.stderr);
+    assert.match(bad.stdout, new RegExp(`BROKEN at entry 3 of ${v.entries} \\(${key.replace(/\./g, "\\.")}\\): changed`));
+    const file = path.join(theWorld().workDir, "evidence-s3.json");
+    const x = await run("audit", "export", "--stack", PROD, "--since", new Date().toISOString().slice(0, 10), "--format", "json", "--out", file);
+    assert.equal(x.code, 0, x.stderr);
+    const exported = JSON.parse(fs.readFileSync(file, "utf8"));
+    assert.equal(exported.chain.ok, false);
+    const promotion = exported.records.find((r: { kind: string }) => r.kind === "promote");
+    assert.deepEqual([promotion.approval.verified, promotion.approval.approvers], [false, ["Jane Doe"]]);
   });
 });

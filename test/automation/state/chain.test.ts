@@ -140,6 +140,14 @@ describe("#journal-hash-chain", function () {
         assert.deepEqual([v.broken?.index, v.broken?.problem], [5, "inserted"]);
       });
 
+      it("finds the first entries removed at the entry that now comes first", async () => {
+        const { state, raw } = await journal();
+        await raw.remove(0);
+        await raw.remove(0);
+        const v = await verify(state);
+        assert.deepEqual([v.broken?.index, v.broken?.problem], [0, "removed"]);
+      });
+
       it("finds a chain rewritten with every later hash recomputed only against a head kept outside the backend", async () => {
         const { state, raw } = await journal();
         const kept = headOf(await state.records())!;
