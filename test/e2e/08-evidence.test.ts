@@ -10,7 +10,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { deployment, kubectl, nextPatch, SERVICES, Slipway, slipway, STACK, status, theWorld } from "./harness";
 import { commit, fakeGithub, FakeGithub, REPO, review, RUN_ID, SHA, TOKEN, workflowRun } from "../automation/release/githubApi";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
-import { CREDS, startS3, type S3TestServer } from "../automation/state/s3Server";
+import { BUCKET, CREDS, s3TestServer, type S3TestServer } from "../automation/state/s3server";
 
 const PROD = "local-prod";
 /** The prod-like stack's namespace: SLIPWAY_E2E_PROD_NAMESPACE, else the e2e namespace with -prod. */
@@ -127,19 +127,17 @@ describe("change evidence on an S3 backend (state, journal and lock in an S3-com
   this.timeout(15 * 60_000);
   let s3: S3TestServer | undefined;
   let env: NodeJS.ProcessEnv = {};
-  const BUCKET = "slipway-e2e-evidence";
-  const run = (...args: string[]) => new Slipway(args, undefined, env).done;
+  const run = (...args: string[]) => new Slipway(args, undefined, undefined, { env }).done;
 
   before(async () => {
-    s3 = await startS3(BUCKET);
-    env = { ...CREDS, PULUMI_BACKEND_URL: `s3://${BUCKET}/team?endpoint=${s3.endpoint}&s3ForcePathStyle=true&region=us-east-1` };
+    s3 = await s3TestServer();
+    env = { ...CREDS, PULUMI_BACKEND_URL: `s3://${BUCKET}/evidence?endpoint=${s3.endpoint}&s3ForcePathStyle=true&region=us-east-1` };
     // The prod-like namespace held the file-backend stack of the journey above; this backend starts from nothing.
     await kubectl("delete", "namespace", PROD_NAMESPACE, "--ignore-not-found", "--wait=true", "--timeout=180s");
     const r = await run("up", "--stack", PROD);
     assert.equal(r.code, 0, `slipway up --stack ${PROD} on S3 failed:\n${r.stderr}`);
   });
   after(async () => {
-    s3?.stop();
     if (!process.env.SLIPWAY_E2E_KEEP) await kubectl("delete", "namespace", PROD_NAMESPACE, "--ignore-not-found", "--wait=false").catch(() => undefined);
   });
 
@@ -150,9 +148,9 @@ describe("change evidence on an S3 backend (state, journal and lock in an S3-com
     const ok = await run("audit", "verify", "--stack", PROD, "--json");
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     const v = JSON.parse(ok.stdout);
-    assert.match(v.location, new RegExp(`^s3://${BUCKET}/team/\\.slipway/slipway/${PROD}$`));
+    assert.match(v.location, new RegExp(`^s3://${BUCKET}/evidence/\\.slipway/slipway/${PROD}$`));
     assert.ok(v.entries >= 10, `entries: ${v.entries}`);
-    const listed = await s3!.client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `team/.slipway/slipway/${PROD}/journal/` }));
+    const listed = await s3!.client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `evidence/.slipway/slipway/${PROD}/journal/` }));
     const key = listed.Contents!.map((o) => o.Key!).sort()[2];
     const text = await (await s3!.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString();
     await s3!.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: text.replace(/"version":"(\d+)\.(\d+)\.(\d+)"/, '"version":"9.$2.$3"') }));

@@ -10,7 +10,7 @@ import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 const ROOT = path.resolve(__dirname, "../../..");
 export const BUCKET = "slipway-state";
 /** moto accepts any credentials; the SDK and the program's child reader need some in their environment. */
-const CREDS = { AWS_ACCESS_KEY_ID: "slipway-test", AWS_SECRET_ACCESS_KEY: "slipway-test", AWS_REGION: "us-east-1" };
+export const CREDS = { AWS_ACCESS_KEY_ID: "slipway-test", AWS_SECRET_ACCESS_KEY: "slipway-test", AWS_REGION: "us-east-1" };
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
