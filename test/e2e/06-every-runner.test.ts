@@ -59,8 +59,10 @@ for (const b of BACKENDS) {
     });
 
     it("deploys both stages from nothing, each from its own checkout", async () => {
-      ok(await on("up", "--stack", DEV), `up ${DEV}`);
-      ok(await on("up", "--stack", STAGING), `up ${STAGING}`);
+      // Two jobs at once, as two runners would: different stacks, so neither waits for the other's lock.
+      const [dev, staging] = await Promise.all([on("up", "--stack", DEV), on("up", "--stack", STAGING)]);
+      ok(dev, `up ${DEV}`);
+      ok(staging, `up ${STAGING}`);
       const all = JSON.parse(ok(await on("status", "--json"), "status").stdout) as Array<{ stack: string; state: string }>;
       const state = Object.fromEntries(all.map((s) => [s.stack, s.state]));
       assert.deepEqual([state[DEV], state[STAGING], state.dev, state.prod], ["deployed", "deployed", "not deployed", "not deployed"]);
@@ -79,13 +81,13 @@ for (const b of BACKENDS) {
       const preview = JSON.parse(ok(await on("preview", "--stack", DEV, "--json"), "preview").stdout);
       assert.deepEqual(preview[0].changes, [], "preview wants changes");
       ok(await on("drift", "--stack", DEV), "drift");
+      const w = job();
+      const plain = spawnSync("pulumi", ["preview", "--stack", DEV, "--expect-no-changes", "--non-interactive"], { cwd: w.workDir, env: w.env, encoding: "utf8", timeout: 300_000 });
+      assert.equal(plain.status, 0, `a plain pulumi preview in a fresh checkout wants changes:\n${plain.stdout}\n${plain.stderr}`);
       const before = await deployment("api-gateway-stable", stages[DEV]);
       const up = JSON.parse(ok(await on("up", "--stack", DEV, "--json"), "up").stdout);
       assert.deepEqual(up.changes, [], "up changed something");
       assert.equal((await deployment("api-gateway-stable", stages[DEV])).generation, before.generation);
-      const w = job();
-      const plain = spawnSync("pulumi", ["preview", "--stack", DEV, "--expect-no-changes", "--non-interactive"], { cwd: w.workDir, env: w.env, encoding: "utf8", timeout: 300_000 });
-      assert.equal(plain.status, 0, `a plain pulumi preview in a fresh checkout wants changes:\n${plain.stdout}\n${plain.stderr}`);
     });
 
     it(`the second stage accepts ${X} after the first stage promoted it from another copy`, async () => {
