@@ -55,6 +55,7 @@ for (const b of BACKENDS) {
     });
     after(async function () {
       copies.forEach(removeCopy);
+      if (url.startsWith("file://") && !process.env.SLIPWAY_E2E_KEEP) fs.rmSync(url.slice("file://".length), { recursive: true, force: true });
       if (!process.env.SLIPWAY_E2E_KEEP) await Promise.all(Object.values(stages).map((ns) => deleteNamespace(ns).catch(() => undefined)));
     });
 
