@@ -55,9 +55,9 @@ export interface Engine {
   /** Clears Pulumi's own lock on the stack (`pulumi cancel`): only after the driver proved no update is running. */
   cancel(stack: StackName): Promise<void>;
   /**
-   * Settles what a killed update left pending in the state: each Kubernetes object it was creating is imported
-   * (`namespace/name`), since it may well exist in the cluster; other pending creates are cleared. Resolves to what
-   * was done, for the progress line; "" when nothing was pending.
+   * Settles what a killed update left pending in the state: each Kubernetes object it was creating is deleted from
+   * the cluster (engine/orphans.ts says why), then the pending creates are cleared. Resolves to what was done, for
+   * the progress line; "" when nothing was pending.
    */
   settlePendingCreates(stack: StackName): Promise<string>;
   history(stack: StackName, limit?: number): Promise<HistoryEntry[]>;

@@ -17,6 +17,7 @@ import {
 import type { Engine, HistoryEntry, OpOptions, PreviewOptions, UpOptions, UpdateResult } from "../deps";
 import { EngineError, LockedError, PolicyError, SlipwayError } from "../errors";
 import { followEventLog } from "./eventLog";
+import { deleteObjects, kubeObjectOf, KubeObjectRef, refText } from "./orphans";
 import { EngineEventLike, EventCollector } from "./events";
 import { pulumiLocksDir } from "../state/backend";
 import { RELEASE_ENV } from "../state/program";
@@ -214,20 +215,19 @@ class AutomationEngine implements Engine {
     const st = await this.stack(stack);
     const pending = pendingCreates((await st.exportStack()).deployment);
     if (pending.length === 0) return "";
-    const imports = pending.filter((p) => p.id !== undefined);
-    // Importing is right for an object the killed update created (it exists, and forgetting it would make the next
-    // create collide with it); for one it never reached the cluster with, the refresh finds nothing and drops it.
-    const args = imports.length === pending.length
-      ? imports.flatMap((p) => ["--import-pending-creates", p.urn, "--import-pending-creates", p.id as string])
-      : ["--clear-pending-creates"];
+    let deleted;
     try {
-      await this.cli(["refresh", "--yes", "--skip-preview", "--stack", st.name, ...args]);
+      deleted = await deleteObjects(pending.flatMap((p) => (p.object ? [p.object] : [])), this.s.env.KUBECONFIG);
+    } catch (err) {
+      throw new EngineError(`${stack}: deleting the objects a killed update left uncommitted failed (${(err as Error).message}); check KUBECONFIG and the cluster, then rerun`);
+    }
+    try {
+      await this.cli(["refresh", "--yes", "--skip-preview", "--clear-pending-creates", "--stack", st.name]);
     } catch (err) {
       throw mapError(err, stack, undefined);
     }
-    return imports.length === pending.length
-      ? `imported ${imports.length} objects the killed update had created (${imports.map((p) => p.id).join(", ")})`
-      : `cleared ${pending.length} pending creates (not all are Kubernetes objects)`;
+    const what = deleted.length > 0 ? `deleted the ${deleted.length} objects it had created (${deleted.map(refText).join(", ")}) and ` : "";
+    return `the killed update left ${pending.length} pending creates: ${what}cleared them`;
   }
 
   async history(stack: string, limit?: number): Promise<HistoryEntry[]> {
@@ -243,16 +243,12 @@ function releaseEnv(release: Release | undefined): Record<string, string> {
   return release ? { [RELEASE_ENV]: JSON.stringify(release) } : {};
 }
 
-interface PendingCreate { urn: string; id?: string }
+interface PendingCreate { urn: string; object?: KubeObjectRef }
 
-/** Pending creates of a deployment; a Kubernetes object's import id is `namespace/name` (just `name` when cluster-scoped). */
+/** Pending creates of a deployment, with the Kubernetes object each names (when it is one). */
 export function pendingCreates(deployment: unknown): PendingCreate[] {
-  const ops = (deployment as { pending_operations?: Array<{ type?: string; resource?: Record<string, any> }> } | undefined)?.pending_operations ?? [];
-  return ops.filter((o) => o.type === "creating" && o.resource?.urn).map(({ resource: r }) => {
-    const meta = r!.inputs?.metadata as { name?: string; namespace?: string } | undefined;
-    const k8s = typeof r!.type === "string" && r!.type.startsWith("kubernetes:") && typeof meta?.name === "string";
-    return { urn: r!.urn as string, id: k8s ? (meta!.namespace ? `${meta!.namespace}/${meta!.name}` : meta!.name) : undefined };
-  });
+  const ops = (deployment as { pending_operations?: Array<{ type?: string; resource?: { urn?: string; type?: string; inputs?: unknown } }> } | undefined)?.pending_operations ?? [];
+  return ops.filter((o) => o.type === "creating" && o.resource?.urn).map(({ resource: r }) => ({ urn: r!.urn as string, object: kubeObjectOf(r!.type ?? "", r!.inputs) }));
 }
 
 interface PulumiLock { pid: number; hostname: string }
