@@ -2,7 +2,7 @@
 // stack files in stacks/), the policy pack on every preview and update, engine events mapped to the driver's types,
 // and engine failures mapped to the error taxonomy. Stack settings never go through LocalWorkspace.stackSettings,
 // which ignores stackConfigDir (ENGINE-NOTES §10): config is read and written through the CLI only.
-import { execFile } from "child_process";
+import { ChildProcess, execFile, spawn, SpawnOptions } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -128,7 +128,7 @@ class AutomationEngine implements Engine {
     ];
     const follower = followEventLog(eventLog, (e) => ev.handle(e as EngineEventLike));
     try {
-      await this.cli(args, opts.signal, releaseEnv(opts.release));
+      await this.cli(args, opts.signal, releaseEnv(opts.release), dir);
     } finally {
       follower.stop();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -138,17 +138,24 @@ class AutomationEngine implements Engine {
   /**
    * Runs the CLI as the Automation API does (non-interactive, PULUMI_DEBUG_COMMANDS for the hidden --event-log flag,
    * SIGINT on abort) and fails with its stderr; a stack locked by another update fails as ConcurrentUpdateError does.
+   * With `outDir` the CLI writes its stdout and stderr to files there instead of pipes: an update then never waits on
+   * this process (a driver frozen or killed mid-update cannot block it on a full pipe, nor end it with SIGPIPE), and
+   * the update runs to its end, which recovery expects.
    */
-  private cli(args: string[], signal?: AbortSignal, extraEnv: Record<string, string> = {}): Promise<string> {
+  private cli(args: string[], signal?: AbortSignal, extraEnv: Record<string, string> = {}, outDir?: string): Promise<string> {
     const env = { ...this.s.env, ...extraEnv, PULUMI_DEBUG_COMMANDS: "true", PULUMI_AUTOMATION_API: "true" };
+    const command = this.ws.pulumiCommand.command;
+    const argv = [...args, "--non-interactive"];
     return new Promise((resolve, reject) => {
-      const child = execFile(this.ws.pulumiCommand.command, [...args, "--non-interactive"], { cwd: this.s.workDir, env, maxBuffer: 256 << 20 },
-        (err, stdout, stderr) => {
-          signal?.removeEventListener("abort", interrupt);
-          if (!err) return resolve(stdout);
-          if (LOCKED.some((text) => stderr.includes(text))) return reject(lockedError(args[args.indexOf("--stack") + 1]));
-          reject(new Error(`${stderr}`.trim() || err.message));
-        });
+      const done = (err: Error | null, stdout: string, stderr: string) => {
+        signal?.removeEventListener("abort", interrupt);
+        if (!err) return resolve(stdout);
+        if (LOCKED.some((text) => stderr.includes(text))) return reject(lockedError(args[args.indexOf("--stack") + 1]));
+        reject(new Error(`${stderr}`.trim() || err.message));
+      };
+      const child = outDir === undefined
+        ? execFile(command, argv, { cwd: this.s.workDir, env, maxBuffer: 256 << 20 }, (err, stdout, stderr) => done(err, stdout, stderr))
+        : spawnToFiles(command, argv, { cwd: this.s.workDir, env }, outDir, done);
       const interrupt = () => child.kill("SIGINT");
       signal?.addEventListener("abort", interrupt, { once: true });
     });
@@ -302,4 +309,18 @@ function lastErrorLine(err: unknown): string {
   const text = err instanceof CommandError || err instanceof Error ? err.message : String(err);
   const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
   return lines.find((l) => /^error:/i.test(l))?.replace(/^error:\s*/i, "") ?? lines[0] ?? "the engine failed";
+}
+
+/** Runs `command` with stdout and stderr in files of `dir`; `done` gets their text once it has exited. */
+function spawnToFiles(
+  command: string, argv: string[], opts: SpawnOptions, dir: string, done: (err: Error | null, stdout: string, stderr: string) => void,
+): ChildProcess {
+  const [out, err] = [path.join(dir, "stdout"), path.join(dir, "stderr")];
+  const fds = [fs.openSync(out, "w"), fs.openSync(err, "w")];
+  const child = spawn(command, argv, { ...opts, stdio: ["ignore", fds[0], fds[1]] });
+  for (const fd of fds) fs.closeSync(fd);
+  const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, "utf8") : "");
+  child.once("error", (e) => done(e, read(out), read(err)));
+  child.once("exit", (code, sig) => done(code === 0 ? null : new Error(`${command} ${argv[0]} exited with ${code ?? sig}`), read(out), read(err)));
+  return child;
 }
