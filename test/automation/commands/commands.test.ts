@@ -59,6 +59,7 @@ describe("slipway status, abort, history", () => {
     assert.deepEqual(h.engine.trace().slice(-3), ["up local targeted 1.0.0 canary none@0 rolled-back 1.4.0", "outputs local", "up local targeted 1.0.0 canary none@0 rolled-back 1.4.0"]);
     assert.equal(recorded(h, "local")!.canaryVersion, "");
     assert.equal(recorded(h, "local")!.rolledBackVersion, "1.4.0");
+    assert.match((await cli(h, ["status", "--stack", "local"])).out, /canary none \(1\.4\.0 rolled back, at zero replicas\)/);
     const hist = await cli(h, ["history", "--stack", "local"]);
     assert.match(hist.out, /abort:end.*rolled-back.*reason: pager/);
   });
