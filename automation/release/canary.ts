@@ -1,6 +1,6 @@
 // The executor of a release plan (./plan.ts): each weight step as a stack update, intent -> update -> record ->
-// applied weight -> interval -> gates -> outcome, then the finalize, and the one-update rollback. Every failure ends
-// in a rollback; the caller maps what is thrown.
+// applied weight -> interval -> gates -> outcome, then the finalize, and the rollback (weight 0 first, then the canary
+// at zero replicas). Every failure ends in a rollback; the caller maps what is thrown.
 import type { StackConfig } from "../../stacks/config";
 import type { Deps, UpdateResult, UpOptions } from "../deps";
 import type { Release } from "../state/store";
