@@ -26,7 +26,6 @@ const STACK = "local";
 const NAMESPACE = "slipway-local";
 const CANARY = "1.0.1-bench";
 const RUNS = 5;
-const ROLLBACK_RUNS = 3;
 const services = [...SERVICE_NAMES];
 
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
@@ -50,7 +49,7 @@ function isolatedEnv(): Record<string, string> {
 
 function workCopy(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-bench-"));
-  for (const entry of ["Pulumi.yaml", "package.json", "tsconfig.json", "stacks", "components", "policies", "automation"]) {
+  for (const entry of ["Pulumi.yaml", "package.json", "tsconfig.json", "stacks", "components", "contract", "policies", "automation"]) {
     fs.cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
   }
   fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
@@ -94,6 +93,8 @@ async function main(): Promise<void> {
   const work = workCopy();
   try {
     const engine = await createEngine({ workDir: work, env, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress: () => {} });
+    const { NODE_COMPILE_CACHE: _cache, ...withoutCache } = env;
+    const uncached = await createEngine({ workDir: work, env: withoutCache, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress: () => {} });
     const applied = async (): Promise<Record<string, number>> =>
       (await clusterWeights({ namespace: NAMESPACE, router: "smi", services, kubeconfigPath: env.KUBECONFIG }, new AbortController().signal)) ?? {};
     // The bench keeps no release record: every update is handed its release, as the driver hands a step its own.
@@ -112,88 +113,108 @@ async function main(): Promise<void> {
     };
 
     let t0 = process.hrtime.bigint();
-    await engine.up(STACK, { release: releaseAfter(session.rel, { "slipway:canaryVersion": "", "slipway:canaryWeight": "0" }), message: "bench: baseline" });
+    await engine.up(STACK, { release: releaseAfter(session.rel, { "slipway:canaryVersion": "", "slipway:canaryWeight": "0", "slipway:rolledBackVersion": "" }), message: "bench: baseline" });
     log(`stack up (baseline, canary cleared): ${fmt(ms(t0))}`);
-
-    // What the policy pack costs an update: no-op updates with it (as the driver runs them) and without it (the
-    // CLI alone), alternated.
-    const noops: number[] = [];
-    const bare: number[] = [];
-    for (let r = 0; r < 3; r++) {
-      t0 = process.hrtime.bigint();
-      await engine.up(STACK, { message: "bench: no-op" });
-      noops.push(ms(t0));
-      t0 = process.hrtime.bigint();
-      const cli = spawnSync("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", STACK], { cwd: work, env, encoding: "utf8" });
-      if (cli.status !== 0) throw new Error(`pulumi up without the pack failed: ${cli.stderr}`);
-      bare.push(ms(t0));
-    }
-    const noop = median(noops);
-    t0 = process.hrtime.bigint();
-    await engine.preview(STACK);
-    const preview = ms(t0);
-    t0 = process.hrtime.bigint();
-    const drift = await engine.previewRefresh(STACK);
-    const refresh = ms(t0);
+    const timed = async (f: () => Promise<unknown>) => {
+      const t = process.hrtime.bigint();
+      await f();
+      return ms(t);
+    };
+    // The floor, measured alternately with every engine figure: the same traffic change by kubectl, then back to what
+    // the stack holds (no drift left behind).
+    const patch: number[] = [];
+    const floor = async (weight: number, holds: number) => {
+      patch.push(await timed(() => patchWeights(env, weight)));
+      await patchWeights(env, holds);
+    };
 
     const first = await step(10, false, await engine.outputs(STACK));
     log(`first step (new canary image, full update): ${fmt(first.t)}`);
     let outputs = first.outputs;
     const targeted: number[] = [];
-    for (const w of [20, 30, 40, 50, 60]) {
-      const s = await step(w, true, outputs);
-      targeted.push(s.t);
-      outputs = s.outputs;
-      log(`targeted step to ${w}%: ${fmt(s.t)}`);
-    }
     const full: number[] = [];
-    for (const w of [25, 35, 45, 55, 65]) {
-      const s = await step(w, false, outputs);
+    for (let r = 0; r < RUNS; r++) {
+      const w = 20 + 10 * r;
+      let s = await step(w, true, outputs);
+      targeted.push(s.t);
+      await floor(w + 5, w);
+      s = await step(w + 5, false, s.outputs);
       full.push(s.t);
       outputs = s.outputs;
-      log(`full step to ${w}%: ${fmt(s.t)}`);
+      await floor(w, w + 5);
+      log(`targeted step to ${w}%: ${fmt(targeted[r])}; full step to ${w + 5}%: ${fmt(full[r])}`);
     }
-    const patch: number[] = [];
-    for (const w of [15, 25, 35, 45, 55]) {
-      t0 = process.hrtime.bigint();
-      await patchWeights(env, w);
-      patch.push(ms(t0));
-    }
-    await patchWeights(env, 65); // back to what the stack holds: no drift left behind
+    const held = 25 + 10 * (RUNS - 1);
 
-    // Rollback: a gate has just failed at 65%; the driver's own rollback (one targeted update), timed until the
-    // cluster's traffic objects all carry weight 0 (traffic is off the canary) and until the update has ended
-    // (canary Deployments deleted). Between runs a full step brings the canary back at 65%.
+    // Fixed costs, alternated: a no-op update as the driver runs it, the same without the policy pack (the CLI alone),
+    // the same with the pack but without Node's compile cache, a preview, drift detection, and a bare CLI start.
+    const [noops, bare, cold, previews, drifts, cliStart] = [[], [], [], [], [], []] as number[][];
+    let drifted = 0;
+    for (let r = 0; r < RUNS; r++) {
+      noops.push(await timed(() => engine.up(STACK, { message: "bench: no-op" })));
+      bare.push(await timed(async () => {
+        const cli = spawnSync("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", STACK], { cwd: work, env, encoding: "utf8" });
+        if (cli.status !== 0) throw new Error(`pulumi up without the pack failed: ${cli.stderr}`);
+      }));
+      cold.push(await timed(() => uncached.up(STACK, { message: "bench: no-op, no compile cache" })));
+      previews.push(await timed(() => engine.preview(STACK)));
+      drifts.push(await timed(async () => (drifted = (await engine.previewRefresh(STACK)).drifted.length)));
+      cliStart.push(await timed(async () => spawnSync("pulumi", ["stack", "output", "--json", "--stack", STACK], { cwd: work, env })));
+      await floor(held + 5, held);
+      log(`no-op ${fmt(noops[r])}, without the pack ${fmt(bare[r])}, without the compile cache ${fmt(cold[r])}, preview ${fmt(previews[r])}, drift ${fmt(drifts[r])}, CLI ${fmt(cliStart[r])}`);
+    }
+
+    // Rollback: a gate has just failed at 65%; the driver's own rollback (weight 0 on the traffic objects, then the
+    // canary Deployments scale to zero), timed until the cluster's traffic objects all carry weight 0 and until both
+    // updates have ended. Before each run a full step brings the canary back at 65%.
     const d = { engine, progress: () => {} } as unknown as Deps;
     const toZero: number[] = [];
     const complete: number[] = [];
-    for (let r = 0; r < ROLLBACK_RUNS; r++) {
-      if (r > 0) outputs = (await step(65, false, outputs)).outputs;
-      t0 = process.hrtime.bigint();
-      const start = t0;
+    for (let r = 0; r < RUNS; r++) {
+      outputs = (await step(65, false, outputs)).outputs;
+      const start = process.hrtime.bigint();
       let ended = false;
-      const update = rollback(d, session, async () => {}, rollbackPlan(session.rel, outputs), "bench: failed verdict").finally(() => (ended = true));
+      const plan = rollbackPlan(session.rel, outputs, { version: CANARY, services });
+      const update = rollback(d, session, async () => {}, plan, "bench: failed verdict").finally(() => (ended = true));
       let zero: number | undefined;
       while (zero === undefined) {
         const finalRead = ended;
         const w = await applied();
-        if (services.every((s) => w[s] === 0)) zero = ms(start);
+        if (services.every((x) => w[x] === 0)) zero = ms(start);
         else if (finalRead) throw new Error(`rollback ended with weights ${JSON.stringify(w)}`);
       }
       await update;
       toZero.push(zero);
       complete.push(ms(start));
-      log(`rollback: weight 0 in the cluster after ${fmt(zero)}, update complete after ${fmt(complete.at(-1)!)}`);
+      await floor(65, 0);
+      log(`rollback: weight 0 in the cluster after ${fmt(zero)}, complete after ${fmt(complete[r])}`);
     }
 
-    const tMed = median(targeted), fMed = median(full), pMed = median(patch);
+    const m = (xs: number[]) => median(xs);
+    const p = m(patch);
+    const row = (name: string, xs: number[], target?: number) =>
+      `  ${name.padEnd(44)} ${fmt(m(xs)).padStart(8)}  ${(m(xs) / p).toFixed(1).padStart(5)}x kubectl` +
+      `${target === undefined ? "" : `  target <= ${fmt(target)}: ${m(xs) <= target ? "met" : "NOT met"}`}  [${xs.map(fmt).join(", ")}]`;
+    const load = os.loadavg().map((x) => x.toFixed(2)).join(" ");
     const out = [
-      `engine bench: local stack (${services.length} services), kwok cluster, policy pack on every update; median of ${RUNS}`,
-      `  weight step, targeted update:  ${fmt(tMed)}  (${(tMed / pMed).toFixed(1)}x the kubectl floor; target <= 3 s)  [${targeted.map(fmt).join(", ")}]`,
-      `  weight step, full update:      ${fmt(fMed)}  (${(fMed / pMed).toFixed(1)}x the floor; targeted/full ${(tMed / fMed).toFixed(2)})  [${full.map(fmt).join(", ")}]`,
-      `  kubectl patch (floor):         ${fmt(pMed)}  [${patch.map(fmt).join(", ")}]`,
-      `  rollback, failed verdict -> weight 0 in the cluster: ${fmt(median(toZero))}  (target <= 3 s); update complete: ${fmt(median(complete))}  [${toZero.map(fmt).join(", ")}] [${complete.map(fmt).join(", ")}]`,
-      `  no-op update: ${fmt(noop)} (without the policy pack: ${fmt(median(bare))}, ratio ${(noop / median(bare)).toFixed(2)})   preview: ${fmt(preview)}   drift detection (previewRefresh): ${fmt(refresh)} (${drift.drifted.length} drifted)`,
+      `engine bench: local stack (${services.length} services), kwok cluster, policy pack on every update; median of ${RUNS}, load average ${load} (${os.cpus().length} cores)`,
+      row("weight step, targeted update", targeted, 2500),
+      row("weight step, full update", full),
+      row("rollback -> weight 0 in the cluster", toZero, 2500),
+      row("rollback complete (canary at zero replicas)", complete),
+      row("no-op update", noops),
+      row("no-op update without the policy pack", bare),
+      row("no-op update without Node's compile cache", cold),
+      row("preview", previews, 2500),
+      row(`drift detection (previewRefresh, ${drifted} drifted)`, drifts),
+      row("kubectl patch (floor)", patch),
+      `  ratios: targeted/full ${(m(targeted) / m(full)).toFixed(2)}, no-op with/without the pack ${(m(noops) / m(bare)).toFixed(2)}, ` +
+        `compile cache on/off ${(m(noops) / m(cold)).toFixed(2)}, rollback to weight 0/targeted step ${(m(toZero) / m(targeted)).toFixed(2)}`,
+      "  where a targeted step's time goes (medians of this run):",
+      `    CLI start and state read (pulumi stack output)        ${fmt(m(cliStart))}`,
+      `    program, provider start and step generation, no pack  ${fmt(m(bare) - m(cliStart))}  (no-op without the pack - CLI)`,
+      `    policy pack start and its calls                       ${fmt(m(noops) - m(bare))}  (no-op with - without the pack)`,
+      `    provider updates and awaits of the step               ${fmt(m(targeted) - m(noops))}  (targeted step - no-op)`,
     ];
     process.stdout.write(`${out.join("\n")}\n`);
   } finally {

@@ -17,6 +17,8 @@ export interface PlatformRelease {
     canaryWeight: number;
     /** Services released together (their canaries move in lockstep). */
     canaryServices: string[];
+    /** A canary version rolled back: canaryServices keep its Deployments at zero replicas, weight 0. */
+    rolledBackVersion?: string;
 }
 
 export interface PlatformArgs {
@@ -54,6 +56,13 @@ export function isReleased(release: PlatformRelease, service: string): boolean {
     return release.canaryVersion !== undefined && release.canaryServices.includes(service);
 }
 
+/** The canary track of `service`: the released canary, or the rolled-back one at weight 0; undefined when none. */
+export function canaryTrack(release: PlatformRelease, service: string): { version: string; weight: number; rolledBack: boolean } | undefined {
+    if (isReleased(release, service)) return { version: release.canaryVersion!, weight: release.canaryWeight, rolledBack: false };
+    if (release.rolledBackVersion !== undefined && release.canaryServices.includes(service)) return { version: release.rolledBackVersion, weight: 0, rolledBack: true };
+    return undefined;
+}
+
 export function validatePlatformArgs(args: PlatformArgs): string | undefined {
     const unknown = args.release.canaryServices.find((s) => !(s in args.services));
     if (unknown !== undefined) return `canaryServices names ${unknown}, which is not deployed; use one of ${Object.keys(args.services).join(", ")}`;
@@ -71,6 +80,10 @@ export class Platform extends pulumi.ComponentResource {
      * them and their parents already exist once the first step has run, so a step targets exactly these.
      */
     public readonly releaseTargets: pulumi.Output<string[]>;
+    /** Per service, the URN of its traffic object (a rollback's first update sets weight 0 on these only). */
+    public readonly trafficTargets: Record<string, pulumi.Output<string>>;
+    /** Per service with a canary Deployment (released or rolled back), its URN (a rollback scales these to zero). */
+    public readonly canaryTargets: Record<string, pulumi.Output<string>>;
     public readonly endpoints: Record<string, string>;
 
     constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -100,7 +113,6 @@ export class Platform extends pulumi.ComponentResource {
         this.services = {};
         this.endpoints = {};
         for (const [service, sizing] of Object.entries(args.services)) {
-            const released = isReleased(args.release, service);
             this.services[service] = new Service(service, {
                 service,
                 namespace: ns.metadata.name,
@@ -108,7 +120,7 @@ export class Platform extends pulumi.ComponentResource {
                 sizing,
                 imageRepository: args.imageRepository,
                 stableVersion: args.release.serviceVersions[service],
-                canary: released ? { version: args.release.canaryVersion!, weight: args.release.canaryWeight } : undefined,
+                canary: canaryTrack(args.release, service),
                 connectionSecret: secret.metadata.name,
                 timeoutSeconds: args.deploymentTimeoutSeconds ?? 600,
                 router: args.router,
@@ -128,8 +140,13 @@ export class Platform extends pulumi.ComponentResource {
             if (svc.canary !== undefined) targets.push(svc.canary.urn);
         }
         this.releaseTargets = pulumi.all(targets);
+        this.trafficTargets = Object.fromEntries(Object.entries(this.services).map(([s, svc]) => [s, svc.route.route.urn]));
+        this.canaryTargets = Object.fromEntries(Object.entries(this.services).flatMap(([s, svc]) => (svc.canary ? [[s, svc.canary.urn]] : [])));
         this.namespace = ns.metadata.name;
-        this.registerOutputs({ namespace: this.namespace, endpoints: this.endpoints, releaseTargets: this.releaseTargets });
+        this.registerOutputs({
+            namespace: this.namespace, endpoints: this.endpoints, releaseTargets: this.releaseTargets,
+            trafficTargets: this.trafficTargets, canaryTargets: this.canaryTargets,
+        });
     }
 
     /** Default deny for the namespace, DNS for every pod, then one policy per service from the access map. */

@@ -26,8 +26,8 @@ export interface ServiceArgs {
     /** Image repository without tag; images are `<repository>/<service>:<version>`. */
     imageRepository: string;
     stableVersion: string;
-    /** The canary track; absent when this service is not part of the current release. */
-    canary?: { version: string; weight: number };
+    /** The canary track; absent when this service is not part of the current release. A rolled-back canary has weight 0 (zero replicas). */
+    canary?: { version: string; weight: number; rolledBack?: boolean };
     /** Secret with the connection settings, mounted as environment variables. */
     connectionSecret: pulumi.Input<string>;
     /** Seconds the engine waits for a Deployment to become ready (annotation pulumi.com/timeoutSeconds). */
@@ -86,6 +86,8 @@ export class Service extends pulumi.ComponentResource {
     public readonly stableVersion: string;
     public readonly canaryVersion: string;
     public readonly canaryWeight: number;
+    /** The rolled-back canary version whose Deployment waits at zero replicas; "" when none. */
+    public readonly rolledBackVersion: string;
 
     constructor(name: string, args: ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("slipway:apps:Service", name, {}, opts);
@@ -137,9 +139,11 @@ export class Service extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: [...Object.values(this.services), ...(args.routeDependsOn ?? [])] });
 
         this.stableVersion = args.stableVersion;
-        this.canaryVersion = args.canary?.version ?? "";
+        // A rolled-back canary serves nothing: it is not the service's canary version, only a Deployment at zero replicas.
+        this.canaryVersion = args.canary?.rolledBack ? "" : (args.canary?.version ?? "");
+        this.rolledBackVersion = args.canary?.rolledBack ? args.canary.version : "";
         this.canaryWeight = weight;
-        this.registerOutputs({ stableVersion: this.stableVersion, canaryVersion: this.canaryVersion, canaryWeight: weight });
+        this.registerOutputs({ stableVersion: this.stableVersion, canaryVersion: this.canaryVersion, canaryWeight: weight, rolledBackVersion: this.rolledBackVersion });
     }
 
     private deployment(name: string, args: ServiceArgs, track: Track, version: string, replicas: number) {

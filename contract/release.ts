@@ -39,6 +39,8 @@ export const RELEASE_KEYS = {
   canaryVersion: "slipway:canaryVersion",
   canaryWeight: "slipway:canaryWeight",
   canaryServices: "slipway:canaryServices",
+  /** The canary version a rollback took off traffic: its Deployments stay at zero replicas until the next promotion replaces them. */
+  rolledBackVersion: "slipway:rolledBackVersion",
 } as const;
 
 /** Every traffic object carries the weight it applies here, so the driver reads one annotation for every router. */

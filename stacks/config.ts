@@ -65,6 +65,8 @@ export interface ReleaseConfig {
     canaryWeight: number;
     /** Services released together; the canary exists only for these. */
     canaryServices: ServiceName[];
+    /** A canary version rolled back (never served): its Deployments of canaryServices stay at zero replicas. */
+    rolledBackVersion?: string;
 }
 
 export interface CanaryPolicy {
@@ -340,6 +342,7 @@ const schema = z.strictObject({
     serviceVersions: z.partialRecord(serviceName, version, { error: "set a JSON object of service -> version" }).optional(),
     canaryVersion: z.union([z.literal(""), version], { error: VERSION_FIX }).optional(),
     canaryWeight: int(0, 100, WEIGHT_FIX).optional(),
+    rolledBackVersion: z.union([z.literal(""), version], { error: VERSION_FIX }).optional(),
     canaryServices: z
         .array(serviceName, { error: 'set a JSON list of service names, e.g. ["api-gateway"]' })
         .min(1, { error: "list at least one service, or remove the key to release every service" })
@@ -397,6 +400,7 @@ const KIND: Record<keyof Parsed, "string" | "number" | "boolean" | "json"> = {
     environment: "string", namespace: "string", router: "string", gatewayName: "string", installRouterCrds: "boolean",
     imageRepository: "string", deploymentTimeoutSeconds: "number", services: "json", stableVersion: "string",
     serviceVersions: "json", canaryVersion: "string", canaryWeight: "number", canaryServices: "json", canary: "json",
+    rolledBackVersion: "string",
     approval: "json", freeze: "json",
     kubernetesVersion: "string", nodeGroup: "json", apiAllowedCidrs: "json", natGateways: "string", database: "json",
     cache: "json", kubeconfig: "string", kubeContext: "string", dataEndpoints: "json", imageDigests: "json", zoneSpread: "string",
@@ -590,12 +594,16 @@ function resolveRelease(p: Parsed): ReleaseConfig {
     if (canaryVersion === undefined && canaryWeight > 0) {
         throw refuse("canaryWeight", canaryWeight, `set ${NAMESPACE}:canaryVersion first, or set the weight to 0`);
     }
+    const rolledBackVersion = p.rolledBackVersion === "" ? undefined : p.rolledBackVersion;
+    if (canaryVersion !== undefined && rolledBackVersion !== undefined) {
+        throw refuse("rolledBackVersion", rolledBackVersion, `set it to "" when ${NAMESPACE}:canaryVersion is set: the new canary replaces the rolled-back one`);
+    }
     const canaryServices = p.canaryServices ?? [...SERVICE_NAMES];
     const dup = canaryServices.find((s, i) => canaryServices.indexOf(s) !== i);
     if (dup !== undefined) throw refuse("canaryServices", canaryServices, `list each service once (${dup} repeats)`);
     const serviceVersions = {} as Record<ServiceName, string>;
     for (const s of SERVICE_NAMES) serviceVersions[s] = p.serviceVersions?.[s] ?? p.stableVersion;
-    return { stableVersion: p.stableVersion, serviceVersions, canaryVersion, canaryWeight, canaryServices };
+    return { stableVersion: p.stableVersion, serviceVersions, canaryVersion, canaryWeight, canaryServices, ...(rolledBackVersion ? { rolledBackVersion } : {}) };
 }
 
 type GateInput = NonNullable<NonNullable<Parsed["canary"]>["analysis"]>[number];
@@ -704,7 +712,8 @@ export function parseStackConfig(stack: string, raw: Record<string, string>): St
 /** The stack file's config with the release over it: a release record (or the release an update applies) wins. */
 export function withRelease(raw: Record<string, string>, release: Release | undefined): Record<string, string> {
     if (release === undefined) return raw;
-    const text = (k: keyof typeof RELEASE_KEYS) => (typeof release[k] === "string" ? (release[k] as string) : JSON.stringify(release[k]));
+    // A record written before rolledBackVersion existed has no such field: no rolled-back canary.
+    const text = (k: keyof typeof RELEASE_KEYS) => (typeof release[k] === "string" ? (release[k] as string) : (JSON.stringify(release[k]) ?? ""));
     return { ...raw, ...Object.fromEntries(Object.entries(RELEASE_KEYS).map(([k, full]) => [full, text(k as keyof typeof RELEASE_KEYS)])) };
 }
 
@@ -716,6 +725,7 @@ export function releaseOf(r: ReleaseConfig): Release {
         canaryVersion: r.canaryVersion ?? "",
         canaryWeight: r.canaryWeight,
         canaryServices: [...r.canaryServices],
+        ...(r.rolledBackVersion === undefined ? {} : { rolledBackVersion: r.rolledBackVersion }),
     };
 }
 

@@ -100,7 +100,9 @@ export const endpoints = { services: platform.endpoints, ...(foundation.data ?? 
 export const services = Object.fromEntries(
     Object.entries(platform.services).map(([name, s]) => [
         name,
-        { stableVersion: s.stableVersion, canaryVersion: s.canaryVersion, canaryWeight: s.canaryWeight },
+        { stableVersion: s.stableVersion, canaryVersion: s.canaryVersion, canaryWeight: s.canaryWeight, ...(s.rolledBackVersion ? { rolledBackVersion: s.rolledBackVersion } : {}) },
     ]),
 );
 export const releaseTargets = platform.releaseTargets;
+export const trafficTargets = platform.trafficTargets;
+export const canaryTargets = platform.canaryTargets;

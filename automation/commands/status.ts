@@ -20,6 +20,8 @@ export interface StackStatus {
   canaryVersion?: string;
   canaryWeight?: number;
   canaryServices?: string[];
+  /** A canary version rolled back (never served), whose Deployments wait at zero replicas for the next promotion. */
+  rolledBackVersion?: string;
   /** Which version of the release record this is, where it lives, and who wrote it. */
   record?: { seq: number; location: string; updatedAt: string; writtenBy: string; command: string };
   lastPromotion?: PromotionRecord;
@@ -52,6 +54,7 @@ async function one(d: Deps, stack: string): Promise<StackStatus> {
   return {
     stack, state: deployed ? "deployed" : "not deployed",
     stableVersion: r.stableVersion, serviceVersions: r.serviceVersions, canaryVersion: r.canaryVersion, canaryWeight: r.canaryWeight, canaryServices: r.canaryServices,
+    rolledBackVersion: r.rolledBackVersion,
     record: rec && { seq: rec.seq, location: state.location, updatedAt: rec.updatedAt, writtenBy: rec.writtenBy, command: rec.command },
     lastPromotion: lastPromotion(await state.read()), lock: await state.holder(),
     freeze: { active: activeWindow(rel.config.freeze, d.clock.now()), next: nextWindow(rel.config.freeze, d.clock.now()) },
@@ -65,7 +68,9 @@ export async function status(d: Deps, a: StacksArgs): Promise<StackStatus[]> {
 }
 
 function releaseLine(s: StackStatus): string {
-  const canary = s.canaryVersion ? `${s.canaryVersion} at ${s.canaryWeight}% on ${s.canaryServices!.join(", ")}` : "none";
+  const canary = s.canaryVersion
+    ? `${s.canaryVersion} at ${s.canaryWeight}% on ${s.canaryServices!.join(", ")}`
+    : s.rolledBackVersion ? `none (${s.rolledBackVersion} rolled back, at zero replicas)` : "none";
   return `${s.stack}: stable ${s.stableVersion}, canary ${canary} (${s.state})`;
 }
 

@@ -1,6 +1,6 @@
 // The executor of a release plan (./plan.ts): each weight step as a stack update, intent -> update -> record ->
-// applied weight -> interval -> gates -> outcome, then the finalize, and the one-update rollback. Every failure ends
-// in a rollback; the caller maps what is thrown.
+// applied weight -> interval -> gates -> outcome, then the finalize, and the rollback (weight 0 first, then the canary
+// at zero replicas). Every failure ends in a rollback; the caller maps what is thrown.
 import type { StackConfig } from "../../stacks/config";
 import type { Deps, UpdateResult, UpOptions } from "../deps";
 import type { Release } from "../state/store";
@@ -9,7 +9,7 @@ import { runGates } from "./gates";
 import type { Journal, Note } from "../state/journal";
 import type { StackSession } from "../state/lock";
 import type { PlannedUpdate, ReleasePlan, RollbackPlan } from "./plan";
-import { weightMismatches } from "./values";
+import { canaryTargets, weightMismatches } from "./values";
 import type { Verdict } from "../types";
 import { engineUpdates, previewSummary } from "./evidence";
 
@@ -93,10 +93,34 @@ async function runStep(d: Deps, s: StackSession, x: Execution, u: PlannedUpdate,
   return report;
 }
 
-/** The planned rollback in one update. Never interruptible. `intent` names what asked for it (a failure, an abort, a recovery). */
+/**
+ * The planned rollback: weight 0 on the traffic objects first, read back from the cluster, then the canary Deployments
+ * scale to zero (./plan.ts RollbackPlan). Never interruptible. `intent` names what asked for it (a failure, an abort,
+ * a recovery).
+ */
 export async function rollback(d: Deps, s: StackSession, note: Journal, r: RollbackPlan, message: string, intent: Intent = { action: "rollback", detail: message }) {
-  d.progress(`${s.stack}: rolling back (${r.targets ? "targeted" : "full"} update): ${message}`);
-  await applyRelease(d, s, note, intent, r.release, { targets: r.targets, message: `slipway rollback: ${message}` });
+  d.progress(`${s.stack}: rolling back: weight 0 (${r.targets ? `targeted at ${r.targets.length} traffic objects` : "full update"}): ${message}`);
+  const first = await applyRelease(d, s, note, intent, r.release, { targets: r.targets, message: `slipway rollback: ${message}` });
+  const outputs = first.outputs ?? (await d.engine.outputs(s.stack));
+  await verifyRolledBack(d, s, r, outputs);
+  if (r.targets === undefined) return;
+  const canaries = canaryTargets(outputs, r.services);
+  if (canaries === undefined) return;
+  d.progress(`${s.stack}: rollback: weight 0 in the cluster; ${canaries.length} canary Deployments scale to zero (targeted update)`);
+  await applyRelease(d, s, note, { action: "rollback", detail: `${message}: canary Deployments scale to zero` }, r.release,
+    { targets: canaries, message: `slipway rollback: ${message}: canary scales to zero` });
+}
+
+/** The rollback's weight 0, from the stack's outputs and from the cluster's traffic objects. */
+async function verifyRolledBack(d: Deps, s: StackSession, r: RollbackPlan, outputs: Record<string, unknown>): Promise<void> {
+  const off = weightMismatches(outputs, r.services, 0);
+  if (off.length > 0) throw new EngineError(`${s.stack}: the stack reports a canary weight other than 0 for ${off.join(", ")} after the rollback`);
+  if (d.weights === undefined) return;
+  const c = s.rel.config;
+  const applied = await d.weights({ namespace: c.namespace, router: c.router, services: r.services, kubeconfigPath: d.kubeconfigPath }, new AbortController().signal);
+  if (applied === undefined) return d.progress(`${s.stack}: applied weight not read from the cluster (no kubeconfig or kubectl)`);
+  const wrong = r.services.filter((x) => applied[x] !== 0);
+  if (wrong.length > 0) throw new EngineError(`${s.stack}: after the rollback the cluster's slipway.dev/canary-weight is not 0 on ${wrong.join(", ")}`);
 }
 
 async function finalize(d: Deps, s: StackSession, x: Execution, u: PlannedUpdate, note: Journal, reason?: string): Promise<void> {
@@ -134,7 +158,7 @@ async function failAndRollBack(d: Deps, s: StackSession, x: Execution, note: Jou
   if (err instanceof LockedError) return err;
   const started = d.clock.now();
   try {
-    await rollback(d, s, note, x.plan.rollback, cause);
+    await rollback(d, s, note, err instanceof PolicyError ? x.plan.refusedRollback : x.plan.rollback, cause);
   } catch (rbErr) {
     const why = rbErr instanceof Error ? rbErr.message.split("\n")[0] : String(rbErr);
     await note({ event: "outcome", action: "rollback", ok: false, detail: why });

@@ -4,7 +4,7 @@
 import type { StackRelease } from "../state/release";
 import { releaseAfter } from "../state/release";
 import type { Release } from "../state/store";
-import { finalValues, releaseTargets, rollbackValues, stepTargets, stepValues } from "./values";
+import { clearedValues, finalValues, releaseTargets, rollbackValues, stepTargets, stepValues, trafficTargets } from "./values";
 
 export interface PlannedUpdate {
   action: "step" | "finalize";
@@ -20,7 +20,12 @@ export interface PlannedUpdate {
   message: string;
 }
 
-export interface RollbackPlan { release: Release; targets?: string[] }
+/**
+ * Weight 0 first, in an update of the traffic objects only (`targets`; no Deployment awaited before traffic is off the
+ * canary), then, when that update was targeted, a second one that scales the canary Deployments of `services` to zero
+ * (their URNs from the first update's outputs). Without traffic targets one full update does both.
+ */
+export interface RollbackPlan { release: Release; targets?: string[]; services: string[] }
 
 export interface ReleasePlan {
   stack: string;
@@ -35,8 +40,13 @@ export interface ReleasePlan {
   previous?: string;
   /** The updates in order: the weight steps from `from`, then the finalize. */
   updates: PlannedUpdate[];
-  /** What any failure before the end applies: weight 0, canary cleared, stable untouched. */
+  /** What any failure before the end applies: weight 0, the version recorded as rolled back, stable untouched. */
   rollback: RollbackPlan;
+  /**
+   * What a policy refusal applies instead: the refused canary spec must not be registered again (the pack would refuse
+   * the rollback too), so the canary is cleared and its Deployments deleted, in one full update.
+   */
+  refusedRollback: RollbackPlan;
 }
 
 export interface PlanInput {
@@ -54,9 +64,15 @@ export interface PlanInput {
   outputs: Record<string, unknown>;
 }
 
-/** Weight 0 and canary cleared over `rel`, targeted at the release resources when the stack exports them. */
-export function rollbackPlan(rel: StackRelease, outputs: Record<string, unknown> | undefined): RollbackPlan {
-  return { release: releaseAfter(rel, rollbackValues()), targets: outputs ? releaseTargets(outputs) : undefined };
+/**
+ * Weight 0 over `rel`, `canary` (default: the canary `rel` records) recorded as rolled back, targeted at the traffic
+ * objects when the stack exports them. With no canary to roll back, the rolled-back version `rel` records stays.
+ */
+export function rollbackPlan(rel: StackRelease, outputs: Record<string, unknown> | undefined, canary?: { version: string; services: string[] }): RollbackPlan {
+  const r = rel.config.release;
+  const c = canary ?? (r.canaryVersion ? { version: r.canaryVersion, services: r.canaryServices } : { version: r.rolledBackVersion ?? "", services: r.canaryServices });
+  const services = [...c.services];
+  return { release: releaseAfter(rel, rollbackValues(c.version, services)), targets: outputs ? trafficTargets(outputs, services) : undefined, services };
 }
 
 function stepUpdates(i: PlanInput): PlannedUpdate[] {
@@ -83,12 +99,16 @@ export function planRelease(i: PlanInput): ReleasePlan {
   };
   return {
     stack: i.stack, version: i.version, services: i.services, steps: i.skipCanary ? [] : i.steps, from: i.from, intervalMs: i.intervalMs,
-    skipCanary: i.skipCanary, previous: i.previous, updates: [...steps, final], rollback: rollbackPlan(i.rel, i.outputs),
+    skipCanary: i.skipCanary, previous: i.previous, updates: [...steps, final],
+    rollback: rollbackPlan(i.rel, i.outputs, { version: i.version, services: i.services }),
+    refusedRollback: { release: releaseAfter(i.rel, clearedValues()), services: [...i.services] },
   };
 }
 
 function describe(r: Release): string {
-  const canary = r.canaryVersion ? `canary ${r.canaryVersion} at ${r.canaryWeight}% on ${r.canaryServices.join(", ")}` : "no canary";
+  const canary = r.canaryVersion
+    ? `canary ${r.canaryVersion} at ${r.canaryWeight}% on ${r.canaryServices.join(", ")}`
+    : r.rolledBackVersion ? `no canary (${r.rolledBackVersion} rolled back, scaled to zero on ${r.canaryServices.join(", ")})` : "no canary";
   const pinned = Object.entries(r.serviceVersions).map(([s, v]) => `${s} ${v}`);
   return `stable ${r.stableVersion}${pinned.length ? ` (${pinned.join(", ")})` : ""}, ${canary}`;
 }
@@ -100,7 +120,7 @@ export function planText(p: ReleasePlan): string {
     `dry run: ${p.version} to ${p.stack}${p.previous ? ` (after ${p.previous})` : ""}, services ${p.services.join(", ")}` +
       (p.skipCanary ? "" : `, a step every ${p.intervalMs} ms`),
     ...p.updates.map((u, n) => `  ${n + 1}. ${u.label}: ${describe(u.release)} (${how(u.targets)})`),
-    `  on failure: ${describe(p.rollback.release)} (${how(p.rollback.targets)})`,
+    `  on failure: ${describe(p.rollback.release)} (${p.rollback.targets ? `weight 0 ${how(p.rollback.targets)}, then the canary Deployments scale to zero` : "full update"})`,
     "nothing changed",
   ];
   return `${lines.join("\n")}\n`;

@@ -12,6 +12,7 @@ export function stepValues(version: string, weight: number, services: readonly s
     [KEY.canaryVersion]: version,
     [KEY.canaryWeight]: String(weight),
     [KEY.canaryServices]: JSON.stringify(services),
+    [KEY.rolledBackVersion]: "",
   };
 }
 
@@ -25,7 +26,7 @@ export function finalValues(version: string, services: readonly string[], curren
           ...Object.fromEntries(services.map((s) => [s, version])),
         }),
       };
-  return { ...release, [KEY.canaryWeight]: "0", [KEY.canaryVersion]: "" };
+  return { ...release, [KEY.canaryWeight]: "0", [KEY.canaryVersion]: "", [KEY.rolledBackVersion]: "" };
 }
 
 /** serviceVersions entries that differ from stableVersion (what the stack file says explicitly). */
@@ -33,9 +34,20 @@ function overrides(c: StackConfig): Record<string, string> {
   return Object.fromEntries(Object.entries(c.release.serviceVersions).filter(([, v]) => v !== c.release.stableVersion));
 }
 
-/** Rollback: no traffic to the canary and no canary version; the stable track is untouched. */
-export function rollbackValues(): Record<string, string> {
-  return { [KEY.canaryWeight]: "0", [KEY.canaryVersion]: "" };
+/**
+ * Rollback: no traffic to the canary and no canary version; `version` is recorded as rolled back on `services`, whose
+ * canary Deployments stay at zero replicas (scaled, not deleted) until the next promotion replaces them. The stable
+ * track is untouched.
+ */
+export function rollbackValues(version: string, services: readonly string[]): Record<string, string> {
+  return {
+    [KEY.canaryWeight]: "0", [KEY.canaryVersion]: "", [KEY.rolledBackVersion]: version, [KEY.canaryServices]: JSON.stringify(services),
+  };
+}
+
+/** A rollback after a policy refusal: no canary and nothing kept at zero replicas, since its spec was refused. */
+export function clearedValues(): Record<string, string> {
+  return { [KEY.canaryWeight]: "0", [KEY.canaryVersion]: "", [KEY.rolledBackVersion]: "" };
 }
 
 interface ServiceOutput { stableVersion?: string; canaryVersion?: string; canaryWeight?: number }
@@ -43,6 +55,24 @@ interface ServiceOutput { stableVersion?: string; canaryVersion?: string; canary
 function serviceOutputs(outputs: Record<string, unknown>): Record<string, ServiceOutput> {
   const s = outputs.services;
   return s !== null && typeof s === "object" ? (s as Record<string, ServiceOutput>) : {};
+}
+
+function urnsOf(outputs: Record<string, unknown>, key: string, services: readonly string[]): string[] | undefined {
+  const m = outputs[key];
+  if (m === null || typeof m !== "object") return undefined;
+  const urns = services.map((s) => (m as Record<string, unknown>)[s]).filter((u): u is string => typeof u === "string");
+  return urns.length > 0 ? urns : undefined;
+}
+
+/** The traffic objects of `services` (every deployed service has one): what a rollback's first update targets. */
+export function trafficTargets(outputs: Record<string, unknown>, services: readonly string[]): string[] | undefined {
+  const urns = urnsOf(outputs, "trafficTargets", services);
+  return urns?.length === services.length ? urns : undefined;
+}
+
+/** The canary Deployments of `services` that the stack registers (a canary or a rolled-back one). */
+export function canaryTargets(outputs: Record<string, unknown>, services: readonly string[]): string[] | undefined {
+  return urnsOf(outputs, "canaryTargets", services);
 }
 
 export function releaseTargets(outputs: Record<string, unknown>): string[] | undefined {

@@ -55,6 +55,8 @@ export interface Release {
   canaryVersion: string;
   canaryWeight: number;
   canaryServices: string[];
+  /** A canary version rolled back and never served; its Deployments wait at zero replicas for the next promotion. Absent = none. */
+  rolledBackVersion?: string;
 }
 
 /** One version of the release record. `seq` starts at 1 and grows by one per write. */

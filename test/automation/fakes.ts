@@ -15,6 +15,8 @@ import type { AnalysisProvider, DriftResult, PolicyViolation, Verdict } from "..
 export interface Call { op: string; stack: string; targets?: string[]; release?: Release; signal?: boolean }
 
 export const TARGETS = SERVICE_NAMES.map((s) => `urn:pulumi:local::slipway::slipway:apps:TrafficRoute::${s}`);
+export const trafficUrn = (s: string) => `urn:pulumi:local::slipway::slipway:apps:TrafficRoute::${s}`;
+export const canaryUrn = (s: string) => `urn:pulumi:local::slipway::kubernetes:apps/v1:Deployment::${s}-canary`;
 
 export function baseConfig(stack: string, extra: Record<string, string> = {}): Record<string, string> {
   const env = stack.split("-")[0];
@@ -52,7 +54,15 @@ export class FakeEngine implements Engine {
       const on = r.canaryServices.includes(s);
       return [s, { stableVersion: r.serviceVersions[s], canaryVersion: on ? r.canaryVersion ?? "" : "", canaryWeight: on ? r.canaryWeight : 0 }];
     }));
-    return this.releaseTargets ? { services, releaseTargets: TARGETS } : { services };
+    if (!this.releaseTargets) return { services };
+    // As components/platform.ts: every service has a traffic object; a canary Deployment exists while a canary runs or
+    // a rolled-back one waits at zero replicas.
+    const canaries = r.canaryServices.filter(() => r.canaryVersion !== undefined || r.rolledBackVersion !== undefined);
+    return {
+      services, releaseTargets: TARGETS,
+      trafficTargets: Object.fromEntries(SERVICE_NAMES.map((s) => [s, trafficUrn(s)])),
+      canaryTargets: Object.fromEntries(canaries.map((s) => [s, canaryUrn(s)])),
+    };
   }
 
   async preview(stack: string, opts: PreviewOptions = {}) {
@@ -97,7 +107,7 @@ export class FakeEngine implements Engine {
     return this.calls.map((c) => {
       const r = c.release;
       const release = r ? ` ${r.stableVersion} canary ${r.canaryVersion || "none"}@${r.canaryWeight}` : "";
-      if (c.op === "up") return `up ${c.stack} ${c.targets ? "targeted" : "full"}${release}`;
+      if (c.op === "up") return `up ${c.stack} ${c.targets ? "targeted" : "full"}${release}${r?.rolledBackVersion ? ` rolled-back ${r.rolledBackVersion}` : ""}`;
       return `${c.op} ${c.stack}${release}`;
     });
   }

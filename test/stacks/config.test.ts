@@ -147,6 +147,8 @@ const refusals: [string, string, Record<string, string>, string][] = [
         'slipway:imageDigests.api-gateway.1.4.0: "sha256:abc" is not allowed; set a JSON object of service -> { version -> "sha256:<64 hex digits>" }'],
     ["a seccomp profile that is neither the runtime's nor a node-local one", "local", { "slipway:seccompProfile": "docker/default" },
         'slipway:seccompProfile: "docker/default" is not allowed; use "RuntimeDefault", or "localhost/<profile path>" for a node-local profile'],
+    ["a canary and a rolled-back canary at once", "dev", { "slipway:canaryVersion": "1.4.0", "slipway:rolledBackVersion": "1.3.0" },
+        'slipway:rolledBackVersion: "1.3.0" is not allowed; set it to "" when slipway:canaryVersion is set: the new canary replaces the rolled-back one'],
     ["a rollout timeout below 30 s", "local", { "slipway:deploymentTimeoutSeconds": "5" },
         "slipway:deploymentTimeoutSeconds: 5 is not allowed; set an integer number of seconds between 30 and 3600"],
 ];

@@ -65,6 +65,18 @@ describe("release state", () => {
         assert.deepEqual(run.outputs.services["api-gateway"], { stableVersion: "1.0.0", canaryVersion: "1.1.0", canaryWeight: 10 });
     });
 
+    it("keeps a rolled-back canary's Deployments at zero replicas and weight 0, serving nothing, for the next promotion to replace", async () => {
+        const run = await release("prod", { "slipway:rolledBackVersion": "1.1.0", "slipway:canaryServices": '["api-gateway"]' });
+        const canary = run.mocks.one(DEPLOYMENT, "api-gateway-canary").inputs;
+        assert.equal(canary.spec.replicas, 0);
+        assert.match(canary.spec.template.spec.containers[0].image, /:1\.1\.0(@|$)/);
+        assert.deepEqual(backends(run, "api-gateway"), [["api-gateway-stable", 100], ["api-gateway-canary", 0]]);
+        assert.deepEqual(run.outputs.services["api-gateway"], { stableVersion: "1.0.0", canaryVersion: "", canaryWeight: 0, rolledBackVersion: "1.1.0" });
+        assert.deepEqual(Object.keys(run.outputs.canaryTargets), ["api-gateway"]);
+        assert.equal(Object.keys(run.outputs.trafficTargets).length, 5);
+        assert.deepEqual(run.outputs.releaseTargets, [], "a rolled-back canary is not released: the next step is a full update");
+    });
+
     it("pins one service's stable version through serviceVersions", async () => {
         const run = await release("staging", { "slipway:serviceVersions": '{"audit-service":"0.9.3"}' });
         const image = run.mocks.one(DEPLOYMENT, "audit-service-stable").inputs.spec.template.spec.containers[0].image;

@@ -52,12 +52,14 @@ describe("slipway status, abort, history", () => {
     assert.equal(s.lock, undefined);
   });
 
-  it("abort rolls the canary back in one update", async () => {
+  it("abort sets weight 0 in a targeted update, then scales the canary to zero, and records 1.4.0 as rolled back", async () => {
     const h = harness(new FakeEngine({ local: baseConfig("local", { "slipway:canaryVersion": "1.4.0", "slipway:canaryWeight": "30" }) }));
     const r = await cli(h, ["abort", "--stack", "local", "--reason", "pager"]);
     assert.equal(r.code, 0, r.err);
-    assert.deepEqual(h.engine.trace().slice(-1), ["up local targeted 1.0.0 canary none@0"]);
+    assert.deepEqual(h.engine.trace().slice(-3), ["up local targeted 1.0.0 canary none@0 rolled-back 1.4.0", "outputs local", "up local targeted 1.0.0 canary none@0 rolled-back 1.4.0"]);
     assert.equal(recorded(h, "local")!.canaryVersion, "");
+    assert.equal(recorded(h, "local")!.rolledBackVersion, "1.4.0");
+    assert.match((await cli(h, ["status", "--stack", "local"])).out, /canary none \(1\.4\.0 rolled back, at zero replicas\)/);
     const hist = await cli(h, ["history", "--stack", "local"]);
     assert.match(hist.out, /abort:end.*rolled-back.*reason: pager/);
   });

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { run } from "../../../automation/cli/entry";
 import type { Deps } from "../../../automation/deps";
-import { baseConfig, FakeEngine, harness, Harness, provider, recorded } from "../fakes";
+import { baseConfig, canaryUrn, FakeEngine, harness, Harness, provider, recorded, trafficUrn } from "../fakes";
 
 const STACKS = ["dev", "staging", "prod", "local"];
 const SERVICES = ["api-gateway", "calculation-service", "data-service", "cache-service", "audit-service"];
@@ -49,17 +49,57 @@ describe("slipway promote", () => {
     assert.ok(h.progress.some((l) => /step 2\/3 weight 30%: verdict pass/.test(l)));
   });
 
-  it("rolls back in one update and exits 3 when a gate fails at 30", async () => {
+  it("rolls back (weight 0, then the canary scales to zero) and exits 3 when a gate fails at 30", async () => {
     const h = harness(new FakeEngine({ local: baseConfig("local") }));
     h.deps.providers = () => [provider((w) => ({ provider: "prometheus", ok: w < 30, detail: w < 30 ? "0.2%" : "error rate 4% > 1%", durationMs: 1 }), "prometheus")];
     const r = await cli(h, promoteLocal);
     assert.equal(r.code, 3);
     assert.match(r.err, /rolled back: gates failed at 30%: prometheus: error rate 4% > 1%/);
-    assert.deepEqual(h.engine.trace().slice(-1), ["up local targeted 1.0.0 canary none@0"]);
+    assert.deepEqual(h.engine.trace().slice(-3), ["up local targeted 1.0.0 canary none@0 rolled-back 1.4.0", "outputs local", "up local targeted 1.0.0 canary none@0 rolled-back 1.4.0"]);
     assert.equal(recorded(h, "local")!.stableVersion, "1.0.0");
     assert.equal(recorded(h, "local")!.canaryWeight, 0);
     const end = (await journal(h, "local")).pop()!;
     assert.equal(end.status, "rolled-back");
+  });
+
+  it("rolls back with weight 0 on the traffic objects first, read from the cluster, then scales the canary Deployments to zero", async () => {
+    const h = harness(new FakeEngine({ local: baseConfig("local") }));
+    h.deps.providers = () => [provider((w) => ({ provider: "kubernetes", ok: w < 30, detail: w < 30 ? "ready" : "0/1 ready", durationMs: 1 }))];
+    const order: string[] = [];
+    h.engine.beforeUp = (_s, o) => void order.push(`up ${o.release?.canaryWeight}`);
+    h.deps.weights = async (q) => {
+      const w = (await h.engine.outputs("local")).services as Record<string, { canaryWeight: number }>;
+      order.push(`read ${q.services.map((s) => w[s].canaryWeight).join(",")}`);
+      return Object.fromEntries(q.services.map((s) => [s, w[s].canaryWeight]));
+    };
+    const r = await cli(h, promoteLocal);
+    assert.equal(r.code, 3, r.err);
+    const ups = h.engine.calls.filter((c) => c.op === "up");
+    const [traffic, scale] = ups.slice(-2);
+    assert.deepEqual(traffic.targets, SERVICES.map(trafficUrn), "the first rollback update targets the traffic objects only");
+    assert.deepEqual(scale.targets, SERVICES.map(canaryUrn), "the second targets the canary Deployments");
+    assert.equal(scale.signal, false, "the rollback is not interruptible");
+    assert.deepEqual(order.slice(-3), ["up 0", "read 0,0,0,0,0", "up 0"], "weight 0 read from the cluster before the canary scales");
+    for (const u of [traffic, scale]) {
+      assert.deepEqual({ ...u.release, canaryServices: undefined }, {
+        stableVersion: "1.0.0", serviceVersions: {}, canaryVersion: "", canaryWeight: 0, canaryServices: undefined, rolledBackVersion: "1.4.0",
+      });
+    }
+    assert.equal(recorded(h, "local")!.rolledBackVersion, "1.4.0");
+    const rollbacks = (await journal(h, "local")).filter((e) => e.action === "rollback").map((e) => `${e.event}${e.ok === undefined ? "" : `:${e.ok}`}`);
+    assert.deepEqual(rollbacks, ["intent", "intent", "outcome:true"]);
+  });
+
+  it("replaces a rolled-back canary with the next promotion and clears it when that one completes", async () => {
+    const h = harness(new FakeEngine({ local: baseConfig("local") }));
+    h.deps.providers = () => [provider((w) => ({ provider: "kubernetes", ok: w < 30, detail: "x", durationMs: 1 }))];
+    assert.equal((await cli(h, promoteLocal)).code, 3);
+    h.deps.providers = () => [provider()];
+    const r = await cli(h, ["promote", "--stack", "local", "--version", "1.5.0"]);
+    assert.equal(r.code, 0, r.err);
+    const first = h.engine.calls.filter((c) => c.op === "up").at(-4)!;
+    assert.deepEqual([first.release!.canaryVersion, first.release!.rolledBackVersion, first.targets], ["1.5.0", undefined, undefined]);
+    assert.deepEqual(recorded(h, "local"), { stableVersion: "1.5.0", serviceVersions: {}, canaryVersion: "", canaryWeight: 0, canaryServices: SERVICES });
   });
 
   it("treats a provider error as a failed check and rolls back", async () => {
@@ -90,6 +130,8 @@ describe("slipway promote", () => {
     const real = engine.outputs.bind(engine);
     engine.outputs = async (s) => {
       const o = await real(s);
+      // Only the step misreports: the rollback after it reads an honest stack.
+      if ((o.services as Record<string, { canaryWeight: number }>)["api-gateway"].canaryWeight !== 10) return o;
       return { ...o, services: { ...(o.services as object), "api-gateway": { canaryWeight: 5 } } };
     };
     const r = await cli(h, promoteLocal);
@@ -106,7 +148,9 @@ describe("slipway promote", () => {
     const r = await cli(h, promoteLocal);
     assert.equal(r.code, 4);
     assert.equal(recorded(h, "local")!.canaryWeight, 0);
-    assert.deepEqual(h.engine.trace().slice(-2), ["up local full 1.0.0 canary 1.4.0@10", "up local targeted 1.0.0 canary none@0"]);
+    // The refused spec is never registered again: the canary is cleared in one full update, nothing kept at zero replicas.
+    assert.deepEqual(h.engine.trace().slice(-3), ["up local full 1.0.0 canary 1.4.0@10", "up local full 1.0.0 canary none@0", "outputs local"]);
+    assert.equal(recorded(h, "local")!.rolledBackVersion, undefined);
   });
 
   it("after a killed driver, the next promote rolls back first and records it", async () => {
@@ -117,7 +161,7 @@ describe("slipway promote", () => {
     const trace = h.engine.trace();
     // The first config read admits the promotion (freeze, approval) before the lock; recovery follows under the lock.
     assert.deepEqual(trace.slice(0, 7), [
-      "getConfig local", "getConfig local", "outputs local", "cancel local", "settlePendingCreates local", "outputs local", "up local targeted 1.0.0 canary none@0",
+      "getConfig local", "getConfig local", "outputs local", "cancel local", "settlePendingCreates local", "outputs local", "up local targeted 1.0.0 canary none@0 rolled-back 1.3.0",
     ]);
     const entries = await journal(h, "local");
     assert.ok(entries.some((e) => e.promotionId === "dead1" && e.status === "recovered: rolled back"));
@@ -181,7 +225,7 @@ describe("slipway promote", () => {
       `  2. step 2/3 weight 50%: stable 1.0.0, canary 1.4.0 at 50% ${on} (targeted at 5 resources)`,
       `  3. step 3/3 weight 100%: stable 1.0.0, canary 1.4.0 at 100% ${on} (targeted at 5 resources)`,
       "  4. stable: stable 1.4.0, no canary (full update)",
-      "  on failure: stable 1.0.0, no canary (targeted at 5 resources)",
+      `  on failure: stable 1.0.0, no canary (1.4.0 rolled back, scaled to zero ${on}) (weight 0 targeted at 5 resources, then the canary Deployments scale to zero)`,
       "nothing changed",
       "",
     ].join("\n"));

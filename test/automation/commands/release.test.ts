@@ -94,8 +94,8 @@ describe("#reconcile", () => {
     const journal = await h.deps.state("local").read();
     assert.ok(journal.some((e) => e.action === "reconcile" && e.ok === true && e.promotionId === "dead1"));
     // The abort then rolled back from the reconciled record: the canary the killed driver applied is gone.
-    assert.deepEqual(h.engine.trace().slice(-1), ["up local targeted 1.0.0 canary none@0"]);
-    assert.deepEqual(recorded(h, "local"), { ...release, canaryVersion: "", canaryWeight: 0 });
+    assert.deepEqual(h.engine.trace().slice(-3), ["up local targeted 1.0.0 canary none@0 rolled-back 1.4.0", "outputs local", "up local targeted 1.0.0 canary none@0 rolled-back 1.4.0"]);
+    assert.deepEqual(recorded(h, "local"), { ...release, canaryVersion: "", canaryWeight: 0, rolledBackVersion: "1.4.0" });
   });
 
   it("keeps the record when the interrupted update did not apply, and says so", async () => {

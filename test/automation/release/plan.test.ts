@@ -4,7 +4,7 @@ import { InputError } from "../../../automation/errors";
 import { planRelease, PlanInput } from "../../../automation/release/plan";
 import type { StackRelease } from "../../../automation/state/release";
 import { parseStackConfig, withRelease } from "../../../stacks/config";
-import { baseConfig, TARGETS } from "../fakes";
+import { baseConfig, canaryUrn, TARGETS, trafficUrn } from "../fakes";
 
 const ALL = ["api-gateway", "calculation-service", "data-service", "cache-service", "audit-service"];
 
@@ -15,7 +15,7 @@ function rel(extra: Record<string, string> = {}): StackRelease {
 const services = (canaryVersion: string) => Object.fromEntries(ALL.map((s) => [s, { stableVersion: "1.0.0", canaryVersion, canaryWeight: 10 }]));
 const input = (over: Partial<PlanInput> = {}): PlanInput => ({
   stack: "local", version: "1.4.0", services: ALL, steps: [10, 30, 100], from: 0, intervalMs: 1000, skipCanary: false,
-  rel: rel(), outputs: { services: services(""), releaseTargets: TARGETS }, ...over,
+  rel: rel(), outputs: { services: services(""), releaseTargets: TARGETS, trafficTargets: Object.fromEntries(ALL.map((s) => [s, trafficUrn(s)])) }, ...over,
 });
 
 describe("#release-plan", () => {
@@ -27,7 +27,29 @@ describe("#release-plan", () => {
       ["step 3/3 weight 100%", 100, "1.0.0", 5],
       ["stable", 0, "1.4.0", "full"],
     ]);
-    assert.deepEqual(p.rollback, { release: { stableVersion: "1.0.0", serviceVersions: {}, canaryVersion: "", canaryWeight: 0, canaryServices: ALL }, targets: TARGETS });
+    const stable = { stableVersion: "1.0.0", serviceVersions: {}, canaryVersion: "", canaryWeight: 0, canaryServices: ALL };
+    assert.deepEqual(p.rollback, { release: { ...stable, rolledBackVersion: "1.4.0" }, targets: ALL.map(trafficUrn), services: ALL });
+    assert.deepEqual(p.refusedRollback, { release: stable, services: ALL });
+  });
+
+  it("rolls back a subset by its traffic objects only, recording the version as rolled back on those services", () => {
+    const p = planRelease(input({ services: ["api-gateway"] }));
+    assert.deepEqual(p.rollback.targets, [trafficUrn("api-gateway")]);
+    assert.deepEqual(p.rollback.release.canaryServices, ["api-gateway"]);
+    assert.equal(p.rollback.release.rolledBackVersion, "1.4.0");
+    assert.ok(!p.rollback.targets!.includes(canaryUrn("api-gateway")), "a canary Deployment on the rollback's critical path");
+  });
+
+  it("rolls back in one full update when the stack exports no traffic targets", () => {
+    const p = planRelease(input({ outputs: { services: services(""), releaseTargets: TARGETS } }));
+    assert.equal(p.rollback.targets, undefined);
+  });
+
+  it("replaces a rolled-back canary with the next promotion's first step", () => {
+    const p = planRelease(input({ rel: rel({ "slipway:rolledBackVersion": "1.3.0" }) }));
+    assert.equal(p.updates[0].release.canaryVersion, "1.4.0");
+    assert.equal(p.updates[0].release.rolledBackVersion, undefined);
+    assert.equal(p.updates[0].targets, undefined, "the first step changes the canary image: a full update");
   });
 
   it("resumes after the last completed step with a targeted update when the canary already runs the version", () => {
