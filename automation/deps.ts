@@ -1,7 +1,15 @@
 import type { AnalysisProvider as AnalysisSpecOfConfig } from "../stacks/config";
 // The ports every command is written against. The real implementations are wired in automation/cli/entry.ts; tests pass
 // fakes (test/automation/fakes.ts), so no command ever reaches the engine, the clock or the cluster directly.
-import type { AnalysisProvider, ChangeOp, DriftResult, PolicyViolation, PreviewResult, ResourceChange, StackName } from "./types";
+import type {
+  AnalysisProvider,
+  ChangeOp,
+  DriftResult,
+  PolicyViolation,
+  PreviewResult,
+  ResourceChange,
+  StackName,
+} from "./types";
 import type { Release, StackState } from "./state/store";
 import type { CiRun } from "./release/approval";
 

@@ -67,7 +67,10 @@ const MAX_ERROR_LINES = 20;
  */
 export function errorText(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
-  const lines = text.split("\n").map((l) => l.trimEnd()).filter((l) => l.trim() !== "");
+  const lines = text
+    .split("\n")
+    .map((l) => l.trimEnd())
+    .filter((l) => l.trim() !== "");
   if (lines.length === 0) return "unknown error";
   const shown = lines.slice(0, MAX_ERROR_LINES).join("\n").trim();
   return lines.length > MAX_ERROR_LINES ? `${shown}\n(${lines.length - MAX_ERROR_LINES} more lines)` : shown;

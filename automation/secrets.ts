@@ -23,7 +23,9 @@ export function mask(value: unknown, path = ""): unknown {
     // A name/value pair (a container's env entry) whose name says secret: its value is one, e.g. API_TOKEN.
     const named = (value as { name?: unknown }).name;
     const secretPair = typeof named === "string" && isSecretPath(named);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, secretPair && k === "value" ? SECRET : mask(v, k)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, secretPair && k === "value" ? SECRET : mask(v, k)]),
+    );
   }
   return value;
 }

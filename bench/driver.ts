@@ -8,7 +8,15 @@ const RUNS = 15;
 async function once(): Promise<number> {
   const h = harness(new FakeEngine({ local: baseConfig("local") }));
   const started = process.hrtime.bigint();
-  const r = await promote(h.deps, { stack: "local", version: "1.4.0", skipCanary: false, breakGlass: false, dryRun: false, resume: false, json: false });
+  const r = await promote(h.deps, {
+    stack: "local",
+    version: "1.4.0",
+    skipCanary: false,
+    breakGlass: false,
+    dryRun: false,
+    resume: false,
+    json: false,
+  });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   return ms / (r.steps.length + 1);
 }
@@ -19,7 +27,9 @@ async function main(): Promise<void> {
   for (let i = 0; i < RUNS; i++) samples.push(await once());
   samples.sort((a, b) => a - b);
   const median = samples[Math.floor(samples.length / 2)];
-  process.stdout.write(`driver overhead per canary step: median ${median.toFixed(2)} ms over ${RUNS} promotions (min ${samples[0].toFixed(2)}, max ${samples[samples.length - 1].toFixed(2)}; target <= 50 ms)\n`);
+  process.stdout.write(
+    `driver overhead per canary step: median ${median.toFixed(2)} ms over ${RUNS} promotions (min ${samples[0].toFixed(2)}, max ${samples[samples.length - 1].toFixed(2)}; target <= 50 ms)\n`,
+  );
 }
 
 main().catch((err) => {

@@ -49,7 +49,16 @@ function isolatedEnv(): Record<string, string> {
 
 function workCopy(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-bench-"));
-  for (const entry of ["Pulumi.yaml", "package.json", "tsconfig.json", "stacks", "components", "contract", "policies", "automation"]) {
+  for (const entry of [
+    "Pulumi.yaml",
+    "package.json",
+    "tsconfig.json",
+    "stacks",
+    "components",
+    "contract",
+    "policies",
+    "automation",
+  ]) {
     fs.cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
   }
   fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
@@ -60,23 +69,48 @@ function workCopy(): string {
 async function benchSession(engine: Engine): Promise<StackSession> {
   const none = async () => undefined;
   const state = { readRelease: none } as unknown as StackState;
-  const s: StackSession = { stack: STACK, state, id: "bench", rel: await readRelease(engine, state, STACK), note: () => none, commit: none };
+  const s: StackSession = {
+    stack: STACK,
+    state,
+    id: "bench",
+    rel: await readRelease(engine, state, STACK),
+    note: () => none,
+    commit: none,
+  };
   return s;
 }
 
 function kubectl(env: Record<string, string>, args: string[]): Promise<string> {
   return new Promise((resolve, reject) =>
     execFile("kubectl", ["--kubeconfig", env.KUBECONFIG, "-n", NAMESPACE, ...args], { env }, (err, out, stderr) =>
-      err ? reject(new Error(`kubectl ${args.join(" ")}: ${stderr || err.message}`)) : resolve(out)),
+      err ? reject(new Error(`kubectl ${args.join(" ")}: ${stderr || err.message}`)) : resolve(out),
+    ),
   );
 }
 
 /** The floor: the same traffic change (every released service's TrafficSplit backends and annotation) by kubectl. */
 function patchWeights(env: Record<string, string>, weight: number): Promise<unknown> {
-  return Promise.all(services.map((s) => kubectl(env, ["patch", "trafficsplits.split.smi-spec.io", s, "--type", "merge", "-p", JSON.stringify({
-    metadata: { annotations: { "slipway.dev/canary-weight": String(weight) } },
-    spec: { backends: [{ service: `${s}-stable`, weight: 100 - weight }, { service: `${s}-canary`, weight }] },
-  })])));
+  return Promise.all(
+    services.map((s) =>
+      kubectl(env, [
+        "patch",
+        "trafficsplits.split.smi-spec.io",
+        s,
+        "--type",
+        "merge",
+        "-p",
+        JSON.stringify({
+          metadata: { annotations: { "slipway.dev/canary-weight": String(weight) } },
+          spec: {
+            backends: [
+              { service: `${s}-stable`, weight: 100 - weight },
+              { service: `${s}-canary`, weight },
+            ],
+          },
+        }),
+      ]),
+    ),
+  );
 }
 
 async function main(): Promise<void> {
@@ -88,32 +122,53 @@ async function main(): Promise<void> {
     fs.rmSync(state, { recursive: true, force: true });
     fs.mkdirSync(state, { recursive: true });
   }
-  const up = spawnSync("bash", [path.join(REPO, "tools", "cluster.sh"), "up"], { env, stdio: ["ignore", process.stderr, process.stderr] });
+  const up = spawnSync("bash", [path.join(REPO, "tools", "cluster.sh"), "up"], {
+    env,
+    stdio: ["ignore", process.stderr, process.stderr],
+  });
   if (up.status !== 0) throw new Error("tools/cluster.sh up failed");
   const work = workCopy();
   try {
     const engine = await createEngine({ workDir: work, env, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress: () => {} });
     const { NODE_COMPILE_CACHE: _cache, ...withoutCache } = env;
-    const uncached = await createEngine({ workDir: work, env: withoutCache, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress: () => {} });
+    const uncached = await createEngine({
+      workDir: work,
+      env: withoutCache,
+      engineRoot: env.SLIPWAY_ENGINE_ROOT,
+      progress: () => {},
+    });
     const applied = async (): Promise<Record<string, number>> =>
-      (await clusterWeights({ namespace: NAMESPACE, router: "smi", services, kubeconfigPath: env.KUBECONFIG }, new AbortController().signal)) ?? {};
+      (await clusterWeights(
+        { namespace: NAMESPACE, router: "smi", services, kubeconfigPath: env.KUBECONFIG },
+        new AbortController().signal,
+      )) ?? {};
     // The bench keeps no release record: every update is handed its release, as the driver hands a step its own.
     const session = await benchSession(engine);
     /** One weight step as the driver runs it, minus interval and gates: update, outputs, applied weight. */
     const step = async (weight: number, targeted: boolean, outputs: Record<string, unknown>) => {
       const t0 = process.hrtime.bigint();
       const r = await engine.up(STACK, {
-        release: releaseAfter(session.rel, stepValues(CANARY, weight, services)), targets: targeted ? releaseTargets(outputs) : undefined, message: `bench weight ${weight}`,
+        release: releaseAfter(session.rel, stepValues(CANARY, weight, services)),
+        targets: targeted ? releaseTargets(outputs) : undefined,
+        message: `bench weight ${weight}`,
       });
       const after = r.outputs ?? (await engine.outputs(STACK));
       const wrong = weightMismatches(after, services, weight);
       const cluster = await applied();
-      if (wrong.length > 0 || services.some((s) => cluster[s] !== weight)) throw new Error(`weight ${weight} not applied (${wrong.join(", ")})`);
+      if (wrong.length > 0 || services.some((s) => cluster[s] !== weight))
+        throw new Error(`weight ${weight} not applied (${wrong.join(", ")})`);
       return { t: ms(t0), outputs: after };
     };
 
     let t0 = process.hrtime.bigint();
-    await engine.up(STACK, { release: releaseAfter(session.rel, { "slipway:canaryVersion": "", "slipway:canaryWeight": "0", "slipway:rolledBackVersion": "" }), message: "bench: baseline" });
+    await engine.up(STACK, {
+      release: releaseAfter(session.rel, {
+        "slipway:canaryVersion": "",
+        "slipway:canaryWeight": "0",
+        "slipway:rolledBackVersion": "",
+      }),
+      message: "bench: baseline",
+    });
     log(`stack up (baseline, canary cleared): ${fmt(ms(t0))}`);
     const timed = async (f: () => Promise<unknown>) => {
       const t = process.hrtime.bigint();
@@ -152,16 +207,28 @@ async function main(): Promise<void> {
     let drifted = 0;
     for (let r = 0; r < RUNS; r++) {
       noops.push(await timed(() => engine.up(STACK, { message: "bench: no-op" })));
-      bare.push(await timed(async () => {
-        const cli = spawnSync("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", STACK], { cwd: work, env, encoding: "utf8" });
-        if (cli.status !== 0) throw new Error(`pulumi up without the pack failed: ${cli.stderr}`);
-      }));
+      bare.push(
+        await timed(async () => {
+          const cli = spawnSync("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", STACK], {
+            cwd: work,
+            env,
+            encoding: "utf8",
+          });
+          if (cli.status !== 0) throw new Error(`pulumi up without the pack failed: ${cli.stderr}`);
+        }),
+      );
       cold.push(await timed(() => uncached.up(STACK, { message: "bench: no-op, no compile cache" })));
       previews.push(await timed(() => engine.preview(STACK)));
       drifts.push(await timed(async () => (drifted = (await engine.previewRefresh(STACK)).drifted.length)));
-      cliStart.push(await timed(async () => spawnSync("pulumi", ["stack", "output", "--json", "--stack", STACK], { cwd: work, env })));
+      cliStart.push(
+        await timed(async () =>
+          spawnSync("pulumi", ["stack", "output", "--json", "--stack", STACK], { cwd: work, env }),
+        ),
+      );
       await floor(held + 5, held);
-      log(`no-op ${fmt(noops[r])}, without the pack ${fmt(bare[r])}, without the compile cache ${fmt(cold[r])}, preview ${fmt(previews[r])}, drift ${fmt(drifts[r])}, CLI ${fmt(cliStart[r])}`);
+      log(
+        `no-op ${fmt(noops[r])}, without the pack ${fmt(bare[r])}, without the compile cache ${fmt(cold[r])}, preview ${fmt(previews[r])}, drift ${fmt(drifts[r])}, CLI ${fmt(cliStart[r])}`,
+      );
     }
 
     // Rollback: a gate has just failed at 65%; the driver's own rollback (weight 0 on the traffic objects, then the
@@ -195,7 +262,10 @@ async function main(): Promise<void> {
     const row = (name: string, xs: number[], target?: number) =>
       `  ${name.padEnd(44)} ${fmt(m(xs)).padStart(8)}  ${(m(xs) / p).toFixed(1).padStart(5)}x kubectl` +
       `${target === undefined ? "" : `  target <= ${fmt(target)}: ${m(xs) <= target ? "met" : "NOT met"}`}  [${xs.map(fmt).join(", ")}]`;
-    const load = os.loadavg().map((x) => x.toFixed(2)).join(" ");
+    const load = os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ");
     const out = [
       `engine bench: local stack (${services.length} services), kwok cluster, policy pack on every update; median of ${RUNS}, load average ${load} (${os.cpus().length} cores)`,
       row("weight step, targeted update", targeted, 2500),

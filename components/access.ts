@@ -7,30 +7,47 @@ export type BucketPurpose = "artifacts" | "audit";
 export type DataStore = "postgres" | "redis";
 
 export interface ServiceAccess {
-    /** Services this one calls over HTTP (their pods' container port). */
-    calls: ServiceName[];
-    /** Data stores it connects to. */
-    dataStores: DataStore[];
-    /** Reads the database credentials secret (Secrets Manager). */
-    databaseSecret: boolean;
-    /** Buckets it reads, or reads and writes. */
-    buckets: Partial<Record<BucketPurpose, "read" | "write">>;
+  /** Services this one calls over HTTP (their pods' container port). */
+  calls: ServiceName[];
+  /** Data stores it connects to. */
+  dataStores: DataStore[];
+  /** Reads the database credentials secret (Secrets Manager). */
+  databaseSecret: boolean;
+  /** Buckets it reads, or reads and writes. */
+  buckets: Partial<Record<BucketPurpose, "read" | "write">>;
 }
 
 export const SERVICE_ACCESS: Record<ServiceName, ServiceAccess> = {
-    "api-gateway": { calls: ["calculation-service", "data-service", "audit-service"], dataStores: [], databaseSecret: false, buckets: {} },
-    "calculation-service": { calls: ["data-service", "cache-service", "audit-service"], dataStores: [], databaseSecret: false, buckets: {} },
-    "data-service": { calls: ["cache-service", "audit-service"], dataStores: ["postgres"], databaseSecret: true, buckets: { artifacts: "read" } },
-    "cache-service": { calls: [], dataStores: ["redis"], databaseSecret: false, buckets: {} },
-    "audit-service": { calls: [], dataStores: ["postgres"], databaseSecret: true, buckets: { audit: "write" } },
+  "api-gateway": {
+    calls: ["calculation-service", "data-service", "audit-service"],
+    dataStores: [],
+    databaseSecret: false,
+    buckets: {},
+  },
+  "calculation-service": {
+    calls: ["data-service", "cache-service", "audit-service"],
+    dataStores: [],
+    databaseSecret: false,
+    buckets: {},
+  },
+  "data-service": {
+    calls: ["cache-service", "audit-service"],
+    dataStores: ["postgres"],
+    databaseSecret: true,
+    buckets: { artifacts: "read" },
+  },
+  "cache-service": { calls: [], dataStores: ["redis"], databaseSecret: false, buckets: {} },
+  "audit-service": { calls: [], dataStores: ["postgres"], databaseSecret: true, buckets: { audit: "write" } },
 };
 
 /** The services that call `service`. */
 export function callersOf(service: string, access: Record<string, ServiceAccess> = SERVICE_ACCESS): string[] {
-    return Object.entries(access).filter(([, a]) => (a.calls as string[]).includes(service)).map(([name]) => name);
+  return Object.entries(access)
+    .filter(([, a]) => (a.calls as string[]).includes(service))
+    .map(([name]) => name);
 }
 
 /** Whether `service` needs AWS credentials at all (a role of its own); a service that reads nothing gets none. */
 export function needsAwsAccess(a: ServiceAccess): boolean {
-    return a.databaseSecret || Object.keys(a.buckets).length > 0;
+  return a.databaseSecret || Object.keys(a.buckets).length > 0;
 }

@@ -9,159 +9,200 @@ import { Router } from "./routing";
 import { Service, ServiceSizing } from "./service";
 
 export interface PlatformRelease {
-    /** Stable version per service. */
-    serviceVersions: Record<string, string>;
-    /** Canary version; undefined = no canary anywhere. */
-    canaryVersion?: string;
-    /** Percent of traffic to the canary of every released service. */
-    canaryWeight: number;
-    /** Services released together (their canaries move in lockstep). */
-    canaryServices: string[];
-    /** A canary version rolled back: canaryServices keep its Deployments at zero replicas, weight 0. */
-    rolledBackVersion?: string;
+  /** Stable version per service. */
+  serviceVersions: Record<string, string>;
+  /** Canary version; undefined = no canary anywhere. */
+  canaryVersion?: string;
+  /** Percent of traffic to the canary of every released service. */
+  canaryWeight: number;
+  /** Services released together (their canaries move in lockstep). */
+  canaryServices: string[];
+  /** A canary version rolled back: canaryServices keep its Deployments at zero replicas, weight 0. */
+  rolledBackVersion?: string;
 }
 
 export interface PlatformArgs {
-    environment: string;
-    /** Namespace created for the services (one per environment). */
-    namespace: string;
-    /** Sizing per service; its keys are the services deployed. */
-    services: Record<string, ServiceSizing>;
-    release: PlatformRelease;
-    imageRepository: string;
-    router: Router;
-    gatewayName?: string;
-    /** Install the router's CRDs (bare clusters only); default false. */
-    installRouterCrds?: boolean;
-    /** Seconds the engine waits for each Deployment; default 600. */
-    deploymentTimeoutSeconds?: number;
-    /** Connection settings (addresses, ARNs, URLs) stored in the services' Secret. */
-    connection: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    /** Image digest per service and version (`sha256:<hex>`), e.g. from the release record; default none. */
-    imageDigests?: Record<string, Record<string, string>>;
-    /** IAM role per service (IRSA); services without one get no AWS credentials. Default none. */
-    serviceRoleArns?: Record<string, pulumi.Input<string>>;
-    /** Zone spread of every service's pods; default "preferred". */
-    zoneSpread?: ZoneSpread;
-    /** Seccomp profile of every service pod; default RuntimeDefault. */
-    seccompProfile?: SeccompProfile;
-    /** Network rules; default: scrape from namespace "monitoring", data ports to any address. */
-    network?: Partial<NetworkRules>;
+  environment: string;
+  /** Namespace created for the services (one per environment). */
+  namespace: string;
+  /** Sizing per service; its keys are the services deployed. */
+  services: Record<string, ServiceSizing>;
+  release: PlatformRelease;
+  imageRepository: string;
+  router: Router;
+  gatewayName?: string;
+  /** Install the router's CRDs (bare clusters only); default false. */
+  installRouterCrds?: boolean;
+  /** Seconds the engine waits for each Deployment; default 600. */
+  deploymentTimeoutSeconds?: number;
+  /** Connection settings (addresses, ARNs, URLs) stored in the services' Secret. */
+  connection: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Image digest per service and version (`sha256:<hex>`), e.g. from the release record; default none. */
+  imageDigests?: Record<string, Record<string, string>>;
+  /** IAM role per service (IRSA); services without one get no AWS credentials. Default none. */
+  serviceRoleArns?: Record<string, pulumi.Input<string>>;
+  /** Zone spread of every service's pods; default "preferred". */
+  zoneSpread?: ZoneSpread;
+  /** Seccomp profile of every service pod; default RuntimeDefault. */
+  seccompProfile?: SeccompProfile;
+  /** Network rules; default: scrape from namespace "monitoring", data ports to any address. */
+  network?: Partial<NetworkRules>;
 }
 
 export const CONNECTION_SECRET = "slipway-connections";
 
 /** Is `service` canaried by this release? Pure, shared with the release targets. */
 export function isReleased(release: PlatformRelease, service: string): boolean {
-    return release.canaryVersion !== undefined && release.canaryServices.includes(service);
+  return release.canaryVersion !== undefined && release.canaryServices.includes(service);
 }
 
 /** The canary track of `service`: the released canary, or the rolled-back one at weight 0; undefined when none. */
-export function canaryTrack(release: PlatformRelease, service: string): { version: string; weight: number; rolledBack: boolean } | undefined {
-    if (isReleased(release, service)) return { version: release.canaryVersion!, weight: release.canaryWeight, rolledBack: false };
-    if (release.rolledBackVersion !== undefined && release.canaryServices.includes(service)) return { version: release.rolledBackVersion, weight: 0, rolledBack: true };
-    return undefined;
+export function canaryTrack(
+  release: PlatformRelease,
+  service: string,
+): { version: string; weight: number; rolledBack: boolean } | undefined {
+  if (isReleased(release, service))
+    return { version: release.canaryVersion!, weight: release.canaryWeight, rolledBack: false };
+  if (release.rolledBackVersion !== undefined && release.canaryServices.includes(service))
+    return { version: release.rolledBackVersion, weight: 0, rolledBack: true };
+  return undefined;
 }
 
 export function validatePlatformArgs(args: PlatformArgs): string | undefined {
-    const unknown = args.release.canaryServices.find((s) => !(s in args.services));
-    if (unknown !== undefined) return `canaryServices names ${unknown}, which is not deployed; use one of ${Object.keys(args.services).join(", ")}`;
-    const missing = Object.keys(args.services).find((s) => args.release.serviceVersions[s] === undefined);
-    if (missing !== undefined) return `serviceVersions has no version for ${missing}; give every service a stable version`;
-    return undefined;
+  const unknown = args.release.canaryServices.find((s) => !(s in args.services));
+  if (unknown !== undefined)
+    return `canaryServices names ${unknown}, which is not deployed; use one of ${Object.keys(args.services).join(", ")}`;
+  const missing = Object.keys(args.services).find((s) => args.release.serviceVersions[s] === undefined);
+  if (missing !== undefined)
+    return `serviceVersions has no version for ${missing}; give every service a stable version`;
+  return undefined;
 }
 
 /** The application layer of a stack: namespace, connection Secret, router CRDs if asked, and the services. */
 export class Platform extends pulumi.ComponentResource {
-    public readonly namespace: pulumi.Output<string>;
-    public readonly services: Record<string, Service>;
-    /**
-     * URNs a weight step changes: each released service's traffic object and canary Deployment. Nothing depends on
-     * them and their parents already exist once the first step has run, so a step targets exactly these.
-     */
-    public readonly releaseTargets: pulumi.Output<string[]>;
-    /** Per service, the URN of its traffic object (a rollback's first update sets weight 0 on these only). */
-    public readonly trafficTargets: Record<string, pulumi.Output<string>>;
-    /** Per service with a canary Deployment (released or rolled back), its URN (a rollback scales these to zero). */
-    public readonly canaryTargets: Record<string, pulumi.Output<string>>;
-    public readonly endpoints: Record<string, string>;
+  public readonly namespace: pulumi.Output<string>;
+  public readonly services: Record<string, Service>;
+  /**
+   * URNs a weight step changes: each released service's traffic object and canary Deployment. Nothing depends on
+   * them and their parents already exist once the first step has run, so a step targets exactly these.
+   */
+  public readonly releaseTargets: pulumi.Output<string[]>;
+  /** Per service, the URN of its traffic object (a rollback's first update sets weight 0 on these only). */
+  public readonly trafficTargets: Record<string, pulumi.Output<string>>;
+  /** Per service with a canary Deployment (released or rolled back), its URN (a rollback scales these to zero). */
+  public readonly canaryTargets: Record<string, pulumi.Output<string>>;
+  public readonly endpoints: Record<string, string>;
 
-    constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("slipway:apps:Platform", name, {}, opts);
-        const invalid = validatePlatformArgs(args);
-        if (invalid !== undefined) throw new pulumi.ResourceError(invalid, this);
-        const parent = { parent: this };
+  constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("slipway:apps:Platform", name, {}, opts);
+    const invalid = validatePlatformArgs(args);
+    if (invalid !== undefined) throw new pulumi.ResourceError(invalid, this);
+    const parent = { parent: this };
 
-        const ns = new k8s.core.v1.Namespace(`${name}-ns`, {
-            metadata: {
-                name: args.namespace,
-                labels: {
-                    "app.kubernetes.io/part-of": PART_OF,
-                    "slipway.dev/environment": args.environment,
-                    "pod-security.kubernetes.io/enforce": "restricted",
-                },
-            },
-        }, parent);
-        this.networkPolicies(name, args, ns.metadata.name);
-        const secret = new k8s.core.v1.Secret(`${name}-connections`, {
-            metadata: { name: CONNECTION_SECRET, namespace: ns.metadata.name },
-            type: "Opaque",
-            stringData: pulumi.secret(args.connection),
-        }, parent);
-        const crds = args.installRouterCrds ? new RouterCrds(`${name}-crds`, { router: args.router }, parent).crds : [];
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-ns`,
+      {
+        metadata: {
+          name: args.namespace,
+          labels: {
+            "app.kubernetes.io/part-of": PART_OF,
+            "slipway.dev/environment": args.environment,
+            "pod-security.kubernetes.io/enforce": "restricted",
+          },
+        },
+      },
+      parent,
+    );
+    this.networkPolicies(name, args, ns.metadata.name);
+    const secret = new k8s.core.v1.Secret(
+      `${name}-connections`,
+      {
+        metadata: { name: CONNECTION_SECRET, namespace: ns.metadata.name },
+        type: "Opaque",
+        stringData: pulumi.secret(args.connection),
+      },
+      parent,
+    );
+    const crds = args.installRouterCrds ? new RouterCrds(`${name}-crds`, { router: args.router }, parent).crds : [];
 
-        this.services = {};
-        this.endpoints = {};
-        for (const [service, sizing] of Object.entries(args.services)) {
-            this.services[service] = new Service(service, {
-                service,
-                namespace: ns.metadata.name,
-                environment: args.environment,
-                sizing,
-                imageRepository: args.imageRepository,
-                stableVersion: args.release.serviceVersions[service],
-                canary: canaryTrack(args.release, service),
-                connectionSecret: secret.metadata.name,
-                timeoutSeconds: args.deploymentTimeoutSeconds ?? 600,
-                router: args.router,
-                gatewayName: args.gatewayName,
-                routeDependsOn: crds,
-                imageDigests: args.imageDigests?.[service],
-                roleArn: args.serviceRoleArns?.[service],
-                zoneSpread: args.zoneSpread,
-                seccompProfile: args.seccompProfile,
-            }, parent);
-            this.endpoints[service] = `http://${service}.${args.namespace}.svc.cluster.local`;
-        }
-        const targets: pulumi.Output<string>[] = [];
-        for (const [service, svc] of Object.entries(this.services)) {
-            if (!isReleased(args.release, service)) continue;
-            targets.push(svc.route.route.urn);
-            if (svc.canary !== undefined) targets.push(svc.canary.urn);
-        }
-        this.releaseTargets = pulumi.all(targets);
-        this.trafficTargets = Object.fromEntries(Object.entries(this.services).map(([s, svc]) => [s, svc.route.route.urn]));
-        this.canaryTargets = Object.fromEntries(Object.entries(this.services).flatMap(([s, svc]) => (svc.canary ? [[s, svc.canary.urn]] : [])));
-        this.namespace = ns.metadata.name;
-        this.registerOutputs({
-            namespace: this.namespace, endpoints: this.endpoints, releaseTargets: this.releaseTargets,
-            trafficTargets: this.trafficTargets, canaryTargets: this.canaryTargets,
-        });
+    this.services = {};
+    this.endpoints = {};
+    for (const [service, sizing] of Object.entries(args.services)) {
+      this.services[service] = new Service(
+        service,
+        {
+          service,
+          namespace: ns.metadata.name,
+          environment: args.environment,
+          sizing,
+          imageRepository: args.imageRepository,
+          stableVersion: args.release.serviceVersions[service],
+          canary: canaryTrack(args.release, service),
+          connectionSecret: secret.metadata.name,
+          timeoutSeconds: args.deploymentTimeoutSeconds ?? 600,
+          router: args.router,
+          gatewayName: args.gatewayName,
+          routeDependsOn: crds,
+          imageDigests: args.imageDigests?.[service],
+          roleArn: args.serviceRoleArns?.[service],
+          zoneSpread: args.zoneSpread,
+          seccompProfile: args.seccompProfile,
+        },
+        parent,
+      );
+      this.endpoints[service] = `http://${service}.${args.namespace}.svc.cluster.local`;
     }
-
-    /** Default deny for the namespace, DNS for every pod, then one policy per service from the access map. */
-    private networkPolicies(name: string, args: PlatformArgs, namespace: pulumi.Input<string>): void {
-        const rules: NetworkRules = { metricsNamespace: args.network?.metricsNamespace ?? "monitoring", dataTierCidrs: args.network?.dataTierCidrs ?? [] };
-        const policy = (resourceName: string, policyName: string, spec: ReturnType<typeof defaultDenySpec>) =>
-            new k8s.networking.v1.NetworkPolicy(resourceName, { metadata: { name: policyName, namespace, labels: { "app.kubernetes.io/part-of": PART_OF } }, spec }, { parent: this });
-        policy(`${name}-default-deny`, "default-deny", defaultDenySpec());
-        policy(`${name}-allow-dns`, "allow-dns", dnsEgressSpec());
-        const access = SERVICE_ACCESS as Record<string, ServiceAccess>;
-        for (const service of Object.keys(args.services)) {
-            const a = access[service] ?? { calls: [], dataStores: [], databaseSecret: false, buckets: {} };
-            const deployed = { ...a, calls: a.calls.filter((c) => c in args.services) };
-            const callers = callersOf(service, access).filter((c) => c in args.services);
-            policy(`${name}-netpol-${service}`, service, serviceSpec(service, deployed, callers, rules, needsAwsAccess(a) && args.serviceRoleArns?.[service] !== undefined));
-        }
+    const targets: pulumi.Output<string>[] = [];
+    for (const [service, svc] of Object.entries(this.services)) {
+      if (!isReleased(args.release, service)) continue;
+      targets.push(svc.route.route.urn);
+      if (svc.canary !== undefined) targets.push(svc.canary.urn);
     }
+    this.releaseTargets = pulumi.all(targets);
+    this.trafficTargets = Object.fromEntries(Object.entries(this.services).map(([s, svc]) => [s, svc.route.route.urn]));
+    this.canaryTargets = Object.fromEntries(
+      Object.entries(this.services).flatMap(([s, svc]) => (svc.canary ? [[s, svc.canary.urn]] : [])),
+    );
+    this.namespace = ns.metadata.name;
+    this.registerOutputs({
+      namespace: this.namespace,
+      endpoints: this.endpoints,
+      releaseTargets: this.releaseTargets,
+      trafficTargets: this.trafficTargets,
+      canaryTargets: this.canaryTargets,
+    });
+  }
+
+  /** Default deny for the namespace, DNS for every pod, then one policy per service from the access map. */
+  private networkPolicies(name: string, args: PlatformArgs, namespace: pulumi.Input<string>): void {
+    const rules: NetworkRules = {
+      metricsNamespace: args.network?.metricsNamespace ?? "monitoring",
+      dataTierCidrs: args.network?.dataTierCidrs ?? [],
+    };
+    const policy = (resourceName: string, policyName: string, spec: ReturnType<typeof defaultDenySpec>) =>
+      new k8s.networking.v1.NetworkPolicy(
+        resourceName,
+        { metadata: { name: policyName, namespace, labels: { "app.kubernetes.io/part-of": PART_OF } }, spec },
+        { parent: this },
+      );
+    policy(`${name}-default-deny`, "default-deny", defaultDenySpec());
+    policy(`${name}-allow-dns`, "allow-dns", dnsEgressSpec());
+    const access = SERVICE_ACCESS as Record<string, ServiceAccess>;
+    for (const service of Object.keys(args.services)) {
+      const a = access[service] ?? { calls: [], dataStores: [], databaseSecret: false, buckets: {} };
+      const deployed = { ...a, calls: a.calls.filter((c) => c in args.services) };
+      const callers = callersOf(service, access).filter((c) => c in args.services);
+      policy(
+        `${name}-netpol-${service}`,
+        service,
+        serviceSpec(
+          service,
+          deployed,
+          callers,
+          rules,
+          needsAwsAccess(a) && args.serviceRoleArns?.[service] !== undefined,
+        ),
+      );
+    }
+  }
 }

@@ -10,112 +10,134 @@ export type { SeccompProfile };
 type PodTemplate = k8s.types.input.core.v1.PodTemplateSpec;
 
 export interface Resources {
-    cpuRequest: string;
-    memoryRequest: string;
-    cpuLimit: string;
-    memoryLimit: string;
-    /** Scratch space (logs, /tmp) the pod reserves; default "128Mi". */
-    ephemeralStorageRequest?: string;
-    /** Scratch space above which the kubelet evicts the pod instead of filling the node's disk; default "1Gi". */
-    ephemeralStorageLimit?: string;
+  cpuRequest: string;
+  memoryRequest: string;
+  cpuLimit: string;
+  memoryLimit: string;
+  /** Scratch space (logs, /tmp) the pod reserves; default "128Mi". */
+  ephemeralStorageRequest?: string;
+  /** Scratch space above which the kubelet evicts the pod instead of filling the node's disk; default "1Gi". */
+  ephemeralStorageLimit?: string;
 }
-
 
 /** How hard the pods of one track are spread over zones: required (prod) refuses to stack replicas in one zone. */
 export type ZoneSpread = "required" | "preferred";
 
 export interface PodTemplateArgs {
-    service: string;
-    track: Track;
-    version: string;
-    /** Image repository without a tag; the image is `<repository>/<service>:<version>`. */
-    imageRepository: string;
-    resources: Resources;
-    /** Secret whose keys become the container's connection settings. */
-    connectionSecret: pulumi.Input<string>;
-    environment: string;
-    /** The service's own ServiceAccount (never "default"). */
-    serviceAccountName: string;
-    /** Digest of the image (`sha256:<hex>`), pinning it beyond its tag; absent keeps the tag alone. */
-    imageDigest?: string;
-    /** Default "preferred". */
-    zoneSpread?: ZoneSpread;
-    /** Default RuntimeDefault, at pod and container level. */
-    seccompProfile?: SeccompProfile;
+  service: string;
+  track: Track;
+  version: string;
+  /** Image repository without a tag; the image is `<repository>/<service>:<version>`. */
+  imageRepository: string;
+  resources: Resources;
+  /** Secret whose keys become the container's connection settings. */
+  connectionSecret: pulumi.Input<string>;
+  environment: string;
+  /** The service's own ServiceAccount (never "default"). */
+  serviceAccountName: string;
+  /** Digest of the image (`sha256:<hex>`), pinning it beyond its tag; absent keeps the tag alone. */
+  imageDigest?: string;
+  /** Default "preferred". */
+  zoneSpread?: ZoneSpread;
+  /** Default RuntimeDefault, at pod and container level. */
+  seccompProfile?: SeccompProfile;
 }
-
 
 /** Liveness asks only whether the process answers; readiness also whether its dependencies do (the seeds' endpoints). */
 export const LIVENESS_PATH = "/health";
 export const READINESS_PATH = "/health/external";
 
 export function healthProbes() {
-    return {
-        // A dependency outage takes pods out of the Service, it does not restart them all.
-        livenessProbe: { httpGet: { path: LIVENESS_PATH, port: CONTAINER_PORT }, initialDelaySeconds: 15, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 3 },
-        readinessProbe: { httpGet: { path: READINESS_PATH, port: CONTAINER_PORT }, initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 2 },
-    };
+  return {
+    // A dependency outage takes pods out of the Service, it does not restart them all.
+    livenessProbe: {
+      httpGet: { path: LIVENESS_PATH, port: CONTAINER_PORT },
+      initialDelaySeconds: 15,
+      periodSeconds: 20,
+      timeoutSeconds: 5,
+      failureThreshold: 3,
+    },
+    readinessProbe: {
+      httpGet: { path: READINESS_PATH, port: CONTAINER_PORT },
+      initialDelaySeconds: 5,
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold: 2,
+    },
+  };
 }
 
 /** The image reference, with `@<digest>` when a digest is known: the registry then serves exactly that build. */
 export function pinnedImage(repository: string, service: string, version: string, digest?: string): string {
-    const ref = imageRef(repository, service, version);
-    return digest === undefined ? ref : `${ref}@${digest}`;
+  const ref = imageRef(repository, service, version);
+  return digest === undefined ? ref : `${ref}@${digest}`;
 }
 
 /** One replica per zone and per node before any doubles up; a zone outage then takes at most a third of a service. */
 export function topologySpread(service: string, track: Track, zoneSpread: ZoneSpread) {
-    const labelSelector = { matchLabels: selectorLabels(service, track) };
-    return [
-        { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: zoneSpread === "required" ? "DoNotSchedule" : "ScheduleAnyway", labelSelector },
-        { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector },
-    ];
+  const labelSelector = { matchLabels: selectorLabels(service, track) };
+  return [
+    {
+      maxSkew: 1,
+      topologyKey: "topology.kubernetes.io/zone",
+      whenUnsatisfiable: zoneSpread === "required" ? "DoNotSchedule" : "ScheduleAnyway",
+      labelSelector,
+    },
+    { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector },
+  ];
 }
 
-
 export function scrapeAnnotations(): Record<string, string> {
-    return { "prometheus.io/scrape": "true", "prometheus.io/port": String(CONTAINER_PORT), "prometheus.io/path": "/metrics" };
+  return {
+    "prometheus.io/scrape": "true",
+    "prometheus.io/port": String(CONTAINER_PORT),
+    "prometheus.io/path": "/metrics",
+  };
 }
 
 export function podTemplate(args: PodTemplateArgs): PodTemplate {
-    const r = args.resources;
-    return {
-        metadata: { labels: podLabels(args.service, args.track, args.version), annotations: scrapeAnnotations() },
-        spec: {
-            serviceAccountName: args.serviceAccountName,
-            // The IRSA webhook projects its own token for the AWS SDK; nothing here talks to the Kubernetes API.
-            automountServiceAccountToken: false,
-            topologySpreadConstraints: topologySpread(args.service, args.track, args.zoneSpread ?? "preferred"),
-            securityContext: {
-                runAsNonRoot: true,
-                runAsUser: RUN_AS_USER,
-                runAsGroup: RUN_AS_USER,
-                fsGroup: RUN_AS_USER,
-                seccompProfile: args.seccompProfile ?? RUNTIME_DEFAULT,
+  const r = args.resources;
+  return {
+    metadata: { labels: podLabels(args.service, args.track, args.version), annotations: scrapeAnnotations() },
+    spec: {
+      serviceAccountName: args.serviceAccountName,
+      // The IRSA webhook projects its own token for the AWS SDK; nothing here talks to the Kubernetes API.
+      automountServiceAccountToken: false,
+      topologySpreadConstraints: topologySpread(args.service, args.track, args.zoneSpread ?? "preferred"),
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: RUN_AS_USER,
+        runAsGroup: RUN_AS_USER,
+        fsGroup: RUN_AS_USER,
+        seccompProfile: args.seccompProfile ?? RUNTIME_DEFAULT,
+      },
+      containers: [
+        {
+          name: args.service,
+          image: pinnedImage(args.imageRepository, args.service, args.version, args.imageDigest),
+          imagePullPolicy: "IfNotPresent",
+          ports: [{ name: "http", containerPort: CONTAINER_PORT }],
+          env: [
+            { name: "SLIPWAY_ENVIRONMENT", value: args.environment },
+            { name: "SLIPWAY_TRACK", value: args.track },
+            { name: "SLIPWAY_VERSION", value: args.version },
+          ],
+          envFrom: [{ secretRef: { name: args.connectionSecret } }],
+          resources: {
+            requests: {
+              cpu: r.cpuRequest,
+              memory: r.memoryRequest,
+              "ephemeral-storage": r.ephemeralStorageRequest ?? "128Mi",
             },
-            containers: [
-                {
-                    name: args.service,
-                    image: pinnedImage(args.imageRepository, args.service, args.version, args.imageDigest),
-                    imagePullPolicy: "IfNotPresent",
-                    ports: [{ name: "http", containerPort: CONTAINER_PORT }],
-                    env: [
-                        { name: "SLIPWAY_ENVIRONMENT", value: args.environment },
-                        { name: "SLIPWAY_TRACK", value: args.track },
-                        { name: "SLIPWAY_VERSION", value: args.version },
-                    ],
-                    envFrom: [{ secretRef: { name: args.connectionSecret } }],
-                    resources: {
-                        requests: { cpu: r.cpuRequest, memory: r.memoryRequest, "ephemeral-storage": r.ephemeralStorageRequest ?? "128Mi" },
-                        limits: { cpu: r.cpuLimit, memory: r.memoryLimit, "ephemeral-storage": r.ephemeralStorageLimit ?? "1Gi" },
-                    },
-                    ...healthProbes(),
-                    securityContext: containerSecurityContext(args.seccompProfile),
-                    // A read-only root filesystem still needs a writable scratch directory.
-                    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-                },
-            ],
-            volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+            limits: { cpu: r.cpuLimit, memory: r.memoryLimit, "ephemeral-storage": r.ephemeralStorageLimit ?? "1Gi" },
+          },
+          ...healthProbes(),
+          securityContext: containerSecurityContext(args.seccompProfile),
+          // A read-only root filesystem still needs a writable scratch directory.
+          volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
         },
-    };
+      ],
+      volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+    },
+  };
 }

@@ -1,76 +1,92 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import {
-    canaryReplicas, CONTAINER_PORT, podLabels, SERVICE_PORT, selectorLabels, TIMEOUT_ANNOTATION, Track, trackName,
+  canaryReplicas,
+  CONTAINER_PORT,
+  podLabels,
+  SERVICE_PORT,
+  selectorLabels,
+  TIMEOUT_ANNOTATION,
+  Track,
+  trackName,
 } from "./naming";
 import { podTemplate, Resources, SeccompProfile, ZoneSpread } from "./podSpec";
 import { Router } from "./routing";
 import { TrafficRoute } from "./trafficRoute";
 
 export interface ServiceSizing extends Resources {
-    /** HPA floor; also the stable Deployment's initial replicas. */
-    minReplicas: number;
-    maxReplicas: number;
-    /** Resource the HPA scales on. */
-    scaleOn: "cpu" | "memory";
-    /** Optional per-pod request-rate target (custom metric http_requests_per_second). */
-    requestsPerSecond?: number;
+  /** HPA floor; also the stable Deployment's initial replicas. */
+  minReplicas: number;
+  maxReplicas: number;
+  /** Resource the HPA scales on. */
+  scaleOn: "cpu" | "memory";
+  /** Optional per-pod request-rate target (custom metric http_requests_per_second). */
+  requestsPerSecond?: number;
 }
 
 export interface ServiceArgs {
-    /** Service name S (one of the naming contract's five). */
-    service: string;
-    namespace: pulumi.Input<string>;
-    environment: string;
-    sizing: ServiceSizing;
-    /** Image repository without tag; images are `<repository>/<service>:<version>`. */
-    imageRepository: string;
-    stableVersion: string;
-    /** The canary track; absent when this service is not part of the current release. A rolled-back canary has weight 0 (zero replicas). */
-    canary?: { version: string; weight: number; rolledBack?: boolean };
-    /** Secret with the connection settings, mounted as environment variables. */
-    connectionSecret: pulumi.Input<string>;
-    /** Seconds the engine waits for a Deployment to become ready (annotation pulumi.com/timeoutSeconds). */
-    timeoutSeconds: number;
-    router: Router;
-    gatewayName?: string;
-    /** Resources (e.g. router CRDs) the traffic object must wait for. */
-    routeDependsOn?: pulumi.Resource[];
-    /** Image digest per version (`sha256:<hex>`); a version without one runs by tag. */
-    imageDigests?: Record<string, string>;
-    /** IAM role the service's ServiceAccount assumes through IRSA; absent = no AWS credentials at all. */
-    roleArn?: pulumi.Input<string>;
-    /** Default "preferred". */
-    zoneSpread?: ZoneSpread;
-    /** Default RuntimeDefault. */
-    seccompProfile?: SeccompProfile;
+  /** Service name S (one of the naming contract's five). */
+  service: string;
+  namespace: pulumi.Input<string>;
+  environment: string;
+  sizing: ServiceSizing;
+  /** Image repository without tag; images are `<repository>/<service>:<version>`. */
+  imageRepository: string;
+  stableVersion: string;
+  /** The canary track; absent when this service is not part of the current release. A rolled-back canary has weight 0 (zero replicas). */
+  canary?: { version: string; weight: number; rolledBack?: boolean };
+  /** Secret with the connection settings, mounted as environment variables. */
+  connectionSecret: pulumi.Input<string>;
+  /** Seconds the engine waits for a Deployment to become ready (annotation pulumi.com/timeoutSeconds). */
+  timeoutSeconds: number;
+  router: Router;
+  gatewayName?: string;
+  /** Resources (e.g. router CRDs) the traffic object must wait for. */
+  routeDependsOn?: pulumi.Resource[];
+  /** Image digest per version (`sha256:<hex>`); a version without one runs by tag. */
+  imageDigests?: Record<string, string>;
+  /** IAM role the service's ServiceAccount assumes through IRSA; absent = no AWS credentials at all. */
+  roleArn?: pulumi.Input<string>;
+  /** Default "preferred". */
+  zoneSpread?: ZoneSpread;
+  /** Default RuntimeDefault. */
+  seccompProfile?: SeccompProfile;
 }
 
 /** The annotation the EKS pod identity webhook reads to hand a pod web-identity credentials for a role. */
 export const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
 
 export function validateServiceArgs(args: ServiceArgs): string | undefined {
-    const s = args.sizing;
-    if (s.minReplicas < 1) return `${args.service}: minReplicas ${s.minReplicas} is below 1; run at least one replica`;
-    if (s.maxReplicas < s.minReplicas) return `${args.service}: maxReplicas ${s.maxReplicas} is below minReplicas ${s.minReplicas}; raise maxReplicas`;
-    if (args.canary !== undefined && (args.canary.weight < 0 || args.canary.weight > 100 || !Number.isInteger(args.canary.weight))) {
-        return `${args.service}: canary weight ${args.canary.weight} is outside 0..100; set an integer between 0 and 100`;
-    }
-    return undefined;
+  const s = args.sizing;
+  if (s.minReplicas < 1) return `${args.service}: minReplicas ${s.minReplicas} is below 1; run at least one replica`;
+  if (s.maxReplicas < s.minReplicas)
+    return `${args.service}: maxReplicas ${s.maxReplicas} is below minReplicas ${s.minReplicas}; raise maxReplicas`;
+  if (
+    args.canary !== undefined &&
+    (args.canary.weight < 0 || args.canary.weight > 100 || !Number.isInteger(args.canary.weight))
+  ) {
+    return `${args.service}: canary weight ${args.canary.weight} is outside 0..100; set an integer between 0 and 100`;
+  }
+  return undefined;
 }
 
 export function hpaMetrics(s: ServiceSizing) {
-    const metrics: k8s.types.input.autoscaling.v2.MetricSpec[] = [{
-        type: "Resource",
-        resource: { name: s.scaleOn, target: { type: "Utilization", averageUtilization: s.scaleOn === "cpu" ? 70 : 80 } },
-    }];
-    if (s.requestsPerSecond !== undefined) {
-        metrics.push({
-            type: "Pods",
-            pods: { metric: { name: "http_requests_per_second" }, target: { type: "AverageValue", averageValue: String(s.requestsPerSecond) } },
-        });
-    }
-    return metrics;
+  const metrics: k8s.types.input.autoscaling.v2.MetricSpec[] = [
+    {
+      type: "Resource",
+      resource: { name: s.scaleOn, target: { type: "Utilization", averageUtilization: s.scaleOn === "cpu" ? 70 : 80 } },
+    },
+  ];
+  if (s.requestsPerSecond !== undefined) {
+    metrics.push({
+      type: "Pods",
+      pods: {
+        metric: { name: "http_requests_per_second" },
+        target: { type: "AverageValue", averageValue: String(s.requestsPerSecond) },
+      },
+    });
+  }
+  return metrics;
 }
 
 /**
@@ -78,119 +94,158 @@ export function hpaMetrics(s: ServiceSizing) {
  * per-track Services, an HPA on the stable track, a PDB and the traffic route between the tracks.
  */
 export class Service extends pulumi.ComponentResource {
-    public readonly serviceAccount: k8s.core.v1.ServiceAccount;
-    public readonly stable: k8s.apps.v1.Deployment;
-    public readonly canary?: k8s.apps.v1.Deployment;
-    public readonly services: Record<"root" | Track, k8s.core.v1.Service>;
-    public readonly route: TrafficRoute;
-    public readonly stableVersion: string;
-    public readonly canaryVersion: string;
-    public readonly canaryWeight: number;
-    /** The rolled-back canary version whose Deployment waits at zero replicas; "" when none. */
-    public readonly rolledBackVersion: string;
+  public readonly serviceAccount: k8s.core.v1.ServiceAccount;
+  public readonly stable: k8s.apps.v1.Deployment;
+  public readonly canary?: k8s.apps.v1.Deployment;
+  public readonly services: Record<"root" | Track, k8s.core.v1.Service>;
+  public readonly route: TrafficRoute;
+  public readonly stableVersion: string;
+  public readonly canaryVersion: string;
+  public readonly canaryWeight: number;
+  /** The rolled-back canary version whose Deployment waits at zero replicas; "" when none. */
+  public readonly rolledBackVersion: string;
 
-    constructor(name: string, args: ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("slipway:apps:Service", name, {}, opts);
-        const invalid = validateServiceArgs(args);
-        if (invalid !== undefined) throw new pulumi.ResourceError(invalid, this);
-        const s = args.service;
-        const weight = args.canary?.weight ?? 0;
+  constructor(name: string, args: ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("slipway:apps:Service", name, {}, opts);
+    const invalid = validateServiceArgs(args);
+    if (invalid !== undefined) throw new pulumi.ResourceError(invalid, this);
+    const s = args.service;
+    const weight = args.canary?.weight ?? 0;
 
-        // Replacements create before they delete (no deleteBeforeReplace): an object that must be replaced under the
-        // same name is still replaced delete-first by the provider, which is why selectors never carry the version.
-        this.serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
-            metadata: {
-                name: s,
-                namespace: args.namespace,
-                labels: selectorLabels(s),
-                annotations: args.roleArn === undefined ? undefined : { [IRSA_ANNOTATION]: args.roleArn },
-            },
-            automountServiceAccountToken: false,
-        }, { parent: this });
-        this.stable = this.deployment(name, args, "stable", args.stableVersion, args.sizing.minReplicas);
-        if (args.canary !== undefined) {
-            this.canary = this.deployment(name, args, "canary", args.canary.version, canaryReplicas(args.sizing.minReplicas, weight));
-        }
-        this.services = {
-            root: this.k8sService(`${name}-svc`, s, args, selectorLabels(s)),
-            stable: this.k8sService(`${name}-svc-stable`, trackName(s, "stable"), args, selectorLabels(s, "stable")),
-            canary: this.k8sService(`${name}-svc-canary`, trackName(s, "canary"), args, selectorLabels(s, "canary")),
-        };
-        new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, {
-            metadata: { name: s, namespace: args.namespace, labels: selectorLabels(s) },
-            spec: {
-                scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: trackName(s, "stable") },
-                minReplicas: args.sizing.minReplicas,
-                maxReplicas: args.sizing.maxReplicas,
-                metrics: hpaMetrics(args.sizing),
-            },
-        }, { parent: this, dependsOn: [this.stable] });
-        new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, {
-            metadata: { name: s, namespace: args.namespace, labels: selectorLabels(s) },
-            // An unhealthy pod is evicted even when the budget is spent, so it never blocks a node drain or an upgrade.
-            spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow", selector: { matchLabels: selectorLabels(s, "stable") } },
-        }, { parent: this });
-        this.route = new TrafficRoute(`${name}-route`, {
+    // Replacements create before they delete (no deleteBeforeReplace): an object that must be replaced under the
+    // same name is still replaced delete-first by the provider, which is why selectors never carry the version.
+    this.serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-sa`,
+      {
+        metadata: {
+          name: s,
+          namespace: args.namespace,
+          labels: selectorLabels(s),
+          annotations: args.roleArn === undefined ? undefined : { [IRSA_ANNOTATION]: args.roleArn },
+        },
+        automountServiceAccountToken: false,
+      },
+      { parent: this },
+    );
+    this.stable = this.deployment(name, args, "stable", args.stableVersion, args.sizing.minReplicas);
+    if (args.canary !== undefined) {
+      this.canary = this.deployment(
+        name,
+        args,
+        "canary",
+        args.canary.version,
+        canaryReplicas(args.sizing.minReplicas, weight),
+      );
+    }
+    this.services = {
+      root: this.k8sService(`${name}-svc`, s, args, selectorLabels(s)),
+      stable: this.k8sService(`${name}-svc-stable`, trackName(s, "stable"), args, selectorLabels(s, "stable")),
+      canary: this.k8sService(`${name}-svc-canary`, trackName(s, "canary"), args, selectorLabels(s, "canary")),
+    };
+    new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+      `${name}-hpa`,
+      {
+        metadata: { name: s, namespace: args.namespace, labels: selectorLabels(s) },
+        spec: {
+          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: trackName(s, "stable") },
+          minReplicas: args.sizing.minReplicas,
+          maxReplicas: args.sizing.maxReplicas,
+          metrics: hpaMetrics(args.sizing),
+        },
+      },
+      { parent: this, dependsOn: [this.stable] },
+    );
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-pdb`,
+      {
+        metadata: { name: s, namespace: args.namespace, labels: selectorLabels(s) },
+        // An unhealthy pod is evicted even when the budget is spent, so it never blocks a node drain or an upgrade.
+        spec: {
+          maxUnavailable: 1,
+          unhealthyPodEvictionPolicy: "AlwaysAllow",
+          selector: { matchLabels: selectorLabels(s, "stable") },
+        },
+      },
+      { parent: this },
+    );
+    this.route = new TrafficRoute(
+      `${name}-route`,
+      {
+        service: s,
+        namespace: args.namespace,
+        canaryWeight: weight,
+        router: args.router,
+        gatewayName: args.gatewayName,
+      },
+      { parent: this, dependsOn: [...Object.values(this.services), ...(args.routeDependsOn ?? [])] },
+    );
+
+    this.stableVersion = args.stableVersion;
+    // A rolled-back canary serves nothing: it is not the service's canary version, only a Deployment at zero replicas.
+    this.canaryVersion = args.canary?.rolledBack ? "" : (args.canary?.version ?? "");
+    this.rolledBackVersion = args.canary?.rolledBack ? args.canary.version : "";
+    this.canaryWeight = weight;
+    this.registerOutputs({
+      stableVersion: this.stableVersion,
+      canaryVersion: this.canaryVersion,
+      canaryWeight: weight,
+      rolledBackVersion: this.rolledBackVersion,
+    });
+  }
+
+  private deployment(name: string, args: ServiceArgs, track: Track, version: string, replicas: number) {
+    const s = args.service;
+    return new k8s.apps.v1.Deployment(
+      `${name}-${track}`,
+      {
+        metadata: {
+          name: trackName(s, track),
+          namespace: args.namespace,
+          labels: podLabels(s, track, version),
+          annotations: { [TIMEOUT_ANNOTATION]: String(args.timeoutSeconds) },
+        },
+        spec: {
+          replicas,
+          selector: { matchLabels: selectorLabels(s, track) },
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+          revisionHistoryLimit: 5,
+          progressDeadlineSeconds: args.timeoutSeconds,
+          template: podTemplate({
             service: s,
-            namespace: args.namespace,
-            canaryWeight: weight,
-            router: args.router,
-            gatewayName: args.gatewayName,
-        }, { parent: this, dependsOn: [...Object.values(this.services), ...(args.routeDependsOn ?? [])] });
+            track,
+            version,
+            imageRepository: args.imageRepository,
+            resources: args.sizing,
+            connectionSecret: args.connectionSecret,
+            environment: args.environment,
+            serviceAccountName: s,
+            imageDigest: args.imageDigests?.[version],
+            zoneSpread: args.zoneSpread,
+            seccompProfile: args.seccompProfile,
+          }),
+        },
+      },
+      {
+        parent: this,
+        dependsOn: [this.serviceAccount],
+        // The HPA owns the stable replica count once the Deployment exists.
+        ignoreChanges: track === "stable" ? ["spec.replicas"] : [],
+      },
+    );
+  }
 
-        this.stableVersion = args.stableVersion;
-        // A rolled-back canary serves nothing: it is not the service's canary version, only a Deployment at zero replicas.
-        this.canaryVersion = args.canary?.rolledBack ? "" : (args.canary?.version ?? "");
-        this.rolledBackVersion = args.canary?.rolledBack ? args.canary.version : "";
-        this.canaryWeight = weight;
-        this.registerOutputs({ stableVersion: this.stableVersion, canaryVersion: this.canaryVersion, canaryWeight: weight, rolledBackVersion: this.rolledBackVersion });
-    }
-
-    private deployment(name: string, args: ServiceArgs, track: Track, version: string, replicas: number) {
-        const s = args.service;
-        return new k8s.apps.v1.Deployment(`${name}-${track}`, {
-            metadata: {
-                name: trackName(s, track),
-                namespace: args.namespace,
-                labels: podLabels(s, track, version),
-                annotations: { [TIMEOUT_ANNOTATION]: String(args.timeoutSeconds) },
-            },
-            spec: {
-                replicas,
-                selector: { matchLabels: selectorLabels(s, track) },
-                strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
-                revisionHistoryLimit: 5,
-                progressDeadlineSeconds: args.timeoutSeconds,
-                template: podTemplate({
-                    service: s,
-                    track,
-                    version,
-                    imageRepository: args.imageRepository,
-                    resources: args.sizing,
-                    connectionSecret: args.connectionSecret,
-                    environment: args.environment,
-                    serviceAccountName: s,
-                    imageDigest: args.imageDigests?.[version],
-                    zoneSpread: args.zoneSpread,
-                    seccompProfile: args.seccompProfile,
-                }),
-            },
-        }, {
-            parent: this,
-            dependsOn: [this.serviceAccount],
-            // The HPA owns the stable replica count once the Deployment exists.
-            ignoreChanges: track === "stable" ? ["spec.replicas"] : [],
-        });
-    }
-
-    private k8sService(resourceName: string, name: string, args: ServiceArgs, selector: Record<string, string>) {
-        return new k8s.core.v1.Service(resourceName, {
-            metadata: { name, namespace: args.namespace, labels: selectorLabels(args.service) },
-            spec: {
-                type: "ClusterIP",
-                selector,
-                ports: [{ name: "http", port: SERVICE_PORT, targetPort: CONTAINER_PORT, protocol: "TCP" }],
-            },
-        }, { parent: this });
-    }
+  private k8sService(resourceName: string, name: string, args: ServiceArgs, selector: Record<string, string>) {
+    return new k8s.core.v1.Service(
+      resourceName,
+      {
+        metadata: { name, namespace: args.namespace, labels: selectorLabels(args.service) },
+        spec: {
+          type: "ClusterIP",
+          selector,
+          ports: [{ name: "http", port: SERVICE_PORT, targetPort: CONTAINER_PORT, protocol: "TCP" }],
+        },
+      },
+      { parent: this },
+    );
+  }
 }

@@ -5,79 +5,117 @@ import * as aws from "@pulumi/aws";
 import { BucketPurpose, needsAwsAccess, ServiceAccess } from "./access";
 
 export interface ServiceIdentitiesArgs {
-    /** ARN of the cluster's IAM OIDC provider. */
-    oidcProviderArn: pulumi.Input<string>;
-    /** Its issuer without the scheme, e.g. "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE". */
-    oidcProviderUrl: pulumi.Input<string>;
-    /** Namespace of the services' ServiceAccounts. */
-    namespace: string;
-    /** Access per service; services that read nothing get no role. */
-    access: Record<string, ServiceAccess>;
-    databaseSecretArn: pulumi.Input<string>;
-    bucketArns: Record<BucketPurpose, pulumi.Input<string>>;
-    /** The data tier's KMS key: the secret and the buckets are encrypted with it. */
-    kmsKeyArn: pulumi.Input<string>;
-    tags?: Record<string, string>;
+  /** ARN of the cluster's IAM OIDC provider. */
+  oidcProviderArn: pulumi.Input<string>;
+  /** Its issuer without the scheme, e.g. "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE". */
+  oidcProviderUrl: pulumi.Input<string>;
+  /** Namespace of the services' ServiceAccounts. */
+  namespace: string;
+  /** Access per service; services that read nothing get no role. */
+  access: Record<string, ServiceAccess>;
+  databaseSecretArn: pulumi.Input<string>;
+  bucketArns: Record<BucketPurpose, pulumi.Input<string>>;
+  /** The data tier's KMS key: the secret and the buckets are encrypted with it. */
+  kmsKeyArn: pulumi.Input<string>;
+  tags?: Record<string, string>;
 }
 
 /** Trust only the service's own ServiceAccount token, issued for STS. */
-export function trustPolicy(oidcProviderArn: string, oidcProviderUrl: string, namespace: string, service: string): string {
-    const issuer = oidcProviderUrl.replace(/^https:\/\//, "");
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow",
-            Principal: { Federated: oidcProviderArn },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: { StringEquals: { [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${service}`, [`${issuer}:aud`]: "sts.amazonaws.com" } },
-        }],
-    });
+export function trustPolicy(
+  oidcProviderArn: string,
+  oidcProviderUrl: string,
+  namespace: string,
+  service: string,
+): string {
+  const issuer = oidcProviderUrl.replace(/^https:\/\//, "");
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Federated: oidcProviderArn },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${service}`,
+            [`${issuer}:aud`]: "sts.amazonaws.com",
+          },
+        },
+      },
+    ],
+  });
 }
 
 export interface AccessArns {
-    databaseSecretArn: string;
-    bucketArns: Record<BucketPurpose, string>;
-    kmsKeyArn: string;
+  databaseSecretArn: string;
+  bucketArns: Record<BucketPurpose, string>;
+  kmsKeyArn: string;
 }
 
 /** The service's permissions: named actions on named resources only, never a wildcard action. */
 export function accessPolicy(a: ServiceAccess, arns: AccessArns): string {
-    const statements: object[] = [];
-    if (a.databaseSecret) {
-        statements.push({ Sid: "DatabaseSecret", Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: arns.databaseSecretArn });
-    }
-    for (const [purpose, mode] of Object.entries(a.buckets) as Array<[BucketPurpose, "read" | "write"]>) {
-        const arn = arns.bucketArns[purpose];
-        statements.push({ Sid: `${purpose}List`, Effect: "Allow", Action: ["s3:ListBucket"], Resource: arn });
-        const actions = mode === "write" ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"];
-        statements.push({ Sid: `${purpose}Objects`, Effect: "Allow", Action: actions, Resource: `${arn}/*` });
-    }
-    statements.push({ Sid: "DataKey", Effect: "Allow", Action: ["kms:Decrypt", ...(Object.values(a.buckets).includes("write") ? ["kms:GenerateDataKey"] : [])], Resource: arns.kmsKeyArn });
-    return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+  const statements: object[] = [];
+  if (a.databaseSecret) {
+    statements.push({
+      Sid: "DatabaseSecret",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+      Resource: arns.databaseSecretArn,
+    });
+  }
+  for (const [purpose, mode] of Object.entries(a.buckets) as Array<[BucketPurpose, "read" | "write"]>) {
+    const arn = arns.bucketArns[purpose];
+    statements.push({ Sid: `${purpose}List`, Effect: "Allow", Action: ["s3:ListBucket"], Resource: arn });
+    const actions = mode === "write" ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"];
+    statements.push({ Sid: `${purpose}Objects`, Effect: "Allow", Action: actions, Resource: `${arn}/*` });
+  }
+  statements.push({
+    Sid: "DataKey",
+    Effect: "Allow",
+    Action: ["kms:Decrypt", ...(Object.values(a.buckets).includes("write") ? ["kms:GenerateDataKey"] : [])],
+    Resource: arns.kmsKeyArn,
+  });
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
 export class ServiceIdentities extends pulumi.ComponentResource {
-    /** Role ARN per service that has one. */
-    public readonly roleArns: Record<string, pulumi.Output<string>>;
+  /** Role ARN per service that has one. */
+  public readonly roleArns: Record<string, pulumi.Output<string>>;
 
-    constructor(name: string, args: ServiceIdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("slipway:platform:ServiceIdentities", name, {}, opts);
-        this.roleArns = {};
-        for (const [service, access] of Object.entries(args.access)) {
-            if (!needsAwsAccess(access)) continue;
-            const role = new aws.iam.Role(`${name}-${service}`, {
-                description: `IRSA role of ${service} in ${args.namespace}`,
-                assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcProviderUrl])
-                    .apply(([arn, url]) => trustPolicy(arn, url, args.namespace, service)),
-                tags: args.tags,
-            }, { parent: this });
-            new aws.iam.RolePolicy(`${name}-${service}-access`, {
-                role: role.name,
-                policy: pulumi.all([args.databaseSecretArn, pulumi.all(args.bucketArns), args.kmsKeyArn])
-                    .apply(([databaseSecretArn, bucketArns, kmsKeyArn]) => accessPolicy(access, { databaseSecretArn, bucketArns: bucketArns as Record<BucketPurpose, string>, kmsKeyArn })),
-            }, { parent: this });
-            this.roleArns[service] = role.arn;
-        }
-        this.registerOutputs({ roleArns: this.roleArns });
+  constructor(name: string, args: ServiceIdentitiesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("slipway:platform:ServiceIdentities", name, {}, opts);
+    this.roleArns = {};
+    for (const [service, access] of Object.entries(args.access)) {
+      if (!needsAwsAccess(access)) continue;
+      const role = new aws.iam.Role(
+        `${name}-${service}`,
+        {
+          description: `IRSA role of ${service} in ${args.namespace}`,
+          assumeRolePolicy: pulumi
+            .all([args.oidcProviderArn, args.oidcProviderUrl])
+            .apply(([arn, url]) => trustPolicy(arn, url, args.namespace, service)),
+          tags: args.tags,
+        },
+        { parent: this },
+      );
+      new aws.iam.RolePolicy(
+        `${name}-${service}-access`,
+        {
+          role: role.name,
+          policy: pulumi
+            .all([args.databaseSecretArn, pulumi.all(args.bucketArns), args.kmsKeyArn])
+            .apply(([databaseSecretArn, bucketArns, kmsKeyArn]) =>
+              accessPolicy(access, {
+                databaseSecretArn,
+                bucketArns: bucketArns as Record<BucketPurpose, string>,
+                kmsKeyArn,
+              }),
+            ),
+        },
+        { parent: this },
+      );
+      this.roleArns[service] = role.arn;
     }
+    this.registerOutputs({ roleArns: this.roleArns });
+  }
 }

@@ -3,7 +3,13 @@
 // annotation and traffic kinds through which the driver reads back what the cluster applied, and the validators of
 // versions, steps, weights and durations. Pure: no Pulumi runtime, no I/O, so every side can import it.
 
-export const SERVICE_NAMES = ["api-gateway", "calculation-service", "data-service", "cache-service", "audit-service"] as const;
+export const SERVICE_NAMES = [
+  "api-gateway",
+  "calculation-service",
+  "data-service",
+  "cache-service",
+  "audit-service",
+] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 export type Track = "stable" | "canary";
 
@@ -74,7 +80,8 @@ export function weight(w: number): number {
   return w;
 }
 
-export const STEPS_FIX = "set strictly increasing integer percentages between 1 and 100 ending at 100, e.g. [10,30,100]";
+export const STEPS_FIX =
+  "set strictly increasing integer percentages between 1 and 100 ending at 100, e.g. [10,30,100]";
 
 export function checkSteps(steps: unknown): string | undefined {
   if (!Array.isArray(steps) || steps.length === 0) return STEPS_FIX;

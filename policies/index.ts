@@ -8,7 +8,8 @@ import { resourcePolicies, stackPolicies } from "./rules";
 process.chdir(__dirname);
 
 new PolicyPack("slipway", {
-    description: "slipway guardrails: container resources, the Pod Security Standards, pinned and probed workloads, network isolation and least-privilege identities, encryption and data protection.",
-    enforcementLevel: "mandatory",
-    policies: [...resourcePolicies, ...stackPolicies],
+  description:
+    "slipway guardrails: container resources, the Pod Security Standards, pinned and probed workloads, network isolation and least-privilege identities, encryption and data protection.",
+  enforcementLevel: "mandatory",
+  policies: [...resourcePolicies, ...stackPolicies],
 });

@@ -19,7 +19,10 @@ function registerTranspiler(root) {
   require.extensions[".ts"] = function (module, filename) {
     if (!own(filename)) return (previous ?? require.extensions[".js"])(module, filename);
     const source = fs.readFileSync(filename, "utf8");
-    module._compile(transformSync(source, { loader: "ts", format: "cjs", target: "node22", sourcefile: filename }).code, filename);
+    module._compile(
+      transformSync(source, { loader: "ts", format: "cjs", target: "node22", sourcefile: filename }).code,
+      filename,
+    );
   };
 }
 
@@ -27,21 +30,27 @@ function registerTranspiler(root) {
 function onFirstUse(load) {
   let real;
   const target = () => (real ??= load());
-  return new Proxy({}, {
-    // __esModule: TypeScript's __importStar then takes the object as is instead of copying every export now.
-    get: (_, key) => (key === "__esModule" ? true : Reflect.get(target(), key)),
-    has: (_, key) => Reflect.has(target(), key),
-    ownKeys: () => Reflect.ownKeys(target()),
-    getOwnPropertyDescriptor: (_, key) => {
-      const d = Reflect.getOwnPropertyDescriptor(target(), key);
-      return d && { ...d, configurable: true };
+  return new Proxy(
+    {},
+    {
+      // __esModule: TypeScript's __importStar then takes the object as is instead of copying every export now.
+      get: (_, key) => (key === "__esModule" ? true : Reflect.get(target(), key)),
+      has: (_, key) => Reflect.has(target(), key),
+      ownKeys: () => Reflect.ownKeys(target()),
+      getOwnPropertyDescriptor: (_, key) => {
+        const d = Reflect.getOwnPropertyDescriptor(target(), key);
+        return d && { ...d, configurable: true };
+      },
     },
-  });
+  );
 }
 
 const SDK_CLOSURE_DEPENDENCIES = [
   { request: "typescript", from: `${path.sep}@pulumi${path.sep}pulumi${path.sep}typescript-shim.js` },
-  { request: "@npmcli/arborist", from: `${path.sep}@pulumi${path.sep}pulumi${path.sep}runtime${path.sep}closure${path.sep}` },
+  {
+    request: "@npmcli/arborist",
+    from: `${path.sep}@pulumi${path.sep}pulumi${path.sep}runtime${path.sep}closure${path.sep}`,
+  },
 ];
 
 function deferClosureDependencies() {

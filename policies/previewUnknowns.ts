@@ -15,43 +15,45 @@ export const NOT_VERIFIABLE_POLICY = "not-verifiable-at-preview";
 export const STACK_NOT_VERIFIABLE_POLICY = "stack-not-verifiable-at-preview";
 
 export function notVerifiableAtPreview(policies: readonly CheckedResourcePolicy[]): ResourceValidationPolicy {
-    const byType = new Map<string, CheckedResourcePolicy[]>();
-    for (const p of policies) {
-        for (const t of p.types) {
-            byType.set(t, [...(byType.get(t) ?? []), p]);
-        }
+  const byType = new Map<string, CheckedResourcePolicy[]>();
+  for (const p of policies) {
+    for (const t of p.types) {
+      byType.set(t, [...(byType.get(t) ?? []), p]);
     }
-    return {
-        name: NOT_VERIFIABLE_POLICY,
-        description: "Checks whether every property the other resource policies check is known at preview, and lists those computed during the update.",
-        enforcementLevel: "advisory",
-        validateResource: (args, reportViolation) => {
-            const checks = byType.get(args.type);
-            const props = unwrap(args.props);
-            // Every value known (any `pulumi up`, most previews): nothing can be unverifiable, so skip the checks.
-            if (checks === undefined || !containsUnknown(props)) {
-                return;
-            }
-            for (const p of checks) {
-                for (const u of p.inspect({ type: args.type, name: args.name, props }).unverifiable) {
-                    reportViolation(notVerifiableMessage(p.name, u.what));
-                }
-            }
-        },
-    };
+  }
+  return {
+    name: NOT_VERIFIABLE_POLICY,
+    description:
+      "Checks whether every property the other resource policies check is known at preview, and lists those computed during the update.",
+    enforcementLevel: "advisory",
+    validateResource: (args, reportViolation) => {
+      const checks = byType.get(args.type);
+      const props = unwrap(args.props);
+      // Every value known (any `pulumi up`, most previews): nothing can be unverifiable, so skip the checks.
+      if (checks === undefined || !containsUnknown(props)) {
+        return;
+      }
+      for (const p of checks) {
+        for (const u of p.inspect({ type: args.type, name: args.name, props }).unverifiable) {
+          reportViolation(notVerifiableMessage(p.name, u.what));
+        }
+      }
+    },
+  };
 }
 
 export function stackNotVerifiableAtPreview(policies: readonly CheckedStackPolicy[]): StackValidationPolicy {
-    const policy = stackPolicy({
-        name: STACK_NOT_VERIFIABLE_POLICY,
-        description: "Checks whether every property the stack policies check is known at preview, and lists those computed during the update.",
-        check: (resources, _config, report) => {
-            for (const p of policies) {
-                for (const u of p.inspect(resources).unverifiable) {
-                    report.fail(notVerifiableMessage(p.name, u.what, "stack"), u.urn);
-                }
-            }
-        },
-    });
-    return { ...policy, enforcementLevel: "advisory" };
+  const policy = stackPolicy({
+    name: STACK_NOT_VERIFIABLE_POLICY,
+    description:
+      "Checks whether every property the stack policies check is known at preview, and lists those computed during the update.",
+    check: (resources, _config, report) => {
+      for (const p of policies) {
+        for (const u of p.inspect(resources).unverifiable) {
+          report.fail(notVerifiableMessage(p.name, u.what, "stack"), u.urn);
+        }
+      }
+    },
+  });
+  return { ...policy, enforcementLevel: "advisory" };
 }

@@ -6,76 +6,83 @@ import { LocalCluster, Platform, SERVICE_ACCESS, ServiceName } from "../componen
 
 const cfg = loadConfig();
 const prefix = `slipway-${cfg.environment}`;
-const tags = { "slipway.dev/environment": cfg.environment, "slipway.dev/stack": cfg.stack, "app.kubernetes.io/part-of": "slipway" };
+const tags = {
+  "slipway.dev/environment": cfg.environment,
+  "slipway.dev/stack": cfg.stack,
+  "app.kubernetes.io/part-of": "slipway",
+};
 
 interface Foundation {
-    clusterName: pulumi.Output<string>;
-    kubeconfig: pulumi.Output<string>;
-    provider: k8s.Provider;
-    connection: pulumi.Input<Record<string, pulumi.Input<string>>>;
-    data?: Record<string, pulumi.Output<unknown>>;
-    serviceRoleArns?: Record<string, pulumi.Input<string>>;
-    dataTierCidrs?: string[];
+  clusterName: pulumi.Output<string>;
+  kubeconfig: pulumi.Output<string>;
+  provider: k8s.Provider;
+  connection: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  data?: Record<string, pulumi.Output<unknown>>;
+  serviceRoleArns?: Record<string, pulumi.Input<string>>;
+  dataTierCidrs?: string[];
 }
 
 function awsFoundation(): Foundation {
-    // Required here, not imported above: the local stack must not pay for loading the AWS SDKs.
-    const { Network, Cluster, DataTier, ServiceIdentities } = require("../components/aws") as typeof import("../components/aws");
-    const aws = cfg.aws!;
-    const network = new Network("network", { natGateways: aws.natGateways, availabilityZones: 3, tags });
-    const cluster = new Cluster("cluster", {
-        clusterName: prefix,
-        vpcId: network.vpcId,
-        privateSubnetIds: network.appSubnetIds,
-        publicSubnetIds: network.publicSubnetIds,
-        kubernetesVersion: aws.kubernetesVersion,
-        nodeGroup: aws.nodeGroup,
-        apiAllowedCidrs: aws.apiAllowedCidrs,
-        tags,
-    });
-    const data = new DataTier("data", {
-        prefix,
-        vpcId: network.vpcId,
-        subnetIds: network.dataSubnetIds,
-        clientSecurityGroupId: cluster.nodeSecurityGroupId,
-        database: aws.database,
-        cache: aws.cache,
-        tags,
-    });
-    const identities = new ServiceIdentities("identities", {
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcProviderUrl: cluster.oidcProviderUrl,
-        namespace: cfg.namespace,
-        access: Object.fromEntries(Object.keys(cfg.services).map((s) => [s, SERVICE_ACCESS[s as ServiceName]])),
-        databaseSecretArn: data.databaseSecretArn,
-        bucketArns: data.bucketArns,
-        kmsKeyArn: data.kmsKeyArn,
-        tags,
-    });
-    return {
-        clusterName: cluster.clusterName,
-        kubeconfig: cluster.kubeconfig,
-        provider: cluster.provider,
-        connection: data.connection,
-        serviceRoleArns: identities.roleArns,
-        dataTierCidrs: network.dataSubnetCidrs,
-        data: { databaseAddress: data.databaseAddress, redisAddress: data.redisAddress, buckets: data.bucketNames },
-    };
+  // Required here, not imported above: the local stack must not pay for loading the AWS SDKs.
+  const { Network, Cluster, DataTier, ServiceIdentities } =
+    require("../components/aws") as typeof import("../components/aws");
+  const aws = cfg.aws!;
+  const network = new Network("network", { natGateways: aws.natGateways, availabilityZones: 3, tags });
+  const cluster = new Cluster("cluster", {
+    clusterName: prefix,
+    vpcId: network.vpcId,
+    privateSubnetIds: network.appSubnetIds,
+    publicSubnetIds: network.publicSubnetIds,
+    kubernetesVersion: aws.kubernetesVersion,
+    nodeGroup: aws.nodeGroup,
+    apiAllowedCidrs: aws.apiAllowedCidrs,
+    tags,
+  });
+  const data = new DataTier("data", {
+    prefix,
+    vpcId: network.vpcId,
+    subnetIds: network.dataSubnetIds,
+    clientSecurityGroupId: cluster.nodeSecurityGroupId,
+    database: aws.database,
+    cache: aws.cache,
+    tags,
+  });
+  const identities = new ServiceIdentities("identities", {
+    oidcProviderArn: cluster.oidcProviderArn,
+    oidcProviderUrl: cluster.oidcProviderUrl,
+    namespace: cfg.namespace,
+    access: Object.fromEntries(Object.keys(cfg.services).map((s) => [s, SERVICE_ACCESS[s as ServiceName]])),
+    databaseSecretArn: data.databaseSecretArn,
+    bucketArns: data.bucketArns,
+    kmsKeyArn: data.kmsKeyArn,
+    tags,
+  });
+  return {
+    clusterName: cluster.clusterName,
+    kubeconfig: cluster.kubeconfig,
+    provider: cluster.provider,
+    connection: data.connection,
+    serviceRoleArns: identities.roleArns,
+    dataTierCidrs: network.dataSubnetCidrs,
+    data: { databaseAddress: data.databaseAddress, redisAddress: data.redisAddress, buckets: data.bucketNames },
+  };
 }
 
 function localFoundation(): Foundation {
-    const local = cfg.local!;
-    const cluster = new LocalCluster("cluster", { kubeconfig: local.kubeconfig, context: local.kubeContext });
-    return {
-        clusterName: cluster.clusterName,
-        kubeconfig: cluster.kubeconfig,
-        provider: cluster.provider,
-        connection: pulumi.secret(local.dataEndpoints),
-    };
+  const local = cfg.local!;
+  const cluster = new LocalCluster("cluster", { kubeconfig: local.kubeconfig, context: local.kubeContext });
+  return {
+    clusterName: cluster.clusterName,
+    kubeconfig: cluster.kubeconfig,
+    provider: cluster.provider,
+    connection: pulumi.secret(local.dataEndpoints),
+  };
 }
 
 const foundation = cfg.environment === "local" ? localFoundation() : awsFoundation();
-const platform = new Platform("platform", {
+const platform = new Platform(
+  "platform",
+  {
     environment: cfg.environment,
     namespace: cfg.namespace,
     services: cfg.services,
@@ -91,17 +98,24 @@ const platform = new Platform("platform", {
     zoneSpread: cfg.zoneSpread,
     seccompProfile: cfg.seccompProfile,
     network: { dataTierCidrs: foundation.dataTierCidrs },
-}, { providers: [foundation.provider] });
+  },
+  { providers: [foundation.provider] },
+);
 
 export const clusterName = foundation.clusterName;
 export const kubeconfig = pulumi.secret(foundation.kubeconfig);
 export const namespace = platform.namespace;
 export const endpoints = { services: platform.endpoints, ...(foundation.data ?? {}) };
 export const services = Object.fromEntries(
-    Object.entries(platform.services).map(([name, s]) => [
-        name,
-        { stableVersion: s.stableVersion, canaryVersion: s.canaryVersion, canaryWeight: s.canaryWeight, ...(s.rolledBackVersion ? { rolledBackVersion: s.rolledBackVersion } : {}) },
-    ]),
+  Object.entries(platform.services).map(([name, s]) => [
+    name,
+    {
+      stableVersion: s.stableVersion,
+      canaryVersion: s.canaryVersion,
+      canaryWeight: s.canaryWeight,
+      ...(s.rolledBackVersion ? { rolledBackVersion: s.rolledBackVersion } : {}),
+    },
+  ]),
 );
 export const releaseTargets = platform.releaseTargets;
 export const trafficTargets = platform.trafficTargets;

@@ -82,7 +82,9 @@ function runLogged(label: string, cmd: string, args: string[], cwd: string, logF
     child.on("exit", (code, signal) => {
       if (code === 0) return finish();
       const tail = fs.readFileSync(logFile, "utf8").trimEnd().split("\n").slice(-25).join("\n");
-      finish(new ToolsError(`${label}: build failed (${signal ?? `exit ${code}`}); last lines of ${logFile}:\n${tail}`));
+      finish(
+        new ToolsError(`${label}: build failed (${signal ?? `exit ${code}`}); last lines of ${logFile}:\n${tail}`),
+      );
     });
   });
 }
@@ -103,7 +105,11 @@ function prepareProviderSource(group: ToolGroup, outDir: string, logFile: string
   fs.mkdirSync(src, { recursive: true });
   for (const file of ["go.mod", "go.sum", "main.go"]) fs.copyFileSync(path.join(wrapper, file), path.join(src, file));
   const modulePath = "github.com/pulumi/pulumi-kubernetes/provider/v4";
-  const download = spawnSync("go", ["mod", "download", "-json", modulePath], { cwd: src, env: goEnv(), encoding: "utf8" });
+  const download = spawnSync("go", ["mod", "download", "-json", modulePath], {
+    cwd: src,
+    env: goEnv(),
+    encoding: "utf8",
+  });
   fs.appendFileSync(logFile, `$ go mod download -json ${modulePath}\n${download.stdout}${download.stderr}`);
   const dir = download.status === 0 ? (JSON.parse(download.stdout) as { Dir?: string }).Dir : undefined;
   if (!dir) throw new ToolsError(`${group.module}: could not download ${modulePath}; see ${logFile}`);
@@ -171,10 +177,13 @@ function copyKwokStages(paths: EnginePaths): void {
   checkGo();
   const cwd = path.join(paths.repoRoot, "tools", "go", "kwok");
   const result = spawnSync("go", ["list", "-mod=readonly", "-m", "-f", "{{.Dir}}", "sigs.k8s.io/kwok"], {
-    cwd, env: goEnv(), encoding: "utf8",
+    cwd,
+    env: goEnv(),
+    encoding: "utf8",
   });
   const dir = result.stdout.trim();
-  if (result.status !== 0 || !dir) throw new ToolsError(`kwok stages: \`go list -m sigs.k8s.io/kwok\` failed:\n${result.stderr}`);
+  if (result.status !== 0 || !dir)
+    throw new ToolsError(`kwok stages: \`go list -m sigs.k8s.io/kwok\` failed:\n${result.stderr}`);
   const partial = `${paths.kwokStagesDir}.partial`;
   fs.rmSync(partial, { recursive: true, force: true });
   fs.mkdirSync(partial, { recursive: true });
@@ -188,7 +197,10 @@ function installProviderPlugin(paths: EnginePaths, providerHash: string): void {
   const label = `kubernetes plugin ${KUBERNETES_PROVIDER_VERSION}`;
   const stamp = path.join(paths.pulumiHome, `.slipway-resource-kubernetes-v${KUBERNETES_PROVIDER_VERSION}`);
   const installed = path.join(
-    paths.pulumiHome, "plugins", `resource-kubernetes-v${KUBERNETES_PROVIDER_VERSION}`, "pulumi-resource-kubernetes",
+    paths.pulumiHome,
+    "plugins",
+    `resource-kubernetes-v${KUBERNETES_PROVIDER_VERSION}`,
+    "pulumi-resource-kubernetes",
   );
   if (fs.existsSync(installed) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === providerHash) {
     log(`${label}: installed in ${paths.pulumiHome}`);
@@ -197,7 +209,8 @@ function installProviderPlugin(paths: EnginePaths, providerHash: string): void {
   const env = { ...process.env, ...engineEnv() };
   const args = ["plugin", "install", "resource", "kubernetes", KUBERNETES_PROVIDER_VERSION];
   const result = spawnSync("pulumi", [...args, "--file", paths.kubernetesProvider, "--reinstall"], {
-    env, encoding: "utf8",
+    env,
+    encoding: "utf8",
   });
   if (result.status !== 0) {
     throw new ToolsError(`${label}: \`pulumi ${args.join(" ")} --file ...\` failed:\n${result.stdout}${result.stderr}`);
@@ -256,7 +269,8 @@ async function main(): Promise<void> {
   const unlock = await lock(paths.cacheRoot);
   process.on("exit", unlock);
   log(`cache ${paths.cacheRoot}`);
-  for (const dir of [paths.binDir, paths.logsDir, paths.pulumiHome, paths.stateDir]) fs.mkdirSync(dir, { recursive: true });
+  for (const dir of [paths.binDir, paths.logsDir, paths.pulumiHome, paths.stateDir])
+    fs.mkdirSync(dir, { recursive: true });
   for (const group of TOOL_GROUPS) {
     const outDir = groupDir(group);
     fs.mkdirSync(outDir, { recursive: true });

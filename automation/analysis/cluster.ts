@@ -6,34 +6,35 @@ import { HttpAnswer, readBounded } from "./common";
 
 /** `kubeconfigPath` undefined = KUBECONFIG or ~/.kube/config, as kubectl does. */
 export function loadKubeConfig(kubeconfigPath?: string): k8s.KubeConfig {
-    const kc = new k8s.KubeConfig();
-    if (kubeconfigPath !== undefined) kc.loadFromFile(kubeconfigPath);
-    else kc.loadFromDefault();
-    return kc;
+  const kc = new k8s.KubeConfig();
+  if (kubeconfigPath !== undefined) kc.loadFromFile(kubeconfigPath);
+  else kc.loadFromDefault();
+  return kc;
 }
 
 /** GETs of API server paths. */
 export interface ApiServer {
-    /** The API server's base URL, for messages. */
-    readonly server: string;
-    get(path: string, signal: AbortSignal, accept?: string): Promise<HttpAnswer>;
+  /** The API server's base URL, for messages. */
+  readonly server: string;
+  get(path: string, signal: AbortSignal, accept?: string): Promise<HttpAnswer>;
 }
 
 export function apiServer(kubeconfigPath?: string): ApiServer {
-    const kc = loadKubeConfig(kubeconfigPath);
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new Error(`the kubeconfig ${kubeconfigPath ?? "(default)"} has no current cluster; set current-context`);
-    const server = cluster.server.replace(/\/+$/, "");
-    const http = new k8s.IsomorphicFetchHttpLibrary();
-    return {
-        server,
-        async get(path, signal, accept) {
-            const request = new k8s.RequestContext(`${server}${path}`, k8s.HttpMethod.GET);
-            await kc.applySecurityAuthentication(request);
-            request.setSignal(signal);
-            if (accept) request.setHeaderParam("accept", accept);
-            const response = await http.send(request).toPromise();
-            return readBounded(response.httpStatusCode, response.body.stream());
-        },
-    };
+  const kc = loadKubeConfig(kubeconfigPath);
+  const cluster = kc.getCurrentCluster();
+  if (!cluster)
+    throw new Error(`the kubeconfig ${kubeconfigPath ?? "(default)"} has no current cluster; set current-context`);
+  const server = cluster.server.replace(/\/+$/, "");
+  const http = new k8s.IsomorphicFetchHttpLibrary();
+  return {
+    server,
+    async get(path, signal, accept) {
+      const request = new k8s.RequestContext(`${server}${path}`, k8s.HttpMethod.GET);
+      await kc.applySecurityAuthentication(request);
+      request.setSignal(signal);
+      if (accept) request.setHeaderParam("accept", accept);
+      const response = await http.send(request).toPromise();
+      return readBounded(response.httpStatusCode, response.body.stream());
+    },
+  };
 }

@@ -7,11 +7,11 @@ export const PLACEHOLDERS = ["$service", "$namespace", "$version"] as const;
 
 /** Replaces `$service`, `$namespace` and `$version`; `encode` escapes the values for use inside a URL. */
 export function substitute(template: string, ctx: GateContext, service: string, encode = false): string {
-    const esc = (v: string) => (encode ? encodeURIComponent(v) : v);
-    return template
-        .replaceAll("$service", esc(service))
-        .replaceAll("$namespace", esc(ctx.namespace))
-        .replaceAll("$version", esc(ctx.canaryVersion));
+  const esc = (v: string) => (encode ? encodeURIComponent(v) : v);
+  return template
+    .replaceAll("$service", esc(service))
+    .replaceAll("$namespace", esc(ctx.namespace))
+    .replaceAll("$version", esc(ctx.canaryVersion));
 }
 
 /**
@@ -19,72 +19,77 @@ export function substitute(template: string, ctx: GateContext, service: string, 
  * run (the first service only fills the other placeholders' context).
  */
 export function targetsOf(templates: string[], ctx: GateContext): string[] {
-    const perService = templates.some((t) => t.includes("$service"));
-    if (perService) return ctx.services;
-    return [ctx.services[0] ?? ""];
+  const perService = templates.some((t) => t.includes("$service"));
+  if (perService) return ctx.services;
+  return [ctx.services[0] ?? ""];
 }
 
 /** One line naming the cause, including the socket error behind fetch's generic "fetch failed". */
 export function describeError(err: unknown): string {
-    if (!(err instanceof Error)) return String(err);
-    if (err.name === "AbortError" || err.name === "TimeoutError") return "aborted before an answer arrived";
-    const cause = (err as { cause?: unknown }).cause;
-    if (cause instanceof Error) {
-        const code = (cause as { code?: string }).code;
-        return `${err.message}: ${code !== undefined && !cause.message.includes(code) ? `${code} ` : ""}${cause.message}`;
-    }
-    return err.message;
+  if (!(err instanceof Error)) return String(err);
+  if (err.name === "AbortError" || err.name === "TimeoutError") return "aborted before an answer arrived";
+  const cause = (err as { cause?: unknown }).cause;
+  if (cause instanceof Error) {
+    const code = (cause as { code?: string }).code;
+    return `${err.message}: ${code !== undefined && !cause.message.includes(code) ? `${code} ` : ""}${cause.message}`;
+  }
+  return err.message;
 }
 
 /** Longest body kept from a gate's response; a health page or a query result is far smaller. */
 export const MAX_BODY_BYTES = 256 * 1024;
 
 export interface HttpAnswer {
-    status: number;
-    body: string;
+  status: number;
+  body: string;
 }
 
 export type Fetch = typeof fetch;
 
 /** GET with the signal attached; the body is cut at MAX_BODY_BYTES so a runaway endpoint cannot exhaust memory. */
-export async function getText(fetchFn: Fetch, url: string, signal: AbortSignal, headers: Record<string, string> = {}): Promise<HttpAnswer> {
-    const res = await fetchFn(url, { method: "GET", signal, headers });
-    return readBounded(res.status, res.body);
+export async function getText(
+  fetchFn: Fetch,
+  url: string,
+  signal: AbortSignal,
+  headers: Record<string, string> = {},
+): Promise<HttpAnswer> {
+  const res = await fetchFn(url, { method: "GET", signal, headers });
+  return readBounded(res.status, res.body);
 }
 
 /** Reads at most MAX_BODY_BYTES of a response body, then cancels the rest. */
 export async function readBounded(status: number, body: ReadableStream<Uint8Array> | null): Promise<HttpAnswer> {
-    const reader = body?.getReader();
-    if (!reader) return { status, body: "" };
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-        size += value.byteLength;
-        if (size >= MAX_BODY_BYTES) {
-            await reader.cancel();
-            break;
-        }
+  const reader = body?.getReader();
+  if (!reader) return { status, body: "" };
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+    if (size >= MAX_BODY_BYTES) {
+      await reader.cancel();
+      break;
     }
-    return { status, body: Buffer.concat(chunks).toString("utf8").slice(0, MAX_BODY_BYTES) };
+  }
+  return { status, body: Buffer.concat(chunks).toString("utf8").slice(0, MAX_BODY_BYTES) };
 }
 
 /** Shortens text for a verdict's detail line. */
 export function excerpt(text: string, max = 120): string {
-    const flat = text.replace(/\s+/g, " ").trim();
-    return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 export function elapsed(started: number): number {
-    return Math.round((performance.now() - started) * 10) / 10;
+  return Math.round((performance.now() - started) * 10) / 10;
 }
 
 export interface Finding {
-    ok: boolean;
-    detail: string;
-    value?: number;
+  ok: boolean;
+  detail: string;
+  value?: number;
 }
 
 /**
@@ -92,21 +97,21 @@ export interface Finding {
  * `value` the worst (highest) one seen. A check that throws is a failed finding naming the cause.
  */
 export async function checkEach(
-    provider: string,
-    targets: string[],
-    started: number,
-    check: (target: string) => Promise<Finding>,
+  provider: string,
+  targets: string[],
+  started: number,
+  check: (target: string) => Promise<Finding>,
 ): Promise<Verdict> {
-    const findings = await Promise.all(
-        targets.map((t) => check(t).catch((err: unknown): Finding => ({ ok: false, detail: describeError(err) }))),
-    );
-    const values = findings.flatMap((f) => (f.value === undefined ? [] : [f.value]));
-    const verdict: Verdict = {
-        provider,
-        ok: findings.length > 0 && findings.every((f) => f.ok),
-        detail: findings.length > 0 ? findings.map((f) => f.detail).join("; ") : "nothing to check: no service released",
-        durationMs: elapsed(started),
-    };
-    if (values.length > 0) verdict.value = Math.max(...values);
-    return verdict;
+  const findings = await Promise.all(
+    targets.map((t) => check(t).catch((err: unknown): Finding => ({ ok: false, detail: describeError(err) }))),
+  );
+  const values = findings.flatMap((f) => (f.value === undefined ? [] : [f.value]));
+  const verdict: Verdict = {
+    provider,
+    ok: findings.length > 0 && findings.every((f) => f.ok),
+    detail: findings.length > 0 ? findings.map((f) => f.detail).join("; ") : "nothing to check: no service released",
+    durationMs: elapsed(started),
+  };
+  if (values.length > 0) verdict.value = Math.max(...values);
+  return verdict;
 }

@@ -7,51 +7,59 @@ import { batchJobApi, JobApi, jobManifest, JobTemplate, runJob } from "./jobRunn
 import { describeApiError } from "./kubernetes";
 
 export interface JobGateSpec {
-    template: JobTemplate;
-    /** Time the Job gets to finish, in milliseconds; the gate runner's own timeout still applies. */
-    timeoutMs: number;
-    /** Time between status reads; default 1000 ms. */
-    pollMs?: number;
+  template: JobTemplate;
+  /** Time the Job gets to finish, in milliseconds; the gate runner's own timeout still applies. */
+  timeoutMs: number;
+  /** Time between status reads; default 1000 ms. */
+  pollMs?: number;
 }
 
 /** The strings of a template that may carry placeholders, for deciding whether it runs per service. */
 function templateStrings(t: JobTemplate): string[] {
-    return [t.image, ...(t.command ?? []), ...(t.args ?? []), ...Object.values(t.env ?? {})];
+  return [t.image, ...(t.command ?? []), ...(t.args ?? []), ...Object.values(t.env ?? {})];
 }
 
 function perService(t: JobTemplate): boolean {
-    return templateStrings(t).some((s) => s.includes("$service"));
+  return templateStrings(t).some((s) => s.includes("$service"));
 }
 
-export function jobProvider(spec: JobGateSpec, name = "job", apiFor: (kubeconfigPath?: string) => JobApi = batchJobApi): AnalysisProvider {
-    return {
-        name,
-        async check(ctx: GateContext, signal: AbortSignal): Promise<Verdict> {
-            const started = performance.now();
-            let api: JobApi;
-            try {
-                api = apiFor(ctx.kubeconfigPath);
-            } catch (err) {
-                const detail = `cannot load the kubeconfig ${ctx.kubeconfigPath ?? "(default)"}: ${describeError(err)}`;
-                return { provider: name, ok: false, detail, durationMs: performance.now() - started };
-            }
-            const services = perService(spec.template) ? ctx.services : [ctx.services[0] ?? ""];
-            return checkEach(name, services, started, async (service) => {
-                const label = perService(spec.template) ? `${service}: ` : "";
-                const labels = {
-                    "app.kubernetes.io/managed-by": "slipway",
-                    "slipway.dev/gate": spec.template.name,
-                    "slipway.dev/checks-version": ctx.canaryVersion,
-                };
-                const vars = { version: ctx.canaryVersion, namespace: ctx.namespace, service };
-                const manifest = jobManifest(spec.template, vars, { namespace: ctx.namespace, labels, timeoutMs: spec.timeoutMs });
-                try {
-                    const outcome = await runJob(api, manifest, { timeoutMs: spec.timeoutMs, signal, pollMs: spec.pollMs });
-                    return { ok: outcome.status === "succeeded", detail: `${label}${outcome.detail}` };
-                } catch (err) {
-                    return { ok: false, detail: `${label}Job ${spec.template.name}: ${describeApiError(err)}` };
-                }
-            });
-        },
-    };
+export function jobProvider(
+  spec: JobGateSpec,
+  name = "job",
+  apiFor: (kubeconfigPath?: string) => JobApi = batchJobApi,
+): AnalysisProvider {
+  return {
+    name,
+    async check(ctx: GateContext, signal: AbortSignal): Promise<Verdict> {
+      const started = performance.now();
+      let api: JobApi;
+      try {
+        api = apiFor(ctx.kubeconfigPath);
+      } catch (err) {
+        const detail = `cannot load the kubeconfig ${ctx.kubeconfigPath ?? "(default)"}: ${describeError(err)}`;
+        return { provider: name, ok: false, detail, durationMs: performance.now() - started };
+      }
+      const services = perService(spec.template) ? ctx.services : [ctx.services[0] ?? ""];
+      return checkEach(name, services, started, async (service) => {
+        const label = perService(spec.template) ? `${service}: ` : "";
+        const labels = {
+          "app.kubernetes.io/managed-by": "slipway",
+          "slipway.dev/gate": spec.template.name,
+          "slipway.dev/checks-version": ctx.canaryVersion,
+        };
+        const vars = { version: ctx.canaryVersion, namespace: ctx.namespace, service };
+        const manifest = jobManifest(spec.template, vars, {
+          namespace: ctx.namespace,
+          labels,
+          timeoutMs: spec.timeoutMs,
+        });
+        try {
+          const outcome = await runJob(api, manifest, { timeoutMs: spec.timeoutMs, signal, pollMs: spec.pollMs });
+          return { ok: outcome.status === "succeeded", detail: `${label}${outcome.detail}` };
+        } catch (err) {
+          return { ok: false, detail: `${label}Job ${spec.template.name}: ${describeApiError(err)}` };
+        }
+      });
+    },
+  };
 }

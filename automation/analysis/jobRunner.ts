@@ -9,30 +9,35 @@ import { excerpt } from "./common";
 import { describeApiError, withSignal } from "./kubernetes";
 
 export interface JobResources {
-    cpuRequest: string;
-    memoryRequest: string;
-    cpuLimit: string;
-    memoryLimit: string;
+  cpuRequest: string;
+  memoryRequest: string;
+  cpuLimit: string;
+  memoryLimit: string;
 }
 
 /** What stack config says about a Job; strings may carry `$version`, `$namespace` and `$service`. */
 export interface JobTemplate {
-    /** Prefix of the Job's name (a DNS label); the API server appends a random suffix. */
-    name: string;
-    /** Image with a pinned tag or digest, e.g. registry/smoke-tests:1.4.0 or registry/smoke-tests:$version. */
-    image: string;
-    command?: string[];
-    args?: string[];
-    env?: Record<string, string>;
-    /** Default 100m/128Mi requested, 500m/256Mi limit. */
-    resources?: JobResources;
-    /** Retries before the Job fails; default 0 (a failed check is a failure, not a flake to retry). */
-    backoffLimit?: number;
-    /** Service account the pod runs as; default none (no API token mounted). */
-    serviceAccountName?: string;
+  /** Prefix of the Job's name (a DNS label); the API server appends a random suffix. */
+  name: string;
+  /** Image with a pinned tag or digest, e.g. registry/smoke-tests:1.4.0 or registry/smoke-tests:$version. */
+  image: string;
+  command?: string[];
+  args?: string[];
+  env?: Record<string, string>;
+  /** Default 100m/128Mi requested, 500m/256Mi limit. */
+  resources?: JobResources;
+  /** Retries before the Job fails; default 0 (a failed check is a failure, not a flake to retry). */
+  backoffLimit?: number;
+  /** Service account the pod runs as; default none (no API token mounted). */
+  serviceAccountName?: string;
 }
 
-export const DEFAULT_JOB_RESOURCES: JobResources = { cpuRequest: "100m", memoryRequest: "128Mi", cpuLimit: "500m", memoryLimit: "256Mi" };
+export const DEFAULT_JOB_RESOURCES: JobResources = {
+  cpuRequest: "100m",
+  memoryRequest: "128Mi",
+  cpuLimit: "500m",
+  memoryLimit: "256Mi",
+};
 /** Kept this long after it ends when the driver could not delete it (killed runner): the cluster cleans up itself. */
 export const JOB_TTL_SECONDS = 600;
 
@@ -40,160 +45,173 @@ export const JOB_TTL_SECONDS = 600;
 export type JobVars = Record<"version" | "namespace" | "service", string>;
 
 export function fill(text: string, vars: JobVars): string {
-    return text.replaceAll("$version", vars.version).replaceAll("$namespace", vars.namespace).replaceAll("$service", vars.service);
+  return text
+    .replaceAll("$version", vars.version)
+    .replaceAll("$namespace", vars.namespace)
+    .replaceAll("$service", vars.service);
 }
 
 export interface JobPlacement {
-    namespace: string;
-    /** Labels on the Job and its pod, e.g. which gate and version it checks. */
-    labels: Record<string, string>;
-    /** Deadline the cluster enforces too (activeDeadlineSeconds), so a Job never outlives its check. */
-    timeoutMs: number;
+  namespace: string;
+  /** Labels on the Job and its pod, e.g. which gate and version it checks. */
+  labels: Record<string, string>;
+  /** Deadline the cluster enforces too (activeDeadlineSeconds), so a Job never outlives its check. */
+  timeoutMs: number;
 }
 
 /** The Job to create. Pure. */
 export function jobManifest(t: JobTemplate, vars: JobVars, at: JobPlacement): k8s.V1Job {
-    const r = t.resources ?? DEFAULT_JOB_RESOURCES;
-    const container: k8s.V1Container = {
-        name: "job",
-        image: fill(t.image, vars),
-        imagePullPolicy: "IfNotPresent",
-        command: t.command?.map((c) => fill(c, vars)),
-        args: t.args?.map((a) => fill(a, vars)),
-        env: Object.entries(t.env ?? {}).map(([name, value]) => ({ name, value: fill(value, vars) })),
-        resources: { requests: { cpu: r.cpuRequest, memory: r.memoryRequest }, limits: { cpu: r.cpuLimit, memory: r.memoryLimit } },
-        securityContext: containerSecurityContext(),
-        // A read-only root filesystem still needs a writable scratch directory.
-        volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-    };
-    return {
-        apiVersion: "batch/v1",
-        kind: "Job",
-        metadata: { generateName: `${t.name}-`, namespace: at.namespace, labels: at.labels },
+  const r = t.resources ?? DEFAULT_JOB_RESOURCES;
+  const container: k8s.V1Container = {
+    name: "job",
+    image: fill(t.image, vars),
+    imagePullPolicy: "IfNotPresent",
+    command: t.command?.map((c) => fill(c, vars)),
+    args: t.args?.map((a) => fill(a, vars)),
+    env: Object.entries(t.env ?? {}).map(([name, value]) => ({ name, value: fill(value, vars) })),
+    resources: {
+      requests: { cpu: r.cpuRequest, memory: r.memoryRequest },
+      limits: { cpu: r.cpuLimit, memory: r.memoryLimit },
+    },
+    securityContext: containerSecurityContext(),
+    // A read-only root filesystem still needs a writable scratch directory.
+    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+  };
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { generateName: `${t.name}-`, namespace: at.namespace, labels: at.labels },
+    spec: {
+      backoffLimit: t.backoffLimit ?? 0,
+      activeDeadlineSeconds: Math.max(1, Math.ceil(at.timeoutMs / 1000)),
+      ttlSecondsAfterFinished: JOB_TTL_SECONDS,
+      template: {
+        metadata: { labels: at.labels },
         spec: {
-            backoffLimit: t.backoffLimit ?? 0,
-            activeDeadlineSeconds: Math.max(1, Math.ceil(at.timeoutMs / 1000)),
-            ttlSecondsAfterFinished: JOB_TTL_SECONDS,
-            template: {
-                metadata: { labels: at.labels },
-                spec: {
-                    restartPolicy: "Never",
-                    serviceAccountName: t.serviceAccountName,
-                    automountServiceAccountToken: t.serviceAccountName !== undefined,
-                    securityContext: {
-                        runAsNonRoot: true,
-                        runAsUser: RUN_AS_USER,
-                        runAsGroup: RUN_AS_USER,
-                        fsGroup: RUN_AS_USER,
-                        seccompProfile: { type: "RuntimeDefault" },
-                    },
-                    containers: [container],
-                    volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
-                },
-            },
+          restartPolicy: "Never",
+          serviceAccountName: t.serviceAccountName,
+          automountServiceAccountToken: t.serviceAccountName !== undefined,
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: RUN_AS_USER,
+            runAsGroup: RUN_AS_USER,
+            fsGroup: RUN_AS_USER,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
+          containers: [container],
+          volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
         },
-    };
+      },
+    },
+  };
 }
 
 export type JobStatus = "succeeded" | "failed" | "deleted" | "timed-out" | "interrupted";
 export interface JobOutcome {
-    status: JobStatus;
-    /** The Job's name, once created. */
-    job?: string;
-    detail: string;
+  status: JobStatus;
+  /** The Job's name, once created. */
+  job?: string;
+  detail: string;
 }
 
 function condition(job: k8s.V1Job, type: string): k8s.V1JobCondition | undefined {
-    return job.status?.conditions?.find((c) => c.type === type && c.status === "True");
+  return job.status?.conditions?.find((c) => c.type === type && c.status === "True");
 }
 
 /** Where a Job stands: still running (undefined) or ended. `job` undefined means it no longer exists. Pure. */
 export function jobState(job: k8s.V1Job | undefined): Omit<JobOutcome, "job"> | undefined {
-    if (job === undefined) return { status: "deleted", detail: "the Job was deleted before it finished" };
-    if (job.metadata?.deletionTimestamp) return { status: "deleted", detail: "the Job is being deleted before it finished" };
-    const failed = condition(job, "Failed") ?? condition(job, "FailureTarget");
-    if (failed) {
-        const why = `${failed.reason ?? "Failed"}${failed.message ? `: ${excerpt(failed.message)}` : ""}`;
-        return { status: failed.reason === "DeadlineExceeded" ? "timed-out" : "failed", detail: `the Job failed (${why})` };
-    }
-    if (condition(job, "Complete") ?? condition(job, "SuccessCriteriaMet")) {
-        return { status: "succeeded", detail: `the Job succeeded (${job.status?.succeeded ?? 1} pod(s) completed)` };
-    }
-    return undefined;
+  if (job === undefined) return { status: "deleted", detail: "the Job was deleted before it finished" };
+  if (job.metadata?.deletionTimestamp)
+    return { status: "deleted", detail: "the Job is being deleted before it finished" };
+  const failed = condition(job, "Failed") ?? condition(job, "FailureTarget");
+  if (failed) {
+    const why = `${failed.reason ?? "Failed"}${failed.message ? `: ${excerpt(failed.message)}` : ""}`;
+    return { status: failed.reason === "DeadlineExceeded" ? "timed-out" : "failed", detail: `the Job failed (${why})` };
+  }
+  if (condition(job, "Complete") ?? condition(job, "SuccessCriteriaMet")) {
+    return { status: "succeeded", detail: `the Job succeeded (${job.status?.succeeded ?? 1} pod(s) completed)` };
+  }
+  return undefined;
 }
 
 /** The cluster as the runner needs it. */
 export interface JobApi {
-    create(namespace: string, job: k8s.V1Job, signal: AbortSignal): Promise<k8s.V1Job>;
-    /** undefined when the Job does not exist. */
-    read(namespace: string, name: string, signal: AbortSignal): Promise<k8s.V1Job | undefined>;
-    /** Deletes the Job and, in the background, its pods; absent is fine. */
-    remove(namespace: string, name: string): Promise<void>;
+  create(namespace: string, job: k8s.V1Job, signal: AbortSignal): Promise<k8s.V1Job>;
+  /** undefined when the Job does not exist. */
+  read(namespace: string, name: string, signal: AbortSignal): Promise<k8s.V1Job | undefined>;
+  /** Deletes the Job and, in the background, its pods; absent is fine. */
+  remove(namespace: string, name: string): Promise<void>;
 }
 
 export interface RunJobOptions {
-    timeoutMs: number;
-    signal: AbortSignal;
-    /** Time between status reads; default 1000 ms. */
-    pollMs?: number;
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Time between status reads; default 1000 ms. */
+  pollMs?: number;
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-        if (signal.aborted) return resolve();
-        const done = () => {
-            clearTimeout(timer);
-            signal.removeEventListener("abort", done);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal.addEventListener("abort", done, { once: true });
-    });
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
 }
 
 /** Creates the Job, waits for its end (success, failure, deletion, the deadline or `signal`), then deletes it. */
 export async function runJob(api: JobApi, manifest: k8s.V1Job, o: RunJobOptions): Promise<JobOutcome> {
-    const namespace = manifest.metadata?.namespace ?? "default";
-    const created = await api.create(namespace, manifest, o.signal);
-    const name = created.metadata?.name ?? "";
-    try {
-        return { ...(await waitForEnd(api, namespace, name, o)), job: name };
-    } finally {
-        // Never with the run's signal: an interrupted or timed-out check must still remove what it started.
-        await api.remove(namespace, name).catch(() => undefined);
-    }
+  const namespace = manifest.metadata?.namespace ?? "default";
+  const created = await api.create(namespace, manifest, o.signal);
+  const name = created.metadata?.name ?? "";
+  try {
+    return { ...(await waitForEnd(api, namespace, name, o)), job: name };
+  } finally {
+    // Never with the run's signal: an interrupted or timed-out check must still remove what it started.
+    await api.remove(namespace, name).catch(() => undefined);
+  }
 }
 
-async function waitForEnd(api: JobApi, namespace: string, name: string, o: RunJobOptions): Promise<Omit<JobOutcome, "job">> {
-    const deadline = performance.now() + o.timeoutMs;
-    for (;;) {
-        if (o.signal.aborted) return { status: "interrupted", detail: `Job ${name} stopped: the check was interrupted or ran out of time` };
-        const state = jobState(await api.read(namespace, name, o.signal));
-        if (state) return { ...state, detail: `Job ${name}: ${state.detail}` };
-        const left = deadline - performance.now();
-        if (left <= 0) return { status: "timed-out", detail: `Job ${name} did not finish within ${o.timeoutMs} ms` };
-        await pause(Math.min(o.pollMs ?? 1000, left), o.signal);
-    }
+async function waitForEnd(
+  api: JobApi,
+  namespace: string,
+  name: string,
+  o: RunJobOptions,
+): Promise<Omit<JobOutcome, "job">> {
+  const deadline = performance.now() + o.timeoutMs;
+  for (;;) {
+    if (o.signal.aborted)
+      return { status: "interrupted", detail: `Job ${name} stopped: the check was interrupted or ran out of time` };
+    const state = jobState(await api.read(namespace, name, o.signal));
+    if (state) return { ...state, detail: `Job ${name}: ${state.detail}` };
+    const left = deadline - performance.now();
+    if (left <= 0) return { status: "timed-out", detail: `Job ${name} did not finish within ${o.timeoutMs} ms` };
+    await pause(Math.min(o.pollMs ?? 1000, left), o.signal);
+  }
 }
 
 function isNotFound(err: unknown): boolean {
-    return err instanceof k8s.ApiException && err.code === 404;
+  return err instanceof k8s.ApiException && err.code === 404;
 }
 
 /** The port over @kubernetes/client-node's BatchV1Api with the stack's kubeconfig. */
 export function batchJobApi(kubeconfigPath?: string): JobApi {
-    const batch = loadKubeConfig(kubeconfigPath).makeApiClient(k8s.BatchV1Api);
-    return {
-        create: (namespace, body, signal) => batch.createNamespacedJob({ namespace, body }, withSignal(signal)),
-        read: (namespace, name, signal) =>
-            batch.readNamespacedJob({ namespace, name }, withSignal(signal)).catch((err: unknown) => {
-                if (isNotFound(err)) return undefined;
-                throw err;
-            }),
-        async remove(namespace, name) {
-            await batch.deleteNamespacedJob({ namespace, name, propagationPolicy: "Background" }).catch((err: unknown) => {
-                if (!isNotFound(err)) throw new Error(`could not delete Job ${name}: ${describeApiError(err)}`);
-            });
-        },
-    };
+  const batch = loadKubeConfig(kubeconfigPath).makeApiClient(k8s.BatchV1Api);
+  return {
+    create: (namespace, body, signal) => batch.createNamespacedJob({ namespace, body }, withSignal(signal)),
+    read: (namespace, name, signal) =>
+      batch.readNamespacedJob({ namespace, name }, withSignal(signal)).catch((err: unknown) => {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }),
+    async remove(namespace, name) {
+      await batch.deleteNamespacedJob({ namespace, name, propagationPolicy: "Background" }).catch((err: unknown) => {
+        if (!isNotFound(err)) throw new Error(`could not delete Job ${name}: ${describeApiError(err)}`);
+      });
+    },
+  };
 }

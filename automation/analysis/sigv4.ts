@@ -14,54 +14,54 @@ export type AwsCredentials = AwsCredentialIdentity | AwsCredentialIdentityProvid
 /** The standard chain, resolved once per process and refreshed by the SDK when it expires. */
 let chain: AwsCredentialIdentityProvider | undefined;
 export function awsCredentialChain(): AwsCredentialIdentityProvider {
-    chain ??= defaultProvider();
-    return chain;
+  chain ??= defaultProvider();
+  return chain;
 }
 
 export interface SigningRequest {
-    url: string;
-    region: string;
-    /** Signing name; default `aps`. */
-    service?: string;
-    headers?: Record<string, string>;
-    credentials: AwsCredentials;
-    /** Fixed signing time (tests); default now. */
-    at?: Date;
+  url: string;
+  region: string;
+  /** Signing name; default `aps`. */
+  service?: string;
+  headers?: Record<string, string>;
+  credentials: AwsCredentials;
+  /** Fixed signing time (tests); default now. */
+  at?: Date;
 }
 
 function queryOf(u: URL): Record<string, string | string[]> {
-    const query: Record<string, string | string[]> = {};
-    for (const [key, value] of u.searchParams) {
-        const seen = query[key];
-        query[key] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
-    }
-    return query;
+  const query: Record<string, string | string[]> = {};
+  for (const [key, value] of u.searchParams) {
+    const seen = query[key];
+    query[key] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+  }
+  return query;
 }
 
 /** The headers of a signed GET of `url` (authorization, x-amz-date, the session token when there is one). */
 export async function signedGetHeaders(r: SigningRequest): Promise<Record<string, string>> {
-    const u = new URL(r.url);
-    const signer = new SignatureV4({
-        service: r.service ?? APS_SERVICE,
-        region: r.region,
-        credentials: r.credentials,
-        sha256: Hash.bind(null, "sha256"),
-        // A GET has no body to hash into a header; Amazon Managed Prometheus does not ask for one.
-        applyChecksum: false,
-    });
-    const signed = await signer.sign(
-        {
-            method: "GET",
-            protocol: u.protocol,
-            hostname: u.hostname,
-            port: u.port === "" ? undefined : Number(u.port),
-            path: u.pathname,
-            query: queryOf(u),
-            headers: { ...r.headers, host: u.host },
-        },
-        { signingDate: r.at },
-    );
-    // fetch sets Host itself, from the same URL.
-    const { host: _host, ...headers } = signed.headers;
-    return headers;
+  const u = new URL(r.url);
+  const signer = new SignatureV4({
+    service: r.service ?? APS_SERVICE,
+    region: r.region,
+    credentials: r.credentials,
+    sha256: Hash.bind(null, "sha256"),
+    // A GET has no body to hash into a header; Amazon Managed Prometheus does not ask for one.
+    applyChecksum: false,
+  });
+  const signed = await signer.sign(
+    {
+      method: "GET",
+      protocol: u.protocol,
+      hostname: u.hostname,
+      port: u.port === "" ? undefined : Number(u.port),
+      path: u.pathname,
+      query: queryOf(u),
+      headers: { ...r.headers, host: u.host },
+    },
+    { signingDate: r.at },
+  );
+  // fetch sets Host itself, from the same URL.
+  const { host: _host, ...headers } = signed.headers;
+  return headers;
 }

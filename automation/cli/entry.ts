@@ -22,8 +22,23 @@ export interface Io {
   /** The command's outcome in a word (the `outcome` output of a GitHub Actions step). */
   outcome?(word: Outcome): void;
 }
-export type Outcome = "promoted" | "unchanged" | "dry-run" | "ok" | "drift" | "failed" | "rolled-back" | "refused-by-policy" | "locked" | "tampered";
-interface Done { code: number; json: unknown; text: string; outcome: Outcome }
+export type Outcome =
+  | "promoted"
+  | "unchanged"
+  | "dry-run"
+  | "ok"
+  | "drift"
+  | "failed"
+  | "rolled-back"
+  | "refused-by-policy"
+  | "locked"
+  | "tampered";
+interface Done {
+  code: number;
+  json: unknown;
+  text: string;
+  outcome: Outcome;
+}
 
 const FAILED: Record<string, Outcome> = { "rolled-back": "rolled-back", policy: "refused-by-policy", locked: "locked" };
 function failedOutcome(err: unknown): Outcome {
@@ -50,7 +65,12 @@ async function dispatch(inv: Exclude<Invocation, { command: "help" }>, d: Deps):
   switch (inv.command) {
     case "promote": {
       const r = await promote(d, inv.args);
-      return { code: EXIT.ok, json: r, text: promoteText(r), outcome: r.status === "completed" ? "promoted" : r.status };
+      return {
+        code: EXIT.ok,
+        json: r,
+        text: promoteText(r),
+        outcome: r.status === "completed" ? "promoted" : r.status,
+      };
     }
     case "preview": {
       const r = await preview(d, inv.args);
@@ -58,7 +78,12 @@ async function dispatch(inv: Exclude<Invocation, { command: "help" }>, d: Deps):
     }
     case "up": {
       const r = await up(d, inv.args);
-      return { code: EXIT.ok, json: r, text: `${glass(r.breakGlass)}${r.stack}: updated, ${r.changes.length} changes (${r.durationMs} ms)\n`, outcome: "ok" };
+      return {
+        code: EXIT.ok,
+        json: r,
+        text: `${glass(r.breakGlass)}${r.stack}: updated, ${r.changes.length} changes (${r.durationMs} ms)\n`,
+        outcome: "ok",
+      };
     }
     case "status": {
       const r = await status(d, inv.args);
@@ -66,11 +91,19 @@ async function dispatch(inv: Exclude<Invocation, { command: "help" }>, d: Deps):
     }
     case "abort": {
       const r = await abort(d, inv.args);
-      return { code: EXIT.ok, json: r, text: r.rolledBack ? `${r.stack}: canary ${r.canaryVersion} rolled back\n` : `${r.stack}: no canary to roll back\n`, outcome: "ok" };
+      return {
+        code: EXIT.ok,
+        json: r,
+        text: r.rolledBack
+          ? `${r.stack}: canary ${r.canaryVersion} rolled back\n`
+          : `${r.stack}: no canary to roll back\n`,
+        outcome: "ok",
+      };
     }
     case "drift": {
       const r = await drift(d, inv.args);
-      const text = d.renderers.driftText(r.results) + (r.remediated.length ? `remediated: ${r.remediated.join(", ")}\n` : "");
+      const text =
+        d.renderers.driftText(r.results) + (r.remediated.length ? `remediated: ${r.remediated.join(", ")}\n` : "");
       return { code: r.drifted ? EXIT.drift : EXIT.ok, json: r, text, outcome: r.drifted ? "drift" : "ok" };
     }
     case "history": {
@@ -79,12 +112,24 @@ async function dispatch(inv: Exclude<Invocation, { command: "help" }>, d: Deps):
     }
     case "audit-verify": {
       const r = await auditVerify(d, inv.args);
-      return { code: r.ok ? EXIT.ok : EXIT.tampered, json: r, text: auditVerifyText(r), outcome: r.ok ? "ok" : "tampered" };
+      return {
+        code: r.ok ? EXIT.ok : EXIT.tampered,
+        json: r,
+        text: auditVerifyText(r),
+        outcome: r.ok ? "ok" : "tampered",
+      };
     }
     case "audit-export": {
       const r = await auditExport(d, inv.args);
-      const chain = r.chainOk ? "journal chain intact" : "journal chain BROKEN (see the export; slipway audit verify exits 6)";
-      return { code: EXIT.ok, json: r, text: `${r.stack}: ${r.records} change records written to ${r.out}; ${chain}\n`, outcome: "ok" };
+      const chain = r.chainOk
+        ? "journal chain intact"
+        : "journal chain BROKEN (see the export; slipway audit verify exits 6)";
+      return {
+        code: EXIT.ok,
+        json: r,
+        text: `${r.stack}: ${r.records} change records written to ${r.out}; ${chain}\n`,
+        outcome: "ok",
+      };
     }
   }
 }
@@ -94,7 +139,12 @@ function wantsJson(inv: Invocation | undefined): boolean {
 }
 
 /** Runs one invocation; resolves to the exit code. `makeDeps` is only called for valid input. */
-export async function run(argv: readonly string[], stacks: readonly string[], makeDeps: () => Promise<Deps>, io: Io): Promise<number> {
+export async function run(
+  argv: readonly string[],
+  stacks: readonly string[],
+  makeDeps: () => Promise<Deps>,
+  io: Io,
+): Promise<number> {
   let inv: Invocation | undefined;
   try {
     inv = parseArgv(argv, stacks);
@@ -113,7 +163,9 @@ export async function run(argv: readonly string[], stacks: readonly string[], ma
     if (wantsJson(inv)) {
       const kind = err instanceof SlipwayError ? err.kind : "engine";
       const detail = err instanceof SlipwayError ? err.detail : {};
-      io.stdout(`${JSON.stringify({ ok: false, exitCode: code, error: { kind, message: errorText(err), ...detail } }, null, 2)}\n`);
+      io.stdout(
+        `${JSON.stringify({ ok: false, exitCode: code, error: { kind, message: errorText(err), ...detail } }, null, 2)}\n`,
+      );
     }
     return code;
   }

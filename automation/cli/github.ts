@@ -40,7 +40,10 @@ export function ciRun(env: NodeJS.ProcessEnv = process.env): CiRun | undefined {
     repository: need("GITHUB_REPOSITORY", "the runner sets it; run slipway inside a workflow job"),
     runId: need("GITHUB_RUN_ID", "the runner sets it; run slipway inside a workflow job"),
     runAttempt: env.GITHUB_RUN_ATTEMPT,
-    token: need("GITHUB_TOKEN", "add `env: GITHUB_TOKEN: ${{ github.token }}` to the step and `actions: read` to the job's permissions"),
+    token: need(
+      "GITHUB_TOKEN",
+      "add `env: GITHUB_TOKEN: ${{ github.token }}` to the step and `actions: read` to the job's permissions",
+    ),
     sha: need("GITHUB_SHA", "the runner sets it; run slipway inside a workflow job"),
     actor: env.GITHUB_ACTOR,
   };

@@ -30,14 +30,21 @@ const PROJECT = "slipway";
 export function workDir(env: NodeJS.ProcessEnv = process.env): string {
   const dir = env.SLIPWAY_WORKDIR ? path.resolve(env.SLIPWAY_WORKDIR) : REPO;
   if (!fs.existsSync(path.join(dir, "Pulumi.yaml"))) {
-    throw new EngineError(`SLIPWAY_WORKDIR ${dir} has no Pulumi.yaml; point it at a copy of the project (Pulumi.yaml, stacks/, components/, policies/) or unset it`);
+    throw new EngineError(
+      `SLIPWAY_WORKDIR ${dir} has no Pulumi.yaml; point it at a copy of the project (Pulumi.yaml, stacks/, components/, policies/) or unset it`,
+    );
   }
   return dir;
 }
 
 /** Stacks present: stacks/Pulumi.<stack>.yaml of the work dir. */
 export function presentStacks(dir = path.join(workDir(), "stacks")): string[] {
-  const found = fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s) : [];
+  const found = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => !!s)
+    : [];
   return found.length > 0 ? found.sort() : [...ENVIRONMENTS];
 }
 
@@ -47,7 +54,9 @@ export const realClock: Clock = {
     new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(new EngineError("interrupted"));
       const t = setTimeout(resolve, ms);
-      signal?.addEventListener("abort", () => (clearTimeout(t), reject(new EngineError("interrupted"))), { once: true });
+      signal?.addEventListener("abort", () => (clearTimeout(t), reject(new EngineError("interrupted"))), {
+        once: true,
+      });
     }),
 };
 
@@ -56,13 +65,19 @@ export const realClock: Clock = {
  * top. Only `local` may fall back to the file backend outside the repository; team stacks must name theirs, except
  * for `status`, which reports them as having no backend configured.
  */
-export function backendEnv(stacks: readonly string[], env: NodeJS.ProcessEnv = process.env, required = true): Record<string, string> {
+export function backendEnv(
+  stacks: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  required = true,
+): Record<string, string> {
   const merged: Record<string, string> = { ...(env as Record<string, string>), ...engineEnv(env) };
   for (const key of ["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE", "KUBECONFIG"]) {
     if (env[key]) merged[key] = env[key] as string;
   }
   if (required && !env.PULUMI_BACKEND_URL && stacks.some((s) => environmentOfStack(s) !== "local")) {
-    throw new EngineError(`PULUMI_BACKEND_URL is not set: the ${stacks.join(", ")} stacks live in the team backend; export PULUMI_BACKEND_URL (s3://... or file://...)`);
+    throw new EngineError(
+      `PULUMI_BACKEND_URL is not set: the ${stacks.join(", ")} stacks live in the team backend; export PULUMI_BACKEND_URL (s3://... or file://...)`,
+    );
   }
   return merged;
 }
@@ -87,7 +102,13 @@ function stacksOf(argv: string[]): string[] {
 /** The checkout's commit, for the change record; undefined outside a git work tree. */
 function headCommit(): string | undefined {
   try {
-    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: workDir(), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() || undefined;
+    return (
+      execFileSync("git", ["rev-parse", "HEAD"], {
+        cwd: workDir(),
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      }).trim() || undefined
+    );
   } catch {
     return undefined;
   }
@@ -99,7 +120,9 @@ export async function main(argv: string[]): Promise<number> {
   process.on("SIGINT", () => {
     interrupts += 1;
     if (interrupts > 1) process.exit(130);
-    process.stderr.write("slipway: interrupted; stopping the running update, then rolling the canary back (Ctrl-C again to quit at once)\n");
+    process.stderr.write(
+      "slipway: interrupted; stopping the running update, then rolling the canary back (Ctrl-C again to quit at once)\n",
+    );
     ctl.abort(new Error("SIGINT"));
   });
   const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -107,11 +130,23 @@ export async function main(argv: string[]): Promise<number> {
     const env = backendEnv(stacksOf(argv), process.env, argv[0] !== "status");
     const engine = await createEngine({ workDir: workDir(), env, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress });
     return {
-      engine, state: stateStoreFor(env.PULUMI_BACKEND_URL, PROJECT, os.hostname()), providers: (specs) => createProviders(specs),
-      weights: clusterWeights, renderers, clock: realClock, progress, stdout: (t) => process.stdout.write(t),
-      writeFile: (file, text) => fs.promises.writeFile(file, text), signal: ctl.signal, stacks: presentStacks(),
-      kubeconfigPath: env.KUBECONFIG, backendUrl: process.env.PULUMI_BACKEND_URL, newId: () => randomUUID().slice(0, 8), host: { pid: process.pid, hostname: os.hostname(), user: os.userInfo().username },
-      ci: ciRun(), commit: headCommit(),
+      engine,
+      state: stateStoreFor(env.PULUMI_BACKEND_URL, PROJECT, os.hostname()),
+      providers: (specs) => createProviders(specs),
+      weights: clusterWeights,
+      renderers,
+      clock: realClock,
+      progress,
+      stdout: (t) => process.stdout.write(t),
+      writeFile: (file, text) => fs.promises.writeFile(file, text),
+      signal: ctl.signal,
+      stacks: presentStacks(),
+      kubeconfigPath: env.KUBECONFIG,
+      backendUrl: process.env.PULUMI_BACKEND_URL,
+      newId: () => randomUUID().slice(0, 8),
+      host: { pid: process.pid, hostname: os.hostname(), user: os.userInfo().username },
+      ci: ciRun(),
+      commit: headCommit(),
     };
   };
   return run(argv, presentStacks(), makeDeps, {

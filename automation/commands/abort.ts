@@ -7,7 +7,11 @@ import { withStackLock } from "../state/lock";
 import { interrupted } from "../state/progress";
 import { origin } from "../release/evidence";
 
-export interface AbortResult { stack: string; rolledBack: boolean; canaryVersion?: string }
+export interface AbortResult {
+  stack: string;
+  rolledBack: boolean;
+  canaryVersion?: string;
+}
 
 export async function abort(d: Deps, a: AbortArgs): Promise<AbortResult> {
   return withStackLock(d, a.stack, "abort", async (s) => {
@@ -19,8 +23,13 @@ export async function abort(d: Deps, a: AbortArgs): Promise<AbortResult> {
     // An interrupted promotion is closed by this rollback, so the next promote starts clean.
     const open = interrupted(await s.state.read());
     const note = s.note(open?.promotionId ?? s.id);
-    await rollback(d, s, note, rollbackPlan(s.rel, await d.engine.outputs(a.stack)), a.reason ?? "slipway abort",
-      { action: "abort", version: r.canaryVersion, weight: r.canaryWeight, reason: a.reason, evidence: origin(d) });
+    await rollback(d, s, note, rollbackPlan(s.rel, await d.engine.outputs(a.stack)), a.reason ?? "slipway abort", {
+      action: "abort",
+      version: r.canaryVersion,
+      weight: r.canaryWeight,
+      reason: a.reason,
+      evidence: origin(d),
+    });
     await note({ event: "end", action: "abort", status: "rolled-back", ok: true, reason: a.reason });
     return { stack: a.stack, rolledBack: true, canaryVersion: r.canaryVersion };
   });

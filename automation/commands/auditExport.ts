@@ -22,10 +22,16 @@ export async function auditExport(d: Deps, a: AuditExportArgs): Promise<AuditExp
   const chain = verifyChain(stored);
   const records = changeRecords(entries, a.sinceMs, a.untilMs);
   const x: Export = {
-    stack: a.stack, since: new Date(a.sinceMs).toISOString(), until: a.untilMs === undefined ? undefined : new Date(a.untilMs).toISOString(),
-    generatedAt: new Date(d.clock.now()).toISOString(), chain, records,
+    stack: a.stack,
+    since: new Date(a.sinceMs).toISOString(),
+    until: a.untilMs === undefined ? undefined : new Date(a.untilMs).toISOString(),
+    generatedAt: new Date(d.clock.now()).toISOString(),
+    chain,
+    records,
   };
   await d.writeFile(a.out, RENDER[a.format](x));
-  d.progress(`${a.stack}: ${records.length} change records written to ${a.out} (${a.format}); journal chain ${chain.ok ? "intact" : "BROKEN"}`);
+  d.progress(
+    `${a.stack}: ${records.length} change records written to ${a.out} (${a.format}); journal chain ${chain.ok ? "intact" : "BROKEN"}`,
+  );
   return { stack: a.stack, out: a.out, format: a.format, records: records.length, chainOk: chain.ok };
 }

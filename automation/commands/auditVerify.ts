@@ -12,7 +12,9 @@ export interface AuditVerifyResult extends Verification {
 export async function auditVerify(d: Deps, a: AuditVerifyArgs): Promise<AuditVerifyResult> {
   const state = d.state(a.stack);
   const v = verifyChain(await state.records(), a.head);
-  d.progress(`${a.stack}: journal chain of ${v.entries} entries at ${state.location}: ${v.ok ? "intact" : `BROKEN at entry ${v.broken!.index + 1}`}`);
+  d.progress(
+    `${a.stack}: journal chain of ${v.entries} entries at ${state.location}: ${v.ok ? "intact" : `BROKEN at entry ${v.broken!.index + 1}`}`,
+  );
   return { stack: a.stack, location: state.location, ...v };
 }
 

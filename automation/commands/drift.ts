@@ -10,20 +10,34 @@ import type { DriftResult } from "../types";
 /** Data whose loss is unrecoverable: an update "restoring" them can replace or wipe what was changed by hand. */
 export const PROTECTED_TYPE_PREFIXES = ["aws:rds", "aws:elasticache", "aws:s3", "aws:kms", "aws:secretsmanager"];
 
-export interface DriftOutcome { results: DriftResult[]; drifted: boolean; remediated: string[] }
+export interface DriftOutcome {
+  results: DriftResult[];
+  drifted: boolean;
+  remediated: string[];
+}
 
 export function protectedDrift(r: DriftResult): string[] {
-  return r.drifted.filter((c) => PROTECTED_TYPE_PREFIXES.some((p) => c.type.startsWith(p))).map((c) => `${c.type} ${c.name}`);
+  return r.drifted
+    .filter((c) => PROTECTED_TYPE_PREFIXES.some((p) => c.type.startsWith(p)))
+    .map((c) => `${c.type} ${c.name}`);
 }
 
 async function remediate(d: Deps, r: DriftResult, force: boolean): Promise<void> {
   const guarded = protectedDrift(r);
   if (guarded.length > 0 && !force) {
-    throw new InputError(`${r.stack}: drift on protected data-tier resources (${guarded.join(", ")}); inspect them, then rerun with --remediate --force`);
+    throw new InputError(
+      `${r.stack}: drift on protected data-tier resources (${guarded.join(", ")}); inspect them, then rerun with --remediate --force`,
+    );
   }
   await withStackLock(d, r.stack, "drift --remediate", async (s) => {
     const note = s.note();
-    await note({ event: "intent", action: "remediate", detail: r.drifted.map((c) => c.name).join(", "), release: s.rel.current?.record.release, evidence: origin(d) });
+    await note({
+      event: "intent",
+      action: "remediate",
+      detail: r.drifted.map((c) => c.name).join(", "),
+      release: s.rel.current?.record.release,
+      evidence: origin(d),
+    });
     await d.engine.up(r.stack, { refresh: true, signal: d.signal, message: "slipway drift --remediate" });
     await note({ event: "outcome", action: "remediate", ok: true });
   });

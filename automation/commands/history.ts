@@ -10,20 +10,25 @@ export async function history(d: Deps, a: HistoryArgs): Promise<JournalEntry[]> 
 
 export function historyText(entries: JournalEntry[]): string {
   if (entries.length === 0) return "no journal entries\n";
-  return entries.map((e) => {
-    const parts = [e.at, e.promotionId, `${e.action}:${e.event}`];
-    if (e.version) parts.push(e.version);
-    if (e.step !== undefined) parts.push(`step ${e.step + 1}`);
-    if (e.weight !== undefined) parts.push(`${e.weight}%`);
-    if (e.ok !== undefined) parts.push(e.ok ? "ok" : "FAILED");
-    if (e.status) parts.push(e.status);
-    if (e.approvedBy) parts.push(`approved by ${e.approvedBy}`);
-    if (e.reason) parts.push(`reason: ${e.reason}`);
-    if (e.evidence?.breakGlass) parts.push(`BREAK-GLASS over "${e.evidence.breakGlass.window.name}"`);
-    if (e.evidence?.approval) parts.push(e.evidence.approval.verified ? "approval verified" : "approval UNVERIFIED");
-    if (e.verdicts) parts.push(e.verdicts.map((v) => `${v.provider}=${v.ok ? "pass" : "fail"}`).join(","));
-    if (e.durationMs !== undefined) parts.push(`${e.durationMs} ms`);
-    if (e.detail) parts.push(e.detail);
-    return parts.join("  ");
-  }).join("\n") + "\n";
+  return (
+    entries
+      .map((e) => {
+        const parts = [e.at, e.promotionId, `${e.action}:${e.event}`];
+        if (e.version) parts.push(e.version);
+        if (e.step !== undefined) parts.push(`step ${e.step + 1}`);
+        if (e.weight !== undefined) parts.push(`${e.weight}%`);
+        if (e.ok !== undefined) parts.push(e.ok ? "ok" : "FAILED");
+        if (e.status) parts.push(e.status);
+        if (e.approvedBy) parts.push(`approved by ${e.approvedBy}`);
+        if (e.reason) parts.push(`reason: ${e.reason}`);
+        if (e.evidence?.breakGlass) parts.push(`BREAK-GLASS over "${e.evidence.breakGlass.window.name}"`);
+        if (e.evidence?.approval)
+          parts.push(e.evidence.approval.verified ? "approval verified" : "approval UNVERIFIED");
+        if (e.verdicts) parts.push(e.verdicts.map((v) => `${v.provider}=${v.ok ? "pass" : "fail"}`).join(","));
+        if (e.durationMs !== undefined) parts.push(`${e.durationMs} ms`);
+        if (e.detail) parts.push(e.detail);
+        return parts.join("  ");
+      })
+      .join("\n") + "\n"
+  );
 }

@@ -9,15 +9,22 @@ export async function preview(d: Deps, a: PreviewArgs): Promise<PreviewResult[]>
   const results: PreviewResult[] = [];
   for (const stack of a.stacks) {
     const r = await d.engine.preview(stack, { signal: d.signal, message: "slipway preview" });
-    d.progress(`${stack}: preview: ${r.changes.length} changes, ${r.violations.length} policy findings (${r.durationMs} ms)`);
+    d.progress(
+      `${stack}: preview: ${r.changes.length} changes, ${r.violations.length} policy findings (${r.durationMs} ms)`,
+    );
     results.push(r);
   }
   if (a.markdown) await d.writeFile(a.markdown, d.renderers.previewMarkdown(results));
   if (a.sarif) await d.writeFile(a.sarif, d.renderers.previewSarif(results));
-  const refused = results.flatMap((r) => r.violations.filter((v) => v.level === "mandatory").map((v) => ({ stack: r.stack, ...v })));
+  const refused = results.flatMap((r) =>
+    r.violations.filter((v) => v.level === "mandatory").map((v) => ({ stack: r.stack, ...v })),
+  );
   if (refused.length > 0) {
     const v = refused[0];
-    throw new PolicyError(`${v.stack}: policy ${v.policyName} refuses ${v.resourceName ?? "the stack"}: ${v.message.split("\n")[0]}`, { results });
+    throw new PolicyError(
+      `${v.stack}: policy ${v.policyName} refuses ${v.resourceName ?? "the stack"}: ${v.message.split("\n")[0]}`,
+      { results },
+    );
   }
   return results;
 }

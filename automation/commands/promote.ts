@@ -1,6 +1,11 @@
 // `slipway promote`: staged promotion (dev -> staging -> prod; local stands alone) through canary steps. It checks
 // the stage order, builds the release plan (automation/release/plan.ts) and hands it to the executor (canary.ts).
-import { Environment, environmentOfStack, previousStage as previousEnvironment, SERVICE_NAMES } from "../../contract/release";
+import {
+  Environment,
+  environmentOfStack,
+  previousStage as previousEnvironment,
+  SERVICE_NAMES,
+} from "../../contract/release";
 import type { StackConfig } from "../../stacks/config";
 import type { PromoteArgs } from "../cli/argv";
 import { runPlan, StepReport } from "../release/canary";
@@ -47,14 +52,26 @@ export function previousStage(stack: string, stacks: readonly string[]): string 
   return stacks.includes(same) ? same : prev;
 }
 
-async function checkStage(d: Deps, a: PromoteArgs, config: StackConfig, services: string[]): Promise<string | undefined> {
+async function checkStage(
+  d: Deps,
+  a: PromoteArgs,
+  config: StackConfig,
+  services: string[],
+): Promise<string | undefined> {
   const prev = previousStage(a.stack, d.stacks);
   if (prev === undefined) return undefined;
   const ready = stageReadiness(await d.state(prev).read(), a.version, d.clock.now(), config.canary.soak);
-  if (!ready.ok) throw new InputError(`${a.stack} takes ${a.version} only after ${prev} ran it healthily, but ${ready.why}: promote ${prev} first`);
-  const running = (await readRelease(d.engine, d.state(prev), prev)).config.release.serviceVersions as Record<string, string>;
+  if (!ready.ok)
+    throw new InputError(
+      `${a.stack} takes ${a.version} only after ${prev} ran it healthily, but ${ready.why}: promote ${prev} first`,
+    );
+  const running = (await readRelease(d.engine, d.state(prev), prev)).config.release.serviceVersions as Record<
+    string,
+    string
+  >;
   const behind = services.filter((s) => running[s] !== a.version);
-  if (behind.length > 0) throw new InputError(`${prev} no longer runs ${a.version} on ${behind.join(", ")}: promote ${prev} first`);
+  if (behind.length > 0)
+    throw new InputError(`${prev} no longer runs ${a.version} on ${behind.join(", ")}: promote ${prev} first`);
   return prev;
 }
 
@@ -62,10 +79,17 @@ async function checkStage(d: Deps, a: PromoteArgs, config: StackConfig, services
 async function buildPlan(d: Deps, a: PromoteArgs, rel: StackRelease, resumed?: Resumption): Promise<ReleasePlan> {
   const c: StackConfig = rel.config;
   return planRelease({
-    stack: a.stack, version: a.version, skipCanary: a.skipCanary, reason: a.reason, previous: previousStage(a.stack, d.stacks),
-    steps: resumed?.steps ?? a.steps ?? c.canary.steps, intervalMs: a.intervalMs ?? c.canary.interval,
-    services: resumed?.services ?? a.services ?? [...SERVICE_NAMES], from: resumed?.from ?? 0,
-    rel, outputs: await d.engine.outputs(a.stack),
+    stack: a.stack,
+    version: a.version,
+    skipCanary: a.skipCanary,
+    reason: a.reason,
+    previous: previousStage(a.stack, d.stacks),
+    steps: resumed?.steps ?? a.steps ?? c.canary.steps,
+    intervalMs: a.intervalMs ?? c.canary.interval,
+    services: resumed?.services ?? a.services ?? [...SERVICE_NAMES],
+    from: resumed?.from ?? 0,
+    rel,
+    outputs: await d.engine.outputs(a.stack),
   });
 }
 
@@ -73,10 +97,23 @@ async function dryRun(d: Deps, a: PromoteArgs, started: number): Promise<Promote
   const rel = await readRelease(d.engine, d.state(a.stack), a.stack);
   const plan = await buildPlan(d, a, rel);
   const frozen = activeWindow(rel.config.freeze, d.clock.now());
-  if (frozen) d.progress(`${a.stack}: inside freeze "${frozen.name}" until ${frozen.end}: the promotion itself would be refused without --break-glass --reason`);
-  d.progress(`${a.stack}: plan: ${plan.updates.map((u) => u.label).join(" -> ")} for ${plan.services.join(", ")}; previewing the first update`);
+  if (frozen)
+    d.progress(
+      `${a.stack}: inside freeze "${frozen.name}" until ${frozen.end}: the promotion itself would be refused without --break-glass --reason`,
+    );
+  d.progress(
+    `${a.stack}: plan: ${plan.updates.map((u) => u.label).join(" -> ")} for ${plan.services.join(", ")}; previewing the first update`,
+  );
   await d.engine.preview(a.stack, { release: plan.updates[0].release, signal: d.signal });
-  return { stack: a.stack, version: a.version, status: "dry-run", skipCanary: a.skipCanary, steps: [], plan, durationMs: d.clock.now() - started };
+  return {
+    stack: a.stack,
+    version: a.version,
+    status: "dry-run",
+    skipCanary: a.skipCanary,
+    steps: [],
+    plan,
+    durationMs: d.clock.now() - started,
+  };
 }
 
 export async function promote(d: Deps, a: PromoteArgs): Promise<PromoteResult> {
@@ -87,13 +124,26 @@ export async function promote(d: Deps, a: PromoteArgs): Promise<PromoteResult> {
   return withStackLock(d, a.stack, "promote", (s) => promoteLocked(d, s, a, started, { ...origin(d), ...admitted }));
 }
 
-async function promoteLocked(d: Deps, s: StackSession, a: PromoteArgs, started: number, evidence: Evidence): Promise<PromoteResult> {
+async function promoteLocked(
+  d: Deps,
+  s: StackSession,
+  a: PromoteArgs,
+  started: number,
+  evidence: Evidence,
+): Promise<PromoteResult> {
   const resumed = await recoverIfInterrupted(d, s, a.version, a.resume);
   const config = s.rel.config;
   const plan = await buildPlan(d, a, s.rel, resumed);
   await checkStage(d, a, config, plan.services);
   const id = resumed?.promotionId ?? s.id;
-  const base = { stack: a.stack, version: a.version, promotionId: id, skipCanary: a.skipCanary, plan, breakGlass: evidence.breakGlass };
+  const base = {
+    stack: a.stack,
+    version: a.version,
+    promotionId: id,
+    skipCanary: a.skipCanary,
+    plan,
+    breakGlass: evidence.breakGlass,
+  };
   const current = config.release.serviceVersions as Record<string, string>;
   if (!resumed && config.release.canaryVersion === undefined && plan.services.every((s) => current[s] === a.version)) {
     d.progress(`${a.stack}: already runs ${a.version} on ${plan.services.join(", ")}; nothing to do`);
@@ -102,14 +152,29 @@ async function promoteLocked(d: Deps, s: StackSession, a: PromoteArgs, started: 
   const note = s.note(id);
   if (!resumed) {
     await note({
-      event: "start", action: a.skipCanary ? "skip-canary" : "promote", version: a.version, stableVersion: config.release.stableVersion,
-      steps: plan.steps, services: plan.services, approvedBy: evidence.approval?.approvers.join(", "), reason: a.reason,
-      host: d.host.hostname, pid: d.host.pid, evidence: { ...evidence, gates: a.skipCanary ? undefined : gatesOf(config) },
+      event: "start",
+      action: a.skipCanary ? "skip-canary" : "promote",
+      version: a.version,
+      stableVersion: config.release.stableVersion,
+      steps: plan.steps,
+      services: plan.services,
+      approvedBy: evidence.approval?.approvers.join(", "),
+      reason: a.reason,
+      host: d.host.hostname,
+      pid: d.host.pid,
+      evidence: { ...evidence, gates: a.skipCanary ? undefined : gatesOf(config) },
     });
   }
   const steps = await runPlan(d, s, { promotionId: id, plan, config, startedAt: started }, a.reason);
   const updates = await engineUpdates(d, a.stack, started);
-  await note({ event: "end", action: a.skipCanary ? "skip-canary" : "promote", status: "completed", version: a.version, durationMs: d.clock.now() - started, evidence: updates });
+  await note({
+    event: "end",
+    action: a.skipCanary ? "skip-canary" : "promote",
+    status: "completed",
+    version: a.version,
+    durationMs: d.clock.now() - started,
+    evidence: updates,
+  });
   d.progress(`${a.stack}: ${a.version} promoted in ${d.clock.now() - started} ms`);
   const journalHead = headOf(await s.state.records());
   return { ...base, status: "completed", steps, journalHead, durationMs: d.clock.now() - started };

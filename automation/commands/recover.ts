@@ -18,7 +18,12 @@ export interface Resumption {
 }
 
 /** Returns where to resume, or undefined when there was nothing to recover or the canary was rolled back. */
-export async function recoverIfInterrupted(d: Deps, s: StackSession, version: string, resume: boolean): Promise<Resumption | undefined> {
+export async function recoverIfInterrupted(
+  d: Deps,
+  s: StackSession,
+  version: string,
+  resume: boolean,
+): Promise<Resumption | undefined> {
   const stack = s.stack;
   const open = interrupted(await s.state.read());
   if (open === undefined) {
@@ -26,18 +31,28 @@ export async function recoverIfInterrupted(d: Deps, s: StackSession, version: st
     return undefined;
   }
   const note = s.note(open.promotionId);
-  d.progress(`${stack}: promotion ${open.promotionId} of ${open.version} was interrupted at step ${(open.lastIntent?.step ?? -1) + 1}`);
+  d.progress(
+    `${stack}: promotion ${open.promotionId} of ${open.version} was interrupted at step ${(open.lastIntent?.step ?? -1) + 1}`,
+  );
   await clearEngineLeftovers(d, stack);
   if (resume) {
     if (open.version !== version) {
-      throw new InputError(`--resume: the interrupted promotion shipped ${open.version}, not ${version}; rerun with --version ${open.version}, or drop --resume to roll it back`);
+      throw new InputError(
+        `--resume: the interrupted promotion shipped ${open.version}, not ${version}; rerun with --version ${open.version}, or drop --resume to roll it back`,
+      );
     }
     const from = open.completedSteps.length === 0 ? 0 : Math.max(...open.completedSteps) + 1;
     await note({ event: "outcome", action: "recover", status: "resumed", step: from, ok: true });
     d.progress(`${stack}: resuming ${open.version} at step ${from + 1}/${open.steps.length}`);
     return { promotionId: open.promotionId, steps: open.steps, services: open.services, from };
   }
-  await rollback(d, s, note, rollbackPlan(s.rel, await d.engine.outputs(stack)), `recovering interrupted promotion ${open.promotionId}`);
+  await rollback(
+    d,
+    s,
+    note,
+    rollbackPlan(s.rel, await d.engine.outputs(stack)),
+    `recovering interrupted promotion ${open.promotionId}`,
+  );
   await note({ event: "end", action: "recover", status: "recovered: rolled back", ok: true });
   d.progress(`${stack}: recovered: rolled back the interrupted canary of ${open.version}`);
   return undefined;

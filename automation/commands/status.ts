@@ -35,7 +35,8 @@ function missingStack(err: unknown): boolean {
 }
 
 async function one(d: Deps, stack: string): Promise<StackStatus> {
-  if (d.backendUrl === undefined && environmentOfStack(stack) !== "local") return { stack, state: "no backend configured" };
+  if (d.backendUrl === undefined && environmentOfStack(stack) !== "local")
+    return { stack, state: "no backend configured" };
   const state = d.state(stack);
   let outputs: Record<string, unknown>;
   try {
@@ -47,17 +48,37 @@ async function one(d: Deps, stack: string): Promise<StackStatus> {
   const deployed = outputs.services !== undefined;
   // A deployed stack without a record migrates now; one never deployed gets its record from its first update.
   const rel = deployed
-    ? await openRelease(d.engine, state, stack, { id: d.newId(), command: "status", now: () => d.clock.now(), progress: d.progress })
+    ? await openRelease(d.engine, state, stack, {
+        id: d.newId(),
+        command: "status",
+        now: () => d.clock.now(),
+        progress: d.progress,
+      })
     : await readRelease(d.engine, state, stack);
   const r = rel.config.release;
   const rec = rel.current?.record;
   return {
-    stack, state: deployed ? "deployed" : "not deployed",
-    stableVersion: r.stableVersion, serviceVersions: r.serviceVersions, canaryVersion: r.canaryVersion, canaryWeight: r.canaryWeight, canaryServices: r.canaryServices,
+    stack,
+    state: deployed ? "deployed" : "not deployed",
+    stableVersion: r.stableVersion,
+    serviceVersions: r.serviceVersions,
+    canaryVersion: r.canaryVersion,
+    canaryWeight: r.canaryWeight,
+    canaryServices: r.canaryServices,
     rolledBackVersion: r.rolledBackVersion,
-    record: rec && { seq: rec.seq, location: state.location, updatedAt: rec.updatedAt, writtenBy: rec.writtenBy, command: rec.command },
-    lastPromotion: lastPromotion(await state.read()), lock: await state.holder(),
-    freeze: { active: activeWindow(rel.config.freeze, d.clock.now()), next: nextWindow(rel.config.freeze, d.clock.now()) },
+    record: rec && {
+      seq: rec.seq,
+      location: state.location,
+      updatedAt: rec.updatedAt,
+      writtenBy: rec.writtenBy,
+      command: rec.command,
+    },
+    lastPromotion: lastPromotion(await state.read()),
+    lock: await state.holder(),
+    freeze: {
+      active: activeWindow(rel.config.freeze, d.clock.now()),
+      next: nextWindow(rel.config.freeze, d.clock.now()),
+    },
   };
 }
 
@@ -70,26 +91,35 @@ export async function status(d: Deps, a: StacksArgs): Promise<StackStatus[]> {
 function releaseLine(s: StackStatus): string {
   const canary = s.canaryVersion
     ? `${s.canaryVersion} at ${s.canaryWeight}% on ${s.canaryServices!.join(", ")}`
-    : s.rolledBackVersion ? `none (${s.rolledBackVersion} rolled back, at zero replicas)` : "none";
+    : s.rolledBackVersion
+      ? `none (${s.rolledBackVersion} rolled back, at zero replicas)`
+      : "none";
   return `${s.stack}: stable ${s.stableVersion}, canary ${canary} (${s.state})`;
 }
 
 export function statusText(all: StackStatus[]): string {
-  return all.map((s) => {
-    if (s.state === "no backend configured") return `${s.stack}: no backend configured (export PULUMI_BACKEND_URL to read it)`;
-    if (s.stableVersion === undefined) return `${s.stack}: not deployed (no such stack in the backend)`;
-    const p = s.lastPromotion;
-    const glass = p?.breakGlass ? `, BREAK-GLASS: ${p.breakGlass}` : "";
-    const last = p ? `${p.action} ${p.version} ${p.status ?? "INTERRUPTED"} (${p.startedAt}${p.approvedBy ? `, approved by ${p.approvedBy}` : ""}${glass})` : "none";
-    const rec = s.record;
-    return [
-      releaseLine(s),
-      `  release record: ${rec ? `version ${rec.seq} at ${rec.location}, written by ${rec.command} ${rec.writtenBy} at ${rec.updatedAt}` : "none"}`,
-      `  last promotion: ${last}`,
-      `  lock: ${s.lock ? `${s.lock.command} ${s.lock.promotionId} pid ${s.lock.pid} on ${s.lock.host} since ${s.lock.startedAt}` : "free"}`,
-      ...(s.freeze ? [`  freeze: ${freezeText(s.freeze)}`] : []),
-    ].join("\n");
-  }).join("\n") + "\n";
+  return (
+    all
+      .map((s) => {
+        if (s.state === "no backend configured")
+          return `${s.stack}: no backend configured (export PULUMI_BACKEND_URL to read it)`;
+        if (s.stableVersion === undefined) return `${s.stack}: not deployed (no such stack in the backend)`;
+        const p = s.lastPromotion;
+        const glass = p?.breakGlass ? `, BREAK-GLASS: ${p.breakGlass}` : "";
+        const last = p
+          ? `${p.action} ${p.version} ${p.status ?? "INTERRUPTED"} (${p.startedAt}${p.approvedBy ? `, approved by ${p.approvedBy}` : ""}${glass})`
+          : "none";
+        const rec = s.record;
+        return [
+          releaseLine(s),
+          `  release record: ${rec ? `version ${rec.seq} at ${rec.location}, written by ${rec.command} ${rec.writtenBy} at ${rec.updatedAt}` : "none"}`,
+          `  last promotion: ${last}`,
+          `  lock: ${s.lock ? `${s.lock.command} ${s.lock.promotionId} pid ${s.lock.pid} on ${s.lock.host} since ${s.lock.startedAt}` : "free"}`,
+          ...(s.freeze ? [`  freeze: ${freezeText(s.freeze)}`] : []),
+        ].join("\n");
+      })
+      .join("\n") + "\n"
+  );
 }
 
 function freezeText(f: NonNullable<StackStatus["freeze"]>): string {

@@ -10,16 +10,35 @@ import { withStackLock } from "../state/lock";
 export async function up(d: Deps, a: UpArgs): Promise<UpdateResult & { breakGlass?: BreakGlass }> {
   const started = d.clock.now();
   return withStackLock(d, a.stack, "up", async (s) => {
-    const breakGlass = checkFreeze(a.stack, s.rel.config.freeze, d.clock.now(), a.breakGlass ? { reason: a.reason } : undefined);
-    if (breakGlass) d.progress(`${a.stack}: BREAK-GLASS: freeze "${breakGlass.window.name}" (until ${breakGlass.window.end}) overridden: ${breakGlass.reason}`);
+    const breakGlass = checkFreeze(
+      a.stack,
+      s.rel.config.freeze,
+      d.clock.now(),
+      a.breakGlass ? { reason: a.reason } : undefined,
+    );
+    if (breakGlass)
+      d.progress(
+        `${a.stack}: BREAK-GLASS: freeze "${breakGlass.window.name}" (until ${breakGlass.window.end}) overridden: ${breakGlass.reason}`,
+      );
     const note = s.note();
-    await note({ event: "intent", action: "update", release: s.rel.current?.record.release, reason: breakGlass?.reason, evidence: { ...origin(d), breakGlass } });
+    await note({
+      event: "intent",
+      action: "update",
+      release: s.rel.current?.record.release,
+      reason: breakGlass?.reason,
+      evidence: { ...origin(d), breakGlass },
+    });
     try {
       const result = await d.engine.up(a.stack, { signal: d.signal, message: "slipway up" });
       await note({ event: "outcome", action: "update", ok: true, durationMs: d.clock.now() - started });
       return { ...result, breakGlass };
     } catch (err) {
-      await note({ event: "outcome", action: "update", ok: false, detail: err instanceof Error ? err.message.split("\n")[0] : String(err) });
+      await note({
+        event: "outcome",
+        action: "update",
+        ok: false,
+        detail: err instanceof Error ? err.message.split("\n")[0] : String(err),
+      });
       throw err;
     }
   });

@@ -36,7 +36,10 @@ export interface EngineSettings {
 }
 
 export async function createEngine(settings: EngineSettings): Promise<Engine> {
-  const root = settings.engineRoot && fs.existsSync(path.join(settings.engineRoot, "bin", "pulumi")) ? settings.engineRoot : undefined;
+  const root =
+    settings.engineRoot && fs.existsSync(path.join(settings.engineRoot, "bin", "pulumi"))
+      ? settings.engineRoot
+      : undefined;
   const pulumiCommand = await PulumiCommand.get(root ? { root } : {});
   const workspace = await LocalWorkspace.create({ workDir: settings.workDir, envVars: settings.env, pulumiCommand });
   return new AutomationEngine(workspace, settings);
@@ -50,17 +53,24 @@ function policyOptions(workDir: string, stack: string): { policyPacks: string[];
 
 class AutomationEngine implements Engine {
   private readonly stacks = new Map<string, Promise<Stack>>();
-  constructor(private readonly ws: LocalWorkspace, private readonly s: EngineSettings) {}
+  constructor(
+    private readonly ws: LocalWorkspace,
+    private readonly s: EngineSettings,
+  ) {}
 
   private stack(name: string): Promise<Stack> {
     let st = this.stacks.get(name);
     if (st === undefined) {
       // The local stack lives in a per-machine file backend: it is created on first use, as a new user expects.
-      const open = environmentOfStack(name) === "local" ? Stack.createOrSelect(name, this.ws) : Stack.select(name, this.ws);
+      const open =
+        environmentOfStack(name) === "local" ? Stack.createOrSelect(name, this.ws) : Stack.select(name, this.ws);
       st = open.catch((err) => {
         this.stacks.delete(name);
         if (err instanceof StackNotFoundError) {
-          throw new EngineError(`stack ${name} does not exist in ${this.s.env.PULUMI_BACKEND_URL ?? "the backend"}; create it with: pulumi stack init ${name}`, { stackMissing: true });
+          throw new EngineError(
+            `stack ${name} does not exist in ${this.s.env.PULUMI_BACKEND_URL ?? "the backend"}; create it with: pulumi stack init ${name}`,
+            { stackMissing: true },
+          );
         }
         throw mapError(err, name, undefined);
       });
@@ -69,7 +79,12 @@ class AutomationEngine implements Engine {
     return st;
   }
 
-  private async run<T>(stack: string, what: string, op: (st: Stack, events: EventCollector) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  private async run<T>(
+    stack: string,
+    what: string,
+    op: (st: Stack, events: EventCollector) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
     const st = await this.stack(stack);
     const events = new EventCollector(stack, (line) => this.s.progress(line));
     this.s.progress(`${stack}: ${what} started`);
@@ -85,15 +100,32 @@ class AutomationEngine implements Engine {
     // The workspace's environment is the only way into Stack.preview's CLI run; commands run one at a time.
     if (opts.release) this.ws.envVars[RELEASE_ENV] = JSON.stringify(opts.release);
     try {
-      return await this.run(stack, "preview", async (st, ev) => {
-        try {
-          await st.preview({ ...policyOptions(this.s.workDir, stack), onEvent: ev.handle, signal: opts.signal, message: opts.message, diff: false });
-        } catch (err) {
-          // A mandatory violation fails the preview, but the PR report still needs every change and violation.
-          if (!ev.violations().some((v) => v.level === "mandatory")) throw err;
-        }
-        return { stack, changes: ev.changes(), counts: ev.counts(), violations: ev.violations(), durationMs: Date.now() - started };
-      }, opts.signal);
+      return await this.run(
+        stack,
+        "preview",
+        async (st, ev) => {
+          try {
+            await st.preview({
+              ...policyOptions(this.s.workDir, stack),
+              onEvent: ev.handle,
+              signal: opts.signal,
+              message: opts.message,
+              diff: false,
+            });
+          } catch (err) {
+            // A mandatory violation fails the preview, but the PR report still needs every change and violation.
+            if (!ev.violations().some((v) => v.level === "mandatory")) throw err;
+          }
+          return {
+            stack,
+            changes: ev.changes(),
+            counts: ev.counts(),
+            violations: ev.violations(),
+            durationMs: Date.now() - started,
+          };
+        },
+        opts.signal,
+      );
     } finally {
       delete this.ws.envVars[RELEASE_ENV];
     }
@@ -102,11 +134,23 @@ class AutomationEngine implements Engine {
   async up(stack: string, opts: UpOptions = {}): Promise<UpdateResult> {
     const started = Date.now();
     const what = opts.targets ? `update (targeted, ${opts.targets.length} resources)` : "update";
-    return this.run(stack, what, async (st, ev) => {
-      await this.runUp(st.name, ev, opts);
-      const outputs = ev.stackOutputs() ?? (await this.outputs(stack));
-      return { stack, changes: ev.changes(), counts: ev.counts(), violations: ev.violations(), durationMs: Date.now() - started, outputs };
-    }, opts.signal);
+    return this.run(
+      stack,
+      what,
+      async (st, ev) => {
+        await this.runUp(st.name, ev, opts);
+        const outputs = ev.stackOutputs() ?? (await this.outputs(stack));
+        return {
+          stack,
+          changes: ev.changes(),
+          counts: ev.counts(),
+          violations: ev.violations(),
+          durationMs: Date.now() - started,
+          outputs,
+        };
+      },
+      opts.signal,
+    );
   }
 
   /**
@@ -119,7 +163,15 @@ class AutomationEngine implements Engine {
     const eventLog = path.join(dir, "events.jsonl");
     const { policyPacks, policyPackConfigs = [] } = policyOptions(this.s.workDir, stack);
     const args = [
-      "up", "--yes", "--skip-preview", "--stack", stack, "--exec-kind", "auto.local", "--event-log", eventLog,
+      "up",
+      "--yes",
+      "--skip-preview",
+      "--stack",
+      stack,
+      "--exec-kind",
+      "auto.local",
+      "--event-log",
+      eventLog,
       ...policyPacks.flatMap((p) => ["--policy-pack", p]),
       ...policyPackConfigs.flatMap((c) => ["--policy-pack-config", c]),
       ...(opts.message ? ["--message", opts.message] : []),
@@ -142,7 +194,12 @@ class AutomationEngine implements Engine {
    * this process (a driver frozen or killed mid-update cannot block it on a full pipe, nor end it with SIGPIPE), and
    * the update runs to its end, which recovery expects.
    */
-  private cli(args: string[], signal?: AbortSignal, extraEnv: Record<string, string> = {}, outDir?: string): Promise<string> {
+  private cli(
+    args: string[],
+    signal?: AbortSignal,
+    extraEnv: Record<string, string> = {},
+    outDir?: string,
+  ): Promise<string> {
     const env = { ...this.s.env, ...extraEnv, PULUMI_DEBUG_COMMANDS: "true", PULUMI_AUTOMATION_API: "true" };
     const command = this.ws.pulumiCommand.command;
     const argv = [...args, "--non-interactive"];
@@ -153,9 +210,12 @@ class AutomationEngine implements Engine {
         if (LOCKED.some((text) => stderr.includes(text))) return reject(lockedError(args[args.indexOf("--stack") + 1]));
         reject(new Error(`${stderr}`.trim() || err.message));
       };
-      const child = outDir === undefined
-        ? execFile(command, argv, { cwd: this.s.workDir, env, maxBuffer: 256 << 20 }, (err, stdout, stderr) => done(err, stdout, stderr))
-        : spawnToFiles(command, argv, { cwd: this.s.workDir, env }, outDir, done);
+      const child =
+        outDir === undefined
+          ? execFile(command, argv, { cwd: this.s.workDir, env, maxBuffer: 256 << 20 }, (err, stdout, stderr) =>
+              done(err, stdout, stderr),
+            )
+          : spawnToFiles(command, argv, { cwd: this.s.workDir, env }, outDir, done);
       const interrupt = () => child.kill("SIGINT");
       signal?.addEventListener("abort", interrupt, { once: true });
     });
@@ -163,10 +223,15 @@ class AutomationEngine implements Engine {
 
   async previewRefresh(stack: string, opts: OpOptions = {}): Promise<DriftResult> {
     const started = Date.now();
-    return this.run(stack, "refresh preview", async (st, ev) => {
-      await st.previewRefresh({ onEvent: ev.handle, signal: opts.signal });
-      return { stack, drifted: ev.drift(), durationMs: Date.now() - started };
-    }, opts.signal);
+    return this.run(
+      stack,
+      "refresh preview",
+      async (st, ev) => {
+        await st.previewRefresh({ onEvent: ev.handle, signal: opts.signal });
+        return { stack, drifted: ev.drift(), durationMs: Date.now() - started };
+      },
+      opts.signal,
+    );
   }
 
   async getConfig(stack: string): Promise<Record<string, string>> {
@@ -183,7 +248,9 @@ class AutomationEngine implements Engine {
     const st = await this.stack(stack);
     try {
       const stdout = await this.cli(["stack", "output", "--json", "--stack", st.name]);
-      return Object.fromEntries(Object.entries(JSON.parse(stdout) as Record<string, unknown>).filter(([, v]) => v !== "[secret]"));
+      return Object.fromEntries(
+        Object.entries(JSON.parse(stdout) as Record<string, unknown>).filter(([, v]) => v !== "[secret]"),
+      );
     } catch (err) {
       throw mapError(err, stack, undefined);
     }
@@ -210,9 +277,14 @@ class AutomationEngine implements Engine {
       const live = pulumiLocks(dir, project, stack).filter((l) => l.hostname === os.hostname() && pidAlive(l.pid));
       if (live.length === 0) return;
       if (Date.now() > deadline) {
-        throw new EngineError(`${stack}: the update of pid ${live[0].pid} still runs after ${limitMs / 60_000} min; stop it (kill ${live[0].pid}), then rerun`);
+        throw new EngineError(
+          `${stack}: the update of pid ${live[0].pid} still runs after ${limitMs / 60_000} min; stop it (kill ${live[0].pid}), then rerun`,
+        );
       }
-      if (!told) this.s.progress(`${stack}: waiting for the update the killed driver left running (pid ${live.map((l) => l.pid).join(", ")}) to finish`);
+      if (!told)
+        this.s.progress(
+          `${stack}: waiting for the update the killed driver left running (pid ${live.map((l) => l.pid).join(", ")}) to finish`,
+        );
       told = true;
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -224,24 +296,36 @@ class AutomationEngine implements Engine {
     if (pending.length === 0) return "";
     let deleted;
     try {
-      deleted = await deleteObjects(pending.flatMap((p) => (p.object ? [p.object] : [])), this.s.env.KUBECONFIG);
+      deleted = await deleteObjects(
+        pending.flatMap((p) => (p.object ? [p.object] : [])),
+        this.s.env.KUBECONFIG,
+      );
     } catch (err) {
-      throw new EngineError(`${stack}: deleting the objects a killed update left uncommitted failed (${(err as Error).message}); check KUBECONFIG and the cluster, then rerun`);
+      throw new EngineError(
+        `${stack}: deleting the objects a killed update left uncommitted failed (${(err as Error).message}); check KUBECONFIG and the cluster, then rerun`,
+      );
     }
     try {
       await this.cli(["refresh", "--yes", "--skip-preview", "--clear-pending-creates", "--stack", st.name]);
     } catch (err) {
       throw mapError(err, stack, undefined);
     }
-    const what = deleted.length > 0 ? `deleted the ${deleted.length} objects it had created (${deleted.map(refText).join(", ")}) and ` : "";
+    const what =
+      deleted.length > 0
+        ? `deleted the ${deleted.length} objects it had created (${deleted.map(refText).join(", ")}) and `
+        : "";
     return `the killed update left ${pending.length} pending creates: ${what}cleared them`;
   }
 
   async history(stack: string, limit?: number): Promise<HistoryEntry[]> {
     const h = await (await this.stack(stack)).history(limit);
     return h.map((u) => ({
-      version: u.version, kind: u.kind, result: u.result, message: u.message,
-      startTime: new Date(u.startTime).toISOString(), endTime: u.endTime ? new Date(u.endTime).toISOString() : undefined,
+      version: u.version,
+      kind: u.kind,
+      result: u.result,
+      message: u.message,
+      startTime: new Date(u.startTime).toISOString(),
+      endTime: u.endTime ? new Date(u.endTime).toISOString() : undefined,
     }));
   }
 }
@@ -250,15 +334,30 @@ function releaseEnv(release: Release | undefined): Record<string, string> {
   return release ? { [RELEASE_ENV]: JSON.stringify(release) } : {};
 }
 
-interface PendingCreate { urn: string; object?: KubeObjectRef }
+interface PendingCreate {
+  urn: string;
+  object?: KubeObjectRef;
+}
 
 /** Pending creates of a deployment, with the Kubernetes object each names (when it is one). */
 export function pendingCreates(deployment: unknown): PendingCreate[] {
-  const ops = (deployment as { pending_operations?: Array<{ type?: string; resource?: { urn?: string; type?: string; inputs?: unknown } }> } | undefined)?.pending_operations ?? [];
-  return ops.filter((o) => o.type === "creating" && o.resource?.urn).map(({ resource: r }) => ({ urn: r!.urn as string, object: kubeObjectOf(r!.type ?? "", r!.inputs) }));
+  const ops =
+    (
+      deployment as
+        | {
+            pending_operations?: Array<{ type?: string; resource?: { urn?: string; type?: string; inputs?: unknown } }>;
+          }
+        | undefined
+    )?.pending_operations ?? [];
+  return ops
+    .filter((o) => o.type === "creating" && o.resource?.urn)
+    .map(({ resource: r }) => ({ urn: r!.urn as string, object: kubeObjectOf(r!.type ?? "", r!.inputs) }));
 }
 
-interface PulumiLock { pid: number; hostname: string }
+interface PulumiLock {
+  pid: number;
+  hostname: string;
+}
 
 /** Pulumi's own locks of a stack in a file backend: <backend>/.pulumi/locks/<org>/<project>/<stack>/<id>.json. */
 function pulumiLocks(locksDir: string, project: string, stack: string): PulumiLock[] {
@@ -297,9 +396,12 @@ export function mapError(err: unknown, stack: string, events: EventCollector | u
   const mandatory = events?.violations().filter((v) => v.level === "mandatory") ?? [];
   if (mandatory.length > 0) {
     const v = mandatory[0];
-    return new PolicyError(`${stack}: policy ${v.policyName} refused ${v.resourceName ?? v.urn ?? "the stack"}: ${v.message.split("\n")[0]}`, {
-      violations: mandatory,
-    });
+    return new PolicyError(
+      `${stack}: policy ${v.policyName} refused ${v.resourceName ?? v.urn ?? "the stack"}: ${v.message.split("\n")[0]}`,
+      {
+        violations: mandatory,
+      },
+    );
   }
   const cause = events?.firstError() ?? lastErrorLine(err);
   return new EngineError(`${stack}: ${cause}`);
@@ -307,13 +409,20 @@ export function mapError(err: unknown, stack: string, events: EventCollector | u
 
 function lastErrorLine(err: unknown): string {
   const text = err instanceof CommandError || err instanceof Error ? err.message : String(err);
-  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
   return lines.find((l) => /^error:/i.test(l))?.replace(/^error:\s*/i, "") ?? lines[0] ?? "the engine failed";
 }
 
 /** Runs `command` with stdout and stderr in files of `dir`; `done` gets their text once it has exited. */
 function spawnToFiles(
-  command: string, argv: string[], opts: SpawnOptions, dir: string, done: (err: Error | null, stdout: string, stderr: string) => void,
+  command: string,
+  argv: string[],
+  opts: SpawnOptions,
+  dir: string,
+  done: (err: Error | null, stdout: string, stderr: string) => void,
 ): ChildProcess {
   const [out, err] = [path.join(dir, "stdout"), path.join(dir, "stderr")];
   const fds = [fs.openSync(out, "w"), fs.openSync(err, "w")];
@@ -321,6 +430,8 @@ function spawnToFiles(
   for (const fd of fds) fs.closeSync(fd);
   const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, "utf8") : "");
   child.once("error", (e) => done(e, read(out), read(err)));
-  child.once("exit", (code, sig) => done(code === 0 ? null : new Error(`${command} ${argv[0]} exited with ${code ?? sig}`), read(out), read(err)));
+  child.once("exit", (code, sig) =>
+    done(code === 0 ? null : new Error(`${command} ${argv[0]} exited with ${code ?? sig}`), read(out), read(err)),
+  );
   return child;
 }

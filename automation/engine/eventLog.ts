@@ -27,7 +27,11 @@ export function followEventLog(file: string, onEvent: (event: unknown) => void, 
       if (!fs.existsSync(file)) return;
       fd = fs.openSync(file, "r");
     }
-    for (let n = fs.readSync(fd, chunk, 0, chunk.length, offset); n > 0; n = fs.readSync(fd, chunk, 0, chunk.length, offset)) {
+    for (
+      let n = fs.readSync(fd, chunk, 0, chunk.length, offset);
+      n > 0;
+      n = fs.readSync(fd, chunk, 0, chunk.length, offset)
+    ) {
       offset += n;
       pending += decoder.write(chunk.subarray(0, n));
     }

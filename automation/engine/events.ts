@@ -3,24 +3,47 @@
 import { isSecretPath, mask, SECRET } from "../secrets";
 import type { ChangeOp, EnforcementLevel, PolicyViolation, ResourceChange } from "../types";
 
-interface StepState { type?: string; urn?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }
+interface StepState {
+  type?: string;
+  urn?: string;
+  inputs?: Record<string, unknown>;
+  outputs?: Record<string, unknown>;
+}
 interface StepMetadata {
-  op: string; urn: string; type: string; old?: StepState; new?: StepState;
-  diffs?: string[]; detailedDiff?: Record<string, unknown>;
+  op: string;
+  urn: string;
+  type: string;
+  old?: StepState;
+  new?: StepState;
+  diffs?: string[];
+  detailedDiff?: Record<string, unknown>;
 }
 export interface EngineEventLike {
   resourcePreEvent?: { metadata: StepMetadata; planning?: boolean };
   resOutputsEvent?: { metadata: StepMetadata; planning?: boolean };
   policyEvent?: {
-    resourceUrn?: string; message: string; policyName: string; policyPackName: string; enforcementLevel: string;
+    resourceUrn?: string;
+    message: string;
+    policyName: string;
+    policyPackName: string;
+    enforcementLevel: string;
   };
   diagnosticEvent?: { urn?: string; message: string; severity: string };
   summaryEvent?: { durationSeconds: number; resourceChanges: Record<string, number> };
 }
 
 const OPS: Record<string, ChangeOp> = {
-  create: "create", update: "update", delete: "delete", same: "same", read: "read", refresh: "refresh", import: "import",
-  replace: "replace", "create-replacement": "replace", "delete-replaced": "replace", "read-replacement": "read",
+  create: "create",
+  update: "update",
+  delete: "delete",
+  same: "same",
+  read: "read",
+  refresh: "refresh",
+  import: "import",
+  replace: "replace",
+  "create-replacement": "replace",
+  "delete-replaced": "replace",
+  "read-replacement": "read",
   "import-replacement": "import",
 };
 export const UNVERIFIABLE = "not verifiable at preview";
@@ -49,7 +72,10 @@ function secretAt(type: string, p: string, inputs: unknown): boolean {
 /** Reads `a.b[0]["c.d"]` out of an object. */
 export function valueAtPath(obj: unknown, p: string): unknown {
   const parts = [...p.matchAll(/\[\s*"((?:[^"\\]|\\.)*)"\s*\]|\[(\d+)\]|([^.[\]]+)/g)].map((m) => m[1] ?? m[2] ?? m[3]);
-  return parts.reduce<unknown>((o, k) => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined), obj);
+  return parts.reduce<unknown>(
+    (o, k) => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined),
+    obj,
+  );
 }
 
 function changedTopLevel(a: Record<string, unknown> = {}, b: Record<string, unknown> = {}): string[] {
@@ -68,16 +94,22 @@ export class EventCollector {
   private readonly errors: { resource?: string; text: string }[] = [];
   private rootOutputs?: Record<string, unknown>;
 
-  constructor(private readonly stack: string, private readonly progress: (line: string) => void) {}
+  constructor(
+    private readonly stack: string,
+    private readonly progress: (line: string) => void,
+  ) {}
 
   readonly handle = (e: EngineEventLike): void => {
     if (e.resourcePreEvent) this.onStep(e.resourcePreEvent.metadata);
     if (e.resOutputsEvent) this.outputs.set(e.resOutputsEvent.metadata.urn, e.resOutputsEvent.metadata);
-    if (e.resOutputsEvent?.metadata.type === "pulumi:pulumi:Stack") this.rootOutputs = e.resOutputsEvent.metadata.new?.outputs;
+    if (e.resOutputsEvent?.metadata.type === "pulumi:pulumi:Stack")
+      this.rootOutputs = e.resOutputsEvent.metadata.new?.outputs;
     if (e.policyEvent) this.onPolicy(e.policyEvent);
     if (e.diagnosticEvent?.severity === "error") this.onError(e.diagnosticEvent);
     if (e.summaryEvent) {
-      const c = Object.entries(e.summaryEvent.resourceChanges).filter(([op]) => op !== "same").map(([op, n]) => `${op} ${n}`);
+      const c = Object.entries(e.summaryEvent.resourceChanges)
+        .filter(([op]) => op !== "same")
+        .map(([op, n]) => `${op} ${n}`);
       this.progress(`${this.stack}: done in ${e.summaryEvent.durationSeconds}s (${c.join(", ") || "no changes"})`);
     }
   };
@@ -86,7 +118,8 @@ export class EventCollector {
     const prev = this.steps.get(m.urn);
     // create-replacement and delete-replaced arrive separately for one replacement: keep it a replacement.
     if (prev === undefined || OPS[prev.op] !== "replace") this.steps.set(m.urn, m);
-    if (m.op !== "same" && !m.type.startsWith("pulumi:providers:")) this.progress(`${this.stack}:   ${m.op} ${m.type} ${nameOfUrn(m.urn)}`);
+    if (m.op !== "same" && !m.type.startsWith("pulumi:providers:"))
+      this.progress(`${this.stack}:   ${m.op} ${m.type} ${nameOfUrn(m.urn)}`);
   }
 
   /**
@@ -94,7 +127,10 @@ export class EventCollector {
    * message ("2 errors occurred:" then one "* cause" line each), and the first line alone says nothing.
    */
   private onError(d: NonNullable<EngineEventLike["diagnosticEvent"]>): void {
-    const lines = d.message.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+    const lines = d.message
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l !== "");
     if (lines.length === 0) return;
     const resource = d.urn && !d.urn.includes("::pulumi:pulumi:Stack::") ? nameOfUrn(d.urn) : undefined;
     const text = `${resource ? `${resource}: ` : ""}${lines.join("\n  ")}`;
@@ -105,8 +141,12 @@ export class EventCollector {
   private onPolicy(p: NonNullable<EngineEventLike["policyEvent"]>): void {
     const message = violationText(p.message);
     this.policy.push({
-      policyPack: p.policyPackName, policyName: p.policyName, level: level(p.enforcementLevel), message,
-      urn: p.resourceUrn, resourceType: p.resourceUrn?.split("::")[2]?.split("$").pop(),
+      policyPack: p.policyPackName,
+      policyName: p.policyName,
+      level: level(p.enforcementLevel),
+      message,
+      urn: p.resourceUrn,
+      resourceType: p.resourceUrn?.split("::")[2]?.split("$").pop(),
       resourceName: p.resourceUrn ? nameOfUrn(p.resourceUrn) : undefined,
       unverifiable: message.toLowerCase().startsWith(UNVERIFIABLE),
     });
@@ -115,17 +155,28 @@ export class EventCollector {
 
   private toChange(m: StepMetadata, useOutputs: boolean): ResourceChange {
     const pick = (s?: StepState) => (useOutputs ? s?.outputs : s?.inputs);
-    const properties = m.detailedDiff ? Object.keys(m.detailedDiff) : m.diffs?.length ? [...m.diffs] : changedTopLevel(pick(m.old), pick(m.new));
+    const properties = m.detailedDiff
+      ? Object.keys(m.detailedDiff)
+      : m.diffs?.length
+        ? [...m.diffs]
+        : changedTopLevel(pick(m.old), pick(m.new));
     const values: Record<string, { old?: unknown; new?: unknown }> = {};
     // Masked here, at the source, so no report, JSON document, journal entry or export can print them.
     const at = (p: string, v: unknown) =>
-      v === undefined ? undefined : secretAt(m.type, p, pick(m.new) ?? pick(m.old)) || secretAt(m.type, p, pick(m.old)) ? SECRET : mask(v, p);
-    for (const p of properties) values[p] = { old: at(p, valueAtPath(pick(m.old), p)), new: at(p, valueAtPath(pick(m.new), p)) };
+      v === undefined
+        ? undefined
+        : secretAt(m.type, p, pick(m.new) ?? pick(m.old)) || secretAt(m.type, p, pick(m.old))
+          ? SECRET
+          : mask(v, p);
+    for (const p of properties)
+      values[p] = { old: at(p, valueAtPath(pick(m.old), p)), new: at(p, valueAtPath(pick(m.new), p)) };
     return { urn: m.urn, type: m.type, name: nameOfUrn(m.urn), op: OPS[m.op] ?? "other", properties, values };
   }
 
   changes(): ResourceChange[] {
-    return [...this.steps.values()].filter((m) => m.op !== "same" && !m.type.startsWith("pulumi:providers:")).map((m) => this.toChange(m, false));
+    return [...this.steps.values()]
+      .filter((m) => m.op !== "same" && !m.type.startsWith("pulumi:providers:"))
+      .map((m) => this.toChange(m, false));
   }
 
   counts(): Partial<Record<ChangeOp, number>> {

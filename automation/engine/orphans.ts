@@ -6,7 +6,12 @@
 // creates it afresh.
 import * as k8s from "@kubernetes/client-node";
 
-export interface KubeObjectRef { apiVersion: string; kind: string; name: string; namespace?: string }
+export interface KubeObjectRef {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
 
 /** `kubernetes:apps/v1:Deployment` with its inputs -> apps/v1 Deployment namespace/name; undefined for other types. */
 export function kubeObjectOf(type: string, inputs: unknown): KubeObjectRef | undefined {
@@ -38,7 +43,10 @@ async function waitGone(api: k8s.KubernetesObjectApi, r: KubeObjectRef, timeoutM
 }
 
 /** Deletes each object (gone already is fine) and waits until it is gone; resolves to those that existed. */
-export async function deleteObjects(refs: KubeObjectRef[], kubeconfigPath: string | undefined): Promise<KubeObjectRef[]> {
+export async function deleteObjects(
+  refs: KubeObjectRef[],
+  kubeconfigPath: string | undefined,
+): Promise<KubeObjectRef[]> {
   if (refs.length === 0) return [];
   const kc = new k8s.KubeConfig();
   if (kubeconfigPath) kc.loadFromFile(kubeconfigPath);
@@ -47,7 +55,14 @@ export async function deleteObjects(refs: KubeObjectRef[], kubeconfigPath: strin
   const deleted: KubeObjectRef[] = [];
   for (const r of refs) {
     try {
-      await api.delete({ apiVersion: r.apiVersion, kind: r.kind, metadata: { name: r.name, namespace: r.namespace } }, undefined, undefined, 0, undefined, "Foreground");
+      await api.delete(
+        { apiVersion: r.apiVersion, kind: r.kind, metadata: { name: r.name, namespace: r.namespace } },
+        undefined,
+        undefined,
+        0,
+        undefined,
+        "Foreground",
+      );
       deleted.push(r);
     } catch (err) {
       if (!gone(err)) throw err;

@@ -7,21 +7,28 @@ import { withSignal } from "../analysis/kubernetes";
 import { CANARY_WEIGHT_ANNOTATION, TRAFFIC_KINDS } from "../../contract/release";
 import type { WeightReader } from "../deps";
 
-interface KubeObject { metadata?: { name?: string; annotations?: Record<string, string> } }
+interface KubeObject {
+  metadata?: { name?: string; annotations?: Record<string, string> };
+}
 type Lister = (kc: k8s.KubeConfig, namespace: string, options: k8s.ConfigurationOptions) => Promise<KubeObject[]>;
 
-const custom = (kind: { apiVersion: string; kind: string }): Lister => async (kc, namespace, options) => {
-  const [group, version] = kind.apiVersion.split("/");
-  const plural = `${kind.kind.toLowerCase()}s`;
-  const list = (await kc.makeApiClient(k8s.CustomObjectsApi).listNamespacedCustomObject({ group, version, namespace, plural }, options)) as { items?: KubeObject[] };
-  return list.items ?? [];
-};
+const custom =
+  (kind: { apiVersion: string; kind: string }): Lister =>
+  async (kc, namespace, options) => {
+    const [group, version] = kind.apiVersion.split("/");
+    const plural = `${kind.kind.toLowerCase()}s`;
+    const list = (await kc
+      .makeApiClient(k8s.CustomObjectsApi)
+      .listNamespacedCustomObject({ group, version, namespace, plural }, options)) as { items?: KubeObject[] };
+    return list.items ?? [];
+  };
 
 /** The traffic object of each router (components/trafficRoute.ts). */
 const LIST: Record<string, Lister> = {
   smi: custom(TRAFFIC_KINDS.smi),
   gateway: custom(TRAFFIC_KINDS.gateway),
-  alb: async (kc, namespace, options) => (await kc.makeApiClient(k8s.NetworkingV1Api).listNamespacedIngress({ namespace }, options)).items,
+  alb: async (kc, namespace, options) =>
+    (await kc.makeApiClient(k8s.NetworkingV1Api).listNamespacedIngress({ namespace }, options)).items,
 };
 
 export const clusterWeights: WeightReader = async (ctx, signal) => {
@@ -30,9 +37,13 @@ export const clusterWeights: WeightReader = async (ctx, signal) => {
   const kc = new k8s.KubeConfig();
   kc.loadFromFile(ctx.kubeconfigPath);
   const items = await (LIST[ctx.router] ?? LIST.smi)(kc, ctx.namespace, withSignal(signal));
-  const found = new Map(items.map((o) => [o.metadata?.name, o.metadata?.annotations?.[CANARY_WEIGHT_ANNOTATION] ?? ""]));
-  return Object.fromEntries(ctx.services.map((s) => {
-    const v = (found.get(s) ?? "").trim();
-    return [s, v === "" ? NaN : Number(v)];
-  }));
+  const found = new Map(
+    items.map((o) => [o.metadata?.name, o.metadata?.annotations?.[CANARY_WEIGHT_ANNOTATION] ?? ""]),
+  );
+  return Object.fromEntries(
+    ctx.services.map((s) => {
+      const v = (found.get(s) ?? "").trim();
+      return [s, v === "" ? NaN : Number(v)];
+    }),
+  );
 };

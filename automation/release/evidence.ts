@@ -12,7 +12,11 @@ export interface PreviewSummary {
   replacements: string[];
   deletions: string[];
   /** Policy results: each violation's pack, policy, level and resource; none = every policy passed. */
-  policy: { mandatory: number; advisory: number; violations: Pick<PolicyViolation, "policyName" | "level" | "resourceName" | "message">[] };
+  policy: {
+    mandatory: number;
+    advisory: number;
+    violations: Pick<PolicyViolation, "policyName" | "level" | "resourceName" | "message">[];
+  };
   /** Updated resources with their changed properties, before -> after, secrets masked. */
   changes: ResourceChange[];
 }
@@ -39,31 +43,48 @@ export function origin(d: Deps): Pick<Evidence, "startedBy" | "run" | "commit"> 
   const ci = d.ci;
   if (ci === undefined) return { startedBy: d.host.user, commit: d.commit };
   return {
-    startedBy: ci.actor, commit: ci.sha,
+    startedBy: ci.actor,
+    commit: ci.sha,
     run: { id: ci.runId, url: `${ci.serverUrl}/${ci.repository}/actions/runs/${ci.runId}`, attempt: ci.runAttempt },
   };
 }
 
 /** Freeze first (it needs no network), then the approval: verified in GitHub Actions, the flag elsewhere. */
 export async function admit(
-  d: Deps, stack: string, config: StackConfig, a: { approvedBy?: string; breakGlass: boolean; reason?: string },
+  d: Deps,
+  stack: string,
+  config: StackConfig,
+  a: { approvedBy?: string; breakGlass: boolean; reason?: string },
 ): Promise<Pick<Evidence, "approval" | "breakGlass">> {
   const breakGlass = checkFreeze(stack, config.freeze, d.clock.now(), a.breakGlass ? { reason: a.reason } : undefined);
-  if (breakGlass) d.progress(`${stack}: BREAK-GLASS: freeze "${breakGlass.window.name}" (until ${breakGlass.window.end}) overridden: ${breakGlass.reason}`);
+  if (breakGlass)
+    d.progress(
+      `${stack}: BREAK-GLASS: freeze "${breakGlass.window.name}" (until ${breakGlass.window.end}) overridden: ${breakGlass.reason}`,
+    );
   const rule = config.approval;
   if (d.ci === undefined || rule.requiredReviewers === 0) {
     const approval = flagApproval(stack, rule, a.approvedBy);
-    if (approval) d.progress(`${stack}: approved by ${approval.approvers.join(", ")} (unverified: named with --approved-by)`);
+    if (approval)
+      d.progress(`${stack}: approved by ${approval.approvers.join(", ")} (unverified: named with --approved-by)`);
     return { approval, breakGlass };
   }
-  if (a.approvedBy !== undefined) d.progress(`${stack}: --approved-by ignored: in GitHub Actions the approver is read from the run's ${rule.environment} review`);
+  if (a.approvedBy !== undefined)
+    d.progress(
+      `${stack}: --approved-by ignored: in GitHub Actions the approver is read from the run's ${rule.environment} review`,
+    );
   const approval = await verifyApproval(d.ci, rule);
-  d.progress(`${stack}: approved by ${approval.approvers.join(", ")} (verified: ${rule.environment} environment review of run ${d.ci.runId})`);
+  d.progress(
+    `${stack}: approved by ${approval.approvers.join(", ")} (verified: ${rule.environment} environment review of run ${d.ci.runId})`,
+  );
   return { approval, breakGlass };
 }
 
 /** The first step's preview as the change record keeps it. */
-export function previewSummary(r: { counts: Partial<Record<ChangeOp, number>>; changes: ResourceChange[]; violations: PolicyViolation[] }): PreviewSummary {
+export function previewSummary(r: {
+  counts: Partial<Record<ChangeOp, number>>;
+  changes: ResourceChange[];
+  violations: PolicyViolation[];
+}): PreviewSummary {
   const decided = r.violations.filter((v) => !v.unverifiable);
   return {
     counts: r.counts,
@@ -72,7 +93,12 @@ export function previewSummary(r: { counts: Partial<Record<ChangeOp, number>>; c
     policy: {
       mandatory: decided.filter((v) => v.level === "mandatory").length,
       advisory: decided.filter((v) => v.level === "advisory").length,
-      violations: decided.map((v) => ({ policyName: v.policyName, level: v.level, resourceName: v.resourceName, message: v.message })),
+      violations: decided.map((v) => ({
+        policyName: v.policyName,
+        level: v.level,
+        resourceName: v.resourceName,
+        message: v.message,
+      })),
     },
     changes: r.changes.filter((c) => c.op !== "same"),
   };
@@ -86,10 +112,18 @@ export async function engineUpdates(d: Deps, stack: string, sinceMs: number): Pr
   try {
     const all = await d.engine.history(stack, 50);
     const mine = all.filter((u) => Date.parse(u.startTime) >= sinceMs - 1_000);
-    const updates = mine.map((u) => ({ version: u.version, kind: u.kind, result: u.result, message: u.message, startTime: u.startTime }));
+    const updates = mine.map((u) => ({
+      version: u.version,
+      kind: u.kind,
+      result: u.result,
+      message: u.message,
+      startTime: u.startTime,
+    }));
     return { updates: updates.sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime)) };
   } catch (err) {
-    d.progress(`${stack}: the update history could not be read for the change record (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`);
+    d.progress(
+      `${stack}: the update history could not be read for the change record (${err instanceof Error ? err.message.split("\n")[0] : String(err)})`,
+    );
     return {};
   }
 }

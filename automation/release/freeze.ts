@@ -23,7 +23,14 @@ function floating(dt: DateTime): Date {
 }
 function zoned(d: Date, zone: string): DateTime {
   return DateTime.fromObject(
-    { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() },
+    {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
+    },
     { zone },
   );
 }
@@ -56,7 +63,9 @@ function occurrences(w: FreezeWindow, now: number, days: number): Occurrence[] {
 
 /** The window `now` is in (the one ending last when several overlap), or undefined. */
 export function activeWindow(windows: readonly FreezeWindow[], now: number): Occurrence | undefined {
-  const inside = windows.flatMap((w) => occurrences(w, now, 0)).filter((o) => Date.parse(o.start) <= now && now < Date.parse(o.end));
+  const inside = windows
+    .flatMap((w) => occurrences(w, now, 0))
+    .filter((o) => Date.parse(o.start) <= now && now < Date.parse(o.end));
   return inside.sort((a, b) => Date.parse(b.end) - Date.parse(a.end))[0];
 }
 
@@ -75,7 +84,12 @@ export interface BreakGlass {
  * Refuses a change inside a freeze unless `breakGlass` names a reason; resolves to the override to journal, or
  * undefined when no window is active.
  */
-export function checkFreeze(stack: string, windows: readonly FreezeWindow[], now: number, breakGlass: { reason?: string } | undefined): BreakGlass | undefined {
+export function checkFreeze(
+  stack: string,
+  windows: readonly FreezeWindow[],
+  now: number,
+  breakGlass: { reason?: string } | undefined,
+): BreakGlass | undefined {
   const w = activeWindow(windows, now);
   if (w === undefined) return undefined;
   if (breakGlass === undefined) {
@@ -84,6 +98,9 @@ export function checkFreeze(stack: string, windows: readonly FreezeWindow[], now
       { freeze: w },
     );
   }
-  if (breakGlass.reason === undefined) throw new InputError('--break-glass needs --reason: say why the freeze is overridden, e.g. --reason "INC-4411 pricing outage"');
+  if (breakGlass.reason === undefined)
+    throw new InputError(
+      '--break-glass needs --reason: say why the freeze is overridden, e.g. --reason "INC-4411 pricing outage"',
+    );
   return { reason: breakGlass.reason, window: w };
 }

@@ -13,11 +13,20 @@ export async function runGates(
   signal: AbortSignal,
 ): Promise<Verdict[]> {
   if (providers.length === 0) {
-    return [{ provider: "none", ok: false, detail: "no analysis provider configured (slipway:canary.analysis)", durationMs: 0 }];
+    return [
+      {
+        provider: "none",
+        ok: false,
+        detail: "no analysis provider configured (slipway:canary.analysis)",
+        durationMs: 0,
+      },
+    ];
   }
   const verdicts = await runProviders(providers, ctx, { timeoutMs, signal });
   for (const v of verdicts) {
-    d.progress(`${ctx.stack}: step ${ctx.step} gate ${v.provider} ${v.ok ? "pass" : "FAIL"} (${Math.round(v.durationMs)} ms): ${v.detail}`);
+    d.progress(
+      `${ctx.stack}: step ${ctx.step} gate ${v.provider} ${v.ok ? "pass" : "FAIL"} (${Math.round(v.durationMs)} ms): ${v.detail}`,
+    );
   }
   return verdicts;
 }

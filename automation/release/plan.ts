@@ -4,7 +4,15 @@
 import type { StackRelease } from "../state/release";
 import { releaseAfter } from "../state/release";
 import type { Release } from "../state/store";
-import { clearedValues, finalValues, releaseTargets, rollbackValues, stepTargets, stepValues, trafficTargets } from "./values";
+import {
+  clearedValues,
+  finalValues,
+  releaseTargets,
+  rollbackValues,
+  stepTargets,
+  stepValues,
+  trafficTargets,
+} from "./values";
 
 export interface PlannedUpdate {
   action: "step" | "finalize";
@@ -25,7 +33,11 @@ export interface PlannedUpdate {
  * canary), then, when that update was targeted, a second one that scales the canary Deployments of `services` to zero
  * (their URNs from the first update's outputs). Without traffic targets one full update does both.
  */
-export interface RollbackPlan { release: Release; targets?: string[]; services: string[] }
+export interface RollbackPlan {
+  release: Release;
+  targets?: string[];
+  services: string[];
+}
 
 export interface ReleasePlan {
   stack: string;
@@ -68,11 +80,23 @@ export interface PlanInput {
  * Weight 0 over `rel`, `canary` (default: the canary `rel` records) recorded as rolled back, targeted at the traffic
  * objects when the stack exports them. With no canary to roll back, the rolled-back version `rel` records stays.
  */
-export function rollbackPlan(rel: StackRelease, outputs: Record<string, unknown> | undefined, canary?: { version: string; services: string[] }): RollbackPlan {
+export function rollbackPlan(
+  rel: StackRelease,
+  outputs: Record<string, unknown> | undefined,
+  canary?: { version: string; services: string[] },
+): RollbackPlan {
   const r = rel.config.release;
-  const c = canary ?? (r.canaryVersion ? { version: r.canaryVersion, services: r.canaryServices } : { version: r.rolledBackVersion ?? "", services: r.canaryServices });
+  const c =
+    canary ??
+    (r.canaryVersion
+      ? { version: r.canaryVersion, services: r.canaryServices }
+      : { version: r.rolledBackVersion ?? "", services: r.canaryServices });
   const services = [...c.services];
-  return { release: releaseAfter(rel, rollbackValues(c.version, services)), targets: outputs ? trafficTargets(outputs, services) : undefined, services };
+  return {
+    release: releaseAfter(rel, rollbackValues(c.version, services)),
+    targets: outputs ? trafficTargets(outputs, services) : undefined,
+    services,
+  };
 }
 
 function stepUpdates(i: PlanInput): PlannedUpdate[] {
@@ -83,7 +107,11 @@ function stepUpdates(i: PlanInput): PlannedUpdate[] {
     const step = i.from + k;
     const label = `step ${step + 1}/${i.steps.length} weight ${weight}%`;
     return {
-      action: "step", step, weight, label, message: `slipway promote ${i.version} ${label}`,
+      action: "step",
+      step,
+      weight,
+      label,
+      message: `slipway promote ${i.version} ${label}`,
       release: releaseAfter(i.rel, stepValues(i.version, weight, i.services)),
       targets: k === 0 ? stepTargets(i.outputs, i.services, i.version) : later,
     };
@@ -93,13 +121,23 @@ function stepUpdates(i: PlanInput): PlannedUpdate[] {
 export function planRelease(i: PlanInput): ReleasePlan {
   const steps = i.skipCanary ? [] : stepUpdates(i);
   const final: PlannedUpdate = {
-    action: "finalize", label: i.skipCanary ? `skipping the canary (${i.reason})` : "stable",
-    message: i.skipCanary ? `slipway promote ${i.version} --skip-canary: ${i.reason}` : `slipway promote ${i.version}: stable`,
+    action: "finalize",
+    label: i.skipCanary ? `skipping the canary (${i.reason})` : "stable",
+    message: i.skipCanary
+      ? `slipway promote ${i.version} --skip-canary: ${i.reason}`
+      : `slipway promote ${i.version}: stable`,
     release: releaseAfter(i.rel, finalValues(i.version, i.services, i.rel.config)),
   };
   return {
-    stack: i.stack, version: i.version, services: i.services, steps: i.skipCanary ? [] : i.steps, from: i.from, intervalMs: i.intervalMs,
-    skipCanary: i.skipCanary, previous: i.previous, updates: [...steps, final],
+    stack: i.stack,
+    version: i.version,
+    services: i.services,
+    steps: i.skipCanary ? [] : i.steps,
+    from: i.from,
+    intervalMs: i.intervalMs,
+    skipCanary: i.skipCanary,
+    previous: i.previous,
+    updates: [...steps, final],
     rollback: rollbackPlan(i.rel, i.outputs, { version: i.version, services: i.services }),
     refusedRollback: { release: releaseAfter(i.rel, clearedValues()), services: [...i.services] },
   };
@@ -108,7 +146,9 @@ export function planRelease(i: PlanInput): ReleasePlan {
 function describe(r: Release): string {
   const canary = r.canaryVersion
     ? `canary ${r.canaryVersion} at ${r.canaryWeight}% on ${r.canaryServices.join(", ")}`
-    : r.rolledBackVersion ? `no canary (${r.rolledBackVersion} rolled back, scaled to zero on ${r.canaryServices.join(", ")})` : "no canary";
+    : r.rolledBackVersion
+      ? `no canary (${r.rolledBackVersion} rolled back, scaled to zero on ${r.canaryServices.join(", ")})`
+      : "no canary";
   const pinned = Object.entries(r.serviceVersions).map(([s, v]) => `${s} ${v}`);
   return `stable ${r.stableVersion}${pinned.length ? ` (${pinned.join(", ")})` : ""}, ${canary}`;
 }

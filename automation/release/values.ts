@@ -17,7 +17,11 @@ export function stepValues(version: string, weight: number, services: readonly s
 }
 
 /** The canary becomes stable and scales to zero, in one update. A subset moves through serviceVersions. */
-export function finalValues(version: string, services: readonly string[], current: StackConfig): Record<string, string> {
+export function finalValues(
+  version: string,
+  services: readonly string[],
+  current: StackConfig,
+): Record<string, string> {
   const release: Record<string, string> = isAllServices(services)
     ? { [KEY.stableVersion]: version, [KEY.serviceVersions]: "{}" }
     : {
@@ -41,7 +45,10 @@ function overrides(c: StackConfig): Record<string, string> {
  */
 export function rollbackValues(version: string, services: readonly string[]): Record<string, string> {
   return {
-    [KEY.canaryWeight]: "0", [KEY.canaryVersion]: "", [KEY.rolledBackVersion]: version, [KEY.canaryServices]: JSON.stringify(services),
+    [KEY.canaryWeight]: "0",
+    [KEY.canaryVersion]: "",
+    [KEY.rolledBackVersion]: version,
+    [KEY.canaryServices]: JSON.stringify(services),
   };
 }
 
@@ -50,7 +57,11 @@ export function clearedValues(): Record<string, string> {
   return { [KEY.canaryWeight]: "0", [KEY.canaryVersion]: "", [KEY.rolledBackVersion]: "" };
 }
 
-interface ServiceOutput { stableVersion?: string; canaryVersion?: string; canaryWeight?: number }
+interface ServiceOutput {
+  stableVersion?: string;
+  canaryVersion?: string;
+  canaryWeight?: number;
+}
 
 function serviceOutputs(outputs: Record<string, unknown>): Record<string, ServiceOutput> {
   const s = outputs.services;
@@ -86,7 +97,11 @@ export function releaseTargets(outputs: Record<string, unknown>): string[] | und
  * The first step of a new version changes the canary image (and may create canary Deployments) and runs a full
  * update, as does every promotion to stable. A rollback is targeted whenever the targets are known.
  */
-export function stepTargets(outputs: Record<string, unknown>, services: readonly string[], version: string): string[] | undefined {
+export function stepTargets(
+  outputs: Record<string, unknown>,
+  services: readonly string[],
+  version: string,
+): string[] | undefined {
   const targets = releaseTargets(outputs);
   if (targets === undefined) return undefined;
   const svc = serviceOutputs(outputs);
@@ -94,7 +109,11 @@ export function stepTargets(outputs: Record<string, unknown>, services: readonly
 }
 
 /** Services whose applied weight (stack output) is not `weight`. */
-export function weightMismatches(outputs: Record<string, unknown>, services: readonly string[], weight: number): string[] {
+export function weightMismatches(
+  outputs: Record<string, unknown>,
+  services: readonly string[],
+  weight: number,
+): string[] {
   const svc = serviceOutputs(outputs);
   return services.filter((s) => svc[s]?.canaryWeight !== weight);
 }

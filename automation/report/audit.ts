@@ -15,12 +15,15 @@ function approvalText(r: ChangeRecord): string {
   const a = r.approval;
   if (a === undefined) return "none asked";
   const who = a.approvers.join(", ");
-  return a.verified ? `${who} (verified: ${a.environment} environment review${r.run ? ` of run ${r.run.id}` : ""}${a.rule.fourEyes ? ", four-eyes" : ""})` : `${who} (UNVERIFIED: named with --approved-by)`;
+  return a.verified
+    ? `${who} (verified: ${a.environment} environment review${r.run ? ` of run ${r.run.id}` : ""}${a.rule.fourEyes ? ", four-eyes" : ""})`
+    : `${who} (UNVERIFIED: named with --approved-by)`;
 }
 
 function chainText(x: Export): string {
   const c = x.chain;
-  if (c.ok) return `intact: ${c.entries} entries${c.adopted ? ` (${c.adopted} adopted from before the chain)` : ""}, head ${c.head ?? "(empty)"}`;
+  if (c.ok)
+    return `intact: ${c.entries} entries${c.adopted ? ` (${c.adopted} adopted from before the chain)` : ""}, head ${c.head ?? "(empty)"}`;
   return `BROKEN at entry ${c.broken!.index + 1} (${c.broken!.ref}): ${c.broken!.problem}: ${c.broken!.detail}`;
 }
 
@@ -30,13 +33,28 @@ function facts(r: ChangeRecord): [string, string][] {
     ["Version", r.version ? `${r.previousVersion ? `${r.previousVersion} → ` : ""}${r.version}` : undefined],
     ["Started", `${r.startedAt}${r.startedBy ? ` by ${r.startedBy}` : ""}${r.host ? ` on ${r.host}` : ""}`],
     ["Run", r.run ? `${r.run.url}${r.run.attempt ? ` (attempt ${r.run.attempt})` : ""}` : undefined],
-    ["Ended", r.endedAt ? `${r.endedAt}${r.durationMs !== undefined ? ` (${seconds(r.durationMs)})` : ""}` : "not recorded (interrupted)"],
+    [
+      "Ended",
+      r.endedAt
+        ? `${r.endedAt}${r.durationMs !== undefined ? ` (${seconds(r.durationMs)})` : ""}`
+        : "not recorded (interrupted)",
+    ],
     ["Approved by", approvalText(r)],
     ["Commit", r.commit],
-    ["BREAK-GLASS", r.breakGlass ? `freeze "${r.breakGlass.window.name}" (until ${r.breakGlass.window.end}) overridden: ${r.breakGlass.reason}` : undefined],
+    [
+      "BREAK-GLASS",
+      r.breakGlass
+        ? `freeze "${r.breakGlass.window.name}" (until ${r.breakGlass.window.end}) overridden: ${r.breakGlass.reason}`
+        : undefined,
+    ],
     ["Reason", r.reason],
     ["Related to", r.relatedTo],
-    ["Engine updates", r.updates.length ? r.updates.map((u) => `${u.version > 0 ? `#${u.version}` : u.startTime} ${u.result} (${u.message})`).join("; ") : undefined],
+    [
+      "Engine updates",
+      r.updates.length
+        ? r.updates.map((u) => `${u.version > 0 ? `#${u.version}` : u.startTime} ${u.result} (${u.message})`).join("; ")
+        : undefined,
+    ],
   ];
   return rows.filter((row): row is [string, string] => row[1] !== undefined);
 }
@@ -48,7 +66,9 @@ function policyText(s: PreviewSummary): string {
 }
 
 function countsText(s: PreviewSummary): string {
-  const c = Object.entries(s.counts).filter(([op, n]) => op !== "same" && (n ?? 0) > 0).map(([op, n]) => `${n} to ${op}`);
+  const c = Object.entries(s.counts)
+    .filter(([op, n]) => op !== "same" && (n ?? 0) > 0)
+    .map(([op, n]) => `${n} to ${op}`);
   return c.length ? c.join(", ") : "no changes";
 }
 
@@ -58,26 +78,45 @@ function propertiesOf(c: ResourceChange): string[] {
 }
 
 function verdictText(v: StepRecord["verdicts"][number]): string {
-  const value = v.value !== undefined ? ` value ${v.value}${v.threshold !== undefined ? ` (threshold ${v.threshold})` : ""}` : "";
+  const value =
+    v.value !== undefined ? ` value ${v.value}${v.threshold !== undefined ? ` (threshold ${v.threshold})` : ""}` : "";
   return `${v.gate} ${v.ok ? "pass" : "FAIL"}${value}: ${v.detail}`;
 }
 
 // ----- Markdown
 
 function recordMarkdown(r: ChangeRecord): string[] {
-  const out = [`## ${md([r.kind, r.version].filter(Boolean).join(" "))} on ${code(r.stack)} (${code(r.id)})`, "", "| | |", "| --- | --- |"];
+  const out = [
+    `## ${md([r.kind, r.version].filter(Boolean).join(" "))} on ${code(r.stack)} (${code(r.id)})`,
+    "",
+    "| | |",
+    "| --- | --- |",
+  ];
   for (const [k, v] of facts(r)) out.push(`| ${k} | ${md(v)} |`);
   out.push("");
   for (const c of r.changes) {
-    out.push(`### What changed: ${md(c.label)}`, "", `${md(countsText(c.summary))}; policy: ${md(policyText(c.summary))}`, "");
-    for (const ch of c.summary.changes) out.push(`- ${md(ch.op)} ${code(ch.type)} **${md(ch.name)}**`, ...propertiesOf(ch).map((l) => `  - ${code(l)}`));
+    out.push(
+      `### What changed: ${md(c.label)}`,
+      "",
+      `${md(countsText(c.summary))}; policy: ${md(policyText(c.summary))}`,
+      "",
+    );
+    for (const ch of c.summary.changes)
+      out.push(`- ${md(ch.op)} ${code(ch.type)} **${md(ch.name)}**`, ...propertiesOf(ch).map((l) => `  - ${code(l)}`));
     out.push("");
   }
   if (r.steps.length > 0) {
-    out.push("### Steps", "", "| Step | Weight | Started | Duration | Result | Verdicts |", "| ---: | ---: | --- | ---: | --- | --- |");
+    out.push(
+      "### Steps",
+      "",
+      "| Step | Weight | Started | Duration | Result | Verdicts |",
+      "| ---: | ---: | --- | ---: | --- | --- |",
+    );
     for (const s of r.steps) {
       const result = s.ok === undefined ? "no outcome" : s.ok ? "pass" : "FAIL";
-      out.push(`| ${s.step + 1} | ${s.weight}% | ${s.startedAt} | ${s.durationMs ?? "-"} ms | ${result} | ${md(s.verdicts.map(verdictText).join("; ") || "-")} |`);
+      out.push(
+        `| ${s.step + 1} | ${s.weight}% | ${s.startedAt} | ${s.durationMs ?? "-"} ms | ${result} | ${md(s.verdicts.map(verdictText).join("; ") || "-")} |`,
+      );
     }
     out.push("");
   }
@@ -85,7 +124,12 @@ function recordMarkdown(r: ChangeRecord): string[] {
 }
 
 export function renderAuditMarkdown(x: Export): string {
-  const out = [`# Change evidence: stack ${code(x.stack)}`, "", `Records from ${x.since}${x.until ? ` until ${x.until}` : ""}, generated ${x.generatedAt}.`, ""];
+  const out = [
+    `# Change evidence: stack ${code(x.stack)}`,
+    "",
+    `Records from ${x.since}${x.until ? ` until ${x.until}` : ""}, generated ${x.generatedAt}.`,
+    "",
+  ];
   out.push(`Journal chain: ${md(chainText(x))}`, "", `${x.records.length} change records.`, "");
   for (const r of x.records) out.push(...recordMarkdown(r));
   return `${out.join("\n")}\n`;
@@ -100,7 +144,12 @@ const esc = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
  * a rollback and rising to 100 when the version became stable; each step's verdict marked where it was given.
  */
 export function timelineSvg(r: ChangeRecord): string {
-  const W = 640, H = 180, L = 40, R = 16, T = 14, B = 30;
+  const W = 640,
+    H = 180,
+    L = 40,
+    R = 16,
+    T = 14,
+    B = 30;
   const t0 = Date.parse(r.startedAt);
   const t1 = Math.max(Date.parse(r.endedAt ?? r.steps.at(-1)?.endedAt ?? r.startedAt), t0 + 1);
   const x = (iso: string) => L + ((Date.parse(iso) - t0) / (t1 - t0)) * (W - L - R);
@@ -109,14 +158,21 @@ export function timelineSvg(r: ChangeRecord): string {
   for (const s of r.steps) points.push([x(s.startedAt), points.at(-1)![1]], [x(s.startedAt), y(s.weight)]);
   const final = r.outcome === "completed" ? 100 : 0;
   if (r.endedAt) points.push([x(r.endedAt), points.at(-1)![1]], [x(r.endedAt), y(final)]);
-  const marks = r.steps.filter((s) => s.endedAt).map((s) => {
-    const [cx, cy] = [x(s.endedAt!), y(s.weight)];
-    const label = esc(`step ${s.step + 1} at ${s.weight}%: ${s.ok ? "pass" : "FAIL"} ${s.verdicts.map(verdictText).join("; ")}`);
-    return s.ok
-      ? `<circle class="pass" cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="5"><title>${label}</title></circle>`
-      : `<path class="fail" d="M${cx - 5} ${cy - 5}L${cx + 5} ${cy + 5}M${cx - 5} ${cy + 5}L${cx + 5} ${cy - 5}"><title>${label}</title></path>`;
-  });
-  const grid = [0, 50, 100].map((w) => `<line class="grid" x1="${L}" x2="${W - R}" y1="${y(w)}" y2="${y(w)}"/><text x="${L - 6}" y="${y(w) + 4}" text-anchor="end">${w}%</text>`);
+  const marks = r.steps
+    .filter((s) => s.endedAt)
+    .map((s) => {
+      const [cx, cy] = [x(s.endedAt!), y(s.weight)];
+      const label = esc(
+        `step ${s.step + 1} at ${s.weight}%: ${s.ok ? "pass" : "FAIL"} ${s.verdicts.map(verdictText).join("; ")}`,
+      );
+      return s.ok
+        ? `<circle class="pass" cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="5"><title>${label}</title></circle>`
+        : `<path class="fail" d="M${cx - 5} ${cy - 5}L${cx + 5} ${cy + 5}M${cx - 5} ${cy + 5}L${cx + 5} ${cy - 5}"><title>${label}</title></path>`;
+    });
+  const grid = [0, 50, 100].map(
+    (w) =>
+      `<line class="grid" x1="${L}" x2="${W - R}" y1="${y(w)}" y2="${y(w)}"/><text x="${L - 6}" y="${y(w) + 4}" text-anchor="end">${w}%</text>`,
+  );
   const secs = Math.round((t1 - t0) / 1000);
   return [
     `<svg class="timeline" role="img" aria-label="weight over time for ${esc(r.id)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg">`,
@@ -129,13 +185,31 @@ export function timelineSvg(r: ChangeRecord): string {
 }
 
 function recordHtml(r: ChangeRecord): string {
-  const rows = facts(r).map(([k, v]) => `<tr${k === "BREAK-GLASS" ? ' class="glass"' : ""}><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("");
-  const changes = r.changes.map((c) => {
-    const items = c.summary.changes.map((ch) => `<li>${esc(`${ch.op} ${ch.type} ${ch.name}`)}<ul>${propertiesOf(ch).map((l) => `<li><code>${esc(l)}</code></li>`).join("")}</ul></li>`).join("");
-    return `<h3>What changed: ${esc(c.label)}</h3><p>${esc(countsText(c.summary))}; policy: ${esc(policyText(c.summary))}</p><ul>${items}</ul>`;
-  }).join("");
-  const steps = r.steps.length === 0 ? "" : `<h3>Steps</h3><table class="steps"><tr><th>Step</th><th>Weight</th><th>Started</th><th>Duration</th><th>Result</th><th>Verdicts</th></tr>${r.steps.map((s) =>
-    `<tr class="step"><td>${s.step + 1}</td><td>${s.weight}%</td><td>${esc(s.startedAt)}</td><td>${s.durationMs ?? "-"} ms</td><td class="${s.ok ? "pass" : "fail"}">${s.ok === undefined ? "no outcome" : s.ok ? "pass" : "FAIL"}</td><td>${esc(s.verdicts.map(verdictText).join("; ") || "-")}</td></tr>`).join("")}</table>`;
+  const rows = facts(r)
+    .map(([k, v]) => `<tr${k === "BREAK-GLASS" ? ' class="glass"' : ""}><th>${esc(k)}</th><td>${esc(v)}</td></tr>`)
+    .join("");
+  const changes = r.changes
+    .map((c) => {
+      const items = c.summary.changes
+        .map(
+          (ch) =>
+            `<li>${esc(`${ch.op} ${ch.type} ${ch.name}`)}<ul>${propertiesOf(ch)
+              .map((l) => `<li><code>${esc(l)}</code></li>`)
+              .join("")}</ul></li>`,
+        )
+        .join("");
+      return `<h3>What changed: ${esc(c.label)}</h3><p>${esc(countsText(c.summary))}; policy: ${esc(policyText(c.summary))}</p><ul>${items}</ul>`;
+    })
+    .join("");
+  const steps =
+    r.steps.length === 0
+      ? ""
+      : `<h3>Steps</h3><table class="steps"><tr><th>Step</th><th>Weight</th><th>Started</th><th>Duration</th><th>Result</th><th>Verdicts</th></tr>${r.steps
+          .map(
+            (s) =>
+              `<tr class="step"><td>${s.step + 1}</td><td>${s.weight}%</td><td>${esc(s.startedAt)}</td><td>${s.durationMs ?? "-"} ms</td><td class="${s.ok ? "pass" : "fail"}">${s.ok === undefined ? "no outcome" : s.ok ? "pass" : "FAIL"}</td><td>${esc(s.verdicts.map(verdictText).join("; ") || "-")}</td></tr>`,
+          )
+          .join("")}</table>`;
   const picture = r.kind === "promote" || r.kind === "skip-canary" ? timelineSvg(r) : "";
   return `<section class="record" id="${esc(r.id)}"><h2>${esc(`${[r.kind, r.version].filter(Boolean).join(" ")} on ${r.stack}`)} <small>${esc(r.id)}</small></h2><table class="facts">${rows}</table>${picture}${changes}${steps}</section>`;
 }

@@ -9,7 +9,14 @@ import type { Verification } from "../state/chain";
 import type { JournalEntry } from "../state/store";
 
 export type RecordKind = "promote" | "skip-canary" | "rollback" | "abort" | "remediate" | "update";
-export interface VerdictRecord { gate: string; ok: boolean; value?: number; threshold?: number; detail: string; durationMs: number }
+export interface VerdictRecord {
+  gate: string;
+  ok: boolean;
+  value?: number;
+  threshold?: number;
+  detail: string;
+  durationMs: number;
+}
 export interface StepRecord {
   step: number;
   weight: number;
@@ -54,7 +61,13 @@ export interface Export {
   records: ChangeRecord[];
 }
 
-const KIND_OF: Partial<Record<string, RecordKind>> = { promote: "promote", "skip-canary": "skip-canary", abort: "abort", remediate: "remediate", update: "update" };
+const KIND_OF: Partial<Record<string, RecordKind>> = {
+  promote: "promote",
+  "skip-canary": "skip-canary",
+  abort: "abort",
+  remediate: "remediate",
+  update: "update",
+};
 
 function threshold(gates: GateSpec[] | undefined, provider: string): number | undefined {
   const specs = (gates ?? []).filter((g) => g.provider === provider);
@@ -68,7 +81,14 @@ function stepsOf(entries: JournalEntry[], gates: GateSpec[] | undefined): StepRe
     const s = steps.get(e.step!) ?? { step: e.step!, weight: e.weight ?? 0, startedAt: e.at, verdicts: [] };
     if (e.event === "outcome") {
       Object.assign(s, { endedAt: e.at, durationMs: e.durationMs, ok: e.ok, targeted: e.targeted });
-      s.verdicts = (e.verdicts ?? []).map((v) => ({ gate: v.provider, ok: v.ok, value: v.value, threshold: threshold(gates, v.provider), detail: v.detail, durationMs: v.durationMs }));
+      s.verdicts = (e.verdicts ?? []).map((v) => ({
+        gate: v.provider,
+        ok: v.ok,
+        value: v.value,
+        threshold: threshold(gates, v.provider),
+        detail: v.detail,
+        durationMs: v.durationMs,
+      }));
     }
     steps.set(e.step!, s);
   }
@@ -79,7 +99,8 @@ function outcomeOf(entries: JournalEntry[]): { outcome: string; endedAt?: string
   const end = entries.filter((e) => e.event === "end").at(-1);
   if (end) return { outcome: end.status ?? "ended", endedAt: end.at, detail: end.detail };
   const last = entries.filter((e) => e.event === "outcome").at(-1);
-  if (last && entries[0].action !== "promote" && entries[0].action !== "skip-canary") return { outcome: last.ok ? "completed" : "failed", endedAt: last.at, detail: last.detail };
+  if (last && entries[0].action !== "promote" && entries[0].action !== "skip-canary")
+    return { outcome: last.ok ? "completed" : "failed", endedAt: last.at, detail: last.detail };
   return { outcome: "interrupted", endedAt: undefined };
 }
 
@@ -92,28 +113,64 @@ function recordOf(entries: JournalEntry[]): ChangeRecord | undefined {
   const { outcome, endedAt, detail } = outcomeOf(entries);
   const changes = entries
     .filter((e) => e.evidence?.preview)
-    .map((e) => ({ label: e.action === "step" ? `step ${(e.step ?? 0) + 1} (weight ${e.weight}%)` : "stable update", summary: e.evidence!.preview! }));
+    .map((e) => ({
+      label: e.action === "step" ? `step ${(e.step ?? 0) + 1} (weight ${e.weight}%)` : "stable update",
+      summary: e.evidence!.preview!,
+    }));
   return {
-    id: first.promotionId, stack: first.stack, kind, version: first.version, previousVersion: first.stableVersion,
-    startedAt: first.at, endedAt, durationMs: endedAt ? Date.parse(endedAt) - Date.parse(first.at) : undefined, outcome, detail,
-    startedBy: start.startedBy, host: first.host, run: start.run, commit: start.commit, approval: start.approval,
-    breakGlass: start.breakGlass, reason: first.reason, changes, steps: stepsOf(entries, start.gates), updates: ev.updates ?? [],
+    id: first.promotionId,
+    stack: first.stack,
+    kind,
+    version: first.version,
+    previousVersion: first.stableVersion,
+    startedAt: first.at,
+    endedAt,
+    durationMs: endedAt ? Date.parse(endedAt) - Date.parse(first.at) : undefined,
+    outcome,
+    detail,
+    startedBy: start.startedBy,
+    host: first.host,
+    run: start.run,
+    commit: start.commit,
+    approval: start.approval,
+    breakGlass: start.breakGlass,
+    reason: first.reason,
+    changes,
+    steps: stepsOf(entries, start.gates),
+    updates: ev.updates ?? [],
   };
 }
 
 /** A rollback after failed gates, or an abort of a promotion it closed, is its own record, linked to the promotion. */
-function followUp(parent: ChangeRecord, entries: JournalEntry[], action: "rollback" | "abort"): ChangeRecord | undefined {
+function followUp(
+  parent: ChangeRecord,
+  entries: JournalEntry[],
+  action: "rollback" | "abort",
+): ChangeRecord | undefined {
   if (parent.kind === action) return undefined;
   const intent = entries.find((e) => e.action === action && e.event === "intent");
   if (intent === undefined) return undefined;
-  const done = entries.find((e) => e.action === action && e.event !== "intent" && Date.parse(e.at) >= Date.parse(intent.at));
+  const done = entries.find(
+    (e) => e.action === action && e.event !== "intent" && Date.parse(e.at) >= Date.parse(intent.at),
+  );
   const ok = done?.ok ?? done?.status === "rolled-back";
   return {
-    ...parent, id: `${parent.id}/${action}`, kind: action, relatedTo: parent.id, startedAt: intent.at, endedAt: done?.at,
-    durationMs: done ? done.durationMs ?? Date.parse(done.at) - Date.parse(intent.at) : undefined,
-    outcome: done === undefined ? "interrupted" : ok ? "rolled-back" : "failed", detail: intent.detail ?? intent.reason, reason: intent.reason,
-    startedBy: intent.evidence?.startedBy ?? parent.startedBy, run: intent.evidence?.run ?? parent.run,
-    approval: action === "abort" ? undefined : parent.approval, changes: [], steps: [], updates: [],
+    ...parent,
+    id: `${parent.id}/${action}`,
+    kind: action,
+    relatedTo: parent.id,
+    startedAt: intent.at,
+    endedAt: done?.at,
+    durationMs: done ? (done.durationMs ?? Date.parse(done.at) - Date.parse(intent.at)) : undefined,
+    outcome: done === undefined ? "interrupted" : ok ? "rolled-back" : "failed",
+    detail: intent.detail ?? intent.reason,
+    reason: intent.reason,
+    startedBy: intent.evidence?.startedBy ?? parent.startedBy,
+    run: intent.evidence?.run ?? parent.run,
+    approval: action === "abort" ? undefined : parent.approval,
+    changes: [],
+    steps: [],
+    updates: [],
   };
 }
 

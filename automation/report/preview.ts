@@ -16,120 +16,146 @@ const LEVEL_ORDER: EnforcementLevel[] = ["mandatory", "remediate", "advisory", "
 
 /** Counts per operation: the engine's summary where it gave one, else counted from the changes. */
 export function countsOf(result: PreviewResult): Record<Counted, number> {
-    const count = (op: ChangeOp) => result.counts[op] ?? result.changes.filter((c) => c.op === op).length;
-    return { create: count("create"), update: count("update"), replace: count("replace"), delete: count("delete") };
+  const count = (op: ChangeOp) => result.counts[op] ?? result.changes.filter((c) => c.op === op).length;
+  return { create: count("create"), update: count("update"), replace: count("replace"), delete: count("delete") };
 }
 
 /** Violations that the policy could decide at preview, grouped by level in report order. */
 export function violationsByLevel(violations: PolicyViolation[]): Array<[EnforcementLevel, PolicyViolation[]]> {
-    const decided = violations.filter((v) => !v.unverifiable);
-    return LEVEL_ORDER.map((level): [EnforcementLevel, PolicyViolation[]] => [level, decided.filter((v) => v.level === level)]).filter(
-        ([, list]) => list.length > 0,
-    );
+  const decided = violations.filter((v) => !v.unverifiable);
+  return LEVEL_ORDER.map((level): [EnforcementLevel, PolicyViolation[]] => [
+    level,
+    decided.filter((v) => v.level === level),
+  ]).filter(([, list]) => list.length > 0);
 }
 
 function resourceLabel(c: { type?: string; name?: string; urn?: string }): string {
-    return `${code(c.type ?? "stack")} **${md(c.name ?? "")}**`;
+  return `${code(c.type ?? "stack")} **${md(c.name ?? "")}**`;
 }
 
 function listed<T>(items: T[], line: (item: T) => string): string[] {
-    const lines = items.slice(0, MAX_LISTED).map(line);
-    if (items.length > MAX_LISTED) lines.push(`- … and ${items.length - MAX_LISTED} more`);
-    return lines;
+  const lines = items.slice(0, MAX_LISTED).map(line);
+  if (items.length > MAX_LISTED) lines.push(`- … and ${items.length - MAX_LISTED} more`);
+  return lines;
 }
 
 function changeLine(c: ResourceChange): string {
-    const why = c.properties.length > 0 ? ` (${c.properties.map(code).join(", ")})` : "";
-    return `- ${resourceLabel(c)}${why}<br>${code(c.urn)}`;
+  const why = c.properties.length > 0 ? ` (${c.properties.map(code).join(", ")})` : "";
+  return `- ${resourceLabel(c)}${why}<br>${code(c.urn)}`;
 }
 
 /** "path: before -> after" per changed property, secrets masked; the engine named the property but not its values: "changed". */
 export function propertyLines(c: ResourceChange): string[] {
-    return driftedProperties(c).map((p) => {
-        if (c.values?.[p.path] === undefined) return `${p.path}: changed`;
-        return `${p.path}: ${show(p.old, "old" in p, p.path)} -> ${show(p.new, "new" in p, p.path)}`;
-    });
+  return driftedProperties(c).map((p) => {
+    if (c.values?.[p.path] === undefined) return `${p.path}: changed`;
+    return `${p.path}: ${show(p.old, "old" in p, p.path)} -> ${show(p.new, "new" in p, p.path)}`;
+  });
 }
 
 /** A resource's change as a Markdown table of its properties, before -> after. */
 function changeTable(c: ResourceChange): string[] {
-    const rows = driftedProperties(c).map((p) => {
-        const known = c.values?.[p.path] !== undefined;
-        const [was, now] = known ? [show(p.old, "old" in p, p.path), show(p.new, "new" in p, p.path)] : ["(not reported)", "changed"];
-        return `| ${code(p.path)} | ${code(was)} | ${code(now)} |`;
-    });
-    if (rows.length === 0) return [`- ${resourceLabel(c)}: the engine named no property`, ""];
-    return [`- ${resourceLabel(c)}`, "", "  | Property | Before | After |", "  | --- | --- | --- |", ...rows.map((r) => `  ${r}`), ""];
+  const rows = driftedProperties(c).map((p) => {
+    const known = c.values?.[p.path] !== undefined;
+    const [was, now] = known
+      ? [show(p.old, "old" in p, p.path), show(p.new, "new" in p, p.path)]
+      : ["(not reported)", "changed"];
+    return `| ${code(p.path)} | ${code(was)} | ${code(now)} |`;
+  });
+  if (rows.length === 0) return [`- ${resourceLabel(c)}: the engine named no property`, ""];
+  return [
+    `- ${resourceLabel(c)}`,
+    "",
+    "  | Property | Before | After |",
+    "  | --- | --- | --- |",
+    ...rows.map((r) => `  ${r}`),
+    "",
+  ];
 }
 
 function violationLine(v: PolicyViolation): string {
-    const on = v.urn !== undefined || v.resourceType !== undefined ? ` on ${resourceLabel({ type: v.resourceType, name: v.resourceName ?? v.urn })}` : "";
-    return `- ${code(v.policyName)}${on}: ${md(v.message)}`;
+  const on =
+    v.urn !== undefined || v.resourceType !== undefined
+      ? ` on ${resourceLabel({ type: v.resourceType, name: v.resourceName ?? v.urn })}`
+      : "";
+  return `- ${code(v.policyName)}${on}: ${md(v.message)}`;
 }
 
 function headline(result: PreviewResult): string {
-    const n = countsOf(result);
-    const parts = COUNTED.filter((op) => n[op] > 0).map((op) => `${n[op]} to ${op}`);
-    const mandatory = result.violations.filter((v) => v.level === "mandatory" && !v.unverifiable).length;
-    const status = mandatory > 0 ? `**Refused:** ${plural(mandatory, "mandatory policy violation")}. ` : "";
-    return `${status}${parts.length > 0 ? parts.join(" · ") : "No changes"} (preview took ${seconds(result.durationMs)})`;
+  const n = countsOf(result);
+  const parts = COUNTED.filter((op) => n[op] > 0).map((op) => `${n[op]} to ${op}`);
+  const mandatory = result.violations.filter((v) => v.level === "mandatory" && !v.unverifiable).length;
+  const status = mandatory > 0 ? `**Refused:** ${plural(mandatory, "mandatory policy violation")}. ` : "";
+  return `${status}${parts.length > 0 ? parts.join(" · ") : "No changes"} (preview took ${seconds(result.durationMs)})`;
 }
 
 function stackSection(result: PreviewResult): string[] {
-    const out = [`### Stack ${code(result.stack)}`, "", headline(result), ""];
-    const replaced = result.changes.filter((c) => c.op === "replace");
-    const deleted = result.changes.filter((c) => c.op === "delete");
-    const updated = result.changes.filter((c) => c.op === "update" || c.op === "replace");
-    if (replaced.length > 0) out.push(`#### Replacements (${replaced.length})`, "", ...listed(replaced, changeLine), "");
-    if (updated.length > 0) out.push(`#### What changes (${updated.length})`, "", ...updated.slice(0, MAX_LISTED).flatMap(changeTable));
-    if (updated.length > MAX_LISTED) out.push(`- … and ${updated.length - MAX_LISTED} more`, "");
-    if (deleted.length > 0) out.push(`#### Deletions (${deleted.length})`, "", ...listed(deleted, changeLine), "");
-    const groups = violationsByLevel(result.violations);
-    if (groups.length > 0) {
-        out.push("#### Policy violations", "");
-        for (const [level, list] of groups) out.push(`**${level}** (${list.length})`, "", ...listed(list, violationLine), "");
-    }
-    const unverifiable = result.violations.filter((v) => v.unverifiable);
-    if (unverifiable.length > 0) {
-        out.push(`#### Not verifiable at preview (${unverifiable.length})`, "");
-        out.push("These values are only known after the update; the policy checks them again when it runs.", "");
-        out.push(...listed(unverifiable, violationLine), "");
-    }
-    return out;
+  const out = [`### Stack ${code(result.stack)}`, "", headline(result), ""];
+  const replaced = result.changes.filter((c) => c.op === "replace");
+  const deleted = result.changes.filter((c) => c.op === "delete");
+  const updated = result.changes.filter((c) => c.op === "update" || c.op === "replace");
+  if (replaced.length > 0) out.push(`#### Replacements (${replaced.length})`, "", ...listed(replaced, changeLine), "");
+  if (updated.length > 0)
+    out.push(`#### What changes (${updated.length})`, "", ...updated.slice(0, MAX_LISTED).flatMap(changeTable));
+  if (updated.length > MAX_LISTED) out.push(`- … and ${updated.length - MAX_LISTED} more`, "");
+  if (deleted.length > 0) out.push(`#### Deletions (${deleted.length})`, "", ...listed(deleted, changeLine), "");
+  const groups = violationsByLevel(result.violations);
+  if (groups.length > 0) {
+    out.push("#### Policy violations", "");
+    for (const [level, list] of groups)
+      out.push(`**${level}** (${list.length})`, "", ...listed(list, violationLine), "");
+  }
+  const unverifiable = result.violations.filter((v) => v.unverifiable);
+  if (unverifiable.length > 0) {
+    out.push(`#### Not verifiable at preview (${unverifiable.length})`, "");
+    out.push("These values are only known after the update; the policy checks them again when it runs.", "");
+    out.push(...listed(unverifiable, violationLine), "");
+  }
+  return out;
 }
 
 /** Markdown for the pull-request comment, one section per stack, starting with PREVIEW_MARKER. */
 export function renderPreviewMarkdown(results: PreviewResult[]): string {
-    const out = [PREVIEW_MARKER, "## slipway preview", ""];
-    if (results.length === 0) return [...out, "No stack was previewed.", ""].join("\n");
-    out.push("| Stack | Create | Update | Replace | Delete | Mandatory | Advisory | Not verifiable |");
-    out.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-    for (const r of results) {
-        const n = countsOf(r);
-        const level = (l: EnforcementLevel) => r.violations.filter((v) => v.level === l && !v.unverifiable).length;
-        const unverifiable = r.violations.filter((v) => v.unverifiable).length;
-        out.push(`| ${md(r.stack)} | ${n.create} | ${n.update} | ${n.replace} | ${n.delete} | ${level("mandatory")} | ${level("advisory")} | ${unverifiable} |`);
-    }
-    out.push("");
-    for (const r of results) out.push(...stackSection(r));
-    return out.join("\n");
+  const out = [PREVIEW_MARKER, "## slipway preview", ""];
+  if (results.length === 0) return [...out, "No stack was previewed.", ""].join("\n");
+  out.push("| Stack | Create | Update | Replace | Delete | Mandatory | Advisory | Not verifiable |");
+  out.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const r of results) {
+    const n = countsOf(r);
+    const level = (l: EnforcementLevel) => r.violations.filter((v) => v.level === l && !v.unverifiable).length;
+    const unverifiable = r.violations.filter((v) => v.unverifiable).length;
+    out.push(
+      `| ${md(r.stack)} | ${n.create} | ${n.update} | ${n.replace} | ${n.delete} | ${level("mandatory")} | ${level("advisory")} | ${unverifiable} |`,
+    );
+  }
+  out.push("");
+  for (const r of results) out.push(...stackSection(r));
+  return out.join("\n");
 }
 
 /** Plain-text summary for the terminal: one block per stack. */
 export function renderPreviewText(results: PreviewResult[]): string {
-    const lines: string[] = [];
-    for (const r of results) {
-        const n = countsOf(r);
-        lines.push(`${r.stack}: ${n.create} to create, ${n.update} to update, ${n.replace} to replace, ${n.delete} to delete (${seconds(r.durationMs)})`);
-        for (const c of r.changes.filter((c) => c.op === "update" || c.op === "replace" || c.op === "delete")) {
-            const mark = c.op === "replace" ? "+-" : c.op === "delete" ? "- " : "~ ";
-            lines.push(`  ${mark} ${c.type} ${c.name}${c.op !== "update" && c.properties.length > 0 ? ` (${c.properties.join(", ")})` : ""}`);
-            if (c.op !== "delete") lines.push(...propertyLines(c).map((l) => `      ${l}`));
-        }
-        for (const v of [...violationsByLevel(r.violations).flatMap(([, l]) => l), ...r.violations.filter((v) => v.unverifiable)]) {
-            const level = v.unverifiable ? "not verifiable at preview" : v.level;
-            lines.push(`  [${level}] ${v.policyName}${v.resourceName ? ` on ${v.resourceName}` : ""}: ${v.message.replace(/\s+/g, " ")}`);
-        }
+  const lines: string[] = [];
+  for (const r of results) {
+    const n = countsOf(r);
+    lines.push(
+      `${r.stack}: ${n.create} to create, ${n.update} to update, ${n.replace} to replace, ${n.delete} to delete (${seconds(r.durationMs)})`,
+    );
+    for (const c of r.changes.filter((c) => c.op === "update" || c.op === "replace" || c.op === "delete")) {
+      const mark = c.op === "replace" ? "+-" : c.op === "delete" ? "- " : "~ ";
+      lines.push(
+        `  ${mark} ${c.type} ${c.name}${c.op !== "update" && c.properties.length > 0 ? ` (${c.properties.join(", ")})` : ""}`,
+      );
+      if (c.op !== "delete") lines.push(...propertyLines(c).map((l) => `      ${l}`));
     }
-    return `${lines.join("\n")}\n`;
+    for (const v of [
+      ...violationsByLevel(r.violations).flatMap(([, l]) => l),
+      ...r.violations.filter((v) => v.unverifiable),
+    ]) {
+      const level = v.unverifiable ? "not verifiable at preview" : v.level;
+      lines.push(
+        `  [${level}] ${v.policyName}${v.resourceName ? ` on ${v.resourceName}` : ""}: ${v.message.replace(/\s+/g, " ")}`,
+      );
+    }
+  }
+  return `${lines.join("\n")}\n`;
 }

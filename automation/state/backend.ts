@@ -14,7 +14,8 @@ export type Backend = { kind: "file"; url: string; root: string } | ({ kind: "s3
 /** `file://~/x`, `file:///abs` and `s3://bucket/prefix?...`; other schemes are refused by name rather than faked locally. */
 export function parseBackend(url: string): Backend {
   if (url.startsWith("s3://")) return { kind: "s3", ...parseS3Backend(url) };
-  if (url.startsWith("file://")) return { kind: "file", url, root: url.slice("file://".length).replace(/^~(?=\/|$)/, os.homedir()) };
+  if (url.startsWith("file://"))
+    return { kind: "file", url, root: url.slice("file://".length).replace(/^~(?=\/|$)/, os.homedir()) };
   const scheme = url.split("://")[0] || url;
   throw new EngineError(
     `the journal, lock and release record are not supported yet on the ${scheme} backend (${url}); ` +

@@ -11,18 +11,24 @@ import { seal, StoredRecord } from "./chain";
 const SEQ_WIDTH = 10;
 const SEQ_FILE = /^(\d+)\.json$/;
 
-export const releaseFile = (dir: string, seq: number) => path.join(dir, "release", `${String(seq).padStart(SEQ_WIDTH, "0")}.json`);
+export const releaseFile = (dir: string, seq: number) =>
+  path.join(dir, "release", `${String(seq).padStart(SEQ_WIDTH, "0")}.json`);
 
 function parseRecord(file: string, text: string): ReleaseRecord {
   try {
     return JSON.parse(text) as ReleaseRecord;
   } catch {
-    throw new EngineError(`the release record ${file} is unreadable; restore it from the journal (slipway history) or delete it to start again from the stack file`);
+    throw new EngineError(
+      `the release record ${file} is unreadable; restore it from the journal (slipway history) or delete it to start again from the stack file`,
+    );
   }
 }
 
 function newestSeq(names: string[]): number | undefined {
-  const seqs = names.map((n) => SEQ_FILE.exec(n)?.[1]).filter((s): s is string => s !== undefined).map(Number);
+  const seqs = names
+    .map((n) => SEQ_FILE.exec(n)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .map(Number);
   return seqs.length === 0 ? undefined : Math.max(...seqs);
 }
 
@@ -36,7 +42,9 @@ export function readReleaseSync(dir: string): ReleaseRecord | undefined {
     throw err;
   }
   const seq = newestSeq(names);
-  return seq === undefined ? undefined : parseRecord(releaseFile(dir, seq), fs.readFileSync(releaseFile(dir, seq), "utf8"));
+  return seq === undefined
+    ? undefined
+    : parseRecord(releaseFile(dir, seq), fs.readFileSync(releaseFile(dir, seq), "utf8"));
 }
 
 export class FileStackState implements StackState {
@@ -44,7 +52,11 @@ export class FileStackState implements StackState {
   private readonly journal: string;
   private readonly lock: string;
 
-  constructor(dir: string, private readonly hostname: string, private readonly alive = pidAlive) {
+  constructor(
+    dir: string,
+    private readonly hostname: string,
+    private readonly alive = pidAlive,
+  ) {
     this.location = dir;
     this.journal = path.join(dir, "journal.jsonl");
     this.lock = path.join(dir, "lock");
@@ -59,8 +71,12 @@ export class FileStackState implements StackState {
   }
 
   async records(): Promise<StoredRecord[]> {
-    const text = await fs.promises.readFile(this.journal, "utf8").catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? "" : Promise.reject(err)));
-    return text.split("\n").flatMap((line, i) => (line.trim() === "" ? [] : [{ ref: `journal.jsonl:${i + 1}`, text: line }]));
+    const text = await fs.promises
+      .readFile(this.journal, "utf8")
+      .catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? "" : Promise.reject(err)));
+    return text
+      .split("\n")
+      .flatMap((line, i) => (line.trim() === "" ? [] : [{ ref: `journal.jsonl:${i + 1}`, text: line }]));
   }
 
   async read(): Promise<JournalEntry[]> {
@@ -72,13 +88,16 @@ export class FileStackState implements StackState {
       throw err;
     }
     // A driver killed mid-write can leave a torn last line: skip it rather than refuse the whole journal.
-    return text.split("\n").filter((l) => l.trim() !== "").flatMap((l) => {
-      try {
-        return [JSON.parse(l) as JournalEntry];
-      } catch {
-        return [];
-      }
-    });
+    return text
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .flatMap((l) => {
+        try {
+          return [JSON.parse(l) as JournalEntry];
+        } catch {
+          return [];
+        }
+      });
   }
 
   async holder(): Promise<LockHolder | undefined> {
@@ -139,7 +158,8 @@ export class FileStackState implements StackState {
     try {
       await fs.promises.link(tmp, target);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "EEXIST") throw new LockedError(recordRaceMessage(this.location, seq));
+      if ((err as NodeJS.ErrnoException).code === "EEXIST")
+        throw new LockedError(recordRaceMessage(this.location, seq));
       throw err;
     } finally {
       await fs.promises.rm(tmp, { force: true });

@@ -10,6 +10,11 @@ export async function appendEntry(state: StackState, entry: JournalEntry): Promi
 }
 
 /** Entries of one promotion (or command) on one stack, stamped with the clock's time. */
-export function journal(d: { clock: { now(): number } }, state: StackState, stack: string, promotionId: string): Journal {
+export function journal(
+  d: { clock: { now(): number } },
+  state: StackState,
+  stack: string,
+  promotionId: string,
+): Journal {
   return (e) => appendEntry(state, { at: new Date(d.clock.now()).toISOString(), promotionId, stack, ...e });
 }

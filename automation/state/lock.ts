@@ -12,7 +12,10 @@ export type { StackSession } from "./session";
 
 function session(d: Deps, stack: string, state: StackState, id: string, rel: StackRelease, w: Writer): StackSession {
   const s: StackSession = {
-    stack, state, id, rel,
+    stack,
+    state,
+    id,
+    rel,
     note: (promotionId = id) => journal(d, state, stack, promotionId),
     commit: async (release) => {
       s.rel = await commitRelease(state, s.rel, release, w);
@@ -21,12 +24,24 @@ function session(d: Deps, stack: string, state: StackState, id: string, rel: Sta
   return s;
 }
 
-export async function withStackLock<T>(d: Deps, stack: string, command: string, run: (s: StackSession) => Promise<T>): Promise<T> {
+export async function withStackLock<T>(
+  d: Deps,
+  stack: string,
+  command: string,
+  run: (s: StackSession) => Promise<T>,
+): Promise<T> {
   const state = d.state(stack);
   const id = d.newId();
   const release = await state.acquire(
-    { pid: d.host.pid, host: d.host.hostname, startedAt: new Date(d.clock.now()).toISOString(), promotionId: id, command },
-    (stale) => d.progress(`${stack}: removed the stale lock of pid ${stale.pid} (${stale.command} ${stale.promotionId})`),
+    {
+      pid: d.host.pid,
+      host: d.host.hostname,
+      startedAt: new Date(d.clock.now()).toISOString(),
+      promotionId: id,
+      command,
+    },
+    (stale) =>
+      d.progress(`${stack}: removed the stale lock of pid ${stale.pid} (${stale.command} ${stale.promotionId})`),
   );
   try {
     const w: Writer = { id, command, now: () => d.clock.now(), progress: d.progress };

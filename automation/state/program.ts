@@ -18,15 +18,26 @@ function readS3(url: string, project: string, stack: string): ReleaseRecord | un
   if (b.kind !== "s3") return undefined;
   const key = [b.prefix, ...stackDir(project, stack), "release.json"].filter((p) => p !== "").join("/");
   const input = JSON.stringify({
-    bucket: b.bucket, key, region: b.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION, endpoint: b.endpoint,
-    forcePathStyle: b.forcePathStyle, profile: b.profile,
+    bucket: b.bucket,
+    key,
+    region: b.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
+    endpoint: b.endpoint,
+    forcePathStyle: b.forcePathStyle,
+    profile: b.profile,
   });
   let text: string;
   try {
-    text = execFileSync(process.execPath, [path.join(__dirname, "s3get.js")], { input, encoding: "utf8", timeout: 60_000, stdio: ["pipe", "pipe", "pipe"] });
+    text = execFileSync(process.execPath, [path.join(__dirname, "s3get.js")], {
+      input,
+      encoding: "utf8",
+      timeout: 60_000,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
   } catch (err) {
     const why = String((err as { stderr?: string }).stderr ?? (err as Error).message).trim();
-    throw new EngineError(`reading the release record s3://${b.bucket}/${key} failed: ${why}; check the bucket, the region and the AWS credentials`);
+    throw new EngineError(
+      `reading the release record s3://${b.bucket}/${key} failed: ${why}; check the bucket, the region and the AWS credentials`,
+    );
   }
   return text === "" ? undefined : (JSON.parse(text) as ReleaseRecord);
 }
@@ -35,7 +46,11 @@ function readS3(url: string, project: string, stack: string): ReleaseRecord | un
  * The release the program builds: SLIPWAY_RELEASE when the driver set it, else the newest record in the backend named
  * by PULUMI_BACKEND_URL, else undefined (no record yet, or no backend: the stack file's release keys apply).
  */
-export function programRelease(project: string, stack: string, env: NodeJS.ProcessEnv = process.env): Release | undefined {
+export function programRelease(
+  project: string,
+  stack: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Release | undefined {
   const given = env[RELEASE_ENV];
   if (given) {
     try {
@@ -47,6 +62,7 @@ export function programRelease(project: string, stack: string, env: NodeJS.Proce
   const url = env.PULUMI_BACKEND_URL;
   if (!url) return undefined;
   const b = parseBackend(url);
-  const record = b.kind === "file" ? readFileRelease(fileStackDir(b.root, project, stack)) : readS3(url, project, stack);
+  const record =
+    b.kind === "file" ? readFileRelease(fileStackDir(b.root, project, stack)) : readS3(url, project, stack);
   return record?.release;
 }

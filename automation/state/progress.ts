@@ -81,12 +81,18 @@ export function stageReadiness(
   const done = promotions(entries).filter((p) => p.status === "completed");
   const last = done[done.length - 1];
   if (last === undefined || last.version !== version) {
-    return { ok: false, why: last ? `its last completed promotion shipped ${last.version}` : "it has no completed promotion" };
+    return {
+      ok: false,
+      why: last ? `its last completed promotion shipped ${last.version}` : "it has no completed promotion",
+    };
   }
   const healthyFor = now - Date.parse(last.endedAt ?? last.startedAt);
   // No soak asked: another runner's clock a little behind the one that ended the promotion must not refuse it.
   if (soakMs > 0 && healthyFor < soakMs) {
-    return { ok: false, why: `it has run ${version} for ${Math.round(healthyFor / 1000)}s of the ${Math.round(soakMs / 1000)}s soak` };
+    return {
+      ok: false,
+      why: `it has run ${version} for ${Math.round(healthyFor / 1000)}s of the ${Math.round(soakMs / 1000)}s soak`,
+    };
   }
   return { ok: true };
 }

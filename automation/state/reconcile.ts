@@ -15,7 +15,11 @@ export function openIntent(entries: readonly JournalEntry[]): JournalEntry | und
   return last?.event === "intent" && last.release !== undefined ? last : undefined;
 }
 
-interface ServiceOutput { stableVersion?: string; canaryVersion?: string; canaryWeight?: number }
+interface ServiceOutput {
+  stableVersion?: string;
+  canaryVersion?: string;
+  canaryWeight?: number;
+}
 
 /** Whether the deployed stack's `services` output is what `release` builds. */
 export function applied(outputs: Record<string, unknown>, release: Release): boolean {
@@ -23,8 +27,11 @@ export function applied(outputs: Record<string, unknown>, release: Release): boo
   if (svc === undefined || typeof svc !== "object" || Object.keys(svc).length === 0) return false;
   return Object.entries(svc).every(([s, o]) => {
     const on = release.canaryVersion !== "" && release.canaryServices.includes(s);
-    return o.stableVersion === (release.serviceVersions[s] ?? release.stableVersion) &&
-      (o.canaryVersion ?? "") === (on ? release.canaryVersion : "") && (o.canaryWeight ?? 0) === (on ? release.canaryWeight : 0);
+    return (
+      o.stableVersion === (release.serviceVersions[s] ?? release.stableVersion) &&
+      (o.canaryVersion ?? "") === (on ? release.canaryVersion : "") &&
+      (o.canaryWeight ?? 0) === (on ? release.canaryWeight : 0)
+    );
   });
 }
 
@@ -52,11 +59,27 @@ export async function reconcile(d: Deps, s: StackSession): Promise<void> {
   const note = s.note(open.promotionId);
   if (!applied(await d.engine.outputs(s.stack), release)) {
     await note({ event: "outcome", action: "reconcile", ok: false, detail: `the interrupted ${what} did not apply` });
-    d.progress(`${s.stack}: reconciled: the interrupted ${what} did not apply; the release record stays at version ${s.rel.current?.record.seq}`);
+    d.progress(
+      `${s.stack}: reconciled: the interrupted ${what} did not apply; the release record stays at version ${s.rel.current?.record.seq}`,
+    );
     return;
   }
   if (s.rel.current === undefined || !same(release, s.rel.current.record.release)) await s.commit(release);
-  await note({ event: "outcome", action: "reconcile", ok: true, detail: `the interrupted ${what} had applied; recorded` });
-  if (open.action === "finalize") await note({ event: "end", action: "promote", status: "completed", version: open.version, detail: "completed before the driver stopped; reconciled" });
-  d.progress(`${s.stack}: reconciled: the interrupted ${what} had applied before the driver stopped; the release record (version ${s.rel.current?.record.seq}) now records it`);
+  await note({
+    event: "outcome",
+    action: "reconcile",
+    ok: true,
+    detail: `the interrupted ${what} had applied; recorded`,
+  });
+  if (open.action === "finalize")
+    await note({
+      event: "end",
+      action: "promote",
+      status: "completed",
+      version: open.version,
+      detail: "completed before the driver stopped; reconciled",
+    });
+  d.progress(
+    `${s.stack}: reconciled: the interrupted ${what} had applied before the driver stopped; the release record (version ${s.rel.current?.record.seq}) now records it`,
+  );
 }

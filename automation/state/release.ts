@@ -17,7 +17,12 @@ export interface StackRelease {
   readonly config: StackConfig;
 }
 
-export interface Writer { id: string; command: string; now(): number; progress(line: string): void }
+export interface Writer {
+  id: string;
+  command: string;
+  now(): number;
+  progress(line: string): void;
+}
 
 function parse(stack: string, raw: Record<string, string>): StackConfig {
   try {
@@ -33,18 +38,28 @@ function view(stack: string, file: Record<string, string>, current: Versioned | 
   return { stack, file, current, raw, config: parse(stack, raw) };
 }
 
-interface ServiceOutput { stableVersion?: string; canaryVersion?: string; canaryWeight?: number }
+interface ServiceOutput {
+  stableVersion?: string;
+  canaryVersion?: string;
+  canaryWeight?: number;
+}
 
 /** The release a deployed stack runs, from its `services` output; undefined when it was never deployed. */
 export function deployedRelease(outputs: Record<string, unknown>, fallback: Release): Release | undefined {
   const svc = outputs.services as Record<string, ServiceOutput> | undefined;
   if (svc === undefined || typeof svc !== "object" || Object.keys(svc).length === 0) return undefined;
   const canaried = Object.entries(svc).filter(([, o]) => (o.canaryVersion ?? "") !== "");
-  const stable = Object.values(svc).every((o) => o.stableVersion === fallback.stableVersion) ? fallback.stableVersion : undefined;
+  const stable = Object.values(svc).every((o) => o.stableVersion === fallback.stableVersion)
+    ? fallback.stableVersion
+    : undefined;
   const stableVersion = stable ?? mostCommon(Object.values(svc).map((o) => o.stableVersion ?? fallback.stableVersion));
   return {
     stableVersion,
-    serviceVersions: Object.fromEntries(Object.entries(svc).filter(([, o]) => o.stableVersion !== stableVersion).map(([s, o]) => [s, o.stableVersion as string])),
+    serviceVersions: Object.fromEntries(
+      Object.entries(svc)
+        .filter(([, o]) => o.stableVersion !== stableVersion)
+        .map(([s, o]) => [s, o.stableVersion as string]),
+    ),
     canaryVersion: canaried[0]?.[1].canaryVersion ?? "",
     canaryWeight: canaried[0]?.[1].canaryWeight ?? 0,
     canaryServices: canaried.length > 0 ? canaried.map(([s]) => s) : fallback.canaryServices,
@@ -81,15 +96,29 @@ export async function openRelease(engine: Engine, state: StackState, stack: stri
     if (err instanceof LockedError) return readRelease(engine, state, stack);
     throw err;
   }
-  w.progress(`${stack}: no release record yet; created ${state.location} version 1 from the ${deployed ? "deployed stack" : "stack file"} (stable ${release.stableVersion}); from now on the record, not the stack file, holds the release`);
+  w.progress(
+    `${stack}: no release record yet; created ${state.location} version 1 from the ${deployed ? "deployed stack" : "stack file"} (stable ${release.stableVersion}); from now on the record, not the stack file, holds the release`,
+  );
   return created;
 }
 
 /** Writes the next record version over `from`; throws LockedError (nothing written) when another writer was first. */
-export async function commitRelease(state: StackState, from: StackRelease, release: Release, w: Writer): Promise<StackRelease> {
+export async function commitRelease(
+  state: StackState,
+  from: StackRelease,
+  release: Release,
+  w: Writer,
+): Promise<StackRelease> {
   const seq = (from.current?.record.seq ?? 0) + 1;
   const next = await state.writeRelease(
-    { seq, stack: from.stack, updatedAt: new Date(w.now()).toISOString(), writtenBy: w.id, command: w.command, release },
+    {
+      seq,
+      stack: from.stack,
+      updatedAt: new Date(w.now()).toISOString(),
+      writtenBy: w.id,
+      command: w.command,
+      release,
+    },
     from.current,
   );
   return view(from.stack, from.file, next);

@@ -23,8 +23,18 @@ export interface S3Backend {
 
 /** Query options the engine's blob opener understands that do not change where or how the journal is reached. */
 const ENGINE_ONLY_OPTIONS = new Set([
-  "awssdk", "dualstack", "use_dualstack", "fips", "use_fips", "accelerate", "anonymous", "requester_pays",
-  "rate_limiter_capacity", "sse_type", "kmskeyid", "hostname_immutable",
+  "awssdk",
+  "dualstack",
+  "use_dualstack",
+  "fips",
+  "use_fips",
+  "accelerate",
+  "anonymous",
+  "requester_pays",
+  "rate_limiter_capacity",
+  "sse_type",
+  "kmskeyid",
+  "hostname_immutable",
 ]);
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -75,7 +85,10 @@ export function parseS3Backend(url: string): S3Backend {
         break;
       default:
         if (!ENGINE_ONLY_OPTIONS.has(name)) {
-          refuse(url, `unknown option "${name}"; the journal honours region, endpoint, s3ForcePathStyle, disableSSL and profile`);
+          refuse(
+            url,
+            `unknown option "${name}"; the journal honours region, endpoint, s3ForcePathStyle, disableSSL and profile`,
+          );
         }
     }
   }
@@ -100,7 +113,8 @@ function endpointUrl(url: string, endpoint: string, plainHttp: boolean): string 
 /** "10m", "90s", "1h" -> milliseconds; the lease a lock holder must renew within. */
 export function parseLease(text: string): number {
   const ms = parseDuration(text) ?? NaN;
-  if (!(ms >= 30_000)) throw new InputError(`SLIPWAY_LOCK_LEASE=${text} is not allowed; set a duration of at least 30s, e.g. 10m`);
+  if (!(ms >= 30_000))
+    throw new InputError(`SLIPWAY_LOCK_LEASE=${text} is not allowed; set a duration of at least 30s, e.g. 10m`);
   return ms;
 }
 
@@ -169,7 +183,12 @@ export class S3StackState implements StackState {
   /** The text this process stored at nextSeq - 1, which the next entry's chain link hashes. */
   private tail: string | undefined;
 
-  constructor(private readonly backend: S3Backend, stackDir: string, private readonly hostname: string, opts: S3StateOptions = {}) {
+  constructor(
+    private readonly backend: S3Backend,
+    stackDir: string,
+    private readonly hostname: string,
+    opts: S3StateOptions = {},
+  ) {
     this.dir = [backend.prefix, stackDir].filter((p) => p !== "").join("/");
     this.lockKey = `${this.dir}/lock`;
     this.releaseKey = `${this.dir}/release.json`;
@@ -199,11 +218,21 @@ export class S3StackState implements StackState {
     for (let attempt = 0; attempt < 20; attempt++) {
       const seq = this.nextSeq ?? (await this.lastSeq()) + 1;
       const last = this.nextSeq !== undefined ? this.tail : seq > 1 ? await this.textAt(seq - 1) : undefined;
-      const bodies = (await seal(entry, last, async () => (await this.records()).map((r) => r.text))).map((r) => JSON.stringify(r));
+      const bodies = (await seal(entry, last, async () => (await this.records()).map((r) => r.text))).map((r) =>
+        JSON.stringify(r),
+      );
       try {
         for (const [i, Body] of bodies.entries()) {
           const Key = this.keyOf(seq + i);
-          await s3.send(new PutObjectCommand({ Bucket: this.backend.bucket, Key, Body, IfNoneMatch: "*", ContentType: "application/json" }));
+          await s3.send(
+            new PutObjectCommand({
+              Bucket: this.backend.bucket,
+              Key,
+              Body,
+              IfNoneMatch: "*",
+              ContentType: "application/json",
+            }),
+          );
           [this.nextSeq, this.tail] = [seq + i + 1, Body];
         }
         return;
@@ -222,7 +251,9 @@ export class S3StackState implements StackState {
   private async textAt(seq: number): Promise<string | undefined> {
     const { GetObjectCommand } = await sdk();
     try {
-      const got = await (await this.client()).send(new GetObjectCommand({ Bucket: this.backend.bucket, Key: this.keyOf(seq) }));
+      const got = await (
+        await this.client()
+      ).send(new GetObjectCommand({ Bucket: this.backend.bucket, Key: this.keyOf(seq) }));
       return await got.Body?.transformToString();
     } catch (err) {
       if (missing(err)) return undefined;
@@ -238,7 +269,13 @@ export class S3StackState implements StackState {
     do {
       let page;
       try {
-        page = await s3.send(new ListObjectsV2Command({ Bucket: this.backend.bucket, Prefix: `${this.dir}/journal/`, ContinuationToken: token }));
+        page = await s3.send(
+          new ListObjectsV2Command({
+            Bucket: this.backend.bucket,
+            Prefix: `${this.dir}/journal/`,
+            ContinuationToken: token,
+          }),
+        );
       } catch (err) {
         throw this.fail("listing the journal", err);
       }
@@ -318,7 +355,13 @@ export class S3StackState implements StackState {
     const cond = etag === undefined ? { IfNoneMatch: "*" } : { IfMatch: etag };
     try {
       const out = await s3.send(
-        new PutObjectCommand({ Bucket: this.backend.bucket, Key: this.lockKey, Body: JSON.stringify(record), ContentType: "application/json", ...cond }),
+        new PutObjectCommand({
+          Bucket: this.backend.bucket,
+          Key: this.lockKey,
+          Body: JSON.stringify(record),
+          ContentType: "application/json",
+          ...cond,
+        }),
       );
       return out.ETag ?? "";
     } catch (err) {
@@ -333,7 +376,11 @@ export class S3StackState implements StackState {
   // cannot be checked from here), or held by a dead pid on this very host. The takeover is itself conditional on the
   // ETag read (If-Match), so a holder that renewed meanwhile, or a third driver that took over first, wins instead.
   async acquire(holder: LockHolder, onStale: (stale: LockHolder) => void): Promise<() => Promise<void>> {
-    const fresh = (): LockRecord => ({ ...holder, updatedAt: new Date(this.now()).toISOString(), leaseMs: this.leaseMs });
+    const fresh = (): LockRecord => ({
+      ...holder,
+      updatedAt: new Date(this.now()).toISOString(),
+      leaseMs: this.leaseMs,
+    });
     for (let attempt = 0; attempt < 3; attempt++) {
       const created = await this.putLock(fresh(), undefined);
       if (created !== undefined) return this.hold(fresh, created);
@@ -409,7 +456,9 @@ export class S3StackState implements StackState {
     try {
       return { record: JSON.parse(text) as ReleaseRecord, etag: got.ETag ?? "" };
     } catch {
-      throw new EngineError(`the release record ${this.location}/release.json is unreadable; restore it from the journal (slipway history) or delete it to start again from the stack file`);
+      throw new EngineError(
+        `the release record ${this.location}/release.json is unreadable; restore it from the journal (slipway history) or delete it to start again from the stack file`,
+      );
     }
   }
 
@@ -422,9 +471,15 @@ export class S3StackState implements StackState {
     const s3 = await this.client();
     const cond = previous === undefined ? { IfNoneMatch: "*" } : { IfMatch: previous.etag };
     try {
-      const out = await s3.send(new PutObjectCommand({
-        Bucket: this.backend.bucket, Key: this.releaseKey, Body: `${JSON.stringify(record, null, 2)}\n`, ContentType: "application/json", ...cond,
-      }));
+      const out = await s3.send(
+        new PutObjectCommand({
+          Bucket: this.backend.bucket,
+          Key: this.releaseKey,
+          Body: `${JSON.stringify(record, null, 2)}\n`,
+          ContentType: "application/json",
+          ...cond,
+        }),
+      );
       return { record, etag: out.ETag ?? "" };
     } catch (err) {
       if (lostRace(err) || missing(err)) throw new LockedError(recordRaceMessage(this.location, seq));

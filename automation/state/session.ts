@@ -16,4 +16,3 @@ export interface StackSession {
   /** Records `release` as the next record version, after the update that applied it. */
   commit(release: Release): Promise<void>;
 }
-

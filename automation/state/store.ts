@@ -6,7 +6,16 @@ import type { Verdict } from "../types";
 import type { StoredRecord } from "./chain";
 
 export type JournalAction =
-  | "promote" | "step" | "finalize" | "rollback" | "skip-canary" | "update" | "recover" | "abort" | "remediate" | "reconcile";
+  | "promote"
+  | "step"
+  | "finalize"
+  | "rollback"
+  | "skip-canary"
+  | "update"
+  | "recover"
+  | "abort"
+  | "remediate"
+  | "reconcile";
 export type JournalStatus = "completed" | "rolled-back" | "failed" | "recovered: rolled back" | "resumed";
 
 /** One journal entry. `intent` is written before an update (with the release it applies), `outcome` after it. */
@@ -113,6 +122,8 @@ export function describeHolder(h: LockHolder): string {
 
 /** The message of a lost conditional write of the release record. */
 export function recordRaceMessage(location: string, seq: number): string {
-  return `the release record at ${location} changed under this driver (version ${seq} was written by another); ` +
-    "nothing was written: check slipway status, then rerun";
+  return (
+    `the release record at ${location} changed under this driver (version ${seq} was written by another); ` +
+    "nothing was written: check slipway status, then rerun"
+  );
 }

@@ -14,13 +14,13 @@ const PROXY_TARGET = "__getSpecialProxyTarget";
 
 /** The plain properties behind the engine's unknown-checking proxy; unknowns stay as the wire sentinel `get` knows. */
 export function unwrap(props: unknown): unknown {
-    if (props !== null && typeof props === "object") {
-        const target = (props as Record<string, unknown>)[PROXY_TARGET];
-        if (target !== null && typeof target === "object") {
-            return target;
-        }
+  if (props !== null && typeof props === "object") {
+    const target = (props as Record<string, unknown>)[PROXY_TARGET];
+    if (target !== null && typeof target === "object") {
+      return target;
     }
-    return props;
+  }
+  return props;
 }
 
 /** Marks a property whose value is computed during the update. */
@@ -32,86 +32,86 @@ export type PathStep = string | number;
 
 /** Reads `path` below `root`: the value, `undefined` when any step is missing, or `UNKNOWN`. */
 export function get(root: unknown, ...path: PathStep[]): unknown {
-    let current: unknown = root;
-    if (current === unknownValue || current === UNKNOWN) {
+  let current: unknown = root;
+  if (current === unknownValue || current === UNKNOWN) {
+    return UNKNOWN;
+  }
+  for (const step of path) {
+    if (current === null || typeof current !== "object") {
+      return undefined;
+    }
+    try {
+      current = (current as Record<PathStep, unknown>)[step];
+    } catch (e) {
+      if (e instanceof UnknownValueError) {
         return UNKNOWN;
+      }
+      throw e;
     }
-    for (const step of path) {
-        if (current === null || typeof current !== "object") {
-            return undefined;
-        }
-        try {
-            current = (current as Record<PathStep, unknown>)[step];
-        } catch (e) {
-            if (e instanceof UnknownValueError) {
-                return UNKNOWN;
-            }
-            throw e;
-        }
-        // Objects built outside the engine (tests, mocks) carry the wire sentinel instead of throwing.
-        if (current === unknownValue) {
-            return UNKNOWN;
-        }
+    // Objects built outside the engine (tests, mocks) carry the wire sentinel instead of throwing.
+    if (current === unknownValue) {
+      return UNKNOWN;
     }
-    return current;
+  }
+  return current;
 }
 
 /** Whether any value below `root` is computed during the update; a walk is far cheaper than running every check. */
 export function containsUnknown(root: unknown): boolean {
-    if (root === unknownValue || root === UNKNOWN) {
-        return true;
-    }
-    if (root === null || typeof root !== "object") {
-        return false;
-    }
-    // Read like `get` does: through the engine's proxy (where it could not be unwrapped) a computed value throws.
-    try {
-        if (Array.isArray(root)) {
-            return root.some(containsUnknown);
-        }
-        for (const key in root) {
-            if (containsUnknown((root as Record<string, unknown>)[key])) {
-                return true;
-            }
-        }
-    } catch (e) {
-        if (e instanceof UnknownValueError) {
-            return true;
-        }
-        throw e;
-    }
+  if (root === unknownValue || root === UNKNOWN) {
+    return true;
+  }
+  if (root === null || typeof root !== "object") {
     return false;
+  }
+  // Read like `get` does: through the engine's proxy (where it could not be unwrapped) a computed value throws.
+  try {
+    if (Array.isArray(root)) {
+      return root.some(containsUnknown);
+    }
+    for (const key in root) {
+      if (containsUnknown((root as Record<string, unknown>)[key])) {
+        return true;
+      }
+    }
+  } catch (e) {
+    if (e instanceof UnknownValueError) {
+      return true;
+    }
+    throw e;
+  }
+  return false;
 }
 
 export function isUnknown(value: unknown): value is Unknown {
-    return value === UNKNOWN;
+  return value === UNKNOWN;
 }
 
 /** The elements of a list property; `UNKNOWN` when the list itself is computed, [] when it is absent. */
 export function list(root: unknown, ...path: PathStep[]): unknown[] | Unknown {
-    const value = get(root, ...path);
-    if (value === UNKNOWN) {
-        return UNKNOWN;
-    }
-    if (!Array.isArray(value)) {
-        return [];
-    }
-    const items: unknown[] = [];
-    for (let i = 0; i < value.length; i++) {
-        items.push(get(value, i));
-    }
-    return items;
+  const value = get(root, ...path);
+  if (value === UNKNOWN) {
+    return UNKNOWN;
+  }
+  if (!Array.isArray(value)) {
+    return [];
+  }
+  const items: unknown[] = [];
+  for (let i = 0; i < value.length; i++) {
+    items.push(get(value, i));
+  }
+  return items;
 }
 
 /** A property rendered for a message: strings quoted, absent values named. */
 export function show(value: unknown): string {
-    if (value === undefined) {
-        return "unset";
-    }
-    return typeof value === "string" ? `"${value}"` : String(value);
+  if (value === undefined) {
+    return "unset";
+  }
+  return typeof value === "string" ? `"${value}"` : String(value);
 }
 
 /** True when a string property is set to a non-empty value. */
 export function isSet(value: unknown): boolean {
-    return typeof value === "string" ? value.trim() !== "" : value !== undefined && value !== null;
+  return typeof value === "string" ? value.trim() !== "" : value !== undefined && value !== null;
 }

@@ -12,7 +12,13 @@ import type { Release } from "../../automation/state/store";
 import { EngineError } from "../../automation/errors";
 import type { AnalysisProvider, DriftResult, PolicyViolation, Verdict } from "../../automation/types";
 
-export interface Call { op: string; stack: string; targets?: string[]; release?: Release; signal?: boolean }
+export interface Call {
+  op: string;
+  stack: string;
+  targets?: string[];
+  release?: Release;
+  signal?: boolean;
+}
 
 export const TARGETS = SERVICE_NAMES.map((s) => `urn:pulumi:local::slipway::slipway:apps:TrafficRoute::${s}`);
 export const trafficUrn = (s: string) => `urn:pulumi:local::slipway::slipway:apps:TrafficRoute::${s}`;
@@ -22,7 +28,12 @@ export function baseConfig(stack: string, extra: Record<string, string> = {}): R
   const env = stack.split("-")[0];
   return {
     "slipway:stableVersion": "1.0.0",
-    "slipway:canary": JSON.stringify({ steps: [10, 30, 100], interval: "0s", timeout: "200ms", analysis: [{ provider: "kubernetes" }] }),
+    "slipway:canary": JSON.stringify({
+      steps: [10, 30, 100],
+      interval: "0s",
+      timeout: "200ms",
+      analysis: [{ provider: "kubernetes" }],
+    }),
     ...(env === "local" ? {} : { "slipway:imageRepository": "registry.local/slipway" }),
     ...extra,
   };
@@ -50,16 +61,26 @@ export class FakeEngine implements Engine {
 
   private derive(stack: string, release: Release | undefined): Record<string, unknown> {
     const r = parseStackConfig(stack, withRelease(this.config.get(stack)!, release ?? this.record(stack))).release;
-    const services = Object.fromEntries(SERVICE_NAMES.map((s) => {
-      const on = r.canaryServices.includes(s);
-      return [s, { stableVersion: r.serviceVersions[s], canaryVersion: on ? r.canaryVersion ?? "" : "", canaryWeight: on ? r.canaryWeight : 0 }];
-    }));
+    const services = Object.fromEntries(
+      SERVICE_NAMES.map((s) => {
+        const on = r.canaryServices.includes(s);
+        return [
+          s,
+          {
+            stableVersion: r.serviceVersions[s],
+            canaryVersion: on ? (r.canaryVersion ?? "") : "",
+            canaryWeight: on ? r.canaryWeight : 0,
+          },
+        ];
+      }),
+    );
     if (!this.releaseTargets) return { services };
     // As components/platform.ts: every service has a traffic object; a canary Deployment exists while a canary runs or
     // a rolled-back one waits at zero replicas.
     const canaries = r.canaryServices.filter(() => r.canaryVersion !== undefined || r.rolledBackVersion !== undefined);
     return {
-      services, releaseTargets: TARGETS,
+      services,
+      releaseTargets: TARGETS,
       trafficTargets: Object.fromEntries(SERVICE_NAMES.map((s) => [s, trafficUrn(s)])),
       canaryTargets: Object.fromEntries(canaries.map((s) => [s, canaryUrn(s)])),
     };
@@ -70,7 +91,13 @@ export class FakeEngine implements Engine {
     return { stack, changes: [], counts: {}, violations: this.violations, durationMs: 1 };
   }
   async up(stack: string, opts: UpOptions = {}): Promise<UpdateResult> {
-    this.calls.push({ op: "up", stack, targets: opts.targets, release: opts.release, signal: opts.signal !== undefined });
+    this.calls.push({
+      op: "up",
+      stack,
+      targets: opts.targets,
+      release: opts.release,
+      signal: opts.signal !== undefined,
+    });
     await this.beforeUp?.(stack, opts, this.ups++);
     this.applied.set(stack, this.derive(stack, opts.release));
     return { stack, changes: [], counts: {}, violations: [], durationMs: 1 };
@@ -88,7 +115,8 @@ export class FakeEngine implements Engine {
   }
   async outputs(stack: string) {
     this.calls.push({ op: "outputs", stack });
-    if (!this.applied.has(stack)) throw new EngineError(`stack ${stack} does not exist in the backend`, { stackMissing: true });
+    if (!this.applied.has(stack))
+      throw new EngineError(`stack ${stack} does not exist in the backend`, { stackMissing: true });
     return this.applied.get(stack)!;
   }
   async cancel(stack: string) {
@@ -107,7 +135,8 @@ export class FakeEngine implements Engine {
     return this.calls.map((c) => {
       const r = c.release;
       const release = r ? ` ${r.stableVersion} canary ${r.canaryVersion || "none"}@${r.canaryWeight}` : "";
-      if (c.op === "up") return `up ${c.stack} ${c.targets ? "targeted" : "full"}${release}${r?.rolledBackVersion ? ` rolled-back ${r.rolledBackVersion}` : ""}`;
+      if (c.op === "up")
+        return `up ${c.stack} ${c.targets ? "targeted" : "full"}${release}${r?.rolledBackVersion ? ` rolled-back ${r.rolledBackVersion}` : ""}`;
       return `${c.op} ${c.stack}${release}`;
     });
   }
@@ -136,7 +165,14 @@ export const instantClock = (): Clock & { slept: number[] } => {
   };
 };
 
-export interface Harness { deps: Deps; engine: FakeEngine; dir: string; progress: string[]; ctl: AbortController; files: Map<string, string> }
+export interface Harness {
+  deps: Deps;
+  engine: FakeEngine;
+  dir: string;
+  progress: string[];
+  ctl: AbortController;
+  files: Map<string, string>;
+}
 
 /** The release a harness stack's record holds now (undefined: no record yet). */
 export function recorded(h: Harness, stack: string): Release | undefined {
@@ -144,7 +180,11 @@ export function recorded(h: Harness, stack: string): Release | undefined {
 }
 
 /** Deps over a file backend in `dir` (default: a new one); a second harness on the same dir is another runner. */
-export function harness(engine: FakeEngine, over: Partial<Deps> = {}, dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-test-"))): Harness {
+export function harness(
+  engine: FakeEngine,
+  over: Partial<Deps> = {},
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-test-")),
+): Harness {
   const progress: string[] = [];
   const ctl = new AbortController();
   const files = new Map<string, string>();
@@ -152,14 +192,26 @@ export function harness(engine: FakeEngine, over: Partial<Deps> = {}, dir = fs.m
   const stackDir = (stack: string) => path.join(dir, ".slipway", "slipway", stack);
   engine.record = (stack) => readReleaseSync(stackDir(stack))?.release;
   const deps: Deps = {
-    engine, state: (stack) => new FileStackState(stackDir(stack), os.hostname()),
-    providers: () => [provider()], renderers: {
+    engine,
+    state: (stack) => new FileStackState(stackDir(stack), os.hostname()),
+    providers: () => [provider()],
+    renderers: {
       driftText: (r) => `drift ${r.map((x) => `${x.stack}:${x.drifted.length}`).join(" ")}\n`,
-      driftMarkdown: (r) => `# drift ${r.length}`, previewText: () => "preview\n", previewMarkdown: () => "# preview", previewSarif: () => "{}",
+      driftMarkdown: (r) => `# drift ${r.length}`,
+      previewText: () => "preview\n",
+      previewMarkdown: () => "# preview",
+      previewSarif: () => "{}",
     },
-    clock: instantClock(), progress: (l) => progress.push(l), stdout: () => undefined,
-    writeFile: async (p, t) => void files.set(p, t), signal: ctl.signal, stacks: ["dev", "staging", "prod", "local"],
-    backendUrl: `file://${dir}`, newId: () => `p${++n}`, host: { pid: process.pid, hostname: os.hostname() }, ...over,
+    clock: instantClock(),
+    progress: (l) => progress.push(l),
+    stdout: () => undefined,
+    writeFile: async (p, t) => void files.set(p, t),
+    signal: ctl.signal,
+    stacks: ["dev", "staging", "prod", "local"],
+    backendUrl: `file://${dir}`,
+    newId: () => `p${++n}`,
+    host: { pid: process.pid, hostname: os.hostname() },
+    ...over,
   };
   return { deps, engine, dir, progress, ctl, files };
 }

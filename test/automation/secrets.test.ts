@@ -9,7 +9,10 @@ describe("the secret masker", () => {
     assert.deepEqual(mask({ a: [1, sig], b: { c: sig } }), { a: [1, SECRET], b: { c: SECRET } });
   });
   it("replaces fields whose name says secret, whatever the value", () => {
-    assert.deepEqual(mask({ env: { DATABASE_PASSWORD: "p", REGION: "eu" }, apiToken: "t" }), { env: { DATABASE_PASSWORD: SECRET, REGION: "eu" }, apiToken: SECRET });
+    assert.deepEqual(mask({ env: { DATABASE_PASSWORD: "p", REGION: "eu" }, apiToken: "t" }), {
+      env: { DATABASE_PASSWORD: SECRET, REGION: "eu" },
+      apiToken: SECRET,
+    });
     assert.equal(mask("postgres://u:p@h/db", "data.connectionString"), SECRET);
   });
   it("masks the same way for text reports and JSON", () => {

@@ -1,6 +1,13 @@
 import { strict as assert } from "assert";
 import {
-  checkSteps, checkVersion, checkWeight, environmentOfStack, parseDuration, previousStage, STAGE_ORDER, weight,
+  checkSteps,
+  checkVersion,
+  checkWeight,
+  environmentOfStack,
+  parseDuration,
+  previousStage,
+  STAGE_ORDER,
+  weight,
 } from "../../contract/release";
 import { parseStackConfig } from "../../stacks/config";
 import { parseArgv } from "../../automation/cli/argv";
@@ -55,13 +62,24 @@ describe("release contract", () => {
 
   describe("one set of validators for the CLI and the program", () => {
     it("refuses the same steps in --steps and in slipway:canary", () => {
-      assert.throws(() => parseArgv(["promote", "--stack", "dev", "--version", "1.0.1", "--steps", "30,10,100"], ["dev"]), /--steps "30,10,100" is not allowed: set strictly increasing/);
-      assert.throws(() => parseStackConfig("local", { "slipway:stableVersion": "1.0.0", "slipway:canary": '{"steps":[30,10,100]}' }), /slipway:canary.steps: .* set strictly increasing/);
+      assert.throws(
+        () => parseArgv(["promote", "--stack", "dev", "--version", "1.0.1", "--steps", "30,10,100"], ["dev"]),
+        /--steps "30,10,100" is not allowed: set strictly increasing/,
+      );
+      assert.throws(
+        () =>
+          parseStackConfig("local", { "slipway:stableVersion": "1.0.0", "slipway:canary": '{"steps":[30,10,100]}' }),
+        /slipway:canary.steps: .* set strictly increasing/,
+      );
     });
     it("reads --interval with the program's duration parser", () => {
       const inv = parseArgv(["promote", "--stack", "dev", "--version", "1.0.1", "--interval", "90s"], ["dev"]);
       assert.equal(inv.command === "promote" && inv.args.intervalMs, 90_000);
-      assert.equal(parseStackConfig("local", { "slipway:stableVersion": "1.0.0", "slipway:canary": '{"interval":"90s"}' }).canary.interval, 90_000);
+      assert.equal(
+        parseStackConfig("local", { "slipway:stableVersion": "1.0.0", "slipway:canary": '{"interval":"90s"}' }).canary
+          .interval,
+        90_000,
+      );
     });
   });
 });

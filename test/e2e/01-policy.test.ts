@@ -25,7 +25,11 @@ describe("policy pack on the real engine", () => {
     assert.match(r.stderr, /container-resource-ceilings/);
     assert.match(r.stderr, /must keep resources\.limits\.cpu \(2\) at or below 1/);
     const after = await deployment("api-gateway-stable");
-    assert.equal(after.resourceVersion, before.resourceVersion, "the Deployment changed although the policy refused the update");
+    assert.equal(
+      after.resourceVersion,
+      before.resourceVersion,
+      "the Deployment changed although the policy refused the update",
+    );
     assert.equal(after.generation, before.generation);
   });
 
@@ -39,8 +43,15 @@ describe("policy pack on the real engine", () => {
 
     assert.equal(r.code, 4, `expected exit 4 (refused by policy), got ${r.code}:\n${r.stderr}`);
     assert.match(r.stderr, /pods-seccomp-confined/);
-    assert.match(r.stderr, /Deployment "[a-z-]+-stable" spec\.template\.spec\.securityContext\.seccompProfile\.type must not be "Unconfined"; use "RuntimeDefault" or "Localhost"/);
+    assert.match(
+      r.stderr,
+      /Deployment "[a-z-]+-stable" spec\.template\.spec\.securityContext\.seccompProfile\.type must not be "Unconfined"; use "RuntimeDefault" or "Localhost"/,
+    );
     const after = await deployment("api-gateway-stable");
-    assert.equal(after.resourceVersion, before.resourceVersion, "the Deployment changed although the policy refused the update");
+    assert.equal(
+      after.resourceVersion,
+      before.resourceVersion,
+      "the Deployment changed although the policy refused the update",
+    );
   });
 });

@@ -7,13 +7,27 @@ const BAD = "9.9.9-bad";
 describe("a failing canary on the real cluster", () => {
   before(async () => {
     // kwok keeps pods of the bad version from ever becoming Ready (tools/README.md, the never-ready Stage recipe).
-    await kubectl("patch", "stage", "pod-ready", "--type=json", "-p", JSON.stringify([{
-      op: "add", path: "/spec/selector/matchExpressions/-",
-      value: { key: '.metadata.labels["app.kubernetes.io/version"]', operator: "NotIn", values: [BAD] },
-    }]));
+    await kubectl(
+      "patch",
+      "stage",
+      "pod-ready",
+      "--type=json",
+      "-p",
+      JSON.stringify([
+        {
+          op: "add",
+          path: "/spec/selector/matchExpressions/-",
+          value: { key: '.metadata.labels["app.kubernetes.io/version"]', operator: "NotIn", values: [BAD] },
+        },
+      ]),
+    );
   });
   after(async () => {
-    await kubectl("apply", "-f", path.join(theWorld().env.SLIPWAY_ENGINE_ROOT ?? "", "kwok-stages", "2-pod-ready.yaml"));
+    await kubectl(
+      "apply",
+      "-f",
+      path.join(theWorld().env.SLIPWAY_ENGINE_ROOT ?? "", "kwok-stages", "2-pod-ready.yaml"),
+    );
   });
 
   it("is rolled back: exit 3, weight 0 in the cluster, stable version unchanged, and a journal entry says so", async () => {
@@ -28,18 +42,33 @@ describe("a failing canary on the real cluster", () => {
     const stableAfter = await deployment("api-gateway-stable");
     assert.equal(stableAfter.version, stableBefore.version);
     assert.equal(stableAfter.generation, stableBefore.generation, "the stable Deployment was touched");
-    for (const s of SERVICES) assert.equal((await deployment(`${s}-canary`).catch(() => ({ replicas: 0 }))).replicas, 0, `${s}-canary still runs`);
+    for (const s of SERVICES)
+      assert.equal(
+        (await deployment(`${s}-canary`).catch(() => ({ replicas: 0 }))).replicas,
+        0,
+        `${s}-canary still runs`,
+      );
     const after = await status();
     assert.equal(after.stableVersion, before.stableVersion);
     assert.equal(after.canaryVersion, undefined);
     assert.equal(after.canaryWeight, 0);
 
     const h = await slipway("history", "--stack", STACK, "--json");
-    const entries = JSON.parse(h.stdout) as Array<{ event: string; action: string; status?: string; ok?: boolean; version?: string; promotionId: string }>;
+    const entries = JSON.parse(h.stdout) as Array<{
+      event: string;
+      action: string;
+      status?: string;
+      ok?: boolean;
+      version?: string;
+      promotionId: string;
+    }>;
     const start = entries.filter((e) => e.event === "start" && e.version === BAD).pop();
     assert.ok(start, "no journal start entry for the bad version");
     const mine = entries.filter((e) => e.promotionId === start.promotionId);
-    assert.ok(mine.some((e) => e.action === "rollback" && e.event === "outcome" && e.ok === true), "no successful rollback in the journal");
+    assert.ok(
+      mine.some((e) => e.action === "rollback" && e.event === "outcome" && e.ok === true),
+      "no successful rollback in the journal",
+    );
     assert.equal(mine[mine.length - 1].status, "rolled-back");
   });
 });

@@ -28,23 +28,43 @@ describe("a promotion interrupted or contested on the real engine", () => {
     assert.equal(k.signal, "SIGKILL");
 
     let atRecovery: Promise<[Record<string, number>, string]> | undefined;
-    const next = await new Slipway(["promote", "--stack", STACK, "--version", nextPatch(version), "--interval", "1s"], (line) => {
-      // Read at the moment the driver reports the recovery, before the new promotion's first update reaches the cluster.
-      if (/recovered: rolled back/.test(line)) atRecovery = Promise.all([clusterWeights(), deployment("api-gateway-stable").then((d) => d.version)]);
-    }).done;
+    const next = await new Slipway(
+      ["promote", "--stack", STACK, "--version", nextPatch(version), "--interval", "1s"],
+      (line) => {
+        // Read at the moment the driver reports the recovery, before the new promotion's first update reaches the cluster.
+        if (/recovered: rolled back/.test(line))
+          atRecovery = Promise.all([clusterWeights(), deployment("api-gateway-stable").then((d) => d.version)]);
+      },
+    ).done;
 
     assert.ok(atRecovery, `the driver never reported a recovery:\n${next.stderr}`);
     const [weightsAtRecovery, stableAtRecovery] = await atRecovery;
-    assert.deepEqual(weightsAtRecovery, Object.fromEntries(SERVICES.map((s) => [s, 0])), "the recovery left canary traffic");
+    assert.deepEqual(
+      weightsAtRecovery,
+      Object.fromEntries(SERVICES.map((s) => [s, 0])),
+      "the recovery left canary traffic",
+    );
     assert.equal(stableAtRecovery, stableBefore.version, "the recovery changed the stable version");
     assert.equal(next.code, 0, `the promotion after the crash exited ${next.code}:\n${next.stderr}`);
     assert.match(next.stderr, /recovered: rolled back the interrupted canary/);
-    const h = JSON.parse((await slipway("history", "--stack", STACK, "--json")).stdout) as Array<{ event: string; status?: string; version?: string; action: string; promotionId: string }>;
+    const h = JSON.parse((await slipway("history", "--stack", STACK, "--json")).stdout) as Array<{
+      event: string;
+      status?: string;
+      version?: string;
+      action: string;
+      promotionId: string;
+    }>;
     const start = h.filter((e) => e.event === "start" && e.version === version).pop();
     assert.ok(start, "no journal start for the killed promotion");
-    assert.ok(h.some((e) => e.promotionId === start.promotionId && e.status === "recovered: rolled back"), "the journal does not say the killed promotion was recovered");
+    assert.ok(
+      h.some((e) => e.promotionId === start.promotionId && e.status === "recovered: rolled back"),
+      "the journal does not say the killed promotion was recovered",
+    );
     // The recovery itself: between the rollback and the new promotion the stable track never ran the killed version.
-    assert.ok(!h.some((e) => e.promotionId === start.promotionId && e.action === "finalize"), "the killed version was finalized");
+    assert.ok(
+      !h.some((e) => e.promotionId === start.promotionId && e.action === "finalize"),
+      "the killed version was finalized",
+    );
     const after = await status();
     assert.equal(after.stableVersion, nextPatch(version));
     assert.equal(after.lastPromotion?.status, "completed");

@@ -7,15 +7,35 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { BUCKET, s3TestServer } from "../automation/state/s3server";
-import { clusterWeights, deleteNamespace, deployment, NAMESPACE, nextPatch, poll, removeCopy, Run, runnerCopy, SERVICES, Slipway, slipwayIn, stackFiles, Stages, World } from "./harness";
+import {
+  clusterWeights,
+  deleteNamespace,
+  deployment,
+  NAMESPACE,
+  nextPatch,
+  poll,
+  removeCopy,
+  Run,
+  runnerCopy,
+  SERVICES,
+  Slipway,
+  slipwayIn,
+  stackFiles,
+  Stages,
+  World,
+} from "./harness";
 
-interface Backend { tag: string; url(): Promise<string> }
+interface Backend {
+  tag: string;
+  url(): Promise<string>;
+}
 const BACKENDS: Backend[] = [
   { tag: "file", url: async () => `file://${fs.mkdtempSync(path.join(os.tmpdir(), "slipway-e2e-backend-"))}` },
   {
     tag: "s3",
     // The engine's own S3 client takes the SDK v2 option names; the driver's journal and record read both.
-    url: async () => `s3://${BUCKET}/e2e-${process.pid}-${Date.now()}?region=us-east-1&endpoint=${(await s3TestServer()).endpoint}&use_path_style=true`,
+    url: async () =>
+      `s3://${BUCKET}/e2e-${process.pid}-${Date.now()}?region=us-east-1&endpoint=${(await s3TestServer()).endpoint}&use_path_style=true`,
   },
 ];
 const X = "2.0.1";
@@ -47,7 +67,8 @@ for (const b of BACKENDS) {
       assert.deepEqual(stackFiles(w), files, `slipway ${args.join(" ")} wrote a stack file`);
       return r;
     };
-    const status = async (stack: string) => JSON.parse(ok(await on("status", "--stack", stack, "--json"), "status").stdout)[0];
+    const status = async (stack: string) =>
+      JSON.parse(ok(await on("status", "--stack", stack, "--json"), "status").stdout)[0];
 
     before(async function () {
       url = await b.url();
@@ -55,8 +76,10 @@ for (const b of BACKENDS) {
     });
     after(async function () {
       copies.forEach(removeCopy);
-      if (url.startsWith("file://") && !process.env.SLIPWAY_E2E_KEEP) fs.rmSync(url.slice("file://".length), { recursive: true, force: true });
-      if (!process.env.SLIPWAY_E2E_KEEP) await Promise.all(Object.values(stages).map((ns) => deleteNamespace(ns).catch(() => undefined)));
+      if (url.startsWith("file://") && !process.env.SLIPWAY_E2E_KEEP)
+        fs.rmSync(url.slice("file://".length), { recursive: true, force: true });
+      if (!process.env.SLIPWAY_E2E_KEEP)
+        await Promise.all(Object.values(stages).map((ns) => deleteNamespace(ns).catch(() => undefined)));
     });
 
     it("deploys both stages from nothing, each from its own checkout", async () => {
@@ -64,9 +87,15 @@ for (const b of BACKENDS) {
       const [dev, staging] = await Promise.all([on("up", "--stack", DEV), on("up", "--stack", STAGING)]);
       ok(dev, `up ${DEV}`);
       ok(staging, `up ${STAGING}`);
-      const all = JSON.parse(ok(await on("status", "--json"), "status").stdout) as Array<{ stack: string; state: string }>;
+      const all = JSON.parse(ok(await on("status", "--json"), "status").stdout) as Array<{
+        stack: string;
+        state: string;
+      }>;
       const state = Object.fromEntries(all.map((s) => [s.stack, s.state]));
-      assert.deepEqual([state[DEV], state[STAGING], state.dev, state.prod], ["deployed", "deployed", "not deployed", "not deployed"]);
+      assert.deepEqual(
+        [state[DEV], state[STAGING], state.dev, state.prod],
+        ["deployed", "deployed", "not deployed", "not deployed"],
+      );
     });
 
     it(`copy 1 promotes ${X} to 100% on ${DEV}`, async () => {
@@ -83,8 +112,17 @@ for (const b of BACKENDS) {
       assert.deepEqual(preview[0].changes, [], "preview wants changes");
       ok(await on("drift", "--stack", DEV), "drift");
       const w = job();
-      const plain = spawnSync("pulumi", ["preview", "--stack", DEV, "--expect-no-changes", "--non-interactive"], { cwd: w.workDir, env: w.env, encoding: "utf8", timeout: 300_000 });
-      assert.equal(plain.status, 0, `a plain pulumi preview in a fresh checkout wants changes:\n${plain.stdout}\n${plain.stderr}`);
+      const plain = spawnSync("pulumi", ["preview", "--stack", DEV, "--expect-no-changes", "--non-interactive"], {
+        cwd: w.workDir,
+        env: w.env,
+        encoding: "utf8",
+        timeout: 300_000,
+      });
+      assert.equal(
+        plain.status,
+        0,
+        `a plain pulumi preview in a fresh checkout wants changes:\n${plain.stdout}\n${plain.stderr}`,
+      );
       const before = await deployment("api-gateway-stable", stages[DEV]);
       const up = JSON.parse(ok(await on("up", "--stack", DEV, "--json"), "up").stdout);
       assert.deepEqual(up.changes, [], "up changed something");
@@ -104,15 +142,23 @@ for (const b of BACKENDS) {
 
     it("of two drivers promoting one stage at once, exactly one wins; the loser exits 5 and changes nothing", async () => {
       const before = await status(STAGING);
-      const [one, two] = await Promise.all([0, 1].map(() => on("promote", "--stack", STAGING, "--version", nextPatch(X), "--interval", "1s")));
+      const [one, two] = await Promise.all(
+        [0, 1].map(() => on("promote", "--stack", STAGING, "--version", nextPatch(X), "--interval", "1s")),
+      );
       const codes = [one.code, two.code].sort();
       assert.deepEqual(codes, [0, 5], `exit codes ${one.code}, ${two.code}:\n${one.stderr}\n${two.stderr}`);
       const loser = one.code === 5 ? one : two;
       assert.match(loser.stderr, /locked by promote/);
       const after = await status(STAGING);
       assert.equal(after.stableVersion, nextPatch(X));
-      const history = JSON.parse(ok(await on("history", "--stack", STAGING, "--json", "--limit", "200"), "history").stdout) as Array<{ event: string; version?: string }>;
-      assert.equal(history.filter((e) => e.event === "start" && e.version === nextPatch(X)).length, 1, "the loser journaled a promotion");
+      const history = JSON.parse(
+        ok(await on("history", "--stack", STAGING, "--json", "--limit", "200"), "history").stdout,
+      ) as Array<{ event: string; version?: string }>;
+      assert.equal(
+        history.filter((e) => e.event === "start" && e.version === nextPatch(X)).length,
+        1,
+        "the loser journaled a promotion",
+      );
       // Its record versions: the winner's step and finalize only.
       assert.equal(after.record.seq, before.record.seq + 2);
     });
@@ -122,7 +168,11 @@ for (const b of BACKENDS) {
     it("a driver stopped after its update reached the backend, before its record write: the next command reconciles, and says so", async () => {
       const version = nextPatch(nextPatch(X));
       const w = job();
-      const driver = new Slipway(["promote", "--stack", DEV, "--version", version, "--steps", "50,100", "--interval", "1s"], undefined, w);
+      const driver = new Slipway(
+        ["promote", "--stack", DEV, "--version", version, "--steps", "50,100", "--interval", "1s"],
+        undefined,
+        w,
+      );
       await driver.waitFor(/step 2\/2 weight 100%: (targeted|full) update/);
       // Once its `pulumi up` holds the stack, the driver is frozen: it cannot write the record, while the update runs
       // to the end. Then the runner dies.
@@ -130,14 +180,29 @@ for (const b of BACKENDS) {
       const deadline = Date.now() + 60_000;
       while (listLocks(locks) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       driver.child.kill("SIGSTOP");
-      await poll("the update to end", async () => listLocks(locks), (n) => n === 0, 120_000);
+      await poll(
+        "the update to end",
+        async () => listLocks(locks),
+        (n) => n === 0,
+        120_000,
+      );
       driver.child.kill("SIGKILL");
       await driver.done;
       assert.deepEqual(await clusterWeights(stages[DEV]), Object.fromEntries(SERVICES.map((s) => [s, 100])));
-      assert.equal((await status(DEV)).canaryWeight, 50, "the record should still hold step 1: the driver never wrote step 2");
+      assert.equal(
+        (await status(DEV)).canaryWeight,
+        50,
+        "the record should still hold step 1: the driver never wrote step 2",
+      );
 
-      const next = ok(await on("promote", "--stack", DEV, "--version", nextPatch(version), "--interval", "1s"), "the next promote");
-      assert.match(next.stderr, /reconciled: the interrupted step \(step 2, weight 100%\) of \w+ had applied before the driver stopped; the release record \(version \d+\) now records it/);
+      const next = ok(
+        await on("promote", "--stack", DEV, "--version", nextPatch(version), "--interval", "1s"),
+        "the next promote",
+      );
+      assert.match(
+        next.stderr,
+        /reconciled: the interrupted step \(step 2, weight 100%\) of \w+ had applied before the driver stopped; the release record \(version \d+\) now records it/,
+      );
       assert.match(next.stderr, /recovered: rolled back the interrupted canary/);
       const s = await status(DEV);
       assert.equal(s.stableVersion, nextPatch(version));
@@ -148,17 +213,26 @@ for (const b of BACKENDS) {
       const stable = (await status(DEV)).stableVersion as string;
       const version = nextPatch(stable);
       const w = job();
-      const driver = new Slipway(["promote", "--stack", DEV, "--version", version, "--interval", "1s"], undefined, w, { detached: true });
+      const driver = new Slipway(["promote", "--stack", DEV, "--version", version, "--interval", "1s"], undefined, w, {
+        detached: true,
+      });
       await driver.waitFor(/create kubernetes:apps\/v1:Deployment \S+-canary/);
       await new Promise((r) => setTimeout(r, 500));
       driver.killAll();
       await driver.done;
 
-      const next = ok(await on("promote", "--stack", DEV, "--version", nextPatch(version), "--interval", "1s"), "the promotion after the kill");
-      assert.match(next.stderr, /the killed update left \d+ pending creates: deleted the \d+ objects it had created \(Deployment \S+-canary/);
+      const next = ok(
+        await on("promote", "--stack", DEV, "--version", nextPatch(version), "--interval", "1s"),
+        "the promotion after the kill",
+      );
+      assert.match(
+        next.stderr,
+        /the killed update left \d+ pending creates: deleted the \d+ objects it had created \(Deployment \S+-canary/,
+      );
       assert.doesNotMatch(next.stderr, /conflict/i);
       assert.equal((await status(DEV)).stableVersion, nextPatch(version));
-      for (const svc of SERVICES) assert.equal((await deployment(`${svc}-stable`, stages[DEV])).version, nextPatch(version));
+      for (const svc of SERVICES)
+        assert.equal((await deployment(`${svc}-stable`, stages[DEV])).version, nextPatch(version));
     });
   });
 }

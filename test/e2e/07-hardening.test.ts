@@ -33,6 +33,7 @@ describe("the hardened local stack on the real cluster", () => {
   });
 
   it("keeps PodDisruptionBudgets out of the way of drains", async () => {
-    for (const pdb of await items("poddisruptionbudgets")) assert.equal(pdb.spec.unhealthyPodEvictionPolicy, "AlwaysAllow", pdb.metadata.name);
+    for (const pdb of await items("poddisruptionbudgets"))
+      assert.equal(pdb.spec.unhealthyPodEvictionPolicy, "AlwaysAllow", pdb.metadata.name);
   });
 });

@@ -8,13 +8,24 @@ import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { deployment, kubectl, nextPatch, SERVICES, Slipway, slipway, STACK, status, theWorld } from "./harness";
-import { commit, fakeGithub, FakeGithub, REPO, review, RUN_ID, SHA, TOKEN, workflowRun } from "../automation/release/githubApi";
+import {
+  commit,
+  fakeGithub,
+  FakeGithub,
+  REPO,
+  review,
+  RUN_ID,
+  SHA,
+  TOKEN,
+  workflowRun,
+} from "../automation/release/githubApi";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { BUCKET, CREDS, s3TestServer, type S3TestServer } from "../automation/state/s3server";
 
 const PROD = "local-prod";
 /** The prod-like stack's namespace: SLIPWAY_E2E_PROD_NAMESPACE, else the e2e namespace with -prod. */
-const PROD_NAMESPACE = process.env.SLIPWAY_E2E_PROD_NAMESPACE ?? `${process.env.SLIPWAY_E2E_NAMESPACE ?? "slipway-e2e"}-prod`;
+const PROD_NAMESPACE =
+  process.env.SLIPWAY_E2E_PROD_NAMESPACE ?? `${process.env.SLIPWAY_E2E_NAMESPACE ?? "slipway-e2e"}-prod`;
 
 /** The prod-like stack file: the e2e local stack's, in its own namespace, with prod's approval rule. */
 function writeProdStack(): void {
@@ -29,15 +40,36 @@ function writeProdStack(): void {
 
 function inCi(api: string): NodeJS.ProcessEnv {
   return {
-    GITHUB_ACTIONS: "true", GITHUB_API_URL: api, GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: REPO, GITHUB_RUN_ID: RUN_ID,
-    GITHUB_RUN_ATTEMPT: "1", GITHUB_SHA: SHA, GITHUB_TOKEN: TOKEN, GITHUB_ACTOR: "bob",
+    GITHUB_ACTIONS: "true",
+    GITHUB_API_URL: api,
+    GITHUB_SERVER_URL: "https://github.com",
+    GITHUB_REPOSITORY: REPO,
+    GITHUB_RUN_ID: RUN_ID,
+    GITHUB_RUN_ATTEMPT: "1",
+    GITHUB_SHA: SHA,
+    GITHUB_TOKEN: TOKEN,
+    GITHUB_ACTOR: "bob",
   };
 }
 
 function dumpDom(file: string): string {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-chromium-"));
-  const r = spawnSync("chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", `--user-data-dir=${profile}`, "--dump-dom", `file://${file}`], { encoding: "utf8", timeout: 90_000 });
+  const r = spawnSync(
+    "chromium",
+    [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      `--user-data-dir=${profile}`,
+      "--dump-dom",
+      `file://${file}`,
+    ],
+    { encoding: "utf8", timeout: 90_000 },
+  );
   fs.rmSync(profile, { recursive: true, force: true });
   assert.equal(r.status, 0, `chromium failed: ${r.error ?? ""} ${r.stderr}`);
   return r.stdout;
@@ -59,7 +91,8 @@ describe("change evidence of a staged journey on the real engine and cluster", f
   });
   after(async () => {
     await gh?.close();
-    if (!process.env.SLIPWAY_E2E_KEEP) await kubectl("delete", "namespace", PROD_NAMESPACE, "--ignore-not-found", "--wait=false").catch(() => undefined);
+    if (!process.env.SLIPWAY_E2E_KEEP)
+      await kubectl("delete", "namespace", PROD_NAMESPACE, "--ignore-not-found", "--wait=false").catch(() => undefined);
   });
 
   it("ships the version through the dev-like stack", async () => {
@@ -70,7 +103,12 @@ describe("change evidence of a staged journey on the real engine and cluster", f
 
   it("refuses the prod-like promotion, before any change, when the run's actor approved their own run", async () => {
     const before = await deployment("api-gateway-stable", PROD_NAMESPACE);
-    const r = await new Slipway(["promote", "--stack", PROD, "--version", version, "--interval", "1s", "--approved-by", "Anyone"], undefined, undefined, { env: inCi(gh.url) }).done;
+    const r = await new Slipway(
+      ["promote", "--stack", PROD, "--version", version, "--interval", "1s", "--approved-by", "Anyone"],
+      undefined,
+      undefined,
+      { env: inCi(gh.url) },
+    ).done;
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /approval refused \(rule four-eyes\): bob started the run/);
     const after = await deployment("api-gateway-stable", PROD_NAMESPACE);
@@ -79,7 +117,12 @@ describe("change evidence of a staged journey on the real engine and cluster", f
 
   it("ships it to the prod-like stack once a second person approved the run's prod environment", async () => {
     gh.scene = { run: workflowRun("bob"), approvals: [review("carol", "approved")], commit: commit("alice") };
-    const r = await new Slipway(["promote", "--stack", PROD, "--version", version, "--interval", "1s"], undefined, undefined, { env: inCi(gh.url) }).done;
+    const r = await new Slipway(
+      ["promote", "--stack", PROD, "--version", version, "--interval", "1s"],
+      undefined,
+      undefined,
+      { env: inCi(gh.url) },
+    ).done;
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /approved by carol \(verified: prod environment review of run 9001\)/);
     for (const s of SERVICES) assert.equal((await deployment(`${s}-stable`, PROD_NAMESPACE)).version, version);
@@ -102,16 +145,28 @@ describe("change evidence of a staged journey on the real engine and cluster", f
       assert.equal(r.code, 0, r.stderr);
       texts[format] = fs.readFileSync(file, "utf8");
       assert.ok(!texts[format].includes(TOKEN), `the job's token appears in the ${format} export`);
-      assert.ok(!texts[format].includes(theWorld().env.PULUMI_CONFIG_PASSPHRASE ?? "\u0000"), `the passphrase appears in the ${format} export`);
+      assert.ok(
+        !texts[format].includes(theWorld().env.PULUMI_CONFIG_PASSPHRASE ?? "\u0000"),
+        `the passphrase appears in the ${format} export`,
+      );
     }
     const x = JSON.parse(texts.json);
-    const promotion = x.records.find((r: { kind: string; version: string }) => r.kind === "promote" && r.version === version);
+    const promotion = x.records.find(
+      (r: { kind: string; version: string }) => r.kind === "promote" && r.version === version,
+    );
     assert.ok(promotion, `no promotion record of ${version}: ${texts.json.slice(0, 400)}`);
-    assert.deepEqual([promotion.outcome, promotion.approval.verified, promotion.approval.approvers, promotion.commit], ["completed", true, ["carol"], SHA]);
-    assert.deepEqual(promotion.steps.map((s: { weight: number }) => s.weight), [10, 30, 100]);
+    assert.deepEqual(
+      [promotion.outcome, promotion.approval.verified, promotion.approval.approvers, promotion.commit],
+      ["completed", true, ["carol"], SHA],
+    );
+    assert.deepEqual(
+      promotion.steps.map((s: { weight: number }) => s.weight),
+      [10, 30, 100],
+    );
     const updates = promotion.updates as Array<{ message: string; result: string }>;
     assert.equal(updates.length, 4, `one engine update per step and the stable update: ${JSON.stringify(updates)}`);
-    for (const u of updates) assert.ok(u.result === "succeeded" && u.message.startsWith(`slipway promote ${version}`), JSON.stringify(u));
+    for (const u of updates)
+      assert.ok(u.result === "succeeded" && u.message.startsWith(`slipway promote ${version}`), JSON.stringify(u));
     const image = JSON.stringify(promotion.changes);
     assert.match(image, new RegExp(`:${version.replace(/\./g, "\\.")}`), "what changed names the new image");
     assert.equal(x.chain.ok, true);
@@ -131,34 +186,72 @@ describe("change evidence on an S3 backend (state, journal and lock in an S3-com
 
   before(async () => {
     s3 = await s3TestServer();
-    env = { ...CREDS, PULUMI_BACKEND_URL: `s3://${BUCKET}/evidence?endpoint=${s3.endpoint}&s3ForcePathStyle=true&region=us-east-1` };
+    env = {
+      ...CREDS,
+      PULUMI_BACKEND_URL: `s3://${BUCKET}/evidence?endpoint=${s3.endpoint}&s3ForcePathStyle=true&region=us-east-1`,
+    };
     // The prod-like namespace held the file-backend stack of the journey above; this backend starts from nothing.
     await kubectl("delete", "namespace", PROD_NAMESPACE, "--ignore-not-found", "--wait=true", "--timeout=180s");
     const r = await run("up", "--stack", PROD);
     assert.equal(r.code, 0, `slipway up --stack ${PROD} on S3 failed:\n${r.stderr}`);
   });
   after(async () => {
-    if (!process.env.SLIPWAY_E2E_KEEP) await kubectl("delete", "namespace", PROD_NAMESPACE, "--ignore-not-found", "--wait=false").catch(() => undefined);
+    if (!process.env.SLIPWAY_E2E_KEEP)
+      await kubectl("delete", "namespace", PROD_NAMESPACE, "--ignore-not-found", "--wait=false").catch(() => undefined);
   });
 
   it("keeps the chain intact through a real promotion, and finds a flipped byte in one journal object", async () => {
     const version = nextPatch((await deployment("api-gateway-stable", PROD_NAMESPACE)).version);
-    const p = await run("promote", "--stack", PROD, "--version", version, "--interval", "1s", "--approved-by", "Jane Doe");
+    const p = await run(
+      "promote",
+      "--stack",
+      PROD,
+      "--version",
+      version,
+      "--interval",
+      "1s",
+      "--approved-by",
+      "Jane Doe",
+    );
     assert.equal(p.code, 0, p.stderr);
     const ok = await run("audit", "verify", "--stack", PROD, "--json");
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
     const v = JSON.parse(ok.stdout);
     assert.match(v.location, new RegExp(`^s3://${BUCKET}/evidence/\\.slipway/slipway/${PROD}$`));
     assert.ok(v.entries >= 10, `entries: ${v.entries}`);
-    const listed = await s3!.client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `evidence/.slipway/slipway/${PROD}/journal/` }));
+    const listed = await s3!.client.send(
+      new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `evidence/.slipway/slipway/${PROD}/journal/` }),
+    );
     const key = listed.Contents!.map((o) => o.Key!).sort()[2];
-    const text = await (await s3!.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString();
-    await s3!.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: text.replace(/"version":"(\d+)\.(\d+)\.(\d+)"/, '"version":"9.$2.$3"') }));
+    const text = await (
+      await s3!.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))
+    ).Body!.transformToString();
+    await s3!.client.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: key,
+        Body: text.replace(/"version":"(\d+)\.(\d+)\.(\d+)"/, '"version":"9.$2.$3"'),
+      }),
+    );
     const bad = await run("audit", "verify", "--stack", PROD);
     assert.equal(bad.code, 6, bad.stdout + bad.stderr);
-    assert.match(bad.stdout, new RegExp(`BROKEN at entry 3 of ${v.entries} \\(${key.replace(/\./g, "\\.")}\\): changed`));
+    assert.match(
+      bad.stdout,
+      new RegExp(`BROKEN at entry 3 of ${v.entries} \\(${key.replace(/\./g, "\\.")}\\): changed`),
+    );
     const file = path.join(theWorld().workDir, "evidence-s3.json");
-    const x = await run("audit", "export", "--stack", PROD, "--since", new Date().toISOString().slice(0, 10), "--format", "json", "--out", file);
+    const x = await run(
+      "audit",
+      "export",
+      "--stack",
+      PROD,
+      "--since",
+      new Date().toISOString().slice(0, 10),
+      "--format",
+      "json",
+      "--out",
+      file,
+    );
     assert.equal(x.code, 0, x.stderr);
     const exported = JSON.parse(fs.readFileSync(file, "utf8"));
     assert.equal(exported.chain.ok, false);

@@ -17,7 +17,18 @@ export const SERVICES = ["api-gateway", "calculation-service", "data-service", "
 export const STABLE = "1.0.0";
 
 /** What a runner's checkout holds that a command needs: the program, the pack, the driver (the program reads its release record through automation/state/). */
-const COPIED = ["Pulumi.yaml", "package.json", "tsconfig.json", "bin", "automation", "contract", "stacks", "components", "policies", "tools"];
+const COPIED = [
+  "Pulumi.yaml",
+  "package.json",
+  "tsconfig.json",
+  "bin",
+  "automation",
+  "contract",
+  "stacks",
+  "components",
+  "policies",
+  "tools",
+];
 
 export interface World {
   workDir: string;
@@ -41,14 +52,24 @@ function copyTree(from: string, to: string): void {
 function writeStackFile(workDir: string, stack = STACK, namespace = NAMESPACE, steps = [10, 30, 100]): void {
   const file = path.join(workDir, "stacks", `Pulumi.${stack}.yaml`);
   const doc = parseYaml(fs.readFileSync(path.join(workDir, "stacks", `Pulumi.${STACK}.yaml`), "utf8"));
-  if (stack !== STACK) fs.copyFileSync(path.join(workDir, "policies", "config", `${STACK}.json`), path.join(workDir, "policies", "config", `${stack}.json`));
+  if (stack !== STACK)
+    fs.copyFileSync(
+      path.join(workDir, "policies", "config", `${STACK}.json`),
+      path.join(workDir, "policies", "config", `${stack}.json`),
+    );
   doc.config["slipway:namespace"] = namespace;
   // The CRD is cluster-wide and belongs to whichever stack installed it first; the root hook makes sure it exists.
   doc.config["slipway:installRouterCrds"] = "false";
   doc.config["slipway:deploymentTimeoutSeconds"] = "30";
   doc.config["slipway:stableVersion"] = STABLE;
   doc.config["slipway:canaryWeight"] = "0";
-  doc.config["slipway:canary"] = { steps, interval: "1s", failureLimit: 1, timeout: "30s", analysis: [{ provider: "kubernetes" }] };
+  doc.config["slipway:canary"] = {
+    steps,
+    interval: "1s",
+    failureLimit: 1,
+    timeout: "30s",
+    analysis: [{ provider: "kubernetes" }],
+  };
   fs.writeFileSync(file, stringifyYaml(doc));
 }
 
@@ -59,7 +80,12 @@ export function prepareWorkDir(): World {
   writeStackFile(workDir);
   const stateDir = path.join(workDir, "state");
   fs.mkdirSync(stateDir);
-  const env = { ...process.env, ...engineEnv(process.env), SLIPWAY_WORKDIR: workDir, PULUMI_BACKEND_URL: `file://${stateDir}` };
+  const env = {
+    ...process.env,
+    ...engineEnv(process.env),
+    SLIPWAY_WORKDIR: workDir,
+    PULUMI_BACKEND_URL: `file://${stateDir}`,
+  };
   world = { workDir, env };
   return world;
 }
@@ -78,14 +104,25 @@ export function runnerCopy(backendUrl: string, stages: Stages, extraEnv: Record<
   fs.symlinkSync(path.join(REPO, "node_modules"), path.join(workDir, "node_modules"), "dir");
   writeStackFile(workDir);
   for (const [stack, namespace] of Object.entries(stages)) writeStackFile(workDir, stack, namespace, [100]);
-  const env = { ...process.env, ...engineEnv(process.env), ...extraEnv, SLIPWAY_WORKDIR: workDir, PULUMI_BACKEND_URL: backendUrl };
+  const env = {
+    ...process.env,
+    ...engineEnv(process.env),
+    ...extraEnv,
+    SLIPWAY_WORKDIR: workDir,
+    PULUMI_BACKEND_URL: backendUrl,
+  };
   return { workDir, env };
 }
 
 /** The stack files of a copy, to show no command wrote them. */
 export function stackFiles(w: World): Record<string, string> {
   const dir = path.join(w.workDir, "stacks");
-  return Object.fromEntries(fs.readdirSync(dir).filter((f) => f.endsWith(".yaml")).map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
+  return Object.fromEntries(
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".yaml"))
+      .map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]),
+  );
 }
 
 export function removeCopy(w: World): void {
@@ -118,11 +155,21 @@ export class Slipway {
    * gives the driver a process group of its own, so `killAll` can take its engine children with it, as a runner dies.
    * `env` is added to the world's environment (e.g. a GitHub Actions run's variables).
    */
-  constructor(args: string[], onLine?: (line: string) => void, world?: World, opts: { detached?: boolean; env?: NodeJS.ProcessEnv } = {}) {
+  constructor(
+    args: string[],
+    onLine?: (line: string) => void,
+    world?: World,
+    opts: { detached?: boolean; env?: NodeJS.ProcessEnv } = {},
+  ) {
     const w = world ?? theWorld();
     const root = world ? w.workDir : REPO;
     const env = { ...w.env, ...opts.env };
-    this.child = spawn(process.execPath, [path.join(root, "bin", "slipway.js"), ...args], { cwd: w.workDir, env, stdio: ["ignore", "pipe", "pipe"], detached: opts.detached });
+    this.child = spawn(process.execPath, [path.join(root, "bin", "slipway.js"), ...args], {
+      cwd: w.workDir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: opts.detached,
+    });
     let partial = "";
     this.child.stdout!.on("data", (b: Buffer) => (this.stdout += b.toString()));
     this.child.stderr!.on("data", (b: Buffer) => {
@@ -141,7 +188,9 @@ export class Slipway {
       }
     });
     this.done = new Promise((resolve) => {
-      this.child.on("close", (code, signal) => resolve({ code, signal, stdout: this.stdout, stderr: this.stderr, ms: Date.now() - this.started }));
+      this.child.on("close", (code, signal) =>
+        resolve({ code, signal, stdout: this.stdout, stderr: this.stderr, ms: Date.now() - this.started }),
+      );
     });
   }
 
@@ -170,8 +219,13 @@ export function slipwayIn(w: World, ...args: string[]): Promise<Run> {
 
 export function kubectl(...args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile("kubectl", args, { env: { ...process.env, ...engineEnv(process.env) }, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`kubectl ${args.join(" ")}: ${stderr || err.message}`)) : resolve(stdout));
+    execFile(
+      "kubectl",
+      args,
+      { env: { ...process.env, ...engineEnv(process.env) }, timeout: 60_000, maxBuffer: 32 * 1024 * 1024 },
+      (err, stdout, stderr) =>
+        err ? reject(new Error(`kubectl ${args.join(" ")}: ${stderr || err.message}`)) : resolve(stdout),
+    );
   });
 }
 
@@ -184,18 +238,35 @@ export async function jsonpath(kind: string, name: string, expr: string): Promis
 export async function clusterWeights(namespace = NAMESPACE): Promise<Record<string, number>> {
   const out = await kubectl("-n", namespace, "get", "trafficsplits.split.smi-spec.io", "-o", "json");
   const items = JSON.parse(out).items as Array<{ metadata: { name: string; annotations?: Record<string, string> } }>;
-  return Object.fromEntries(items.map((i) => [i.metadata.name, Number(i.metadata.annotations?.["slipway.dev/canary-weight"])]));
+  return Object.fromEntries(
+    items.map((i) => [i.metadata.name, Number(i.metadata.annotations?.["slipway.dev/canary-weight"])]),
+  );
 }
 
 /** Canary backend weight of the TrafficSplit itself, for the services given. */
 export async function splitWeights(): Promise<Record<string, number>> {
   const out = await kubectl("-n", NAMESPACE, "get", "trafficsplits.split.smi-spec.io", "-o", "json");
-  const items = JSON.parse(out).items as Array<{ metadata: { name: string }; spec: { backends: Array<{ service: string; weight: number }> } }>;
-  return Object.fromEntries(items.map((i) => [i.metadata.name, i.spec.backends.find((b) => b.service.endsWith("-canary"))?.weight ?? NaN]));
+  const items = JSON.parse(out).items as Array<{
+    metadata: { name: string };
+    spec: { backends: Array<{ service: string; weight: number }> };
+  }>;
+  return Object.fromEntries(
+    items.map((i) => [i.metadata.name, i.spec.backends.find((b) => b.service.endsWith("-canary"))?.weight ?? NaN]),
+  );
 }
 
 /** Version label and ready replicas of a Deployment. */
-export async function deployment(name: string, namespace = NAMESPACE): Promise<{ version: string; image: string; replicas: number; ready: number; generation: number; resourceVersion: string }> {
+export async function deployment(
+  name: string,
+  namespace = NAMESPACE,
+): Promise<{
+  version: string;
+  image: string;
+  replicas: number;
+  ready: number;
+  generation: number;
+  resourceVersion: string;
+}> {
   const d = JSON.parse(await kubectl("-n", namespace, "get", "deployment", name, "-o", "json"));
   return {
     version: d.spec.template.metadata.labels["app.kubernetes.io/version"],
@@ -207,7 +278,12 @@ export async function deployment(name: string, namespace = NAMESPACE): Promise<{
   };
 }
 
-export interface Status { stableVersion: string; canaryVersion?: string; canaryWeight: number; lastPromotion?: { version: string; status?: string } }
+export interface Status {
+  stableVersion: string;
+  canaryVersion?: string;
+  canaryWeight: number;
+  lastPromotion?: { version: string; status?: string };
+}
 export async function status(): Promise<Status> {
   const r = await slipway("status", "--stack", STACK, "--json");
   if (r.code !== 0) throw new Error(`slipway status exited ${r.code}: ${r.stderr}`);
@@ -223,11 +299,16 @@ export function nextPatch(version: string): string {
 
 export function clusterUp(): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn("bash", [path.join(REPO, "tools", "cluster.sh"), "up"], { env: { ...process.env, ...engineEnv(process.env) }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("bash", [path.join(REPO, "tools", "cluster.sh"), "up"], {
+      env: { ...process.env, ...engineEnv(process.env) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let log = "";
     child.stdout.on("data", (b) => (log += b));
     child.stderr.on("data", (b) => (log += b));
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`tools/cluster.sh up exited ${code}:\n${log}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error(`tools/cluster.sh up exited ${code}:\n${log}`)),
+    );
   });
 }
 
@@ -240,7 +321,12 @@ export async function ensureRouterCrd(): Promise<void> {
   } catch {
     // absent: create it below
   }
-  const manifest = { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name: `${c.plural}.${c.group}` }, spec: crdSpec(c) };
+  const manifest = {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: `${c.plural}.${c.group}` },
+    spec: crdSpec(c),
+  };
   const file = path.join(theWorld().workDir, "crd.json");
   fs.writeFileSync(file, JSON.stringify(manifest));
   await kubectl("create", "-f", file);
@@ -252,7 +338,12 @@ export async function deleteNamespace(namespace = NAMESPACE): Promise<void> {
   await kubectl("delete", "namespace", namespace, "--ignore-not-found", "--wait=true", "--timeout=180s");
 }
 
-export async function poll<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
+export async function poll<T>(
+  what: string,
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < deadline) {

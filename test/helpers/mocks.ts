@@ -6,196 +6,234 @@ export const ACCOUNT = "123456789012";
 export const REGION = "us-east-1";
 
 export interface Registered {
-    type: string;
-    name: string;
-    /** Inputs as the program passed them (after serialization). */
-    inputs: any;
-    /** Outputs the mock returned. */
-    state: any;
-    id: string;
-    provider?: string;
-    custom: boolean;
+  type: string;
+  name: string;
+  /** Inputs as the program passed them (after serialization). */
+  inputs: any;
+  /** Outputs the mock returned. */
+  state: any;
+  id: string;
+  provider?: string;
+  custom: boolean;
 }
 
 export interface MockRecord {
-    resources: Registered[];
-    calls: { token: string; inputs: any }[];
-    /** Resources whose type token matches exactly, or starts with `prefix` ending in ":". */
-    ofType(type: string): Registered[];
-    /** The one resource of `type` whose Pulumi name or metadata.name is `name`; throws if absent or ambiguous. */
-    one(type: string, name?: string): Registered;
+  resources: Registered[];
+  calls: { token: string; inputs: any }[];
+  /** Resources whose type token matches exactly, or starts with `prefix` ending in ":". */
+  ofType(type: string): Registered[];
+  /** The one resource of `type` whose Pulumi name or metadata.name is `name`; throws if absent or ambiguous. */
+  one(type: string, name?: string): Registered;
 }
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 /** Inputs as plain values: secrets unwrapped (tests check values; the engine keeps them encrypted). */
 export function plain(v: any): any {
-    if (Array.isArray(v)) return v.map(plain);
-    if (v !== null && typeof v === "object") {
-        if (v[SECRET_SIG] !== undefined && "value" in v) return plain(v.value);
-        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
-    }
-    return v;
+  if (Array.isArray(v)) return v.map(plain);
+  if (v !== null && typeof v === "object") {
+    if (v[SECRET_SIG] !== undefined && "value" in v) return plain(v.value);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  }
+  return v;
 }
 
 function arn(service: string, resource: string): string {
-    return `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
+  return `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
 }
 
 function kubeconfigFor(cluster: string): string {
-    return JSON.stringify({
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [{ name: cluster, cluster: { server: `https://${cluster}.gr7.${REGION}.eks.amazonaws.com` } }],
-        contexts: [{ name: cluster, context: { cluster, user: cluster } }],
-        "current-context": cluster,
-        users: [{ name: cluster, user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws" } } }],
-    });
+  return JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: cluster, cluster: { server: `https://${cluster}.gr7.${REGION}.eks.amazonaws.com` } }],
+    contexts: [{ name: cluster, context: { cluster, user: cluster } }],
+    "current-context": cluster,
+    users: [{ name: cluster, user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws" } } }],
+  });
 }
 
 function subnetIds(kind: string, n = 3): string[] {
-    return Array.from({ length: n }, (_, i) => `subnet-${kind}${i}`);
+  return Array.from({ length: n }, (_, i) => `subnet-${kind}${i}`);
 }
 
 /** Outputs a real deployment would report for the types the program reads. */
 export function outputsFor(type: string, name: string, inputs: any): { id: string; state: any } {
-    const id = `${name}-id`;
-    switch (type) {
-        case "aws:kms/key:Key":
-            return { id, state: { ...inputs, arn: arn("kms", `key/${id}`), keyId: id } };
-        case "aws:iam/role:Role":
-            return { id: name, state: { ...inputs, name, arn: `arn:aws:iam::${ACCOUNT}:role/${name}` } };
-        case "aws:s3/bucket:Bucket": {
-            const bucket = inputs.bucket ?? name;
-            return { id: bucket, state: { ...inputs, bucket, arn: `arn:aws:s3:::${bucket}` } };
-        }
-        case "aws:rds/instance:Instance": {
-            const identifier = inputs.identifier ?? name;
-            const address = `${identifier}.c1a2b3c4d5e6.${REGION}.rds.amazonaws.com`;
-            return {
-                id: identifier,
-                state: {
-                    ...inputs, identifier, address, port: 5432, endpoint: `${address}:5432`, arn: arn("rds", `db:${identifier}`),
-                    masterUserSecrets: inputs.manageMasterUserPassword
-                        ? [{ secretArn: arn("secretsmanager", `secret:rds!db-${identifier}`), secretStatus: "active", kmsKeyId: inputs.masterUserSecretKmsKeyId }]
-                        : [],
-                },
-            };
-        }
-        case "aws:elasticache/replicationGroup:ReplicationGroup": {
-            const rg = inputs.replicationGroupId ?? name;
-            return {
-                id: rg,
-                state: {
-                    ...inputs, arn: arn("elasticache", `replicationgroup:${rg}`),
-                    primaryEndpointAddress: inputs.clusterMode === "enabled" ? undefined : `master.${rg}.abc123.use1.cache.amazonaws.com`,
-                    configurationEndpointAddress: inputs.clusterMode === "enabled" ? `clustercfg.${rg}.abc123.use1.cache.amazonaws.com` : undefined,
-                },
-            };
-        }
-        case "aws:elasticache/userGroup:UserGroup":
-            return { id: inputs.userGroupId, state: { ...inputs, arn: arn("elasticache", `usergroup:${inputs.userGroupId}`) } };
-        case "aws:elasticache/user:User":
-            return { id: inputs.userId, state: { ...inputs, arn: arn("elasticache", `user:${inputs.userId}`) } };
-        case "aws:ec2/launchTemplate:LaunchTemplate":
-            return { id: `lt-${name}`, state: { ...inputs, latestVersion: 1, arn: arn("ec2", `launch-template/lt-${name}`) } };
-        case "aws:ec2/securityGroup:SecurityGroup":
-            return { id: `sg-${name}`, state: { ...inputs, arn: arn("ec2", `security-group/sg-${name}`) } };
-        case "awsx:ec2:Vpc":
-            return {
-                id,
-                state: {
-                    vpcId: "vpc-0123456789", publicSubnetIds: subnetIds("public"),
-                    privateSubnetIds: subnetIds("app"), isolatedSubnetIds: subnetIds("data"),
-                },
-            };
-        case "eks:index:Cluster": {
-            const cluster = inputs.name ?? name;
-            return {
-                id,
-                state: {
-                    kubeconfigJson: kubeconfigFor(cluster), kubeconfig: JSON.parse(kubeconfigFor(cluster)),
-                    oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.${REGION}.amazonaws.com/id/EXAMPLE`,
-                    oidcProviderUrl: `oidc.eks.${REGION}.amazonaws.com/id/EXAMPLE`,
-                    clusterSecurityGroupId: "sg-control-plane", nodeSecurityGroupId: "sg-nodes",
-                },
-            };
-        }
-        default:
-            break;
+  const id = `${name}-id`;
+  switch (type) {
+    case "aws:kms/key:Key":
+      return { id, state: { ...inputs, arn: arn("kms", `key/${id}`), keyId: id } };
+    case "aws:iam/role:Role":
+      return { id: name, state: { ...inputs, name, arn: `arn:aws:iam::${ACCOUNT}:role/${name}` } };
+    case "aws:s3/bucket:Bucket": {
+      const bucket = inputs.bucket ?? name;
+      return { id: bucket, state: { ...inputs, bucket, arn: `arn:aws:s3:::${bucket}` } };
     }
-    if (type.startsWith("kubernetes:")) {
-        const meta = inputs.metadata ?? {};
-        const objName = meta.name ?? name;
-        const k8sId = meta.namespace ? `${meta.namespace}/${objName}` : objName;
-        return { id: k8sId, state: { ...inputs, metadata: { ...meta, name: objName, uid: `${objName}-uid` } } };
+    case "aws:rds/instance:Instance": {
+      const identifier = inputs.identifier ?? name;
+      const address = `${identifier}.c1a2b3c4d5e6.${REGION}.rds.amazonaws.com`;
+      return {
+        id: identifier,
+        state: {
+          ...inputs,
+          identifier,
+          address,
+          port: 5432,
+          endpoint: `${address}:5432`,
+          arn: arn("rds", `db:${identifier}`),
+          masterUserSecrets: inputs.manageMasterUserPassword
+            ? [
+                {
+                  secretArn: arn("secretsmanager", `secret:rds!db-${identifier}`),
+                  secretStatus: "active",
+                  kmsKeyId: inputs.masterUserSecretKmsKeyId,
+                },
+              ]
+            : [],
+        },
+      };
     }
-    if (type.startsWith("aws:")) {
-        return { id, state: { ...inputs, arn: arn(type.split(":")[1].split("/")[0], id) } };
+    case "aws:elasticache/replicationGroup:ReplicationGroup": {
+      const rg = inputs.replicationGroupId ?? name;
+      return {
+        id: rg,
+        state: {
+          ...inputs,
+          arn: arn("elasticache", `replicationgroup:${rg}`),
+          primaryEndpointAddress:
+            inputs.clusterMode === "enabled" ? undefined : `master.${rg}.abc123.use1.cache.amazonaws.com`,
+          configurationEndpointAddress:
+            inputs.clusterMode === "enabled" ? `clustercfg.${rg}.abc123.use1.cache.amazonaws.com` : undefined,
+        },
+      };
     }
-    return { id, state: inputs };
+    case "aws:elasticache/userGroup:UserGroup":
+      return {
+        id: inputs.userGroupId,
+        state: { ...inputs, arn: arn("elasticache", `usergroup:${inputs.userGroupId}`) },
+      };
+    case "aws:elasticache/user:User":
+      return { id: inputs.userId, state: { ...inputs, arn: arn("elasticache", `user:${inputs.userId}`) } };
+    case "aws:ec2/launchTemplate:LaunchTemplate":
+      return {
+        id: `lt-${name}`,
+        state: { ...inputs, latestVersion: 1, arn: arn("ec2", `launch-template/lt-${name}`) },
+      };
+    case "aws:ec2/securityGroup:SecurityGroup":
+      return { id: `sg-${name}`, state: { ...inputs, arn: arn("ec2", `security-group/sg-${name}`) } };
+    case "awsx:ec2:Vpc":
+      return {
+        id,
+        state: {
+          vpcId: "vpc-0123456789",
+          publicSubnetIds: subnetIds("public"),
+          privateSubnetIds: subnetIds("app"),
+          isolatedSubnetIds: subnetIds("data"),
+        },
+      };
+    case "eks:index:Cluster": {
+      const cluster = inputs.name ?? name;
+      return {
+        id,
+        state: {
+          kubeconfigJson: kubeconfigFor(cluster),
+          kubeconfig: JSON.parse(kubeconfigFor(cluster)),
+          oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.${REGION}.amazonaws.com/id/EXAMPLE`,
+          oidcProviderUrl: `oidc.eks.${REGION}.amazonaws.com/id/EXAMPLE`,
+          clusterSecurityGroupId: "sg-control-plane",
+          nodeSecurityGroupId: "sg-nodes",
+        },
+      };
+    }
+    default:
+      break;
+  }
+  if (type.startsWith("kubernetes:")) {
+    const meta = inputs.metadata ?? {};
+    const objName = meta.name ?? name;
+    const k8sId = meta.namespace ? `${meta.namespace}/${objName}` : objName;
+    return { id: k8sId, state: { ...inputs, metadata: { ...meta, name: objName, uid: `${objName}-uid` } } };
+  }
+  if (type.startsWith("aws:")) {
+    return { id, state: { ...inputs, arn: arn(type.split(":")[1].split("/")[0], id) } };
+  }
+  return { id, state: inputs };
 }
 
 function callResult(token: string, inputs: any): Record<string, any> {
-    switch (token) {
-        case "aws:eks/getCluster:getCluster":
-            return { name: inputs.name, vpcConfig: { clusterSecurityGroupId: "sg-eks-cluster", vpcId: "vpc-0123456789" } };
-        case "aws:index/getAvailabilityZones:getAvailabilityZones":
-            return { names: ["us-east-1a", "us-east-1b", "us-east-1c"], zoneIds: ["use1-az1", "use1-az2", "use1-az4"] };
-        case "aws:index/getCallerIdentity:getCallerIdentity":
-            return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDEXAMPLE" };
-        case "aws:index/getRegion:getRegion":
-            return { name: REGION, region: REGION };
-        default:
-            return inputs;
-    }
+  switch (token) {
+    case "aws:eks/getCluster:getCluster":
+      return { name: inputs.name, vpcConfig: { clusterSecurityGroupId: "sg-eks-cluster", vpcId: "vpc-0123456789" } };
+    case "aws:index/getAvailabilityZones:getAvailabilityZones":
+      return { names: ["us-east-1a", "us-east-1b", "us-east-1c"], zoneIds: ["use1-az1", "use1-az2", "use1-az4"] };
+    case "aws:index/getCallerIdentity:getCallerIdentity":
+      return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/ci`, userId: "AIDEXAMPLE" };
+    case "aws:index/getRegion:getRegion":
+      return { name: REGION, region: REGION };
+    default:
+      return inputs;
+  }
 }
 
 /**
  * Installs mocks for `stack` and returns the record they fill. Each call starts a fresh record.
  */
 export function setMocks(stack = "dev", project = "slipway"): MockRecord {
-    // Mocha sets an unlimited stack trace depth; the SDK records a stack per resource, which then costs seconds
-    // per program. Node's default depth keeps evaluations as fast as under the engine.
-    if (Error.stackTraceLimit > 10) Error.stackTraceLimit = 10;
-    const record: MockRecord = {
-        resources: [],
-        calls: [],
-        ofType(type: string) {
-            return record.resources.filter((r) => (type.endsWith(":") ? r.type.startsWith(type) : r.type === type));
-        },
-        one(type: string, name?: string) {
-            const found = record.ofType(type).filter((r) => name === undefined || r.name === name || r.inputs?.metadata?.name === name);
-            if (found.length !== 1) {
-                throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
-            }
-            return found[0];
-        },
-    };
-    pulumi.runtime.setMocks(
-        {
-            newResource(args: pulumi.runtime.MockResourceArgs) {
-                const inputs = plain(args.inputs);
-                const { id, state } = outputsFor(args.type, args.name, inputs);
-                record.resources.push({ type: args.type, name: args.name, inputs, state, id, provider: args.provider, custom: args.custom ?? true });
-                return { id, state };
-            },
-            call(args: pulumi.runtime.MockCallArgs) {
-                record.calls.push({ token: args.token, inputs: args.inputs });
-                return callResult(args.token, args.inputs);
-            },
-        },
-        project,
-        stack,
-        false,
-    );
-    return record;
+  // Mocha sets an unlimited stack trace depth; the SDK records a stack per resource, which then costs seconds
+  // per program. Node's default depth keeps evaluations as fast as under the engine.
+  if (Error.stackTraceLimit > 10) Error.stackTraceLimit = 10;
+  const record: MockRecord = {
+    resources: [],
+    calls: [],
+    ofType(type: string) {
+      return record.resources.filter((r) => (type.endsWith(":") ? r.type.startsWith(type) : r.type === type));
+    },
+    one(type: string, name?: string) {
+      const found = record
+        .ofType(type)
+        .filter((r) => name === undefined || r.name === name || r.inputs?.metadata?.name === name);
+      if (found.length !== 1) {
+        throw new Error(
+          `expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`,
+        );
+      }
+      return found[0];
+    },
+  };
+  pulumi.runtime.setMocks(
+    {
+      newResource(args: pulumi.runtime.MockResourceArgs) {
+        const inputs = plain(args.inputs);
+        const { id, state } = outputsFor(args.type, args.name, inputs);
+        record.resources.push({
+          type: args.type,
+          name: args.name,
+          inputs,
+          state,
+          id,
+          provider: args.provider,
+          custom: args.custom ?? true,
+        });
+        return { id, state };
+      },
+      call(args: pulumi.runtime.MockCallArgs) {
+        record.calls.push({ token: args.token, inputs: args.inputs });
+        return callResult(args.token, args.inputs);
+      },
+    },
+    project,
+    stack,
+    false,
+  );
+  return record;
 }
 
 /** Resolves an Output (or a plain value) to its value. */
 export function promiseOf<T>(output: pulumi.Input<T>): Promise<T> {
-    return new Promise((resolve) => pulumi.output(output).apply((v) => {
-        resolve(v as T);
-        return v;
-    }));
+  return new Promise((resolve) =>
+    pulumi.output(output).apply((v) => {
+      resolve(v as T);
+      return v;
+    }),
+  );
 }

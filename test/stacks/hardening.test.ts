@@ -11,92 +11,120 @@ const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 
 describe("hardening of the shipped stacks", () => {
-    let prod: StackRun;
-    let local: StackRun;
-    before(async () => {
-        prod = await runStack("prod", stackFileConfig("prod"));
-        local = await runStack("local", stackFileConfig("local"));
-    });
+  let prod: StackRun;
+  let local: StackRun;
+  before(async () => {
+    prod = await runStack("prod", stackFileConfig("prod"));
+    local = await runStack("local", stackFileConfig("local"));
+  });
 
-    it("denies all traffic in the namespace by default and lets every pod resolve names", () => {
-        for (const run of [prod, local]) {
-            const deny = run.mocks.one(NP, "default-deny").inputs;
-            assert.deepEqual(deny.spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
-            const dns = run.mocks.one(NP, "allow-dns").inputs.spec;
-            assert.deepEqual(dns.egress[0].ports, [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }]);
-        }
-    });
+  it("denies all traffic in the namespace by default and lets every pod resolve names", () => {
+    for (const run of [prod, local]) {
+      const deny = run.mocks.one(NP, "default-deny").inputs;
+      assert.deepEqual(deny.spec, { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
+      const dns = run.mocks.one(NP, "allow-dns").inputs.spec;
+      assert.deepEqual(dns.egress[0].ports, [
+        { protocol: "UDP", port: 53 },
+        { protocol: "TCP", port: 53 },
+      ]);
+    }
+  });
 
-    it("opens the entry point to all, other services only to their callers, and every pod to the metrics scrape", () => {
-        const gateway = prod.mocks.one(NP, "api-gateway").inputs.spec;
-        assert.deepEqual(gateway.ingress[0], { ports: [{ protocol: "TCP", port: 8000 }] });
-        const cache = prod.mocks.one(NP, "cache-service").inputs.spec;
-        assert.deepEqual(cache.ingress[0].from.map((p: any) => p.podSelector.matchLabels["app.kubernetes.io/name"]).sort(), ["calculation-service", "data-service"]);
-        for (const s of SERVICE_NAMES) {
-            const ingress = prod.mocks.one(NP, s).inputs.spec.ingress;
-            assert.deepEqual(ingress[ingress.length - 1].from, [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }], s);
-        }
-    });
+  it("opens the entry point to all, other services only to their callers, and every pod to the metrics scrape", () => {
+    const gateway = prod.mocks.one(NP, "api-gateway").inputs.spec;
+    assert.deepEqual(gateway.ingress[0], { ports: [{ protocol: "TCP", port: 8000 }] });
+    const cache = prod.mocks.one(NP, "cache-service").inputs.spec;
+    assert.deepEqual(
+      cache.ingress[0].from.map((p: any) => p.podSelector.matchLabels["app.kubernetes.io/name"]).sort(),
+      ["calculation-service", "data-service"],
+    );
+    for (const s of SERVICE_NAMES) {
+      const ingress = prod.mocks.one(NP, s).inputs.spec.ingress;
+      assert.deepEqual(
+        ingress[ingress.length - 1].from,
+        [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }],
+        s,
+      );
+    }
+  });
 
-    it("lets only the data tier's users reach its ports, and only inside the data subnets on AWS", () => {
-        const data = prod.mocks.one(NP, "data-service").inputs.spec.egress;
-        const toDb = data.find((r: any) => r.ports.some((p: any) => p.port === 5432));
-        assert.deepEqual(toDb.to.map((p: any) => p.ipBlock.cidr), ["10.0.160.0/22", "10.0.164.0/22", "10.0.168.0/22"]);
-        const gateway = prod.mocks.one(NP, "api-gateway").inputs.spec.egress;
-        assert.ok(!gateway.some((r: any) => r.ports.some((p: any) => p.port === 5432 || p.port === 6379 || p.port === 443)));
-    });
+  it("lets only the data tier's users reach its ports, and only inside the data subnets on AWS", () => {
+    const data = prod.mocks.one(NP, "data-service").inputs.spec.egress;
+    const toDb = data.find((r: any) => r.ports.some((p: any) => p.port === 5432));
+    assert.deepEqual(
+      toDb.to.map((p: any) => p.ipBlock.cidr),
+      ["10.0.160.0/22", "10.0.164.0/22", "10.0.168.0/22"],
+    );
+    const gateway = prod.mocks.one(NP, "api-gateway").inputs.spec.egress;
+    assert.ok(
+      !gateway.some((r: any) => r.ports.some((p: any) => p.port === 5432 || p.port === 6379 || p.port === 443)),
+    );
+  });
 
-    it("gives every service its own ServiceAccount, used by both tracks' pods", () => {
-        for (const s of SERVICE_NAMES) {
-            assert.equal(prod.mocks.one(SA, s).inputs.automountServiceAccountToken, false);
-            assert.equal(prod.mocks.one(DEPLOYMENT, `${s}-stable`).inputs.spec.template.spec.serviceAccountName, s);
-        }
-    });
+  it("gives every service its own ServiceAccount, used by both tracks' pods", () => {
+    for (const s of SERVICE_NAMES) {
+      assert.equal(prod.mocks.one(SA, s).inputs.automountServiceAccountToken, false);
+      assert.equal(prod.mocks.one(DEPLOYMENT, `${s}-stable`).inputs.spec.template.spec.serviceAccountName, s);
+    }
+  });
 
-    it("binds an IRSA role only to services that read secrets or buckets, trusting exactly that ServiceAccount", () => {
-        const readers = SERVICE_NAMES.filter((s) => SERVICE_ACCESS[s].databaseSecret || Object.keys(SERVICE_ACCESS[s].buckets).length > 0);
-        assert.deepEqual(readers, ["data-service", "audit-service"]);
-        for (const s of SERVICE_NAMES) {
-            const annotations = prod.mocks.one(SA, s).inputs.metadata.annotations ?? {};
-            assert.equal("eks.amazonaws.com/role-arn" in annotations, readers.includes(s), s);
-        }
-        const role = prod.mocks.one(ROLE, "identities-data-service").inputs;
-        const trust = JSON.parse(role.assumeRolePolicy).Statement[0];
-        assert.deepEqual(trust.Condition.StringEquals, {
-            "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:sub": "system:serviceaccount:slipway-prod:data-service",
-            "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:aud": "sts.amazonaws.com",
-        });
+  it("binds an IRSA role only to services that read secrets or buckets, trusting exactly that ServiceAccount", () => {
+    const readers = SERVICE_NAMES.filter(
+      (s) => SERVICE_ACCESS[s].databaseSecret || Object.keys(SERVICE_ACCESS[s].buckets).length > 0,
+    );
+    assert.deepEqual(readers, ["data-service", "audit-service"]);
+    for (const s of SERVICE_NAMES) {
+      const annotations = prod.mocks.one(SA, s).inputs.metadata.annotations ?? {};
+      assert.equal("eks.amazonaws.com/role-arn" in annotations, readers.includes(s), s);
+    }
+    const role = prod.mocks.one(ROLE, "identities-data-service").inputs;
+    const trust = JSON.parse(role.assumeRolePolicy).Statement[0];
+    assert.deepEqual(trust.Condition.StringEquals, {
+      "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:sub": "system:serviceaccount:slipway-prod:data-service",
+      "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE:aud": "sts.amazonaws.com",
     });
+  });
 
-    it("scopes each role to exactly its secret, its buckets and the data key, with named actions", () => {
-        const policy = JSON.parse(prod.mocks.one(ROLE_POLICY, "identities-data-service-access").inputs.policy);
-        const resources = policy.Statement.map((s: any) => s.Resource);
-        assert.deepEqual(resources, [
-            "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-slipway-prod-db",
-            "arn:aws:s3:::slipway-prod-artifacts",
-            "arn:aws:s3:::slipway-prod-artifacts/*",
-            prod.mocks.one("aws:kms/key:Key", "data-key").state.arn,
-        ]);
-        for (const st of policy.Statement) for (const a of st.Action) assert.ok(!a.includes("*"), a);
-        const audit = JSON.parse(prod.mocks.one(ROLE_POLICY, "identities-audit-service-access").inputs.policy);
-        assert.deepEqual(audit.Statement[2].Action, ["s3:GetObject", "s3:PutObject"]);
-    });
+  it("scopes each role to exactly its secret, its buckets and the data key, with named actions", () => {
+    const policy = JSON.parse(prod.mocks.one(ROLE_POLICY, "identities-data-service-access").inputs.policy);
+    const resources = policy.Statement.map((s: any) => s.Resource);
+    assert.deepEqual(resources, [
+      "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-slipway-prod-db",
+      "arn:aws:s3:::slipway-prod-artifacts",
+      "arn:aws:s3:::slipway-prod-artifacts/*",
+      prod.mocks.one("aws:kms/key:Key", "data-key").state.arn,
+    ]);
+    for (const st of policy.Statement) for (const a of st.Action) assert.ok(!a.includes("*"), a);
+    const audit = JSON.parse(prod.mocks.one(ROLE_POLICY, "identities-audit-service-access").inputs.policy);
+    assert.deepEqual(audit.Statement[2].Action, ["s3:GetObject", "s3:PutObject"]);
+  });
 
-    it("spreads prod's pods over zones as a hard rule, the local stack's as a preference", () => {
-        const zone = (run: StackRun) => run.mocks.one(DEPLOYMENT, "api-gateway-stable").inputs.spec.template.spec.topologySpreadConstraints[0];
-        assert.deepEqual([zone(prod).topologyKey, zone(prod).whenUnsatisfiable], ["topology.kubernetes.io/zone", "DoNotSchedule"]);
-        assert.equal(zone(local).whenUnsatisfiable, "ScheduleAnyway");
-    });
+  it("spreads prod's pods over zones as a hard rule, the local stack's as a preference", () => {
+    const zone = (run: StackRun) =>
+      run.mocks.one(DEPLOYMENT, "api-gateway-stable").inputs.spec.template.spec.topologySpreadConstraints[0];
+    assert.deepEqual(
+      [zone(prod).topologyKey, zone(prod).whenUnsatisfiable],
+      ["topology.kubernetes.io/zone", "DoNotSchedule"],
+    );
+    assert.equal(zone(local).whenUnsatisfiable, "ScheduleAnyway");
+  });
 
-    it("runs prod's images by the digests of its stack file, the local stack's by tag", () => {
-        const image = (run: StackRun) => run.mocks.one(DEPLOYMENT, "api-gateway-stable").inputs.spec.template.spec.containers[0].image;
-        assert.match(image(prod), /\/api-gateway:1\.0\.0@sha256:90d6599511ebd5c8bbc3b4316c2d31a8d084b9f25a9b12d90999b0c7ee992a71$/);
-        assert.equal(image(local), "registry.local/slipway/api-gateway:1.0.0");
-    });
+  it("runs prod's images by the digests of its stack file, the local stack's by tag", () => {
+    const image = (run: StackRun) =>
+      run.mocks.one(DEPLOYMENT, "api-gateway-stable").inputs.spec.template.spec.containers[0].image;
+    assert.match(
+      image(prod),
+      /\/api-gateway:1\.0\.0@sha256:90d6599511ebd5c8bbc3b4316c2d31a8d084b9f25a9b12d90999b0c7ee992a71$/,
+    );
+    assert.equal(image(local), "registry.local/slipway/api-gateway:1.0.0");
+  });
 
-    it("builds PDBs that never block a drain", () => {
-        for (const s of SERVICE_NAMES) {
-            assert.equal(prod.mocks.one("kubernetes:policy/v1:PodDisruptionBudget", s).inputs.spec.unhealthyPodEvictionPolicy, "AlwaysAllow");
-        }
-    });
+  it("builds PDBs that never block a drain", () => {
+    for (const s of SERVICE_NAMES) {
+      assert.equal(
+        prod.mocks.one("kubernetes:policy/v1:PodDisruptionBudget", s).inputs.spec.unhealthyPodEvictionPolicy,
+        "AlwaysAllow",
+      );
+    }
+  });
 });

@@ -10,17 +10,40 @@ const root = join(__dirname, "..", "..");
 const dir = join(root, ".github", "workflows");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
 
-interface Step { uses?: string; run?: string; name?: string; id?: string; env?: Record<string, string> }
-interface Job { steps: Step[]; permissions?: Record<string, string>; environment?: string }
-interface Workflow { on: unknown; permissions?: Record<string, string>; concurrency?: unknown; jobs: Record<string, Job> }
+interface Step {
+  uses?: string;
+  run?: string;
+  name?: string;
+  id?: string;
+  env?: Record<string, string>;
+}
+interface Job {
+  steps: Step[];
+  permissions?: Record<string, string>;
+  environment?: string;
+}
+interface Workflow {
+  on: unknown;
+  permissions?: Record<string, string>;
+  concurrency?: unknown;
+  jobs: Record<string, Job>;
+}
 
 const workflows = readdirSync(dir)
   .filter((f) => f.endsWith(".yml"))
   .map((file) => ({ file, wf: parse(readFileSync(join(dir, file), "utf8")) as Workflow }));
 const steps = workflows.flatMap(({ file, wf }) =>
-  Object.entries(wf.jobs).flatMap(([job, j]) => j.steps.map((step) => ({ file, job, step }))));
-const runLines = steps.filter((s) => s.step.run).flatMap((s) =>
-  s.step.run!.split("\n").map((l) => l.trim()).filter((l) => l.length > 0).map((line) => ({ ...s, line })));
+  Object.entries(wf.jobs).flatMap(([job, j]) => j.steps.map((step) => ({ file, job, step }))),
+);
+const runLines = steps
+  .filter((s) => s.step.run)
+  .flatMap((s) =>
+    s.step
+      .run!.split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0)
+      .map((line) => ({ ...s, line })),
+  );
 
 /** Splits a shell line into words; `${VAR:+words}` contributes its words, `"$X"` one placeholder word. */
 function words(line: string): string[] {
@@ -92,7 +115,11 @@ describe("GitHub workflows", () => {
   it("promote with a verified approval: the job runs in the stack's environment, reads it with the job's token, names no approver", () => {
     const wf = workflows.find((w) => w.file === "promote.yml")!.wf;
     const job = wf.jobs.promote;
-    assert.equal(job.environment, "${{ inputs.stack }}", "prod runs in the prod environment, whose required reviewers approve the run");
+    assert.equal(
+      job.environment,
+      "${{ inputs.stack }}",
+      "prod runs in the prod environment, whose required reviewers approve the run",
+    );
     assert.deepEqual(job.permissions, { contents: "read", actions: "read", "id-token": "write" });
     const slipwaySteps = job.steps.filter((s) => /npx slipway promote/.test(s.run ?? ""));
     assert.equal(slipwaySteps.length, 2);

@@ -8,7 +8,10 @@ const P = ["promote", "--stack", "dev", "--version", "1.4.0"];
 /** argv -> the argument the one-line message must name. */
 const BAD: Array<[string[], RegExp]> = [
   [["promote", "--version", "1.4.0"], /--stack is required/],
-  [["promote", "--stack", "qa", "--version", "1.4.0"], /--stack "qa" is not a stack here: use one of dev, staging, prod, local/],
+  [
+    ["promote", "--stack", "qa", "--version", "1.4.0"],
+    /--stack "qa" is not a stack here: use one of dev, staging, prod, local/,
+  ],
   [["promote", "--stack", "", "--version", "1.4.0"], /--stack is empty/],
   [["promote", "--stack", "dev"], /--version is required/],
   [["promote", "--stack", "dev", "--version", "latest"], /--version "latest" is not allowed: .*never latest/],
@@ -61,7 +64,15 @@ describe("slipway argv", () => {
     it(`refuses ${argv.join(" ")} with exit 1, one line naming the argument, and no engine call`, async () => {
       let built = 0;
       let err = "";
-      const code = await run(argv, STACKS, async () => { built++; throw new Error("deps built"); }, { stdout: () => undefined, stderr: (t) => (err += t) });
+      const code = await run(
+        argv,
+        STACKS,
+        async () => {
+          built++;
+          throw new Error("deps built");
+        },
+        { stdout: () => undefined, stderr: (t) => (err += t) },
+      );
       assert.equal(code, 1);
       assert.match(err, message);
       assert.equal(err.trim().split("\n").length, 1);
@@ -70,22 +81,66 @@ describe("slipway argv", () => {
   }
 
   it("parses a full promote", () => {
-    const inv = parseArgv(["promote", "--stack", "prod", "--version", "v2.0.0-rc.1", "--approved-by", "Jane Doe", "--steps", "10,50,100", "--interval", "90s", "--json"], STACKS);
+    const inv = parseArgv(
+      [
+        "promote",
+        "--stack",
+        "prod",
+        "--version",
+        "v2.0.0-rc.1",
+        "--approved-by",
+        "Jane Doe",
+        "--steps",
+        "10,50,100",
+        "--interval",
+        "90s",
+        "--json",
+      ],
+      STACKS,
+    );
     assert.deepEqual(inv, {
       command: "promote",
-      args: { stack: "prod", version: "v2.0.0-rc.1", approvedBy: "Jane Doe", steps: [10, 50, 100], intervalMs: 90_000, skipCanary: false, breakGlass: false, reason: undefined, dryRun: false, resume: false, services: undefined, json: true },
+      args: {
+        stack: "prod",
+        version: "v2.0.0-rc.1",
+        approvedBy: "Jane Doe",
+        steps: [10, 50, 100],
+        intervalMs: 90_000,
+        skipCanary: false,
+        breakGlass: false,
+        reason: undefined,
+        dryRun: false,
+        resume: false,
+        services: undefined,
+        json: true,
+      },
     });
   });
 
   it("takes every stack by default and several as a list", () => {
-    assert.deepEqual(parseArgv(["drift"], STACKS), { command: "drift", args: { stacks: STACKS, json: false, markdown: undefined, remediate: false, force: false } });
-    assert.deepEqual((parseArgv(["status", "--stack", "dev,prod", "--stack", "dev"], STACKS) as { args: { stacks: string[] } }).args.stacks, ["dev", "prod"]);
+    assert.deepEqual(parseArgv(["drift"], STACKS), {
+      command: "drift",
+      args: { stacks: STACKS, json: false, markdown: undefined, remediate: false, force: false },
+    });
+    assert.deepEqual(
+      (parseArgv(["status", "--stack", "dev,prod", "--stack", "dev"], STACKS) as { args: { stacks: string[] } }).args
+        .stacks,
+      ["dev", "prod"],
+    );
   });
 
   it("prints help listing every command", async () => {
     let out = "";
-    const code = await run(["--help"], STACKS, async () => { throw new Error("no"); }, { stdout: (t) => (out += t), stderr: () => undefined });
+    const code = await run(
+      ["--help"],
+      STACKS,
+      async () => {
+        throw new Error("no");
+      },
+      { stdout: (t) => (out += t), stderr: () => undefined },
+    );
     assert.equal(code, 0);
-    for (const c of ["preview", "up", "promote", "status", "abort", "drift", "history"]) assert.match(out, new RegExp(`\\b${c}\\b`));
+    for (const c of ["preview", "up", "promote", "status", "abort", "drift", "history"])
+      assert.match(out, new RegExp(`\\b${c}\\b`));
   });
 });

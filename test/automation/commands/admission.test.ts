@@ -13,9 +13,28 @@ async function cli(h: Harness, argv: string[]) {
   return { code, out, err };
 }
 async function prodReady(extra: Record<string, string> = {}): Promise<Harness> {
-  const h = harness(new FakeEngine({ staging: baseConfig("staging", { "slipway:stableVersion": "1.4.0" }), prod: baseConfig("prod", extra) }));
-  await h.deps.state("staging").append({ at: "2026-11-21T08:00:00Z", promotionId: "s1", stack: "staging", event: "start", action: "promote", version: "1.4.0" });
-  await h.deps.state("staging").append({ at: "2026-11-21T09:00:00Z", promotionId: "s1", stack: "staging", event: "end", action: "promote", status: "completed" });
+  const h = harness(
+    new FakeEngine({
+      staging: baseConfig("staging", { "slipway:stableVersion": "1.4.0" }),
+      prod: baseConfig("prod", extra),
+    }),
+  );
+  await h.deps.state("staging").append({
+    at: "2026-11-21T08:00:00Z",
+    promotionId: "s1",
+    stack: "staging",
+    event: "start",
+    action: "promote",
+    version: "1.4.0",
+  });
+  await h.deps.state("staging").append({
+    at: "2026-11-21T09:00:00Z",
+    promotionId: "s1",
+    stack: "staging",
+    event: "end",
+    action: "promote",
+    status: "completed",
+  });
   return h;
 }
 const PROMOTE_PROD = ["promote", "--stack", "prod", "--version", "1.4.0"];
@@ -68,7 +87,10 @@ describe("#approval of a prod promotion", () => {
     assert.equal(r.code, 0, r.err);
     const start = (await h.deps.state("prod").read())[0];
     assert.equal(start.approvedBy, "Jane Doe");
-    assert.deepEqual({ verified: start.evidence?.approval?.verified, source: start.evidence?.approval?.source }, { verified: false, source: "flag" });
+    assert.deepEqual(
+      { verified: start.evidence?.approval?.verified, source: start.evidence?.approval?.source },
+      { verified: false, source: "flag" },
+    );
     assert.equal(gh.requests.length, 0);
   });
 
@@ -99,7 +121,15 @@ describe("#approval of a prod promotion", () => {
 
 describe("#freeze of promote, up and status", () => {
   // The fake clock reads 2026-11-22T08:00Z: inside this window (London, GMT).
-  const FREEZE = { "slipway:freeze": JSON.stringify({ timeZone: "Europe/London", windows: [{ name: "pricing-model cutover", from: "2026-11-21", until: "2026-11-23T12:00" }, { name: "month-end close", rrule: "FREQ=MONTHLY;BYMONTHDAY=-1", duration: "P2D" }] }) };
+  const FREEZE = {
+    "slipway:freeze": JSON.stringify({
+      timeZone: "Europe/London",
+      windows: [
+        { name: "pricing-model cutover", from: "2026-11-21", until: "2026-11-23T12:00" },
+        { name: "month-end close", rrule: "FREQ=MONTHLY;BYMONTHDAY=-1", duration: "P2D" },
+      ],
+    }),
+  };
   const frozen = () => harness(new FakeEngine({ local: baseConfig("local", FREEZE) }));
   const PROMOTE = ["promote", "--stack", "local", "--version", "1.4.0"];
 
@@ -107,7 +137,10 @@ describe("#freeze of promote, up and status", () => {
     const h = frozen();
     const r = await cli(h, PROMOTE);
     assert.equal(r.code, 1);
-    assert.match(r.err, /local is frozen: window "pricing-model cutover" runs until 2026-11-23T12:00:00.000\+00:00 \(Europe\/London\)/);
+    assert.match(
+      r.err,
+      /local is frozen: window "pricing-model cutover" runs until 2026-11-23T12:00:00.000\+00:00 \(Europe\/London\)/,
+    );
     assert.equal(changed(h), false);
     assert.deepEqual(await h.deps.state("local").read(), []);
   });
@@ -116,9 +149,15 @@ describe("#freeze of promote, up and status", () => {
     const h = frozen();
     const r = await cli(h, [...PROMOTE, "--break-glass", "--reason", "INC-4411 pricing outage"]);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^BREAK-GLASS: freeze "pricing-model cutover" \(until 2026-11-23T12:00:00.000\+00:00\) overridden: INC-4411 pricing outage\n/);
+    assert.match(
+      r.out,
+      /^BREAK-GLASS: freeze "pricing-model cutover" \(until 2026-11-23T12:00:00.000\+00:00\) overridden: INC-4411 pricing outage\n/,
+    );
     const start = (await h.deps.state("local").read())[0];
-    assert.deepEqual([start.evidence?.breakGlass?.reason, start.evidence?.breakGlass?.window.name], ["INC-4411 pricing outage", "pricing-model cutover"]);
+    assert.deepEqual(
+      [start.evidence?.breakGlass?.reason, start.evidence?.breakGlass?.window.name],
+      ["INC-4411 pricing outage", "pricing-model cutover"],
+    );
     const status = await cli(h, ["status", "--stack", "local"]);
     assert.match(status.out, /last promotion: promote 1.4.0 completed \(.*BREAK-GLASS: INC-4411 pricing outage\)/);
     const history = await cli(h, ["history", "--stack", "local"]);
@@ -149,6 +188,9 @@ describe("#freeze of promote, up and status", () => {
     assert.equal(s.freeze.active.name, "pricing-model cutover");
     assert.deepEqual([s.freeze.next.name, s.freeze.next.start], ["month-end close", "2026-11-30T00:00:00.000+00:00"]);
     const text = await cli(frozen(), ["status", "--stack", "local"]);
-    assert.match(text.out, /freeze: FROZEN by "pricing-model cutover" until 2026-11-23T12:00:00.000\+00:00; next "month-end close" 2026-11-30T00:00:00.000\+00:00/);
+    assert.match(
+      text.out,
+      /freeze: FROZEN by "pricing-model cutover" until 2026-11-23T12:00:00.000\+00:00; next "month-end close" 2026-11-30T00:00:00.000\+00:00/,
+    );
   });
 });

@@ -19,16 +19,57 @@ class ReportingEngine extends FakeEngine {
   async up(stack: string, opts: UpOptions = {}) {
     const r = await super.up(stack, opts);
     const ev = new EventCollector(stack, () => undefined);
-    const image = (v: string) => ({ spec: { template: { spec: { containers: [{ name: "api-gateway", image: `registry.local/slipway/api-gateway:${v}`, env: [{ name: "API_TOKEN", value: "tok-live-123" }] }] } } } });
-    ev.handle({ resourcePreEvent: { metadata: {
-      op: "update", urn: "urn:pulumi:prod::slipway::kubernetes:apps/v1:Deployment::api-gateway-canary", type: "kubernetes:apps/v1:Deployment",
-      old: { inputs: image("1.0.0") }, new: { inputs: image("1.4.0") }, detailedDiff: { "spec.template.spec.containers[0].image": {}, "spec.template.spec.containers[0].env[0].value": {} },
-    } } });
-    ev.handle({ resourcePreEvent: { metadata: {
-      op: "update", urn: "urn:pulumi:prod::slipway::kubernetes:core/v1:Secret::data-connection", type: "kubernetes:core/v1:Secret",
-      old: { inputs: { stringData: { DATABASE_URL: "postgresql://app:old@db" } } }, new: { inputs: { stringData: { DATABASE_URL: { [SIG]: "1b47061264138c4ac30d75fd1eb44270", value: "postgresql://app:hunter2-db-pass@db" } } } },
-      detailedDiff: { "stringData.DATABASE_URL": {} },
-    } } });
+    const image = (v: string) => ({
+      spec: {
+        template: {
+          spec: {
+            containers: [
+              {
+                name: "api-gateway",
+                image: `registry.local/slipway/api-gateway:${v}`,
+                env: [{ name: "API_TOKEN", value: "tok-live-123" }],
+              },
+            ],
+          },
+        },
+      },
+    });
+    ev.handle({
+      resourcePreEvent: {
+        metadata: {
+          op: "update",
+          urn: "urn:pulumi:prod::slipway::kubernetes:apps/v1:Deployment::api-gateway-canary",
+          type: "kubernetes:apps/v1:Deployment",
+          old: { inputs: image("1.0.0") },
+          new: { inputs: image("1.4.0") },
+          detailedDiff: {
+            "spec.template.spec.containers[0].image": {},
+            "spec.template.spec.containers[0].env[0].value": {},
+          },
+        },
+      },
+    });
+    ev.handle({
+      resourcePreEvent: {
+        metadata: {
+          op: "update",
+          urn: "urn:pulumi:prod::slipway::kubernetes:core/v1:Secret::data-connection",
+          type: "kubernetes:core/v1:Secret",
+          old: { inputs: { stringData: { DATABASE_URL: "postgresql://app:old@db" } } },
+          new: {
+            inputs: {
+              stringData: {
+                DATABASE_URL: {
+                  [SIG]: "1b47061264138c4ac30d75fd1eb44270",
+                  value: "postgresql://app:hunter2-db-pass@db",
+                },
+              },
+            },
+          },
+          detailedDiff: { "stringData.DATABASE_URL": {} },
+        },
+      },
+    });
     return { ...r, changes: ev.changes(), counts: { update: 2, same: 30 } };
   }
 }
@@ -36,7 +77,10 @@ class ReportingEngine extends FakeEngine {
 async function cli(h: Harness, argv: string[]) {
   let out = "";
   let err = "";
-  const code = await run(argv, ["dev", "staging", "prod", "local"], async () => h.deps, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
+  const code = await run(argv, ["dev", "staging", "prod", "local"], async () => h.deps, {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+  });
   return { code, out, err };
 }
 
@@ -46,10 +90,22 @@ const CHROMIUM = ["chromium", "chromium-browser"].find((b) => spawnSync("sh", ["
 function dumpDom(file: string): string {
   assert.ok(CHROMIUM, "chromium is not installed: apt-get install -y chromium (.ci/run installs it)");
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-chromium-"));
-  const r = spawnSync(CHROMIUM!, [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run", `--user-data-dir=${profile}`, "--dump-dom", `file://${file}`,
-  ], { encoding: "utf8", timeout: 90_000 });
+  const r = spawnSync(
+    CHROMIUM!,
+    [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      `--user-data-dir=${profile}`,
+      "--dump-dom",
+      `file://${file}`,
+    ],
+    { encoding: "utf8", timeout: 90_000 },
+  );
   fs.rmSync(profile, { recursive: true, force: true });
   assert.equal(r.status, 0, `chromium failed: ${r.error ?? ""} ${r.stderr}`);
   return r.stdout;
@@ -62,29 +118,108 @@ describe("slipway audit export", function () {
   let dir: string;
 
   before(async () => {
-    gh = await fakeGithub({ run: workflowRun("bob"), approvals: [review("carol", "approved")], commit: commit("alice") });
-    const canary = { steps: [10, 30, 100], interval: "0s", timeout: "200ms", analysis: [{ provider: "prometheus", url: "http://ops:pw-in-url@prometheus.monitoring:9090", query: "error_rate", max: 0.01 }] };
-    h = harness(new ReportingEngine({ staging: baseConfig("staging", { "slipway:stableVersion": "1.4.0" }), prod: baseConfig("prod", { "slipway:canary": JSON.stringify(canary) }) }));
+    gh = await fakeGithub({
+      run: workflowRun("bob"),
+      approvals: [review("carol", "approved")],
+      commit: commit("alice"),
+    });
+    const canary = {
+      steps: [10, 30, 100],
+      interval: "0s",
+      timeout: "200ms",
+      analysis: [
+        {
+          provider: "prometheus",
+          url: "http://ops:pw-in-url@prometheus.monitoring:9090",
+          query: "error_rate",
+          max: 0.01,
+        },
+      ],
+    };
+    h = harness(
+      new ReportingEngine({
+        staging: baseConfig("staging", { "slipway:stableVersion": "1.4.0" }),
+        prod: baseConfig("prod", { "slipway:canary": JSON.stringify(canary) }),
+      }),
+    );
     h.deps.writeFile = (p, t) => fs.promises.writeFile(p, t);
     h.deps.ci = ciFor(gh.url);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-export-"));
-    await h.deps.state("staging").append({ at: "2026-11-21T08:00:00Z", promotionId: "s1", stack: "staging", event: "start", action: "promote", version: "1.4.0" });
-    await h.deps.state("staging").append({ at: "2026-11-21T09:00:00Z", promotionId: "s1", stack: "staging", event: "end", action: "promote", status: "completed" });
+    await h.deps.state("staging").append({
+      at: "2026-11-21T08:00:00Z",
+      promotionId: "s1",
+      stack: "staging",
+      event: "start",
+      action: "promote",
+      version: "1.4.0",
+    });
+    await h.deps.state("staging").append({
+      at: "2026-11-21T09:00:00Z",
+      promotionId: "s1",
+      stack: "staging",
+      event: "end",
+      action: "promote",
+      status: "completed",
+    });
     assert.equal((await cli(h, ["promote", "--stack", "prod", "--version", "1.4.0"])).code, 0);
     h.engine.config.set("staging", { ...h.engine.config.get("staging")!, "slipway:stableVersion": "1.5.0" });
-    await h.deps.state("staging").append({ at: "2026-11-21T10:00:00Z", promotionId: "s2", stack: "staging", event: "start", action: "promote", version: "1.5.0" });
-    await h.deps.state("staging").append({ at: "2026-11-21T11:00:00Z", promotionId: "s2", stack: "staging", event: "end", action: "promote", status: "completed" });
-    h.deps.providers = () => [provider((w) => ({ provider: "prometheus", ok: w < 30, detail: w < 30 ? "0.002 <= max 0.01" : "0.04 > max 0.01", value: w < 30 ? 0.002 : 0.04, durationMs: 3 }), "prometheus")];
+    await h.deps.state("staging").append({
+      at: "2026-11-21T10:00:00Z",
+      promotionId: "s2",
+      stack: "staging",
+      event: "start",
+      action: "promote",
+      version: "1.5.0",
+    });
+    await h.deps.state("staging").append({
+      at: "2026-11-21T11:00:00Z",
+      promotionId: "s2",
+      stack: "staging",
+      event: "end",
+      action: "promote",
+      status: "completed",
+    });
+    h.deps.providers = () => [
+      provider(
+        (w) => ({
+          provider: "prometheus",
+          ok: w < 30,
+          detail: w < 30 ? "0.002 <= max 0.01" : "0.04 > max 0.01",
+          value: w < 30 ? 0.002 : 0.04,
+          durationMs: 3,
+        }),
+        "prometheus",
+      ),
+    ];
     assert.equal((await cli(h, ["promote", "--stack", "prod", "--version", "1.5.0"])).code, 3);
     h.deps.ci = undefined;
-    h.engine.drift = [{ urn: "urn:pulumi:prod::slipway::kubernetes:apps/v1:Deployment::api-gateway-stable", type: "kubernetes:apps/v1:Deployment", name: "api-gateway-stable", op: "update", properties: ["spec.replicas"] }];
+    h.engine.drift = [
+      {
+        urn: "urn:pulumi:prod::slipway::kubernetes:apps/v1:Deployment::api-gateway-stable",
+        type: "kubernetes:apps/v1:Deployment",
+        name: "api-gateway-stable",
+        op: "update",
+        properties: ["spec.replicas"],
+      },
+    ];
     assert.equal((await cli(h, ["drift", "--stack", "prod", "--remediate"])).code, 0);
   });
   after(() => gh.close());
 
   async function exported(format: string): Promise<string> {
     const out = path.join(dir, `evidence.${format}`);
-    const r = await cli(h, ["audit", "export", "--stack", "prod", "--since", "2026-11-01", "--format", format, "--out", out]);
+    const r = await cli(h, [
+      "audit",
+      "export",
+      "--stack",
+      "prod",
+      "--since",
+      "2026-11-01",
+      "--format",
+      format,
+      "--out",
+      out,
+    ]);
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /journal chain intact/);
     return fs.readFileSync(out, "utf8");
@@ -92,13 +227,31 @@ describe("slipway audit export", function () {
 
   it("writes one record per promotion, rollback and remediation, with who, approval, commit, steps and outcome", async () => {
     const x = JSON.parse(await exported("json"));
-    assert.deepEqual(x.records.map((r: { kind: string; outcome: string }) => `${r.kind}:${r.outcome}`), ["promote:completed", "promote:rolled-back", "rollback:rolled-back", "remediate:completed"]);
+    assert.deepEqual(
+      x.records.map((r: { kind: string; outcome: string }) => `${r.kind}:${r.outcome}`),
+      ["promote:completed", "promote:rolled-back", "rollback:rolled-back", "remediate:completed"],
+    );
     const [ok, failed] = x.records;
-    assert.deepEqual([ok.startedBy, ok.approval.verified, ok.approval.approvers, ok.commit, ok.run.id], ["bob", true, ["carol"], ciFor("").sha, "9001"]);
-    assert.deepEqual(ok.steps.map((s: { weight: number; ok: boolean }) => `${s.weight}:${s.ok}`), ["10:true", "30:true", "100:true"]);
+    assert.deepEqual(
+      [ok.startedBy, ok.approval.verified, ok.approval.approvers, ok.commit, ok.run.id],
+      ["bob", true, ["carol"], ciFor("").sha, "9001"],
+    );
+    assert.deepEqual(
+      ok.steps.map((s: { weight: number; ok: boolean }) => `${s.weight}:${s.ok}`),
+      ["10:true", "30:true", "100:true"],
+    );
     const { durationMs: _ms, ...verdict } = failed.steps.at(-1).verdicts[0];
-    assert.deepEqual(verdict, { gate: "prometheus", ok: false, value: 0.04, threshold: 0.01, detail: "0.04 > max 0.01" });
-    assert.equal(ok.changes[0].summary.changes[0].values["spec.template.spec.containers[0].image"].new, "registry.local/slipway/api-gateway:1.4.0");
+    assert.deepEqual(verdict, {
+      gate: "prometheus",
+      ok: false,
+      value: 0.04,
+      threshold: 0.01,
+      detail: "0.04 > max 0.01",
+    });
+    assert.equal(
+      ok.changes[0].summary.changes[0].values["spec.template.spec.containers[0].image"].new,
+      "registry.local/slipway/api-gateway:1.4.0",
+    );
     assert.equal(x.chain.ok, true);
   });
 
@@ -108,8 +261,14 @@ describe("slipway audit export", function () {
     assert.equal((md.match(/^## /gm) ?? []).length, x.records.length);
     for (const r of x.records) assert.ok(md.includes(`(\`${r.id}\`)`), `${r.id} missing from the Markdown`);
     assert.match(md, /\| Approved by \| carol \(verified: prod environment review of run 9001, four-eyes\) \|/);
-    assert.match(md, /\| 2 \| 30% \| .* \| FAIL \| prometheus FAIL value 0\.04 \(threshold 0\.01\): 0\.04 &gt; max 0\.01 \|/);
-    assert.match(md, /`spec.template.spec.containers\[0\].image: "registry.local\/slipway\/api-gateway:1.0.0" -> "registry.local\/slipway\/api-gateway:1.4.0"`/);
+    assert.match(
+      md,
+      /\| 2 \| 30% \| .* \| FAIL \| prometheus FAIL value 0\.04 \(threshold 0\.01\): 0\.04 &gt; max 0\.01 \|/,
+    );
+    assert.match(
+      md,
+      /`spec.template.spec.containers\[0\].image: "registry.local\/slipway\/api-gateway:1.0.0" -> "registry.local\/slipway\/api-gateway:1.4.0"`/,
+    );
   });
 
   it("lets no secret into any format", async () => {

@@ -11,7 +11,13 @@ async function cli(h: Harness, argv: string[]) {
   const code = await run(argv, STACKS, async () => h.deps, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
   return { code, out, err };
 }
-const drifted = (type: string, name: string) => ({ urn: `urn:pulumi:dev::slipway::${type}::${name}`, type, name, op: "update" as const, properties: ["tags"] });
+const drifted = (type: string, name: string) => ({
+  urn: `urn:pulumi:dev::slipway::${type}::${name}`,
+  type,
+  name,
+  op: "update" as const,
+  properties: ["tags"],
+});
 
 describe("slipway drift", () => {
   it("exits 2 on drift and writes the Markdown report", async () => {
@@ -43,7 +49,11 @@ describe("slipway drift", () => {
 
 describe("slipway status, abort, history", () => {
   it("status shows versions, weight, last promotion and the lock holder", async () => {
-    const h = harness(new FakeEngine({ local: baseConfig("local", { "slipway:canaryVersion": "1.4.0", "slipway:canaryWeight": "30" }) }));
+    const h = harness(
+      new FakeEngine({
+        local: baseConfig("local", { "slipway:canaryVersion": "1.4.0", "slipway:canaryWeight": "30" }),
+      }),
+    );
     const r = await cli(h, ["status", "--stack", "local", "--json"]);
     const [s] = JSON.parse(r.out);
     assert.equal(s.stableVersion, "1.0.0");
@@ -53,20 +63,39 @@ describe("slipway status, abort, history", () => {
   });
 
   it("abort sets weight 0 in a targeted update, then scales the canary to zero, and records 1.4.0 as rolled back", async () => {
-    const h = harness(new FakeEngine({ local: baseConfig("local", { "slipway:canaryVersion": "1.4.0", "slipway:canaryWeight": "30" }) }));
+    const h = harness(
+      new FakeEngine({
+        local: baseConfig("local", { "slipway:canaryVersion": "1.4.0", "slipway:canaryWeight": "30" }),
+      }),
+    );
     const r = await cli(h, ["abort", "--stack", "local", "--reason", "pager"]);
     assert.equal(r.code, 0, r.err);
-    assert.deepEqual(h.engine.trace().slice(-3), ["up local targeted 1.0.0 canary none@0 rolled-back 1.4.0", "outputs local", "up local targeted 1.0.0 canary none@0 rolled-back 1.4.0"]);
+    assert.deepEqual(h.engine.trace().slice(-3), [
+      "up local targeted 1.0.0 canary none@0 rolled-back 1.4.0",
+      "outputs local",
+      "up local targeted 1.0.0 canary none@0 rolled-back 1.4.0",
+    ]);
     assert.equal(recorded(h, "local")!.canaryVersion, "");
     assert.equal(recorded(h, "local")!.rolledBackVersion, "1.4.0");
-    assert.match((await cli(h, ["status", "--stack", "local"])).out, /canary none \(1\.4\.0 rolled back, at zero replicas\)/);
+    assert.match(
+      (await cli(h, ["status", "--stack", "local"])).out,
+      /canary none \(1\.4\.0 rolled back, at zero replicas\)/,
+    );
     const hist = await cli(h, ["history", "--stack", "local"]);
     assert.match(hist.out, /abort:end.*rolled-back.*reason: pager/);
   });
 
   it("preview exits 4 on a mandatory violation and still writes both reports", async () => {
     const h = harness(new FakeEngine({ dev: baseConfig("dev") }));
-    h.engine.violations = [{ policyPack: "slipway", policyName: "containers-non-root", level: "mandatory", message: "Deployment must run as non-root", unverifiable: false }];
+    h.engine.violations = [
+      {
+        policyPack: "slipway",
+        policyName: "containers-non-root",
+        level: "mandatory",
+        message: "Deployment must run as non-root",
+        unverifiable: false,
+      },
+    ];
     const r = await cli(h, ["preview", "--stack", "dev", "--markdown", "p.md", "--sarif", "p.sarif"]);
     assert.equal(r.code, 4);
     assert.ok(h.files.has("p.md") && h.files.has("p.sarif"));
@@ -77,9 +106,15 @@ describe("journal lock", () => {
   it("removes a stale lock whose pid is dead on this host", async () => {
     const dir = `${os.tmpdir()}/slipway-lock-${process.pid}-${Date.now()}`;
     const dead = new FileStackState(dir, os.hostname(), () => false);
-    await dead.acquire({ pid: 1, host: os.hostname(), startedAt: "t", promotionId: "a", command: "promote" }, () => undefined);
+    await dead.acquire(
+      { pid: 1, host: os.hostname(), startedAt: "t", promotionId: "a", command: "promote" },
+      () => undefined,
+    );
     let stale = "";
-    const release = await dead.acquire({ pid: 2, host: os.hostname(), startedAt: "t", promotionId: "b", command: "promote" }, (s) => (stale = s.promotionId));
+    const release = await dead.acquire(
+      { pid: 2, host: os.hostname(), startedAt: "t", promotionId: "b", command: "promote" },
+      (s) => (stale = s.promotionId),
+    );
     assert.equal(stale, "a");
     assert.equal((await dead.holder())?.promotionId, "b");
     await release();
@@ -89,9 +124,15 @@ describe("journal lock", () => {
   it("never takes over a lock held from another host", async () => {
     const dir = `${os.tmpdir()}/slipway-lock2-${process.pid}-${Date.now()}`;
     const a = new FileStackState(dir, "runner-a", () => false);
-    await a.acquire({ pid: 1, host: "runner-a", startedAt: "t", promotionId: "a", command: "promote" }, () => undefined);
+    await a.acquire(
+      { pid: 1, host: "runner-a", startedAt: "t", promotionId: "a", command: "promote" },
+      () => undefined,
+    );
     const b = new FileStackState(dir, "runner-b", () => false);
-    await assert.rejects(b.acquire({ pid: 2, host: "runner-b", startedAt: "t", promotionId: "b", command: "promote" }, () => undefined), /locked by promote a/);
+    await assert.rejects(
+      b.acquire({ pid: 2, host: "runner-b", startedAt: "t", promotionId: "b", command: "promote" }, () => undefined),
+      /locked by promote a/,
+    );
   });
 });
 
@@ -100,11 +141,16 @@ describe("errors at the entry", () => {
     const h = harness(new FakeEngine({ local: baseConfig("local") }));
     const { EngineError } = await import("../../../automation/errors");
     h.engine.beforeUp = () => {
-      throw new EngineError("local: api-gateway-stable: 2 errors occurred:\n  * timed out waiting to be Ready\n\n  * Minimum number of live Pods was not attained\n");
+      throw new EngineError(
+        "local: api-gateway-stable: 2 errors occurred:\n  * timed out waiting to be Ready\n\n  * Minimum number of live Pods was not attained\n",
+      );
     };
     const r = await cli(h, ["up", "--stack", "local"]);
     assert.equal(r.code, 1);
-    assert.equal(r.err, "slipway: local: api-gateway-stable: 2 errors occurred:\n  * timed out waiting to be Ready\n  * Minimum number of live Pods was not attained\n");
+    assert.equal(
+      r.err,
+      "slipway: local: api-gateway-stable: 2 errors occurred:\n  * timed out waiting to be Ready\n  * Minimum number of live Pods was not attained\n",
+    );
   });
 
   it("an engine dump is cut to 20 lines, saying how many more there were", async () => {

@@ -17,7 +17,9 @@ describe("the engine's event log, followed while the update writes it", () => {
     const seen: unknown[] = [];
     const follower = followEventLog(file, (e) => seen.push(e), 5);
     await sleep(20); // the file does not exist yet: nothing to read, no error
-    const line = Buffer.from(`${JSON.stringify({ sequence: 1, diagnosticEvent: { message: "réseau", severity: "info" } })}\n`);
+    const line = Buffer.from(
+      `${JSON.stringify({ sequence: 1, diagnosticEvent: { message: "réseau", severity: "info" } })}\n`,
+    );
     const cut = line.indexOf(Buffer.from("é")) + 1; // inside the two bytes of "é"
     fs.writeFileSync(file, line.subarray(0, cut));
     await sleep(20);
@@ -34,11 +36,25 @@ describe("the engine's event log, followed while the update writes it", () => {
     const ev = new EventCollector("local", () => undefined);
     const stackUrn = "urn:pulumi:local::slipway::pulumi:pulumi:Stack::slipway-local";
     assert.equal(ev.stackOutputs(), undefined, "no outputs event, no outputs");
-    ev.handle({ resOutputsEvent: { metadata: { op: "same", urn: stackUrn, type: "pulumi:pulumi:Stack", new: { outputs: {
-      namespace: "slipway-local",
-      services: { "api-gateway": { stableVersion: "1.0.0", canaryVersion: "1.1.0", canaryWeight: 30 } },
-      kubeconfig: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "[secret]" },
-    } } } } });
+    ev.handle({
+      resOutputsEvent: {
+        metadata: {
+          op: "same",
+          urn: stackUrn,
+          type: "pulumi:pulumi:Stack",
+          new: {
+            outputs: {
+              namespace: "slipway-local",
+              services: { "api-gateway": { stableVersion: "1.0.0", canaryVersion: "1.1.0", canaryWeight: 30 } },
+              kubeconfig: {
+                "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+                ciphertext: "[secret]",
+              },
+            },
+          },
+        },
+      },
+    });
     assert.deepEqual(ev.stackOutputs(), {
       namespace: "slipway-local",
       services: { "api-gateway": { stableVersion: "1.0.0", canaryVersion: "1.1.0", canaryWeight: 30 } },

@@ -8,7 +8,10 @@ const ENGINE_MESSAGE =
 
 describe("policy events from the engine", () => {
   it("keep the violation's own message, not the policy's description", () => {
-    assert.match(violationText(ENGINE_MESSAGE), /^Deployment "api-gateway-stable" container "api-gateway" must keep resources\.limits\.cpu \(2\) at or below 1/);
+    assert.match(
+      violationText(ENGINE_MESSAGE),
+      /^Deployment "api-gateway-stable" container "api-gateway" must keep resources\.limits\.cpu \(2\) at or below 1/,
+    );
   });
 
   it("keep a message that carries no description whole", () => {
@@ -17,10 +20,15 @@ describe("policy events from the engine", () => {
 
   it("mark a violation not verifiable at preview by its message, after the description", () => {
     const ev = new EventCollector("local", () => undefined);
-    ev.handle({ policyEvent: {
-      policyName: "not-verifiable-at-preview", policyPackName: "slipway", enforcementLevel: "advisory",
-      message: "Checks whether every property the other resource policies check is known at preview.\nnot verifiable at preview: spec.template",
-    } });
+    ev.handle({
+      policyEvent: {
+        policyName: "not-verifiable-at-preview",
+        policyPackName: "slipway",
+        enforcementLevel: "advisory",
+        message:
+          "Checks whether every property the other resource policies check is known at preview.\nnot verifiable at preview: spec.template",
+      },
+    });
     assert.equal(ev.violations()[0].unverifiable, true);
   });
 });
@@ -28,15 +36,18 @@ describe("policy events from the engine", () => {
 describe("error diagnostics from the engine", () => {
   const STACK_URN = "urn:pulumi:local::slipway::pulumi:pulumi:Stack::slipway-local";
   const DEPLOYMENT_URN = "urn:pulumi:local::slipway::kubernetes:apps/v1:Deployment::api-gateway-stable";
-  const PROVIDER_MESSAGE = "2 errors occurred:\n\t* the Kubernetes API server reported that the rollout failed\n\t* Minimum number of live Pods was not attained\n\n";
+  const PROVIDER_MESSAGE =
+    "2 errors occurred:\n\t* the Kubernetes API server reported that the rollout failed\n\t* Minimum number of live Pods was not attained\n\n";
 
   it("name the resource and keep every cause the provider listed, in the error and as progress", () => {
     const lines: string[] = [];
     const ev = new EventCollector("local", (l) => lines.push(l));
     ev.handle({ diagnosticEvent: { urn: STACK_URN, severity: "error", message: "update failed" } });
     ev.handle({ diagnosticEvent: { urn: DEPLOYMENT_URN, severity: "error", message: PROVIDER_MESSAGE } });
-    assert.equal(ev.firstError(),
-      "api-gateway-stable: 2 errors occurred:\n  * the Kubernetes API server reported that the rollout failed\n  * Minimum number of live Pods was not attained");
+    assert.equal(
+      ev.firstError(),
+      "api-gateway-stable: 2 errors occurred:\n  * the Kubernetes API server reported that the rollout failed\n  * Minimum number of live Pods was not attained",
+    );
     assert.match(lines.join("\n"), /error api-gateway-stable: 2 errors occurred:\n +\* the Kubernetes API server/);
   });
 

@@ -6,7 +6,9 @@ import * as os from "os";
 import * as path from "path";
 import { clusterWeights } from "../../../automation/engine/weights";
 
-const split = (name: string, weight?: string) => ({ metadata: { name, annotations: weight === undefined ? {} : { "slipway.dev/canary-weight": weight } } });
+const split = (name: string, weight?: string) => ({
+  metadata: { name, annotations: weight === undefined ? {} : { "slipway.dev/canary-weight": weight } },
+});
 
 describe("the applied weight read from the cluster", () => {
   let server: http.Server;
@@ -18,18 +20,28 @@ describe("the applied weight read from the cluster", () => {
       paths.push(req.url ?? "");
       const items = req.url?.startsWith("/apis/split.smi-spec.io/v1alpha4/namespaces/slipway-local/trafficsplits")
         ? [split("api-gateway", "30"), split("audit-service", "30"), split("data-service")]
-        : req.url?.startsWith("/apis/networking.k8s.io/v1/namespaces/slipway-local/ingresses") ? [split("api-gateway", "10")] : undefined;
+        : req.url?.startsWith("/apis/networking.k8s.io/v1/namespaces/slipway-local/ingresses")
+          ? [split("api-gateway", "10")]
+          : undefined;
       res.writeHead(items ? 200 : 404, { "content-type": "application/json" });
-      res.end(JSON.stringify(items ? { apiVersion: "v1", kind: "List", metadata: {}, items } : { kind: "Status", code: 404 }));
+      res.end(
+        JSON.stringify(items ? { apiVersion: "v1", kind: "List", metadata: {}, items } : { kind: "Status", code: 404 }),
+      );
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.address() as { port: number }).port;
     kubeconfig = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "slipway-weights-")), "kubeconfig.yaml");
-    fs.writeFileSync(kubeconfig, [
-      "apiVersion: v1", "kind: Config", "current-context: t",
-      `clusters: [{name: t, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
-      "users: [{name: t, user: {token: x}}]", "contexts: [{name: t, context: {cluster: t, user: t}}]",
-    ].join("\n"));
+    fs.writeFileSync(
+      kubeconfig,
+      [
+        "apiVersion: v1",
+        "kind: Config",
+        "current-context: t",
+        `clusters: [{name: t, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
+        "users: [{name: t, user: {token: x}}]",
+        "contexts: [{name: t, context: {cluster: t, user: t}}]",
+      ].join("\n"),
+    );
   });
   after(() => {
     server.close();
@@ -38,18 +50,40 @@ describe("the applied weight read from the cluster", () => {
 
   it("reads every service's TrafficSplit annotation in one list call; a missing annotation or object is NaN", async () => {
     paths.length = 0;
-    const w = await clusterWeights({ namespace: "slipway-local", router: "smi", services: ["api-gateway", "audit-service", "data-service", "cache-service"], kubeconfigPath: kubeconfig }, new AbortController().signal);
+    const w = await clusterWeights(
+      {
+        namespace: "slipway-local",
+        router: "smi",
+        services: ["api-gateway", "audit-service", "data-service", "cache-service"],
+        kubeconfigPath: kubeconfig,
+      },
+      new AbortController().signal,
+    );
     assert.deepEqual(w, { "api-gateway": 30, "audit-service": 30, "data-service": NaN, "cache-service": NaN });
     assert.equal(paths.length, 1);
   });
 
   it("reads Ingresses for the alb router", async () => {
-    const w = await clusterWeights({ namespace: "slipway-local", router: "alb", services: ["api-gateway"], kubeconfigPath: kubeconfig }, new AbortController().signal);
+    const w = await clusterWeights(
+      { namespace: "slipway-local", router: "alb", services: ["api-gateway"], kubeconfigPath: kubeconfig },
+      new AbortController().signal,
+    );
     assert.deepEqual(w, { "api-gateway": 10 });
   });
 
   it("says nothing without a kubeconfig, and fails when the API refuses", async () => {
-    assert.equal(await clusterWeights({ namespace: "n", router: "smi", services: ["a"], kubeconfigPath: "/nonexistent/kubeconfig" }, new AbortController().signal), undefined);
-    await assert.rejects(clusterWeights({ namespace: "other", router: "smi", services: ["a"], kubeconfigPath: kubeconfig }, new AbortController().signal));
+    assert.equal(
+      await clusterWeights(
+        { namespace: "n", router: "smi", services: ["a"], kubeconfigPath: "/nonexistent/kubeconfig" },
+        new AbortController().signal,
+      ),
+      undefined,
+    );
+    await assert.rejects(
+      clusterWeights(
+        { namespace: "other", router: "smi", services: ["a"], kubeconfigPath: kubeconfig },
+        new AbortController().signal,
+      ),
+    );
   });
 });

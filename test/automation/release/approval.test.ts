@@ -11,7 +11,10 @@ describe("#verified-approval (GitHub environment review of the run)", () => {
   afterEach(() => gh.close());
 
   async function refusal(rule = PROD, timeoutMs = 2_000): Promise<Error> {
-    return verifyApproval(ciFor(gh.url), rule, timeoutMs).then(() => assert.fail("the approval passed"), (e: Error) => e);
+    return verifyApproval(ciFor(gh.url), rule, timeoutMs).then(
+      () => assert.fail("the approval passed"),
+      (e: Error) => e,
+    );
   }
 
   it("passes with a second person's approved review for the stack's environment, and records who and where", async () => {
@@ -22,7 +25,10 @@ describe("#verified-approval (GitHub environment review of the run)", () => {
     assert.equal(a.run?.actor, "bob");
     assert.equal(a.commit?.author, "alice");
     assert.equal(a.run?.url, "https://github.com/acme/pricing/actions/runs/9001");
-    assert.ok(gh.auth.every((h) => h === `token ${TOKEN}`), `the job's token is sent: ${gh.auth.join(", ")}`);
+    assert.ok(
+      gh.auth.every((h) => h === `token ${TOKEN}`),
+      `the job's token is sent: ${gh.auth.join(", ")}`,
+    );
     assert.ok(!JSON.stringify(a).includes(TOKEN), "the token is never part of the record");
   });
 
@@ -45,7 +51,10 @@ describe("#verified-approval (GitHub environment review of the run)", () => {
 
   it("fails when the approver started the run (four-eyes)", async () => {
     gh.scene = { run: workflowRun("bob"), approvals: [review("bob", "approved")] };
-    assert.match((await refusal()).message, /rule four-eyes\): bob started the run, so their approval does not count; 0 of 1/);
+    assert.match(
+      (await refusal()).message,
+      /rule four-eyes\): bob started the run, so their approval does not count; 0 of 1/,
+    );
   });
 
   it("fails when the approver triggered the run (a re-run by someone else keeps the first actor)", async () => {
@@ -71,7 +80,10 @@ describe("#verified-approval (GitHub environment review of the run)", () => {
 
   it("fails when fewer distinct approvers than required remain", async () => {
     gh.scene = { run: workflowRun("bob"), approvals: [review("carol", "approved"), review("carol", "approved")] };
-    assert.match((await refusal({ ...PROD, requiredReviewers: 2 })).message, /rule required-reviewers\): 1 of 2 required approvers/);
+    assert.match(
+      (await refusal({ ...PROD, requiredReviewers: 2 })).message,
+      /rule required-reviewers\): 1 of 2 required approvers/,
+    );
   });
 
   for (const status of [500, 403, 404]) {
@@ -79,7 +91,12 @@ describe("#verified-approval (GitHub environment review of the run)", () => {
       gh.scene = { fail: status };
       const e = await refusal();
       assert.ok(e instanceof EngineError);
-      assert.match(e.message, new RegExp(`rule verified-approval\\): GET /repos/\\{owner\\}/\\{repo\\}/actions/runs/\\{run_id\\} failed \\(${status}`));
+      assert.match(
+        e.message,
+        new RegExp(
+          `rule verified-approval\\): GET /repos/\\{owner\\}/\\{repo\\}/actions/runs/\\{run_id\\} failed \\(${status}`,
+        ),
+      );
     });
   }
 

@@ -9,34 +9,77 @@ export const SHA = "3f2a9c1b7e4d5a6f8091a2b3c4d5e6f708192a3b";
 export const TOKEN = "ghs_testtoken0123456789";
 
 export function user(login: string, id = 1000) {
-  return { login, id, node_id: `U_${id}`, avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`, type: "User", site_admin: false, html_url: `https://github.com/${login}` };
+  return {
+    login,
+    id,
+    node_id: `U_${id}`,
+    avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
+    type: "User",
+    site_admin: false,
+    html_url: `https://github.com/${login}`,
+  };
 }
 function environment(name: string, id: number) {
-  return { id, node_id: `EN_${id}`, name, url: `https://api.github.com/repos/${REPO}/environments/${name}`, html_url: `https://github.com/${REPO}/deployments/activity_log?environments_filter=${name}`, created_at: "2026-01-10T09:00:00Z", updated_at: "2026-06-01T09:00:00Z" };
+  return {
+    id,
+    node_id: `EN_${id}`,
+    name,
+    url: `https://api.github.com/repos/${REPO}/environments/${name}`,
+    html_url: `https://github.com/${REPO}/deployments/activity_log?environments_filter=${name}`,
+    created_at: "2026-01-10T09:00:00Z",
+    updated_at: "2026-06-01T09:00:00Z",
+  };
 }
 /** One entry of GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals. */
 export function review(login: string, state: "approved" | "rejected", env = "prod", comment = "Ship it!") {
-  return { environments: [environment(env, env === "prod" ? 161088068 : 161088069)], state, comment, user: user(login, 2000 + login.length) };
+  return {
+    environments: [environment(env, env === "prod" ? 161088068 : 161088069)],
+    state,
+    comment,
+    user: user(login, 2000 + login.length),
+  };
 }
 /** GET /repos/{owner}/{repo}/actions/runs/{run_id} */
 export function workflowRun(actor: string, triggeringActor = actor) {
   return {
-    id: Number(RUN_ID), name: "promote", node_id: "WFR_kwLOA", head_branch: "main", head_sha: SHA, path: ".github/workflows/promote.yml",
-    run_number: 42, event: "workflow_dispatch", status: "in_progress", conclusion: null, workflow_id: 161335, run_attempt: 1,
-    url: `https://api.github.com/repos/${REPO}/actions/runs/${RUN_ID}`, html_url: `https://github.com/${REPO}/actions/runs/${RUN_ID}`,
-    actor: user(actor, 3001), triggering_actor: user(triggeringActor, 3002), created_at: "2026-12-01T09:00:00Z", updated_at: "2026-12-01T09:05:00Z",
+    id: Number(RUN_ID),
+    name: "promote",
+    node_id: "WFR_kwLOA",
+    head_branch: "main",
+    head_sha: SHA,
+    path: ".github/workflows/promote.yml",
+    run_number: 42,
+    event: "workflow_dispatch",
+    status: "in_progress",
+    conclusion: null,
+    workflow_id: 161335,
+    run_attempt: 1,
+    url: `https://api.github.com/repos/${REPO}/actions/runs/${RUN_ID}`,
+    html_url: `https://github.com/${REPO}/actions/runs/${RUN_ID}`,
+    actor: user(actor, 3001),
+    triggering_actor: user(triggeringActor, 3002),
+    created_at: "2026-12-01T09:00:00Z",
+    updated_at: "2026-12-01T09:05:00Z",
   };
 }
 /** GET /repos/{owner}/{repo}/commits/{ref} */
 export function commit(authorLogin: string | null, committerLogin = "web-flow") {
   return {
-    sha: SHA, node_id: "C_kwDOA", url: `https://api.github.com/repos/${REPO}/commits/${SHA}`, html_url: `https://github.com/${REPO}/commit/${SHA}`,
+    sha: SHA,
+    node_id: "C_kwDOA",
+    url: `https://api.github.com/repos/${REPO}/commits/${SHA}`,
+    html_url: `https://github.com/${REPO}/commit/${SHA}`,
     commit: {
       author: { name: "Alice Author", email: "alice@acme.example", date: "2026-11-30T17:00:00Z" },
       committer: { name: "GitHub", email: "noreply@github.com", date: "2026-11-30T17:00:00Z" },
-      message: "Pricing: borrow-rate cache TTL 30s", tree: { sha: "a1b2c3", url: "" }, comment_count: 0,
+      message: "Pricing: borrow-rate cache TTL 30s",
+      tree: { sha: "a1b2c3", url: "" },
+      comment_count: 0,
     },
-    author: authorLogin === null ? null : user(authorLogin, 4001), committer: user(committerLogin, 19864447), parents: [], files: [],
+    author: authorLogin === null ? null : user(authorLogin, 4001),
+    committer: user(committerLogin, 19864447),
+    parents: [],
+    files: [],
   };
 }
 
@@ -61,7 +104,8 @@ export async function fakeGithub(scene: Scene = {}): Promise<FakeGithub> {
     auth.push(String(req.headers.authorization ?? ""));
     const s = out!.scene;
     if (s.fail === "hang") return;
-    if (s.fail !== undefined) return json(res, s.fail, { message: "Server Error", documentation_url: "https://docs.github.com/rest" });
+    if (s.fail !== undefined)
+      return json(res, s.fail, { message: "Server Error", documentation_url: "https://docs.github.com/rest" });
     const path = (req.url ?? "").split("?")[0];
     if (path === `/repos/${REPO}/actions/runs/${RUN_ID}/approvals`) return json(res, 200, s.approvals ?? []);
     if (path === `/repos/${REPO}/actions/runs/${RUN_ID}`) return json(res, 200, s.run ?? workflowRun("ci-bot"));
@@ -73,5 +117,14 @@ export async function fakeGithub(scene: Scene = {}): Promise<FakeGithub> {
 }
 
 export function ciFor(apiUrl: string) {
-  return { apiUrl, serverUrl: "https://github.com", repository: REPO, runId: RUN_ID, runAttempt: "1", token: TOKEN, sha: SHA, actor: "bob" };
+  return {
+    apiUrl,
+    serverUrl: "https://github.com",
+    repository: REPO,
+    runId: RUN_ID,
+    runAttempt: "1",
+    token: TOKEN,
+    sha: SHA,
+    actor: "bob",
+  };
 }

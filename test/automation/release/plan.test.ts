@@ -10,25 +10,57 @@ const ALL = ["api-gateway", "calculation-service", "data-service", "cache-servic
 
 function rel(extra: Record<string, string> = {}): StackRelease {
   const file = baseConfig("local", extra);
-  return { stack: "local", file, current: undefined, raw: withRelease(file, undefined), config: parseStackConfig("local", file) };
+  return {
+    stack: "local",
+    file,
+    current: undefined,
+    raw: withRelease(file, undefined),
+    config: parseStackConfig("local", file),
+  };
 }
-const services = (canaryVersion: string) => Object.fromEntries(ALL.map((s) => [s, { stableVersion: "1.0.0", canaryVersion, canaryWeight: 10 }]));
+const services = (canaryVersion: string) =>
+  Object.fromEntries(ALL.map((s) => [s, { stableVersion: "1.0.0", canaryVersion, canaryWeight: 10 }]));
 const input = (over: Partial<PlanInput> = {}): PlanInput => ({
-  stack: "local", version: "1.4.0", services: ALL, steps: [10, 30, 100], from: 0, intervalMs: 1000, skipCanary: false,
-  rel: rel(), outputs: { services: services(""), releaseTargets: TARGETS, trafficTargets: Object.fromEntries(ALL.map((s) => [s, trafficUrn(s)])) }, ...over,
+  stack: "local",
+  version: "1.4.0",
+  services: ALL,
+  steps: [10, 30, 100],
+  from: 0,
+  intervalMs: 1000,
+  skipCanary: false,
+  rel: rel(),
+  outputs: {
+    services: services(""),
+    releaseTargets: TARGETS,
+    trafficTargets: Object.fromEntries(ALL.map((s) => [s, trafficUrn(s)])),
+  },
+  ...over,
 });
 
 describe("#release-plan", () => {
   it("plans each step's release and targets, then the finalize, and one rollback for any failure", () => {
     const p = planRelease(input());
-    assert.deepEqual(p.updates.map((u) => [u.label, u.release.canaryWeight, u.release.stableVersion, u.targets?.length ?? "full"]), [
-      ["step 1/3 weight 10%", 10, "1.0.0", "full"],
-      ["step 2/3 weight 30%", 30, "1.0.0", 5],
-      ["step 3/3 weight 100%", 100, "1.0.0", 5],
-      ["stable", 0, "1.4.0", "full"],
-    ]);
-    const stable = { stableVersion: "1.0.0", serviceVersions: {}, canaryVersion: "", canaryWeight: 0, canaryServices: ALL };
-    assert.deepEqual(p.rollback, { release: { ...stable, rolledBackVersion: "1.4.0" }, targets: ALL.map(trafficUrn), services: ALL });
+    assert.deepEqual(
+      p.updates.map((u) => [u.label, u.release.canaryWeight, u.release.stableVersion, u.targets?.length ?? "full"]),
+      [
+        ["step 1/3 weight 10%", 10, "1.0.0", "full"],
+        ["step 2/3 weight 30%", 30, "1.0.0", 5],
+        ["step 3/3 weight 100%", 100, "1.0.0", 5],
+        ["stable", 0, "1.4.0", "full"],
+      ],
+    );
+    const stable = {
+      stableVersion: "1.0.0",
+      serviceVersions: {},
+      canaryVersion: "",
+      canaryWeight: 0,
+      canaryServices: ALL,
+    };
+    assert.deepEqual(p.rollback, {
+      release: { ...stable, rolledBackVersion: "1.4.0" },
+      targets: ALL.map(trafficUrn),
+      services: ALL,
+    });
     assert.deepEqual(p.refusedRollback, { release: stable, services: ALL });
   });
 
@@ -37,7 +69,10 @@ describe("#release-plan", () => {
     assert.deepEqual(p.rollback.targets, [trafficUrn("api-gateway")]);
     assert.deepEqual(p.rollback.release.canaryServices, ["api-gateway"]);
     assert.equal(p.rollback.release.rolledBackVersion, "1.4.0");
-    assert.ok(!p.rollback.targets!.includes(canaryUrn("api-gateway")), "a canary Deployment on the rollback's critical path");
+    assert.ok(
+      !p.rollback.targets!.includes(canaryUrn("api-gateway")),
+      "a canary Deployment on the rollback's critical path",
+    );
   });
 
   it("rolls back in one full update when the stack exports no traffic targets", () => {
@@ -53,13 +88,29 @@ describe("#release-plan", () => {
   });
 
   it("resumes after the last completed step with a targeted update when the canary already runs the version", () => {
-    const p = planRelease(input({ from: 1, rel: rel({ "slipway:canaryVersion": "1.4.0", "slipway:canaryWeight": "10" }), outputs: { services: services("1.4.0"), releaseTargets: TARGETS } }));
-    assert.deepEqual(p.updates.map((u) => [u.step, u.targets?.length ?? "full"]), [[1, 5], [2, 5], [undefined, "full"]]);
+    const p = planRelease(
+      input({
+        from: 1,
+        rel: rel({ "slipway:canaryVersion": "1.4.0", "slipway:canaryWeight": "10" }),
+        outputs: { services: services("1.4.0"), releaseTargets: TARGETS },
+      }),
+    );
+    assert.deepEqual(
+      p.updates.map((u) => [u.step, u.targets?.length ?? "full"]),
+      [
+        [1, 5],
+        [2, 5],
+        [undefined, "full"],
+      ],
+    );
   });
 
   it("plans --skip-canary as the finalize alone, with its reason in the update message", () => {
     const p = planRelease(input({ skipCanary: true, reason: "CVE-2026-1" }));
-    assert.deepEqual(p.updates.map((u) => [u.action, u.message]), [["finalize", "slipway promote 1.4.0 --skip-canary: CVE-2026-1"]]);
+    assert.deepEqual(
+      p.updates.map((u) => [u.action, u.message]),
+      [["finalize", "slipway promote 1.4.0 --skip-canary: CVE-2026-1"]],
+    );
     assert.deepEqual(p.steps, []);
   });
 
@@ -70,6 +121,9 @@ describe("#release-plan", () => {
   });
 
   it("refuses, before anything runs, a plan whose release the program would refuse, naming the key", () => {
-    assert.throws(() => planRelease(input({ services: ["api-gateway", "billing"] })), (e: Error) => e instanceof InputError && /slipway:canaryServices/.test(e.message));
+    assert.throws(
+      () => planRelease(input({ services: ["api-gateway", "billing"] })),
+      (e: Error) => e instanceof InputError && /slipway:canaryServices/.test(e.message),
+    );
   });
 });

@@ -11,7 +11,15 @@ import { parseS3Backend, S3StackState } from "../../../automation/state/s3";
 import { BUCKET, s3TestServer, type S3TestServer } from "./s3server";
 
 const entry = (i: number, extra: Partial<JournalEntry> = {}): JournalEntry => ({
-  at: `2026-11-22T08:00:${String(i).padStart(2, "0")}Z`, promotionId: "p1", stack: "prod", event: "outcome", action: "step", step: i, weight: i * 10, ok: true, ...extra,
+  at: `2026-11-22T08:00:${String(i).padStart(2, "0")}Z`,
+  promotionId: "p1",
+  stack: "prod",
+  event: "outcome",
+  action: "step",
+  step: i,
+  weight: i * 10,
+  ok: true,
+  ...extra,
 });
 
 /** Raw access to a store's records, as someone with write access to the backend has it. */
@@ -22,7 +30,10 @@ interface Raw {
   /** Appends a record as its own line / object, bypassing the store. */
   add(text: string): Promise<void>;
 }
-interface Kind { name: string; make(): Promise<{ state: StackState; raw: Raw }> }
+interface Kind {
+  name: string;
+  make(): Promise<{ state: StackState; raw: Raw }>;
+}
 
 function fileKind(): Kind {
   return {
@@ -30,7 +41,11 @@ function fileKind(): Kind {
     make: async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-chain-"));
       const file = path.join(dir, "journal.jsonl");
-      const lines = () => fs.readFileSync(file, "utf8").split("\n").filter((l) => l !== "");
+      const lines = () =>
+        fs
+          .readFileSync(file, "utf8")
+          .split("\n")
+          .filter((l) => l !== "");
       const write = (l: string[]) => fs.writeFileSync(file, l.map((x) => `${x}\n`).join(""));
       const raw: Raw = {
         texts: async () => (fs.existsSync(file) ? lines() : []),
@@ -50,13 +65,19 @@ function s3Kind(server: () => S3TestServer): Kind {
     make: async () => {
       const s3 = server();
       const dir = `.slipway/slipway/chain${++n}`;
-      const state = new S3StackState(parseS3Backend(`s3://${BUCKET}/chain-team?endpoint=${s3.endpoint}&s3ForcePathStyle=true&region=us-east-1`), dir, "runner-a", { client: async () => s3.client });
+      const state = new S3StackState(
+        parseS3Backend(`s3://${BUCKET}/chain-team?endpoint=${s3.endpoint}&s3ForcePathStyle=true&region=us-east-1`),
+        dir,
+        "runner-a",
+        { client: async () => s3.client },
+      );
       const keys = async () => (await state.records()).map((r) => r.ref);
       const put = (Key: string, Body: string) => s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body }));
       const raw: Raw = {
         texts: async () => (await state.records()).map((r) => r.text),
         set: async (i, t) => void (await put((await keys())[i], t)),
-        remove: async (i) => void (await s3.client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: (await keys())[i] }))),
+        remove: async (i) =>
+          void (await s3.client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: (await keys())[i] }))),
         add: async (t) => {
           const last = (await keys()).at(-1);
           const seq = last ? Number(/(\d+)\.json$/.exec(last)![1]) + 1 : 1;
@@ -89,7 +110,11 @@ describe("#journal-hash-chain", function () {
         const last = JSON.parse((await state.records())[4].text);
         assert.equal(v.head, last.chain.hash);
         assert.equal(last.chain.n, 4);
-        assert.deepEqual((await state.read()).map((e) => e.step), [0, 1, 2, 3, 4], "read() still returns the entries");
+        assert.deepEqual(
+          (await state.read()).map((e) => e.step),
+          [0, 1, 2, 3, 4],
+          "read() still returns the entries",
+        );
       });
 
       it("finds one flipped byte at the entry that holds it", async () => {
@@ -126,7 +151,13 @@ describe("#journal-hash-chain", function () {
       it("finds a forged appended entry that copies the last link", async () => {
         const { state, raw } = await journal();
         const last = JSON.parse((await raw.texts())[4]);
-        const forged = { ...last, step: 5, weight: 100, approvedBy: "mallory", chain: { ...last.chain, n: 5, prev: last.chain.hash } };
+        const forged = {
+          ...last,
+          step: 5,
+          weight: 100,
+          approvedBy: "mallory",
+          chain: { ...last.chain, n: 5, prev: last.chain.hash },
+        };
         await raw.add(JSON.stringify(forged));
         const v = await verify(state);
         assert.deepEqual([v.broken?.index, v.broken?.problem], [5, "changed"]);
@@ -172,7 +203,10 @@ describe("#journal-hash-chain", function () {
         assert.deepEqual([before.ok, before.broken?.problem], [false, "unchained"]);
         await state.append(entry(3));
         const records = (await raw.texts()).map((t) => JSON.parse(t));
-        assert.deepEqual(records.map((r) => r.event), ["outcome", "outcome", "outcome", "genesis", "outcome"]);
+        assert.deepEqual(
+          records.map((r) => r.event),
+          ["outcome", "outcome", "outcome", "genesis", "outcome"],
+        );
         assert.equal(records[3].chain.adopted, 3);
         const v = await verify(state);
         assert.deepEqual([v.ok, v.entries, v.adopted], [true, 5, 3]);

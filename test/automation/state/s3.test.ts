@@ -15,10 +15,20 @@ import { BUCKET, s3TestServer } from "./s3server";
 const ROOT = path.resolve(__dirname, "../../..");
 
 const holder = (promotionId: string, host: string, pid = 4242): LockHolder => ({
-  pid, host, startedAt: new Date().toISOString(), promotionId, command: "promote",
+  pid,
+  host,
+  startedAt: new Date().toISOString(),
+  promotionId,
+  command: "promote",
 });
 const entry = (promotionId: string, step: number): JournalEntry => ({
-  at: new Date().toISOString(), promotionId, stack: "dev", event: "intent", action: "step", step, weight: step * 10,
+  at: new Date().toISOString(),
+  promotionId,
+  stack: "dev",
+  event: "intent",
+  action: "step",
+  step,
+  weight: step * 10,
 });
 const noStale = () => undefined;
 
@@ -30,9 +40,16 @@ describe("S3 journal and lock (real S3-compatible server)", function () {
   const held: (() => Promise<void>)[] = [];
   /** A fresh stack directory per test, so tests never see each other's journal or lock. */
   const store = (host: string, opts: S3StateOptions = {}, dir = `.slipway/slipway/t${n}`) => {
-    const state = new S3StackState(parseS3Backend(`s3://${BUCKET}/team?endpoint=${endpoint}&s3ForcePathStyle=true&region=us-east-1`), dir, host, {
-      client: async () => raw, alive: () => true, ...opts,
-    });
+    const state = new S3StackState(
+      parseS3Backend(`s3://${BUCKET}/team?endpoint=${endpoint}&s3ForcePathStyle=true&region=us-east-1`),
+      dir,
+      host,
+      {
+        client: async () => raw,
+        alive: () => true,
+        ...opts,
+      },
+    );
     const acquire = state.acquire.bind(state);
     state.acquire = async (h, onStale) => {
       const release = await acquire(h, onStale);
@@ -57,11 +74,20 @@ describe("S3 journal and lock (real S3-compatible server)", function () {
 
   describe("journal", () => {
     it("reads entries back in the order they were appended, one object per entry beside the state", async () => {
-      const state = stateStoreFor(`s3://${BUCKET}/team?region=us-east-1&endpoint=${endpoint}&s3ForcePathStyle=true`, "slipway", "runner-a")(`j${n}`);
+      const state = stateStoreFor(
+        `s3://${BUCKET}/team?region=us-east-1&endpoint=${endpoint}&s3ForcePathStyle=true`,
+        "slipway",
+        "runner-a",
+      )(`j${n}`);
       assert.deepEqual(await state.read(), []);
       for (let i = 1; i <= 12; i++) await state.append(entry("p1", i));
-      assert.deepEqual((await state.read()).map((e) => e.step), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-      const listed = await raw.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `team/.slipway/slipway/j${n}/` }));
+      assert.deepEqual(
+        (await state.read()).map((e) => e.step),
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
+      );
+      const listed = await raw.send(
+        new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `team/.slipway/slipway/j${n}/` }),
+      );
       assert.deepEqual(listed.Contents?.map((o) => o.Key).slice(0, 2), [
         `team/.slipway/slipway/j${n}/journal/0000000001.json`,
         `team/.slipway/slipway/j${n}/journal/0000000002.json`,
@@ -73,19 +99,32 @@ describe("S3 journal and lock (real S3-compatible server)", function () {
       const a = store("runner-a");
       const b = store("runner-b");
       await Promise.all([
-        (async () => { for (let i = 1; i <= 8; i++) await a.append(entry("a", i)); })(),
-        (async () => { for (let i = 1; i <= 8; i++) await b.append(entry("b", i)); })(),
+        (async () => {
+          for (let i = 1; i <= 8; i++) await a.append(entry("a", i));
+        })(),
+        (async () => {
+          for (let i = 1; i <= 8; i++) await b.append(entry("b", i));
+        })(),
       ]);
       const read = await store("reader").read();
       assert.equal(read.length, 16);
-      assert.deepEqual(read.filter((e) => e.promotionId === "a").map((e) => e.step), [1, 2, 3, 4, 5, 6, 7, 8]);
-      assert.deepEqual(read.filter((e) => e.promotionId === "b").map((e) => e.step), [1, 2, 3, 4, 5, 6, 7, 8]);
+      assert.deepEqual(
+        read.filter((e) => e.promotionId === "a").map((e) => e.step),
+        [1, 2, 3, 4, 5, 6, 7, 8],
+      );
+      assert.deepEqual(
+        read.filter((e) => e.promotionId === "b").map((e) => e.step),
+        [1, 2, 3, 4, 5, 6, 7, 8],
+      );
     });
 
     it("continues the sequence of a journal another runner started", async () => {
       await store("runner-a").append(entry("a", 1));
       await store("runner-b").append(entry("b", 1));
-      assert.deepEqual((await store("runner-c").read()).map((e) => e.promotionId), ["a", "b"]);
+      assert.deepEqual(
+        (await store("runner-c").read()).map((e) => e.promotionId),
+        ["a", "b"],
+      );
     });
   });
 
@@ -108,7 +147,10 @@ describe("S3 journal and lock (real S3-compatible server)", function () {
     it("records the holder and releases by deleting the lock", async () => {
       const a = store("runner-a");
       const release = await a.acquire(holder("a", "runner-a", 111), noStale);
-      assert.deepEqual(await store("runner-b").holder(), { ...holder("a", "runner-a", 111), startedAt: (await a.holder())!.startedAt });
+      assert.deepEqual(await store("runner-b").holder(), {
+        ...holder("a", "runner-a", 111),
+        startedAt: (await a.holder())!.startedAt,
+      });
       await release();
       assert.equal(await a.holder(), undefined);
       const again = await store("runner-b").acquire(holder("b", "runner-b"), noStale);
@@ -123,7 +165,10 @@ describe("S3 journal and lock (real S3-compatible server)", function () {
         (err: unknown) => {
           assert.ok(err instanceof LockedError);
           assert.equal(exitCodeOf(err), EXIT.locked);
-          assert.match(err.message, /locked by promote a \(pid 4242 on runner-a, since .*\), last renewed .*; wait for it to finish \(if that driver is gone, its lease expires within 10 min\)/);
+          assert.match(
+            err.message,
+            /locked by promote a \(pid 4242 on runner-a, since .*\), last renewed .*; wait for it to finish \(if that driver is gone, its lease expires within 10 min\)/,
+          );
           return true;
         },
       );
@@ -167,7 +212,10 @@ describe("S3 journal and lock (real S3-compatible server)", function () {
       await new Promise((r) => setTimeout(r, lease + 700));
       const renewed = await readRecord(a);
       assert.ok(Date.parse(renewed.updatedAt) > Date.parse(first.updatedAt), "the heartbeat renewed updatedAt");
-      await assert.rejects(store("runner-b", { leaseMs: lease }).acquire(holder("b", "runner-b"), noStale), LockedError);
+      await assert.rejects(
+        store("runner-b", { leaseMs: lease }).acquire(holder("b", "runner-b"), noStale),
+        LockedError,
+      );
       await release();
       assert.equal(await a.holder(), undefined);
     });
@@ -175,7 +223,10 @@ describe("S3 journal and lock (real S3-compatible server)", function () {
     it("takes over at once a lock whose pid is dead on this same host", async () => {
       await store("ci-1", { alive: () => true }).acquire(holder("a", "ci-1", 1), noStale);
       let stale = "";
-      const release = await store("ci-1", { alive: (pid) => pid !== 1 }).acquire(holder("b", "ci-1", 2), (s) => (stale = s.promotionId));
+      const release = await store("ci-1", { alive: (pid) => pid !== 1 }).acquire(
+        holder("b", "ci-1", 2),
+        (s) => (stale = s.promotionId),
+      );
       assert.equal(stale, "a");
       await release();
     });
@@ -184,7 +235,12 @@ describe("S3 journal and lock (real S3-compatible server)", function () {
       const noConditionalDelete = {
         send: (cmd: { input: { IfMatch?: string } }) =>
           cmd instanceof DeleteObjectCommand && cmd.input.IfMatch !== undefined
-            ? Promise.reject(Object.assign(new Error("not implemented"), { name: "NotImplemented", $metadata: { httpStatusCode: 501 } }))
+            ? Promise.reject(
+                Object.assign(new Error("not implemented"), {
+                  name: "NotImplemented",
+                  $metadata: { httpStatusCode: 501 },
+                }),
+              )
             : raw.send(cmd as never),
       } as unknown as S3Client;
       const a = store("runner-a", { client: async () => noConditionalDelete });
@@ -198,8 +254,16 @@ describe("S3 journal and lock (real S3-compatible server)", function () {
     });
 
     it("reports a missing bucket as an engine error naming the backend", async () => {
-      const state = new S3StackState(parseS3Backend(`s3://no-such-bucket-here/x?endpoint=${endpoint}&s3ForcePathStyle=true`), "d", "h", { client: async () => raw });
-      await assert.rejects(state.append(entry("a", 1)), /listing the journal on s3:\/\/no-such-bucket-here\/x\?endpoint=.* failed: NoSuchBucket/);
+      const state = new S3StackState(
+        parseS3Backend(`s3://no-such-bucket-here/x?endpoint=${endpoint}&s3ForcePathStyle=true`),
+        "d",
+        "h",
+        { client: async () => raw },
+      );
+      await assert.rejects(
+        state.append(entry("a", 1)),
+        /listing the journal on s3:\/\/no-such-bucket-here\/x\?endpoint=.* failed: NoSuchBucket/,
+      );
     });
   });
 
@@ -220,40 +284,64 @@ describe("S3 backend URLs", () => {
     ["s3://team-state/a//b", /the prefix "a\/\/b" has an empty/],
     ["s3://team-state/../x", /has an empty, "\." or "\.\." segment/],
     ["s3://team-state?region=EU WEST", /region=EU WEST is not a region name; use e\.g\. region=eu-west-1/],
-    ["s3://team-state?s3ForcePathStyle=yes", /s3ForcePathStyle=yes is not allowed; set s3ForcePathStyle=true or s3ForcePathStyle=false/],
+    [
+      "s3://team-state?s3ForcePathStyle=yes",
+      /s3ForcePathStyle=yes is not allowed; set s3ForcePathStyle=true or s3ForcePathStyle=false/,
+    ],
     ["s3://team-state?endpoint=ftp://files", /endpoint=ftp:\/\/files must be an http or https URL/],
     ["s3://team-state?endpoint=http://", /endpoint=http:\/\/ is not a URL/],
-    ["s3://team-state?regoin=eu-west-1", /unknown option "regoin"; the journal honours region, endpoint, s3ForcePathStyle/],
+    [
+      "s3://team-state?regoin=eu-west-1",
+      /unknown option "regoin"; the journal honours region, endpoint, s3ForcePathStyle/,
+    ],
   ];
   for (const [url, message] of refused) {
     it(`refuses ${url}`, () => {
-      assert.throws(() => stateStoreFor(url, "slipway", "h"), (err: unknown) => {
-        assert.ok(err instanceof InputError);
-        assert.match(err.message, message);
-        assert.ok(err.message.startsWith(`PULUMI_BACKEND_URL ${url}: `));
-        return true;
-      });
+      assert.throws(
+        () => stateStoreFor(url, "slipway", "h"),
+        (err: unknown) => {
+          assert.ok(err instanceof InputError);
+          assert.match(err.message, message);
+          assert.ok(err.message.startsWith(`PULUMI_BACKEND_URL ${url}: `));
+          return true;
+        },
+      );
     });
   }
 
   it("reads bucket, prefix and the region, endpoint and path-style options", () => {
-    assert.deepEqual(parseS3Backend("s3://team-state/platform/slipway/?region=eu-west-1&endpoint=minio.internal:9000&disableSSL=true&s3ForcePathStyle=true&awssdk=v2"), {
-      url: "s3://team-state/platform/slipway/?region=eu-west-1&endpoint=minio.internal:9000&disableSSL=true&s3ForcePathStyle=true&awssdk=v2",
-      bucket: "team-state", prefix: "platform/slipway", region: "eu-west-1", endpoint: "http://minio.internal:9000", forcePathStyle: true,
-    });
+    assert.deepEqual(
+      parseS3Backend(
+        "s3://team-state/platform/slipway/?region=eu-west-1&endpoint=minio.internal:9000&disableSSL=true&s3ForcePathStyle=true&awssdk=v2",
+      ),
+      {
+        url: "s3://team-state/platform/slipway/?region=eu-west-1&endpoint=minio.internal:9000&disableSSL=true&s3ForcePathStyle=true&awssdk=v2",
+        bucket: "team-state",
+        prefix: "platform/slipway",
+        region: "eu-west-1",
+        endpoint: "http://minio.internal:9000",
+        forcePathStyle: true,
+      },
+    );
     assert.equal(parseS3Backend("s3://team-state").prefix, "");
     assert.equal(parseS3Backend("s3://team-state?endpoint=s3.internal").endpoint, "https://s3.internal");
   });
 
   it("refuses a lease shorter than 30s or not a duration", () => {
-    assert.throws(() => stateStoreFor("s3://team-state", "slipway", "h", { SLIPWAY_LOCK_LEASE: "5s" }), /SLIPWAY_LOCK_LEASE=5s is not allowed; set a duration of at least 30s, e\.g\. 10m/);
+    assert.throws(
+      () => stateStoreFor("s3://team-state", "slipway", "h", { SLIPWAY_LOCK_LEASE: "5s" }),
+      /SLIPWAY_LOCK_LEASE=5s is not allowed; set a duration of at least 30s, e\.g\. 10m/,
+    );
     assert.throws(() => parseLease("ten"), /SLIPWAY_LOCK_LEASE=ten/);
     assert.equal(parseLease("15m"), 900_000);
   });
 
   it("still refuses other schemes by name when a stack's state is asked for", () => {
     const store = stateStoreFor("https://api.pulumi.com", "slipway", "h");
-    assert.throws(() => store("dev"), /not supported yet on the https backend \(https:\/\/api\.pulumi\.com\); run promotions against a file:\/\/ or s3:\/\/ backend/);
+    assert.throws(
+      () => store("dev"),
+      /not supported yet on the https backend \(https:\/\/api\.pulumi\.com\); run promotions against a file:\/\/ or s3:\/\/ backend/,
+    );
   });
 
   it("never loads the S3 SDK for a file:// backend", function () {
@@ -266,7 +354,10 @@ describe("S3 backend URLs", () => {
         const loaded = Object.keys(require.cache).filter((k) => k.includes("@aws-sdk"));
         process.stdout.write(JSON.stringify(loaded));
       });`;
-    const out = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: ROOT, encoding: "utf8" });
+    const out = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     assert.equal(out.status, 0, out.stderr);
     assert.deepEqual(JSON.parse(out.stdout), []);
   });

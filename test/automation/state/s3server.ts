@@ -10,7 +10,11 @@ import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 const ROOT = path.resolve(__dirname, "../../..");
 export const BUCKET = "slipway-state";
 /** moto accepts any credentials; the SDK and the program's child reader need some in their environment. */
-export const CREDS = { AWS_ACCESS_KEY_ID: "slipway-test", AWS_SECRET_ACCESS_KEY: "slipway-test", AWS_REGION: "us-east-1" };
+export const CREDS = {
+  AWS_ACCESS_KEY_ID: "slipway-test",
+  AWS_SECRET_ACCESS_KEY: "slipway-test",
+  AWS_REGION: "us-east-1",
+};
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -36,7 +40,9 @@ function answers(port: number): Promise<boolean> {
 
 /** Starts tools/s3-test-server.sh; rejects with its output if it exits or does not answer in time. */
 async function startServer(port: number, deadlineMs: number): Promise<ChildProcess> {
-  const child = spawn("bash", [path.join(ROOT, "tools/s3-test-server.sh"), "run", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("bash", [path.join(ROOT, "tools/s3-test-server.sh"), "run", String(port)], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
@@ -50,10 +56,16 @@ async function startServer(port: number, deadlineMs: number): Promise<ChildProce
   }
   child.kill();
   const tail = output.trim().split("\n").slice(-15).join("\n");
-  throw new Error(`the S3 test server (tools/s3-test-server.sh run ${port}) ${exited ?? `did not answer within ${deadlineMs / 1000}s`}:\n${tail}`);
+  throw new Error(
+    `the S3 test server (tools/s3-test-server.sh run ${port}) ${exited ?? `did not answer within ${deadlineMs / 1000}s`}:\n${tail}`,
+  );
 }
 
-export interface S3TestServer { endpoint: string; client: S3Client; backendUrl(prefix: string): string }
+export interface S3TestServer {
+  endpoint: string;
+  client: S3Client;
+  backendUrl(prefix: string): string;
+}
 
 let started: Promise<S3TestServer> | undefined;
 
@@ -71,7 +83,11 @@ export function s3TestServer(): Promise<S3TestServer> {
     const endpoint = `http://127.0.0.1:${port}`;
     const client = new S3Client({ region: "us-east-1", endpoint, forcePathStyle: true });
     await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    return { endpoint, client, backendUrl: (prefix) => `s3://${BUCKET}/${prefix}?region=us-east-1&endpoint=${endpoint}&s3ForcePathStyle=true` };
+    return {
+      endpoint,
+      client,
+      backendUrl: (prefix) => `s3://${BUCKET}/${prefix}?region=us-east-1&endpoint=${endpoint}&s3ForcePathStyle=true`,
+    };
   })();
   return started;
 }

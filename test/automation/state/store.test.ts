@@ -7,20 +7,58 @@ import * as path from "path";
 import { exitCodeOf, EXIT, LockedError } from "../../../automation/errors";
 import { stateStoreFor } from "../../../automation/state/backend";
 import { programRelease } from "../../../automation/state/program";
-import type { JournalEntry, LockHolder, Release, ReleaseRecord, StackState, Versioned } from "../../../automation/state/store";
+import type {
+  JournalEntry,
+  LockHolder,
+  Release,
+  ReleaseRecord,
+  StackState,
+  Versioned,
+} from "../../../automation/state/store";
 import { s3TestServer } from "./s3server";
 
 const release = (stable: string, weight = 0): Release => ({
-  stableVersion: stable, serviceVersions: {}, canaryVersion: weight > 0 ? "9.9.9" : "", canaryWeight: weight, canaryServices: ["api-gateway"],
+  stableVersion: stable,
+  serviceVersions: {},
+  canaryVersion: weight > 0 ? "9.9.9" : "",
+  canaryWeight: weight,
+  canaryServices: ["api-gateway"],
 });
-const record = (seq: number, r: Release, by = "p1"): ReleaseRecord => ({ seq, stack: "dev", updatedAt: "2026-12-01T10:00:00Z", writtenBy: by, command: "promote", release: r });
-const holder = (id: string): LockHolder => ({ pid: process.pid, host: os.hostname(), startedAt: "2026-12-01T10:00:00Z", promotionId: id, command: "promote" });
-const entry = (step: number): JournalEntry => ({ at: "2026-12-01T10:00:00Z", promotionId: "p1", stack: "dev", event: "intent", action: "step", step });
+const record = (seq: number, r: Release, by = "p1"): ReleaseRecord => ({
+  seq,
+  stack: "dev",
+  updatedAt: "2026-12-01T10:00:00Z",
+  writtenBy: by,
+  command: "promote",
+  release: r,
+});
+const holder = (id: string): LockHolder => ({
+  pid: process.pid,
+  host: os.hostname(),
+  startedAt: "2026-12-01T10:00:00Z",
+  promotionId: id,
+  command: "promote",
+});
+const entry = (step: number): JournalEntry => ({
+  at: "2026-12-01T10:00:00Z",
+  promotionId: "p1",
+  stack: "dev",
+  event: "intent",
+  action: "step",
+  step,
+});
 
-interface Kind { name: string; url(): Promise<string> }
+interface Kind {
+  name: string;
+  url(): Promise<string>;
+}
 const KINDS: Kind[] = [
   { name: "file store", url: async () => `file://${fs.mkdtempSync(path.join(os.tmpdir(), "slipway-store-"))}` },
-  { name: "S3 store", url: async () => (await s3TestServer()).backendUrl(`store-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`) },
+  {
+    name: "S3 store",
+    url: async () =>
+      (await s3TestServer()).backendUrl(`store-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`),
+  },
 ];
 
 for (const kind of KINDS) {
@@ -43,11 +81,17 @@ for (const kind of KINDS) {
 
     it("reads back journal entries in the order they were appended, from another runner too", async () => {
       for (let i = 1; i <= 5; i++) await a.append(entry(i));
-      assert.deepEqual((await b.read()).map((e) => e.step), [1, 2, 3, 4, 5]);
+      assert.deepEqual(
+        (await b.read()).map((e) => e.step),
+        [1, 2, 3, 4, 5],
+      );
     });
 
     it("lets exactly one of two drivers take the lock; the other gets LockedError (exit 5)", async () => {
-      const results = await Promise.allSettled([a.acquire(holder("a"), () => undefined), b.acquire(holder("b"), () => undefined)]);
+      const results = await Promise.allSettled([
+        a.acquire(holder("a"), () => undefined),
+        b.acquire(holder("b"), () => undefined),
+      ]);
       const won = results.filter((r): r is PromiseFulfilledResult<() => Promise<void>> => r.status === "fulfilled");
       const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
       held.push(...won.map((w) => w.value));
@@ -77,7 +121,10 @@ for (const kind of KINDS) {
       const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
       assert.equal(won.length, 1, JSON.stringify(results.map((r) => r.status)));
       assert.ok(lost[0].reason instanceof LockedError, String(lost[0].reason));
-      assert.match(lost[0].reason.message, /changed under this driver \(version 2 was written by another\); nothing was written/);
+      assert.match(
+        lost[0].reason.message,
+        /changed under this driver \(version 2 was written by another\); nothing was written/,
+      );
       assert.deepEqual((await a.readRelease())?.record, won[0].value.record);
     });
 
@@ -95,10 +142,16 @@ for (const kind of KINDS) {
     });
 
     it("is what the program reads, synchronously, from PULUMI_BACKEND_URL", async () => {
-      assert.equal(programRelease("slipway", "dev", { ...process.env, PULUMI_BACKEND_URL: url, SLIPWAY_RELEASE: "" }), undefined);
+      assert.equal(
+        programRelease("slipway", "dev", { ...process.env, PULUMI_BACKEND_URL: url, SLIPWAY_RELEASE: "" }),
+        undefined,
+      );
       const v1 = await a.writeRelease(record(1, release("1.0.0")), undefined);
       await a.writeRelease(record(2, release("1.0.1", 30)), v1);
-      assert.deepEqual(programRelease("slipway", "dev", { ...process.env, PULUMI_BACKEND_URL: url, SLIPWAY_RELEASE: "" }), release("1.0.1", 30));
+      assert.deepEqual(
+        programRelease("slipway", "dev", { ...process.env, PULUMI_BACKEND_URL: url, SLIPWAY_RELEASE: "" }),
+        release("1.0.1", 30),
+      );
     });
   });
 }
@@ -106,7 +159,13 @@ for (const kind of KINDS) {
 describe("#program-release", () => {
   it("takes the release an update is handed over the record", () => {
     const given = release("4.0.0", 10);
-    assert.deepEqual(programRelease("slipway", "dev", { PULUMI_BACKEND_URL: "file:///nonexistent", SLIPWAY_RELEASE: JSON.stringify(given) }), given);
+    assert.deepEqual(
+      programRelease("slipway", "dev", {
+        PULUMI_BACKEND_URL: "file:///nonexistent",
+        SLIPWAY_RELEASE: JSON.stringify(given),
+      }),
+      given,
+    );
   });
 
   it("reads nothing without a backend, so the stack file's release keys apply", () => {
@@ -114,6 +173,9 @@ describe("#program-release", () => {
   });
 
   it("fails naming the variable when SLIPWAY_RELEASE is not JSON", () => {
-    assert.throws(() => programRelease("slipway", "dev", { SLIPWAY_RELEASE: "{" }), /SLIPWAY_RELEASE is not JSON; unset it/);
+    assert.throws(
+      () => programRelease("slipway", "dev", { SLIPWAY_RELEASE: "{" }),
+      /SLIPWAY_RELEASE is not JSON; unset it/,
+    );
   });
 });
