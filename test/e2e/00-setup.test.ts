@@ -14,6 +14,7 @@ import {
   slipway,
   STACK,
   theWorld,
+  killLeftovers,
 } from "./harness";
 
 before(async function () {
@@ -33,6 +34,7 @@ before(async function () {
 
 after(async function () {
   this.timeout(5 * 60_000);
+  await killLeftovers();
   if (!process.env.SLIPWAY_E2E_KEEP) await deleteNamespace().catch(() => undefined);
   if (theWorld()) removeWorkDir();
 });

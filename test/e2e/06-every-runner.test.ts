@@ -180,14 +180,18 @@ for (const b of BACKENDS) {
       const deadline = Date.now() + 60_000;
       while (listLocks(locks) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
       driver.child.kill("SIGSTOP");
-      await poll(
-        "the update to end",
-        async () => listLocks(locks),
-        (n) => n === 0,
-        120_000,
-      );
-      driver.child.kill("SIGKILL");
-      await driver.done;
+      try {
+        await poll(
+          "the update to end",
+          async () => listLocks(locks),
+          (n) => n === 0,
+          120_000,
+        );
+      } finally {
+        // Whatever the poll saw, the runner dies: a stopped driver left behind would hold the stack's lock.
+        driver.child.kill("SIGKILL");
+        await driver.done;
+      }
       assert.deepEqual(await clusterWeights(stages[DEV]), Object.fromEntries(SERVICES.map((s) => [s, 100])));
       assert.equal(
         (await status(DEV)).canaryWeight,

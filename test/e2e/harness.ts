@@ -141,6 +141,21 @@ export interface Run {
   ms: number;
 }
 
+/** Drivers still running: a test that failed half-way may leave one (even a stopped one) behind. */
+const running = new Set<Slipway>();
+
+/** Kills every driver still running (a stopped one too), with its engine when it has a process group of its own. */
+export async function killLeftovers(): Promise<void> {
+  for (const d of [...running]) {
+    try {
+      process.kill(d.detached ? -(d.child.pid as number) : (d.child.pid as number), "SIGKILL");
+    } catch {
+      // already gone
+    }
+    await d.done;
+  }
+}
+
 /** A running `slipway` child: its progress lines as they come, and the end. */
 export class Slipway {
   readonly child: ChildProcess;
@@ -149,6 +164,7 @@ export class Slipway {
   private readonly started = Date.now();
   private readonly watchers: Array<{ re: RegExp; resolve: (line: string) => void }> = [];
   readonly done: Promise<Run>;
+  readonly detached: boolean;
 
   /**
    * `world` default: the shared e2e world, run with the repository's slipway; a runner copy runs its own. `detached`
@@ -164,6 +180,7 @@ export class Slipway {
     const w = world ?? theWorld();
     const root = world ? w.workDir : REPO;
     const env = { ...w.env, ...opts.env };
+    this.detached = opts.detached === true;
     this.child = spawn(process.execPath, [path.join(root, "bin", "slipway.js"), ...args], {
       cwd: w.workDir,
       env,
@@ -187,10 +204,12 @@ export class Slipway {
         }
       }
     });
+    running.add(this);
     this.done = new Promise((resolve) => {
-      this.child.on("close", (code, signal) =>
-        resolve({ code, signal, stdout: this.stdout, stderr: this.stderr, ms: Date.now() - this.started }),
-      );
+      this.child.on("close", (code, signal) => {
+        running.delete(this);
+        resolve({ code, signal, stdout: this.stdout, stderr: this.stderr, ms: Date.now() - this.started });
+      });
     });
   }
 
