@@ -215,3 +215,23 @@ export function harness(
   };
   return { deps, engine, dir, progress, ctl, files };
 }
+
+/** The staging journal of a completed promotion of `version`: what a prod promotion checks for first. */
+export async function stagingShipped(h: { deps: Deps }, version = "1.4.0"): Promise<void> {
+  await h.deps.state("staging").append({
+    at: "2026-11-21T08:00:00Z",
+    promotionId: "s1",
+    stack: "staging",
+    event: "start",
+    action: "promote",
+    version,
+  });
+  await h.deps.state("staging").append({
+    at: "2026-11-21T09:00:00Z",
+    promotionId: "s1",
+    stack: "staging",
+    event: "end",
+    action: "promote",
+    status: "completed",
+  });
+}

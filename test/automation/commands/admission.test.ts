@@ -2,7 +2,7 @@
 // before the lock is taken or anything changes.
 import { strict as assert } from "assert";
 import { run } from "../../../automation/cli/entry";
-import { baseConfig, FakeEngine, harness, Harness } from "../fakes";
+import { baseConfig, FakeEngine, harness, Harness, stagingShipped } from "../fakes";
 import { ciFor, commit, fakeGithub, FakeGithub, review, TOKEN, workflowRun } from "../release/githubApi";
 
 const STACKS = ["dev", "staging", "prod", "local"];
@@ -19,22 +19,7 @@ async function prodReady(extra: Record<string, string> = {}): Promise<Harness> {
       prod: baseConfig("prod", extra),
     }),
   );
-  await h.deps.state("staging").append({
-    at: "2026-11-21T08:00:00Z",
-    promotionId: "s1",
-    stack: "staging",
-    event: "start",
-    action: "promote",
-    version: "1.4.0",
-  });
-  await h.deps.state("staging").append({
-    at: "2026-11-21T09:00:00Z",
-    promotionId: "s1",
-    stack: "staging",
-    event: "end",
-    action: "promote",
-    status: "completed",
-  });
+  await stagingShipped(h);
   return h;
 }
 const PROMOTE_PROD = ["promote", "--stack", "prod", "--version", "1.4.0"];

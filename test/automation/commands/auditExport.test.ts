@@ -8,7 +8,7 @@ import * as path from "path";
 import { run } from "../../../automation/cli/entry";
 import type { UpOptions } from "../../../automation/deps";
 import { EventCollector } from "../../../automation/engine/events";
-import { baseConfig, FakeEngine, harness, Harness, provider } from "../fakes";
+import { baseConfig, FakeEngine, harness, Harness, provider, stagingShipped } from "../fakes";
 import { ciFor, commit, fakeGithub, FakeGithub, review, TOKEN, workflowRun } from "../release/githubApi";
 
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -145,22 +145,7 @@ describe("slipway audit export", function () {
     h.deps.writeFile = (p, t) => fs.promises.writeFile(p, t);
     h.deps.ci = ciFor(gh.url);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-export-"));
-    await h.deps.state("staging").append({
-      at: "2026-11-21T08:00:00Z",
-      promotionId: "s1",
-      stack: "staging",
-      event: "start",
-      action: "promote",
-      version: "1.4.0",
-    });
-    await h.deps.state("staging").append({
-      at: "2026-11-21T09:00:00Z",
-      promotionId: "s1",
-      stack: "staging",
-      event: "end",
-      action: "promote",
-      status: "completed",
-    });
+    await stagingShipped(h);
     assert.equal((await cli(h, ["promote", "--stack", "prod", "--version", "1.4.0"])).code, 0);
     h.engine.config.set("staging", { ...h.engine.config.get("staging")!, "slipway:stableVersion": "1.5.0" });
     await h.deps.state("staging").append({

@@ -4,7 +4,17 @@ import * as os from "os";
 import * as path from "path";
 import { run } from "../../../automation/cli/entry";
 import type { Deps } from "../../../automation/deps";
-import { baseConfig, canaryUrn, FakeEngine, harness, Harness, provider, recorded, trafficUrn } from "../fakes";
+import {
+  baseConfig,
+  canaryUrn,
+  FakeEngine,
+  harness,
+  Harness,
+  provider,
+  recorded,
+  trafficUrn,
+  stagingShipped,
+} from "../fakes";
 
 const STACKS = ["dev", "staging", "prod", "local"];
 const SERVICES = ["api-gateway", "calculation-service", "data-service", "cache-service", "audit-service"];
@@ -329,22 +339,7 @@ describe("slipway promote", () => {
         prod: baseConfig("prod"),
       }),
     );
-    await h.deps.state("staging").append({
-      at: "2026-11-21T08:00:00Z",
-      promotionId: "s1",
-      stack: "staging",
-      event: "start",
-      action: "promote",
-      version: "1.4.0",
-    });
-    await h.deps.state("staging").append({
-      at: "2026-11-21T09:00:00Z",
-      promotionId: "s1",
-      stack: "staging",
-      event: "end",
-      action: "promote",
-      status: "completed",
-    });
+    await stagingShipped(h);
     const r = await cli(h, ["promote", "--stack", "prod", "--version", "1.4.0", "--approved-by", "Jane Doe", "--json"]);
     assert.equal(r.code, 0, r.err);
     assert.equal(JSON.parse(r.out).status, "completed");
