@@ -82,7 +82,12 @@ export interface ReleaseConfig {
   rolledBackVersion?: string;
 }
 
+/** canary: weight steps on a canary track sized by the weight; blueGreen: the new version at full size, then one switch. */
+export const STRATEGIES = ["canary", "blueGreen"] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
 export interface CanaryPolicy {
+  strategy: Strategy;
   steps: number[];
   /** Milliseconds between a weight step and its analysis. */
   interval: number;
@@ -92,6 +97,35 @@ export interface CanaryPolicy {
   /** Milliseconds allowed per step. */
   timeout: number;
   analysis: AnalysisProvider[];
+  /** blueGreen: gates against the new version at weight 0, through its own Service; default: analysis. */
+  prePromotionAnalysis: AnalysisProvider[];
+  /** Milliseconds the previous version stays scaled after the last step (or the switch); 0 = finalize at once. */
+  bake: number;
+  /** Gates asked during the bake window; default: analysis. */
+  postPromotionAnalysis: AnalysisProvider[];
+}
+
+/** A Job run at a point of the release (`slipway:release.hooks`), through the driver's Job runner. */
+export interface HookJob {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  env?: Record<string, string>;
+  resources?: { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string };
+  backoffLimit?: number;
+  serviceAccountName?: string;
+  /** Milliseconds the Job gets to finish. */
+  timeout: number;
+  /** After it ran the old version cannot serve (e.g. a schema migration): a failure holds instead of rolling back. */
+  irreversible: boolean;
+}
+
+export interface ReleaseHooks {
+  /** Before any traffic moves to the new version. */
+  preTraffic: HookJob[];
+  /** After the new version became stable. */
+  postPromotion: HookJob[];
 }
 
 export interface ServiceSizing {
@@ -165,6 +199,9 @@ export interface StackConfig {
   zoneSpread: "required" | "preferred";
   seccompProfile: SeccompProfile;
   canary: CanaryPolicy;
+  hooks: ReleaseHooks;
+  /** A manual database snapshot named after the release before its first traffic step. prod: on. */
+  backup: boolean;
   approval: ApprovalRule;
   freeze: FreezeWindow[];
   aws?: AwsConfig;
@@ -213,6 +250,38 @@ const pinnedImage = z
   .regex(PINNED_IMAGE, { error: IMAGE_FIX })
   .refine((i) => !/:latest$/.test(i) && /[:@][^/]*$/.test(i), { error: IMAGE_FIX });
 
+// The fields of a Job the driver runs in the stack's namespace: a `job` gate and a release hook.
+const jobFields = {
+  name: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, { error: "set a DNS label of at most 42 characters" })
+    .optional(),
+  image: pinnedImage,
+  command: stringList("set a list of strings, e.g. [/bin/run_smoke_tests.sh]").optional(),
+  args: stringList('set a list of strings, e.g. ["--environment", "prod"]').optional(),
+  env: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "use an environment variable name: letters, digits, _" }),
+      z.string(),
+      { error: "set a map of NAME: value" },
+    )
+    .optional(),
+  resources: z
+    .strictObject({
+      cpuRequest: quantity('set a CPU quantity such as "100m"'),
+      memoryRequest: quantity('set a memory quantity such as "128Mi"'),
+      cpuLimit: quantity('set a CPU quantity such as "500m"'),
+      memoryLimit: quantity('set a memory quantity such as "256Mi"'),
+    })
+    .optional(),
+  backoffLimit: int(0, 10, "set an integer between 0 and 10").optional(),
+  serviceAccountName: z
+    .string()
+    .regex(DNS_LABEL, { error: "set the name of a ServiceAccount in the namespace" })
+    .optional(),
+  timeout: duration.optional(),
+};
+
 const analysisSchema = z.discriminatedUnion(
   "provider",
   [
@@ -235,39 +304,7 @@ const analysisSchema = z.discriminatedUnion(
         body: z.string({ error: "set the text the response body must contain" }).optional(),
       })
       .refine(reachableFromRunner, { error: RUNNER_FIX, path: ["url"] }),
-    z.strictObject({
-      provider: z.literal("job"),
-      name: z
-        .string()
-        .regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, { error: "set a DNS label of at most 42 characters" })
-        .optional(),
-      image: pinnedImage,
-      command: stringList("set a list of strings, e.g. [/bin/run_smoke_tests.sh]").optional(),
-      args: stringList('set a list of strings, e.g. ["--environment", "prod"]').optional(),
-      env: z
-        .record(
-          z
-            .string()
-            .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "use an environment variable name: letters, digits, _" }),
-          z.string(),
-          { error: "set a map of NAME: value" },
-        )
-        .optional(),
-      resources: z
-        .strictObject({
-          cpuRequest: quantity('set a CPU quantity such as "100m"'),
-          memoryRequest: quantity('set a memory quantity such as "128Mi"'),
-          cpuLimit: quantity('set a CPU quantity such as "500m"'),
-          memoryLimit: quantity('set a memory quantity such as "256Mi"'),
-        })
-        .optional(),
-      backoffLimit: int(0, 10, "set an integer between 0 and 10").optional(),
-      serviceAccountName: z
-        .string()
-        .regex(DNS_LABEL, { error: "set the name of a ServiceAccount in the namespace" })
-        .optional(),
-      timeout: duration.optional(),
-    }),
+    z.strictObject({ provider: z.literal("job"), ...jobFields }),
   ],
   { error: 'set provider to "kubernetes", "prometheus", "http" or "job"' },
 );
@@ -282,6 +319,22 @@ const canarySchema = z.strictObject({
   soak: duration.optional(),
   timeout: duration.optional(),
   analysis: z.array(analysisSchema, { error: "set a list of analysis providers" }).optional(),
+  strategy: z.enum(STRATEGIES, { error: `use ${STRATEGIES.join(" or ")}` }).optional(),
+  bake: duration.optional(),
+  prePromotionAnalysis: z.array(analysisSchema, { error: "set a list of analysis providers" }).optional(),
+  postPromotionAnalysis: z.array(analysisSchema, { error: "set a list of analysis providers" }).optional(),
+});
+
+const HOOK_NAME_FIX = "set a DNS label of at most 42 characters";
+const hookSchema = z.strictObject({
+  ...jobFields,
+  name: z.string({ error: HOOK_NAME_FIX }).regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, { error: HOOK_NAME_FIX }),
+  irreversible: bool.optional(),
+});
+const hookList = z.array(hookSchema, { error: "set a list of Jobs, e.g. [{name: migrate, image: repo/app:$version}]" });
+const releasePolicySchema = z.strictObject({
+  hooks: z.strictObject({ preTraffic: hookList.optional(), postPromotion: hookList.optional() }).optional(),
+  backup: bool.optional(),
 });
 
 const serviceOverride = z.strictObject({
@@ -396,6 +449,7 @@ const schema = z.strictObject({
     .min(1, { error: "list at least one service, or remove the key to release every service" })
     .optional(),
   canary: canarySchema.optional(),
+  release: releasePolicySchema.optional(),
   imageDigests: z
     .partialRecord(
       serviceName,
@@ -479,6 +533,7 @@ const KIND: Record<keyof Parsed, "string" | "number" | "boolean" | "json"> = {
   canaryWeight: "number",
   canaryServices: "json",
   canary: "json",
+  release: "json",
   rolledBackVersion: "string",
   approval: "json",
   freeze: "json",
@@ -509,6 +564,8 @@ const JSON_FIX: Record<string, string> = {
   serviceVersions: 'set a JSON object such as {"api-gateway":"1.4.1"}',
   canaryServices: 'set a JSON list of service names, e.g. ["api-gateway"]',
   canary: 'set a JSON object such as {"steps":[10,30,100],"interval":"60s"}',
+  release:
+    'set a JSON object such as {"backup":true,"hooks":{"preTraffic":[{"name":"migrate","image":"repo/app:$version"}]}}',
   approval: 'set a JSON object such as {"requiredReviewers":1,"fourEyes":true}',
   freeze:
     'set a JSON object such as {"timeZone":"America/New_York","windows":[{"name":"year-end","from":"2026-12-24","until":"2027-01-04"}]}',
@@ -740,15 +797,31 @@ function resolveGate(g: GateInput): AnalysisProvider {
   return { ...rest, name: g.name ?? "gate-job", timeout: durationMs(timeout ?? "5m") };
 }
 
+type HookInput = z.infer<typeof hookSchema>;
+function resolveHook(h: HookInput): HookJob {
+  const { timeout, irreversible, ...rest } = h;
+  return { ...rest, timeout: durationMs(timeout ?? "10m"), irreversible: irreversible ?? false };
+}
+
+function resolveHooks(p: Parsed): ReleaseHooks {
+  const h = p.release?.hooks ?? {};
+  return { preTraffic: (h.preTraffic ?? []).map(resolveHook), postPromotion: (h.postPromotion ?? []).map(resolveHook) };
+}
+
 function resolveCanary(p: Parsed): CanaryPolicy {
   const c = p.canary ?? {};
+  const analysis = c.analysis?.map(resolveGate) ?? [{ provider: "kubernetes" as const }];
   return {
+    strategy: c.strategy ?? "canary",
     steps: c.steps ?? [10, 30, 100],
     interval: durationMs(c.interval ?? "60s"),
     failureLimit: c.failureLimit ?? 1,
     soak: durationMs(c.soak ?? "0s"),
     timeout: durationMs(c.timeout ?? "5m"),
-    analysis: c.analysis?.map(resolveGate) ?? [{ provider: "kubernetes" }],
+    analysis,
+    prePromotionAnalysis: c.prePromotionAnalysis?.map(resolveGate) ?? analysis,
+    bake: durationMs(c.bake ?? "0s"),
+    postPromotionAnalysis: c.postPromotionAnalysis?.map(resolveGate) ?? analysis,
   };
 }
 
@@ -836,6 +909,8 @@ export function parseStackConfig(stack: string, raw: Record<string, string>): St
     zoneSpread: p.zoneSpread ?? (env === "prod" ? "required" : "preferred"),
     seccompProfile: parseSeccomp(p.seccompProfile ?? "RuntimeDefault"),
     canary: resolveCanary(p),
+    hooks: resolveHooks(p),
+    backup: p.release?.backup ?? env === "prod",
     approval: resolveApproval(stack, env, p),
     freeze: resolveFreeze(p),
     aws: local ? undefined : resolveAws(env, p),

@@ -15,13 +15,91 @@ describe("parseStackConfig", () => {
     assert.equal(cfg.release.canaryWeight, 0);
     assert.equal(cfg.release.canaryVersion, undefined);
     assert.deepEqual(cfg.canary, {
+      strategy: "canary",
       steps: [10, 30, 100],
       interval: 60_000,
       failureLimit: 1,
       soak: 0,
       timeout: 300_000,
       analysis: [{ provider: "kubernetes" }],
+      prePromotionAnalysis: [{ provider: "kubernetes" }],
+      bake: 0,
+      postPromotionAnalysis: [{ provider: "kubernetes" }],
     });
+    assert.equal(cfg.backup, true, "prod takes a database backup before a release by default");
+    assert.deepEqual(cfg.hooks, { preTraffic: [], postPromotion: [] });
+  });
+
+  it("takes no backup by default outside prod", () => {
+    assert.equal(parseStackConfig("staging", base).backup, false);
+    assert.equal(parseStackConfig("dev", base).backup, false);
+  });
+
+  it("reads the strategy, the bake window and its own gates", () => {
+    const cfg = parseStackConfig("staging", {
+      ...base,
+      "slipway:canary": JSON.stringify({
+        strategy: "blueGreen",
+        bake: "10m",
+        analysis: [{ provider: "kubernetes" }],
+        postPromotionAnalysis: [{ provider: "http", url: "http://api-gateway.slipway-staging.svc/health" }],
+      }),
+    });
+    assert.equal(cfg.canary.strategy, "blueGreen");
+    assert.equal(cfg.canary.bake, 600_000);
+    assert.deepEqual(cfg.canary.prePromotionAnalysis, [{ provider: "kubernetes" }]);
+    assert.equal(cfg.canary.postPromotionAnalysis[0].provider, "http");
+  });
+
+  it("refuses an unknown strategy, naming the key and the choices", () => {
+    assert.throws(
+      () => parseStackConfig("dev", { ...base, "slipway:canary": '{"strategy":"bluegreen"}' }),
+      (e: Error) =>
+        e instanceof ConfigError && /canary\.strategy/.test(e.message) && /canary or blueGreen/.test(e.message),
+    );
+  });
+
+  it("reads release hooks with their timeout and irreversibility", () => {
+    const cfg = parseStackConfig("prod", {
+      ...base,
+      "slipway:release": JSON.stringify({
+        backup: false,
+        hooks: {
+          preTraffic: [
+            { name: "migrate", image: "registry.example/pricing:$version", args: ["upgrade"], irreversible: true },
+          ],
+          postPromotion: [{ name: "notify", image: "registry.example/notify:1.0.0", timeout: "2m" }],
+        },
+      }),
+    });
+    assert.equal(cfg.backup, false);
+    assert.deepEqual(cfg.hooks.preTraffic, [
+      {
+        name: "migrate",
+        image: "registry.example/pricing:$version",
+        args: ["upgrade"],
+        irreversible: true,
+        timeout: 600_000,
+      },
+    ]);
+    assert.equal(cfg.hooks.postPromotion[0].timeout, 120_000);
+    assert.equal(cfg.hooks.postPromotion[0].irreversible, false);
+  });
+
+  it("refuses a hook without a name or with an unpinned image", () => {
+    const hooks = (h: object) => JSON.stringify({ hooks: { preTraffic: [h] } });
+    assert.throws(
+      () => parseStackConfig("dev", { ...base, "slipway:release": hooks({ image: "registry.example/app:1.0.0" }) }),
+      (e: Error) => e instanceof ConfigError && /release\.hooks\.preTraffic\.0\.name/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        parseStackConfig("dev", {
+          ...base,
+          "slipway:release": hooks({ name: "m", image: "registry.example/app:latest" }),
+        }),
+      (e: Error) => e instanceof ConfigError && /pinned tag or digest/.test(e.message),
+    );
   });
 
   it("reads JSON strings and numeric strings exactly as the engine hands them over", () => {
