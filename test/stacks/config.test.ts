@@ -90,7 +90,7 @@ describe("parseStackConfig", () => {
     const hooks = (h: object) => JSON.stringify({ hooks: { preTraffic: [h] } });
     assert.throws(
       () => parseStackConfig("dev", { ...base, "slipway:release": hooks({ image: "registry.example/app:1.0.0" }) }),
-      (e: Error) => e instanceof ConfigError && /release\.hooks\.preTraffic\.0\.name/.test(e.message),
+      (e: Error) => e instanceof ConfigError && /release\.hooks\.preTraffic\[0\]\.name is missing/.test(e.message),
     );
     assert.throws(
       () =>
