@@ -1,4 +1,4 @@
-import type { AnalysisProvider as AnalysisSpecOfConfig } from "../stacks/config";
+import type { AnalysisProvider as AnalysisSpecOfConfig, HookJob } from "../stacks/config";
 // The ports every command is written against. The real implementations are wired in automation/cli/entry.ts; tests pass
 // fakes (test/automation/fakes.ts), so no command ever reaches the engine, the clock or the cluster directly.
 import type {
@@ -86,6 +86,24 @@ export type WeightReader = (
   signal: AbortSignal,
 ) => Promise<Record<string, number> | undefined>;
 
+/** Where a release hook runs: the stack's namespace, the release's version for `$version`. */
+export interface HookContext {
+  stack: StackName;
+  namespace: string;
+  version: string;
+  kubeconfigPath?: string;
+}
+export interface HookResult {
+  ok: boolean;
+  /** The Job's outcome, e.g. "Job migrate-x7k2p: the Job failed (BackoffLimitExceeded)". */
+  detail: string;
+  /** The Job's name, once created. */
+  job?: string;
+  durationMs: number;
+}
+/** Runs one hook's Job to its end (automation/analysis/hook.ts); never throws for a failed Job, only resolves not ok. */
+export type HookRunner = (hook: HookJob, ctx: HookContext, signal: AbortSignal) => Promise<HookResult>;
+
 export interface Renderers {
   driftText(results: DriftResult[]): string;
   driftMarkdown(results: DriftResult[]): string;
@@ -100,6 +118,8 @@ export interface Deps {
   state(stack: StackName): StackState;
   providers(specs: AnalysisSpec[]): AnalysisProvider[];
   weights?: WeightReader;
+  /** Runs `slipway:release.hooks` Jobs; undefined = none can run here, so a stack with hooks cannot be promoted. */
+  hooks?: HookRunner;
   renderers: Renderers;
   clock: Clock;
   /** Progress line on stderr, as it happens. */

@@ -1,7 +1,7 @@
 // The one error taxonomy of the driver. Commands throw these; only the CLI entry (automation/cli/entry.ts) turns them into
 // exit codes, so every command stays a plain async function that tests can call directly.
 
-export type ErrorKind = "input" | "engine" | "rolled-back" | "policy" | "locked";
+export type ErrorKind = "input" | "engine" | "rolled-back" | "held" | "policy" | "locked";
 
 export abstract class SlipwayError extends Error {
   abstract readonly kind: ErrorKind;
@@ -29,6 +29,14 @@ export class RolledBackError extends SlipwayError {
   readonly kind = "rolled-back";
 }
 
+/**
+ * The canary failed (or its driver died) after an irreversible hook ran: instead of routing back to a version that may
+ * not read what the hook changed, traffic stays where it is and the canary is frozen. Built by release/hooks.ts `held`.
+ */
+export class HeldError extends SlipwayError {
+  readonly kind = "held";
+}
+
 /** A mandatory policy refused the change. */
 export class PolicyError extends SlipwayError {
   readonly kind = "policy";
@@ -49,6 +57,7 @@ export function exitCodeOf(err: unknown): number {
   if (!(err instanceof SlipwayError)) return EXIT.error;
   switch (err.kind) {
     case "rolled-back":
+    case "held":
       return EXIT.rolledBack;
     case "policy":
       return EXIT.policy;

@@ -326,11 +326,16 @@ const canarySchema = z.strictObject({
 });
 
 const HOOK_NAME_FIX = "set a DNS label of at most 42 characters";
-const hookSchema = z.strictObject({
-  ...jobFields,
-  name: z.string({ error: HOOK_NAME_FIX }).regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, { error: HOOK_NAME_FIX }),
-  irreversible: bool.optional(),
-});
+const hookSchema = z
+  .strictObject({
+    ...jobFields,
+    name: z.string({ error: HOOK_NAME_FIX }).regex(/^[a-z0-9]([-a-z0-9]{0,40}[a-z0-9])?$/, { error: HOOK_NAME_FIX }),
+    irreversible: bool.optional(),
+  })
+  // A hook runs once per release, not per service, so `$service` would silently become empty.
+  .refine((h) => !JSON.stringify([h.image, h.command, h.args, h.env]).includes("$service"), {
+    error: "a hook runs once per release: $service has no value there; name the service, or use a job gate",
+  });
 const hookList = z.array(hookSchema, { error: "set a list of Jobs, e.g. [{name: migrate, image: repo/app:$version}]" });
 const releasePolicySchema = z.strictObject({
   hooks: z.strictObject({ preTraffic: hookList.optional(), postPromotion: hookList.optional() }).optional(),

@@ -50,6 +50,8 @@ export interface UpArgs extends StackArgs {
 }
 export interface AbortArgs extends StackArgs {
   reason?: string;
+  /** Route back even after an irreversible hook ran in the open promotion. */
+  force: boolean;
 }
 export interface HistoryArgs extends StackArgs {
   limit: number;
@@ -127,6 +129,10 @@ function program(found: (command: string, opts: Opts) => void, out: (s: string) 
     .description("roll the canary of a stack back now (weight 0, canary cleared)")
     .option("--stack <name>", "stack whose canary to roll back")
     .option("--reason <text>", "recorded in the journal")
+    .option(
+      "--force",
+      "roll back even after an irreversible hook (a schema migration) ran: the old version may not read the database",
+    )
     .option("--json", "print one JSON document")
     .action((o: Opts) => found("abort", o));
   p.command("drift")
@@ -366,7 +372,10 @@ function build(command: string, o: Opts, stacks: readonly string[]): Invocation 
     case "status":
       return { command, args: { stacks: manyStacks(o, stacks), json } };
     case "abort":
-      return { command, args: { stack: oneStack(o, stacks), json, reason: text(o, "reason", "--reason") } };
+      return {
+        command,
+        args: { stack: oneStack(o, stacks), json, reason: text(o, "reason", "--reason"), force: o.force === true },
+      };
     case "drift": {
       if (o.force === true && o.remediate !== true)
         throw new InputError("--force only goes with --remediate: add --remediate, or drop --force");

@@ -30,6 +30,7 @@ export type Outcome =
   | "drift"
   | "failed"
   | "rolled-back"
+  | "held"
   | "refused-by-policy"
   | "locked"
   | "tampered";
@@ -40,7 +41,12 @@ interface Done {
   outcome: Outcome;
 }
 
-const FAILED: Record<string, Outcome> = { "rolled-back": "rolled-back", policy: "refused-by-policy", locked: "locked" };
+const FAILED: Record<string, Outcome> = {
+  "rolled-back": "rolled-back",
+  held: "held",
+  policy: "refused-by-policy",
+  locked: "locked",
+};
 function failedOutcome(err: unknown): Outcome {
   return (err instanceof SlipwayError && FAILED[err.kind]) || "failed";
 }

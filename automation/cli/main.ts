@@ -18,6 +18,7 @@ import { renderDriftMarkdown, renderDriftText } from "../report/drift";
 import { renderPreviewMarkdown, renderPreviewText } from "../report/preview";
 import { renderSarif } from "../report/sarif";
 import { clusterWeights } from "../engine/weights";
+import { hookRunner } from "../analysis/hook";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const PROJECT = "slipway";
@@ -134,6 +135,7 @@ export async function main(argv: string[]): Promise<number> {
       state: stateStoreFor(env.PULUMI_BACKEND_URL, PROJECT, os.hostname()),
       providers: (specs) => createProviders(specs),
       weights: clusterWeights,
+      hooks: hookRunner(),
       renderers,
       clock: realClock,
       progress,

@@ -16,6 +16,8 @@ export function historyText(entries: JournalEntry[]): string {
         const parts = [e.at, e.promotionId, `${e.action}:${e.event}`];
         if (e.version) parts.push(e.version);
         if (e.step !== undefined) parts.push(`step ${e.step + 1}`);
+        if (e.hook)
+          parts.push(`hook ${e.hook}${e.phase ? ` (${e.phase})` : ""}${e.irreversible ? " IRREVERSIBLE" : ""}`);
         if (e.weight !== undefined) parts.push(`${e.weight}%`);
         if (e.ok !== undefined) parts.push(e.ok ? "ok" : "FAILED");
         if (e.status) parts.push(e.status);

@@ -1,13 +1,15 @@
 // A driver killed mid-promotion leaves an open promotion in the journal. Default: roll back to safety (weight 0,
-// canary cleared) and record "recovered: rolled back"; with --resume, continue after the last completed step.
-// Pulumi's own leftovers (the dead update's lock, its pending creates) and the release record were settled first,
-// under the lock (automation/state/lock.ts, reconcile.ts).
+// canary cleared) and record "recovered: rolled back"; with --resume, continue after the last completed step. After an
+// irreversible hook ran it holds instead (journal "held", exit 3): the old version may not read the database. A held
+// promotion stays open the same way: --resume continues it. Pulumi's own leftovers (the dead update's lock, its pending
+// creates) and the release record were settled first, under the lock (automation/state/lock.ts, reconcile.ts).
 import type { Deps } from "../deps";
 import { InputError } from "../errors";
 import type { StackSession } from "../state/lock";
-import { interrupted } from "../state/progress";
+import { irreversibleHookRan, openPromotion, PromotionRecord } from "../state/progress";
 import { clearEngineLeftovers } from "../state/reconcile";
 import { rollback } from "../release/canary";
+import { heldError, hold, irreversibleReason } from "../release/hooks";
 import { rollbackPlan } from "../release/plan";
 
 export interface Resumption {
@@ -15,6 +17,25 @@ export interface Resumption {
   steps: number[];
   services?: string[];
   from: number;
+}
+
+function stoppedLine(s: StackSession, open: PromotionRecord, hook: string | undefined): string {
+  const at = `${s.rel.config.release.canaryWeight}%`;
+  if (open.status === "held")
+    return `${s.stack}: promotion ${open.promotionId} of ${open.version} is held at ${at} (${irreversibleReason(hook ?? "?")})`;
+  return `${s.stack}: promotion ${open.promotionId} of ${open.version} was interrupted at step ${(open.lastIntent?.step ?? -1) + 1}`;
+}
+
+function resumption(d: Deps, s: StackSession, open: PromotionRecord, version: string, hook?: string): Resumption {
+  if (open.version !== version) {
+    const instead = hook ? `route back with slipway abort --stack ${s.stack} --force` : "drop --resume to roll it back";
+    throw new InputError(
+      `--resume: the ${open.status === "held" ? "held" : "interrupted"} promotion shipped ${open.version}, not ${version}; rerun with --version ${open.version}, or ${instead}`,
+    );
+  }
+  const from = open.completedSteps.length === 0 ? 0 : Math.max(...open.completedSteps) + 1;
+  d.progress(`${s.stack}: resuming ${open.version} at step ${from + 1}/${open.steps.length}`);
+  return { promotionId: open.promotionId, steps: open.steps, services: open.services, from };
 }
 
 /** Returns where to resume, or undefined when there was nothing to recover or the canary was rolled back. */
@@ -25,26 +46,25 @@ export async function recoverIfInterrupted(
   resume: boolean,
 ): Promise<Resumption | undefined> {
   const stack = s.stack;
-  const open = interrupted(await s.state.read());
+  const entries = await s.state.read();
+  const open = openPromotion(entries);
   if (open === undefined) {
     if (resume) throw new InputError(`--resume: ${stack} has no interrupted promotion to continue; drop --resume`);
     return undefined;
   }
   const note = s.note(open.promotionId);
-  d.progress(
-    `${stack}: promotion ${open.promotionId} of ${open.version} was interrupted at step ${(open.lastIntent?.step ?? -1) + 1}`,
-  );
+  const hook = irreversibleHookRan(entries, open.promotionId);
+  d.progress(stoppedLine(s, open, hook));
   await clearEngineLeftovers(d, stack);
   if (resume) {
-    if (open.version !== version) {
-      throw new InputError(
-        `--resume: the interrupted promotion shipped ${open.version}, not ${version}; rerun with --version ${open.version}, or drop --resume to roll it back`,
-      );
-    }
-    const from = open.completedSteps.length === 0 ? 0 : Math.max(...open.completedSteps) + 1;
-    await note({ event: "outcome", action: "recover", status: "resumed", step: from, ok: true });
-    d.progress(`${stack}: resuming ${open.version} at step ${from + 1}/${open.steps.length}`);
-    return { promotionId: open.promotionId, steps: open.steps, services: open.services, from };
+    const r = resumption(d, s, open, version, hook);
+    await note({ event: "outcome", action: "recover", status: "resumed", step: r.from, ok: true });
+    return r;
+  }
+  if (hook !== undefined) {
+    const h = { stack, version: open.version, weight: s.rel.config.release.canaryWeight, hook };
+    if (open.status === "held") throw heldError({ ...h, cause: `promotion ${open.promotionId} was held` });
+    throw await hold(d, note, { ...h, cause: `the driver of promotion ${open.promotionId} stopped` });
   }
   await rollback(
     d,

@@ -9,6 +9,7 @@ import { lastPromotion, PromotionRecord } from "../state/progress";
 import { openRelease, readRelease } from "../state/release";
 import type { LockHolder } from "../state/store";
 import { activeWindow, nextWindow, Occurrence } from "../release/freeze";
+import { holdAdvice, irreversibleReason } from "../release/hooks";
 
 export type StackState = "deployed" | "not deployed" | "no backend configured";
 
@@ -107,7 +108,7 @@ export function statusText(all: StackStatus[]): string {
         const p = s.lastPromotion;
         const glass = p?.breakGlass ? `, BREAK-GLASS: ${p.breakGlass}` : "";
         const last = p
-          ? `${p.action} ${p.version} ${p.status ?? "INTERRUPTED"} (${p.startedAt}${p.approvedBy ? `, approved by ${p.approvedBy}` : ""}${glass})`
+          ? `${p.action} ${p.version} ${outcomeText(s, p)} (${p.startedAt}${p.approvedBy ? `, approved by ${p.approvedBy}` : ""}${glass})`
           : "none";
         const rec = s.record;
         return [
@@ -120,6 +121,13 @@ export function statusText(all: StackStatus[]): string {
       })
       .join("\n") + "\n"
   );
+}
+
+/** How the last promotion ended; a held one says why and how to go on. */
+function outcomeText(s: StackStatus, p: PromotionRecord): string {
+  if (p.status === "held")
+    return `HELD at ${s.canaryWeight ?? 0}% (${irreversibleReason(p.irreversibleHook ?? "?")}): ${holdAdvice(s.stack, p.version)}`;
+  return p.status ?? "INTERRUPTED";
 }
 
 function freezeText(f: NonNullable<StackStatus["freeze"]>): string {

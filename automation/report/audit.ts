@@ -1,7 +1,7 @@
 // The export of `slipway audit export`: the same change records as JSON (for machines), Markdown (for a ticket) and a
 // self-contained HTML page (for an auditor: no script, no stylesheet or image fetched, a timeline picture per
 // promotion drawn as inline SVG). Pure: an Export in, text out; every value shown goes through the secret masking.
-import type { ChangeRecord, Export, StepRecord } from "./changeRecords";
+import type { ChangeRecord, Export, HookRecord, StepRecord } from "./changeRecords";
 import type { PreviewSummary } from "../release/evidence";
 import type { ResourceChange } from "../types";
 import { propertyLines } from "./preview";
@@ -83,6 +83,11 @@ function verdictText(v: StepRecord["verdicts"][number]): string {
   return `${v.gate} ${v.ok ? "pass" : "FAIL"}${value}: ${v.detail}`;
 }
 
+function hookResult(h: HookRecord): string {
+  return h.ok === undefined ? "no outcome (the driver stopped while its Job ran)" : h.ok ? "pass" : "FAIL";
+}
+const hookName = (h: HookRecord) => `${h.hook}${h.irreversible ? " (irreversible)" : ""}`;
+
 // ----- Markdown
 
 function recordMarkdown(r: ChangeRecord): string[] {
@@ -120,6 +125,19 @@ function recordMarkdown(r: ChangeRecord): string[] {
     }
     out.push("");
   }
+  if (r.hooks.length > 0) {
+    out.push(
+      "### Hooks",
+      "",
+      "| Hook | Phase | Started | Duration | Result | Job outcome |",
+      "| --- | --- | --- | ---: | --- | --- |",
+    );
+    for (const h of r.hooks)
+      out.push(
+        `| ${md(hookName(h))} | ${h.phase ?? "-"} | ${h.startedAt} | ${h.durationMs ?? "-"} ms | ${hookResult(h)} | ${md(h.detail ?? "-")} |`,
+      );
+    out.push("");
+  }
   return out;
 }
 
@@ -141,7 +159,7 @@ const esc = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
 
 /**
  * Weight on the new version over time: a step line through each step's weight (set at its intent), dropping to 0 at
- * a rollback and rising to 100 when the version became stable; each step's verdict marked where it was given.
+ * a rollback, staying at a hold, and rising to 100 when the version became stable; each step's verdict marked where it was given.
  */
 export function timelineSvg(r: ChangeRecord): string {
   const W = 640,
@@ -156,7 +174,8 @@ export function timelineSvg(r: ChangeRecord): string {
   const y = (w: number) => T + (1 - w / 100) * (H - T - B);
   const points: [number, number][] = [[x(r.startedAt), y(0)]];
   for (const s of r.steps) points.push([x(s.startedAt), points.at(-1)![1]], [x(s.startedAt), y(s.weight)]);
-  const final = r.outcome === "completed" ? 100 : 0;
+  // A held promotion left traffic where it was.
+  const final = r.outcome === "completed" ? 100 : r.outcome === "held" ? (r.steps.at(-1)?.weight ?? 0) : 0;
   if (r.endedAt) points.push([x(r.endedAt), points.at(-1)![1]], [x(r.endedAt), y(final)]);
   const marks = r.steps
     .filter((s) => s.endedAt)
@@ -210,8 +229,17 @@ function recordHtml(r: ChangeRecord): string {
               `<tr class="step"><td>${s.step + 1}</td><td>${s.weight}%</td><td>${esc(s.startedAt)}</td><td>${s.durationMs ?? "-"} ms</td><td class="${s.ok ? "pass" : "fail"}">${s.ok === undefined ? "no outcome" : s.ok ? "pass" : "FAIL"}</td><td>${esc(s.verdicts.map(verdictText).join("; ") || "-")}</td></tr>`,
           )
           .join("")}</table>`;
+  const hooks =
+    r.hooks.length === 0
+      ? ""
+      : `<h3>Hooks</h3><table class="hooks"><tr><th>Hook</th><th>Phase</th><th>Started</th><th>Duration</th><th>Result</th><th>Job outcome</th></tr>${r.hooks
+          .map(
+            (h) =>
+              `<tr class="hook"><td>${esc(hookName(h))}</td><td>${esc(h.phase ?? "-")}</td><td>${esc(h.startedAt)}</td><td>${h.durationMs ?? "-"} ms</td><td class="${h.ok ? "pass" : "fail"}">${esc(hookResult(h))}</td><td>${esc(h.detail ?? "-")}</td></tr>`,
+          )
+          .join("")}</table>`;
   const picture = r.kind === "promote" || r.kind === "skip-canary" ? timelineSvg(r) : "";
-  return `<section class="record" id="${esc(r.id)}"><h2>${esc(`${[r.kind, r.version].filter(Boolean).join(" ")} on ${r.stack}`)} <small>${esc(r.id)}</small></h2><table class="facts">${rows}</table>${picture}${changes}${steps}</section>`;
+  return `<section class="record" id="${esc(r.id)}"><h2>${esc(`${[r.kind, r.version].filter(Boolean).join(" ")} on ${r.stack}`)} <small>${esc(r.id)}</small></h2><table class="facts">${rows}</table>${picture}${changes}${steps}${hooks}</section>`;
 }
 
 const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}

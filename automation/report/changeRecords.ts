@@ -1,6 +1,7 @@
 // Change records from a stack's journal: one per promotion, skip-canary, rollback, abort, remediation and update,
 // each with who started it and from where, who approved it (verified or not), the commit, what changed, policy
-// results, every step with its weight, verdicts and timings, and the outcome. Pure: journal entries in, records out.
+// results, every step with its weight, verdicts and timings, every hook run with its Job's outcome, and the outcome.
+// Pure: journal entries in, records out.
 import type { AnalysisProvider as GateSpec } from "../../stacks/config";
 import type { Approval } from "../release/approval";
 import type { Evidence, PreviewSummary } from "../release/evidence";
@@ -27,6 +28,17 @@ export interface StepRecord {
   targeted?: boolean;
   verdicts: VerdictRecord[];
 }
+/** One run of a release hook (`slipway:release.hooks`) with its Job's outcome. */
+export interface HookRecord {
+  hook: string;
+  phase?: string;
+  irreversible: boolean;
+  startedAt: string;
+  endedAt?: string;
+  durationMs?: number;
+  ok?: boolean;
+  detail?: string;
+}
 export interface ChangeRecord {
   id: string;
   stack: string;
@@ -49,6 +61,7 @@ export interface ChangeRecord {
   /** What changed: the first step's update, then the stable update, each resource with its properties before -> after. */
   changes: { label: string; summary: PreviewSummary }[];
   steps: StepRecord[];
+  hooks: HookRecord[];
   updates: NonNullable<Evidence["updates"]>;
   detail?: string;
 }
@@ -95,6 +108,20 @@ function stepsOf(entries: JournalEntry[], gates: GateSpec[] | undefined): StepRe
   return [...steps.values()].sort((a, b) => a.step - b.step);
 }
 
+function hooksOf(entries: JournalEntry[]): HookRecord[] {
+  const runs: HookRecord[] = [];
+  for (const e of entries.filter((x) => x.action === "hook" && x.hook !== undefined)) {
+    if (e.event === "intent") {
+      runs.push({ hook: e.hook!, phase: e.phase, irreversible: e.irreversible === true, startedAt: e.at });
+      continue;
+    }
+    const run = runs.filter((r) => r.hook === e.hook && r.endedAt === undefined).at(-1);
+    if (e.event === "outcome" && run)
+      Object.assign(run, { endedAt: e.at, durationMs: e.durationMs, ok: e.ok, detail: e.detail });
+  }
+  return runs;
+}
+
 function outcomeOf(entries: JournalEntry[]): { outcome: string; endedAt?: string; detail?: string } {
   const end = entries.filter((e) => e.event === "end").at(-1);
   if (end) return { outcome: end.status ?? "ended", endedAt: end.at, detail: end.detail };
@@ -137,6 +164,7 @@ function recordOf(entries: JournalEntry[]): ChangeRecord | undefined {
     reason: first.reason,
     changes,
     steps: stepsOf(entries, start.gates),
+    hooks: hooksOf(entries),
     updates: ev.updates ?? [],
   };
 }
@@ -170,6 +198,7 @@ function followUp(
     approval: action === "abort" ? undefined : parent.approval,
     changes: [],
     steps: [],
+    hooks: [],
     updates: [],
   };
 }

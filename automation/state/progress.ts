@@ -20,12 +20,18 @@ export interface PromotionRecord {
   completedSteps: number[];
   /** The last step an intent was written for. */
   lastIntent?: { step: number; weight: number };
+  /**
+   * The first irreversible hook that ran ok, or whose run has no outcome (the driver died while its Job ran, and the
+   * Job may have finished without it): from then on the promotion holds instead of rolling back.
+   */
+  irreversibleHook?: string;
 }
 
 const STARTS = new Set(["promote", "skip-canary"]);
 
 export function promotions(entries: readonly JournalEntry[]): PromotionRecord[] {
   const byId = new Map<string, PromotionRecord>();
+  const hookRunning = new Map<string, string>();
   for (const e of entries) {
     if (e.event === "start" && STARTS.has(e.action)) {
       byId.set(e.promotionId, {
@@ -49,12 +55,26 @@ export function promotions(entries: readonly JournalEntry[]): PromotionRecord[] 
       p.lastIntent = { step: e.step, weight: e.weight ?? 0 };
     }
     if (e.action === "step" && e.event === "outcome" && e.ok && e.step !== undefined) p.completedSteps.push(e.step);
+    if (e.action === "hook") noteHook(p, e, hookRunning);
     if (e.event === "end") {
       p.status = e.status;
       p.endedAt = e.at;
     }
+    // A held promotion that is resumed runs again: open until its next end.
+    if (e.action === "recover" && e.status === "resumed") {
+      p.status = undefined;
+      p.endedAt = undefined;
+    }
   }
+  for (const [id, hook] of hookRunning) byId.get(id)!.irreversibleHook ??= hook;
   return [...byId.values()];
+}
+
+function noteHook(p: PromotionRecord, e: JournalEntry, running: Map<string, string>): void {
+  if (e.event === "intent" && e.irreversible && e.hook !== undefined) running.set(p.promotionId, e.hook);
+  if (e.event !== "outcome") return;
+  running.delete(p.promotionId);
+  if (e.ok && e.irreversible && e.hook !== undefined) p.irreversibleHook ??= e.hook;
 }
 
 export function lastPromotion(entries: readonly JournalEntry[]): PromotionRecord | undefined {
@@ -62,10 +82,22 @@ export function lastPromotion(entries: readonly JournalEntry[]): PromotionRecord
   return all[all.length - 1];
 }
 
-/** A promotion without an end entry whose lock is gone: the driver was killed. */
-export function interrupted(entries: readonly JournalEntry[]): PromotionRecord | undefined {
+/**
+ * The last promotion when it is still open: without an end entry (its lock gone: the driver was killed) or held after
+ * an irreversible hook. The next promote resumes it (--resume) or recovers it; abort closes it.
+ */
+export function openPromotion(entries: readonly JournalEntry[]): PromotionRecord | undefined {
   const last = lastPromotion(entries);
-  return last !== undefined && last.status === undefined ? last : undefined;
+  return last !== undefined && (last.status === undefined || last.status === "held") ? last : undefined;
+}
+
+/**
+ * The irreversible hook after which promotion `promotionId` must not route back to the old version: the first one that
+ * ran ok, or whose run was cut off with no outcome journaled. Every command decides from the journal alone, so a fresh
+ * runner decides as the one that ran the hook would have.
+ */
+export function irreversibleHookRan(entries: readonly JournalEntry[], promotionId: string): string | undefined {
+  return promotions(entries).find((p) => p.promotionId === promotionId)?.irreversibleHook;
 }
 
 /**

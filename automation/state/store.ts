@@ -15,8 +15,11 @@ export type JournalAction =
   | "recover"
   | "abort"
   | "remediate"
-  | "reconcile";
-export type JournalStatus = "completed" | "rolled-back" | "failed" | "recovered: rolled back" | "resumed";
+  | "reconcile"
+  | "hook";
+/** `held`: stopped after an irreversible hook ran, traffic left where it was (automation/release/hooks.ts). */
+export type JournalStatus = "completed" | "rolled-back" | "held" | "failed" | "recovered: rolled back" | "resumed";
+export type HookPhase = "preTraffic" | "postPromotion";
 
 /** One journal entry. `intent` is written before an update (with the release it applies), `outcome` after it. */
 export interface JournalEntry {
@@ -43,6 +46,10 @@ export interface JournalEntry {
   pid?: number;
   /** On an intent: the release the update applies, so a crash between the update and the record write is recoverable. */
   release?: Release;
+  /** A hook run (action "hook"): its name, the point of the release it ran at, and whether it can be undone. */
+  hook?: string;
+  phase?: HookPhase;
+  irreversible?: boolean;
   /** Change evidence: approval, break-glass, origin, preview summary, engine updates (automation/release/evidence.ts). */
   evidence?: Evidence;
 }

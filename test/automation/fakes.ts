@@ -6,7 +6,17 @@ import * as os from "os";
 import * as path from "path";
 import { SERVICE_NAMES } from "../../components/naming";
 import { parseStackConfig, withRelease } from "../../stacks/config";
-import type { Clock, Deps, Engine, PreviewOptions, UpdateResult, UpOptions } from "../../automation/deps";
+import type {
+  Clock,
+  Deps,
+  Engine,
+  HookContext,
+  HookResult,
+  HookRunner,
+  PreviewOptions,
+  UpdateResult,
+  UpOptions,
+} from "../../automation/deps";
 import { FileStackState, readReleaseSync } from "../../automation/state/file";
 import type { Release } from "../../automation/state/store";
 import { EngineError } from "../../automation/errors";
@@ -149,6 +159,33 @@ export function provider(
 ): AnalysisProvider & { seen: number[] } {
   const seen: number[] = [];
   return { name, seen, check: async (ctx) => (seen.push(ctx.weight), script(ctx.weight, ctx.step)) };
+}
+
+/** Per hook name: "ok" (the default), "fail", or an answer of its own (e.g. one that throws). */
+export type HookScript = Record<string, "ok" | "fail" | ((ctx: HookContext) => HookResult | Promise<HookResult>)>;
+export interface HookCall extends HookContext {
+  hook: string;
+  irreversible: boolean;
+}
+
+/** A hook runner whose Jobs succeed or fail as `script` says; `calls` records every run, in order. */
+export function fakeHooks(script: HookScript = {}): HookRunner & { calls: HookCall[]; script: HookScript } {
+  const calls: HookCall[] = [];
+  const run: HookRunner = async (hook, ctx) => {
+    calls.push({ ...ctx, hook: hook.name, irreversible: hook.irreversible });
+    const answer = script[hook.name] ?? "ok";
+    if (typeof answer === "function") return answer(ctx);
+    const job = `${hook.name}-x7k2p`;
+    return answer === "ok"
+      ? { ok: true, detail: `Job ${job}: the Job succeeded (1 pod(s) completed)`, job, durationMs: 5 }
+      : {
+          ok: false,
+          detail: `Job ${job}: the Job failed (BackoffLimitExceeded: Job has reached the specified backoff limit)`,
+          job,
+          durationMs: 5,
+        };
+  };
+  return Object.assign(run, { calls, script });
 }
 
 export const instantClock = (): Clock & { slept: number[] } => {

@@ -102,6 +102,21 @@ describe("parseStackConfig", () => {
     );
   });
 
+  it("refuses $service in a hook, which runs once per release", () => {
+    const release = JSON.stringify({
+      hooks: {
+        postPromotion: [{ name: "smoke", image: "registry.example/smoke:1.0.0", args: ["--target", "$service"] }],
+      },
+    });
+    assert.throws(
+      () => parseStackConfig("dev", { ...base, "slipway:release": release }),
+      (e: Error) =>
+        e instanceof ConfigError &&
+        /release\.hooks\.postPromotion\[0\]/.test(e.message) &&
+        /\$service has no value there/.test(e.message),
+    );
+  });
+
   it("reads JSON strings and numeric strings exactly as the engine hands them over", () => {
     const cfg = parseStackConfig("staging", {
       ...base,
