@@ -22,7 +22,7 @@ export interface AbortResult {
 function irreversibleGate(a: AbortArgs, open: PromotionRecord | undefined, hook: string | undefined): void {
   if (open === undefined || hook === undefined || a.force) return;
   throw new InputError(
-    `${a.stack}: not rolled back: promotion ${open.promotionId} of ${open.version} ran ${irreversibleReason(hook)}; ${holdAdvice(a.stack, open.version)}`,
+    `${a.stack}: not rolled back: ${irreversibleReason(hook)}, and it ran in promotion ${open.promotionId} of ${open.version}; ${holdAdvice(a.stack, open.version)}`,
   );
 }
 
@@ -34,7 +34,7 @@ export async function abort(d: Deps, a: AbortArgs): Promise<AbortResult> {
     const open = openPromotion(entries);
     const hook = open && irreversibleHookRan(entries, open.promotionId);
     irreversibleGate(a, open, hook);
-    const forced = hook && `--force: routed back past ${irreversibleReason(hook)}`;
+    const forced = hook && `--force: routed back although ${irreversibleReason(hook)}`;
     if (forced) d.progress(`${a.stack}: ${forced}`);
     const note = s.note(open?.promotionId ?? s.id);
     const end = { event: "end", action: "abort", status: "rolled-back", ok: true, reason: a.reason } as const;

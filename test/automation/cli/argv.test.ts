@@ -117,6 +117,17 @@ describe("slipway argv", () => {
     });
   });
 
+  it("parses abort, with --force to route back past an irreversible hook (off unless given)", () => {
+    assert.deepEqual(parseArgv(["abort", "--stack", "prod", "--reason", "pager"], STACKS), {
+      command: "abort",
+      args: { stack: "prod", json: false, reason: "pager", force: false },
+    });
+    assert.deepEqual(parseArgv(["abort", "--stack", "prod", "--force", "--json"], STACKS), {
+      command: "abort",
+      args: { stack: "prod", json: true, reason: undefined, force: true },
+    });
+  });
+
   it("takes every stack by default and several as a list", () => {
     assert.deepEqual(parseArgv(["drift"], STACKS), {
       command: "drift",

@@ -284,6 +284,17 @@ describe("#hold: traffic stays where it is after an irreversible hook", () => {
     });
   });
 
+  it("a held promotion that is resumed reads as running again, not held, until its next end", () => {
+    const held = e({ event: "end", action: "promote", status: "held" });
+    const resumed = e({ event: "outcome", action: "recover", status: "resumed", step: 1 });
+    assert.equal(openPromotion([START, held])?.status, "held");
+    assert.equal(openPromotion([START, held, resumed])?.status, undefined);
+    assert.equal(
+      openPromotion([START, held, resumed, e({ event: "end", action: "promote", status: "completed" })]),
+      undefined,
+    );
+  });
+
   it("ends the promotion as held in the journal, and the promotion stays open", async () => {
     const h = harness(new FakeEngine({ local: baseConfig("local") }));
     const state = h.deps.state("local");
