@@ -116,7 +116,10 @@ function program(found: (command: string, opts: Opts) => void, out: (s: string) 
     .option("--skip-canary", "go straight to stable (urgent fix); needs --reason")
     .option("--break-glass", "override a change freeze (journaled, flagged in every report); needs --reason")
     .option("--reason <text>", "why the canary is skipped or the freeze overridden; recorded")
-    .option("--resume", "continue an interrupted promotion from its last completed step instead of rolling back")
+    .option(
+      "--resume",
+      "continue an interrupted or held promotion from its last completed step instead of rolling back",
+    )
     .option("--dry-run", "print the plan and the preview; change nothing")
     .option("--json", "print one JSON document")
     .action((o: Opts) => found("promote", o));

@@ -8,6 +8,8 @@ import type { Deps, HookContext, HookResult } from "../deps";
 import { HeldError } from "../errors";
 import { isSecretPath, SECRET } from "../secrets";
 import type { Journal } from "../state/journal";
+import type { StackSession } from "../state/session";
+import { irreversibleHookRan } from "../state/progress";
 import type { Evidence } from "./evidence";
 import type { HookPhase, JournalEntry } from "../state/store";
 
@@ -91,6 +93,9 @@ export async function runHooks(
   const ran: string[] = [];
   for (const [i, hook] of hooks.entries()) {
     const label = `${ctx.stack}: ${phase} hook ${i + 1}/${hooks.length} ${hook.name}${hook.irreversible ? " (irreversible)" : ""}`;
+    // Interrupted (SIGINT): no new Job is started, least of all a migration.
+    if (d.signal.aborted)
+      return { ok: false, failed: hook.name, detail: `interrupted before ${phase} hook ${hook.name} ran` };
     if (done.has(hook.name)) {
       d.progress(`${label}: ran ok earlier in this promotion (journal); not run again`);
       continue;
@@ -152,4 +157,21 @@ export async function hold(d: Deps, note: Journal, h: Hold, evidence?: Evidence)
   });
   d.progress(`${h.stack}: HOLD at ${h.weight}%: ${irreversibleReason(h.hook)}; not rolling back`);
   return heldError(h);
+}
+
+/**
+ * For the executor's failure path: when an irreversible hook ran in `promotionId` (from the journal), ends the
+ * promotion as held at the weight the release record holds and resolves to the error to throw; else undefined, and
+ * the caller rolls back as usual.
+ */
+export async function holdIfIrreversible(
+  d: Deps,
+  s: StackSession,
+  note: Journal,
+  o: { promotionId: string; version: string; cause: string; evidence?: Evidence },
+): Promise<HeldError | undefined> {
+  const hook = irreversibleHookRan(await s.state.read(), o.promotionId);
+  if (hook === undefined) return undefined;
+  const weight = s.rel.config.release.canaryWeight;
+  return hold(d, note, { stack: s.stack, version: o.version, weight, hook, cause: o.cause }, o.evidence);
 }

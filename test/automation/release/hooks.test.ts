@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import type { HookJob } from "../../../stacks/config";
 import { exitCodeOf, HeldError } from "../../../automation/errors";
-import { heldError, hold, hooksDone, runHooks } from "../../../automation/release/hooks";
+import { heldError, hold, holdIfIrreversible, hooksDone, runHooks } from "../../../automation/release/hooks";
+import { withStackLock } from "../../../automation/state/lock";
 import { journal } from "../../../automation/state/journal";
 import { irreversibleHookRan, openPromotion } from "../../../automation/state/progress";
 import type { JournalEntry } from "../../../automation/state/store";
@@ -195,6 +196,15 @@ describe("#release-hooks: runHooks", () => {
     assert.equal(hooks.calls.at(-1)!.hook, "migrate");
   });
 
+  it("starts no Job once the driver is interrupted (SIGINT)", async () => {
+    const { h, hooks, note, entries } = setup();
+    h.ctl.abort();
+    const r = await runHooks(h.deps, note, "preTraffic", [MIGRATE], CTX);
+    assert.deepEqual(r, { ok: false, failed: "migrate", detail: "interrupted before preTraffic hook migrate ran" });
+    assert.equal(hooks.calls.length, 0);
+    assert.deepEqual(await entries(), []);
+  });
+
   it("runs nothing for a phase without hooks", async () => {
     const { h, hooks, note } = setup();
     assert.deepEqual(await runHooks(h.deps, note, "postPromotion", [], CTX), {
@@ -309,4 +319,36 @@ describe("#hold: traffic stays where it is after an irreversible hook", () => {
     assert.equal(openPromotion(await state.read())?.status, "held");
     assert.ok(h.progress.some((l) => /^local: HOLD at 30%: hook migrate is irreversible/.test(l)));
   });
+
+  for (const irreversible of [true, false])
+    it(`holdIfIrreversible ${irreversible ? "holds at the record's weight" : "leaves the rollback to the caller"} when the hook that ran is ${irreversible ? "irreversible" : "reversible"}`, async () => {
+      const h = harness(
+        new FakeEngine({
+          local: baseConfig("local", { "slipway:canaryVersion": "1.4.0", "slipway:canaryWeight": "30" }),
+        }),
+        { hooks: fakeHooks() },
+      );
+      const held = await withStackLock(h.deps, "local", "promote", async (s) => {
+        const note = s.note("p1");
+        await note({ event: "start", action: "promote", version: "1.4.0", steps: [10, 30, 100] });
+        await runHooks(h.deps, note, "preTraffic", [{ ...MIGRATE, irreversible }], { ...CTX, promotionId: "p1" });
+        return holdIfIrreversible(h.deps, s, note, {
+          promotionId: "p1",
+          version: "1.4.0",
+          cause: "gates failed at 30%",
+        });
+      });
+      const last = (await h.deps.state("local").read()).at(-1)!;
+      if (!irreversible) {
+        assert.equal(held, undefined);
+        assert.equal(last.action, "hook");
+        return;
+      }
+      assert.ok(held instanceof HeldError);
+      assert.match(
+        held.message,
+        /^local: 1\.4\.0 held at 30% after gates failed at 30% \(hook migrate is irreversible/,
+      );
+      assert.deepEqual([last.event, last.status, last.weight], ["end", "held", 30]);
+    });
 });
