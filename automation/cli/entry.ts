@@ -100,9 +100,9 @@ async function dispatch(inv: Exclude<Invocation, { command: "help" }>, d: Deps):
       return {
         code: EXIT.ok,
         json: r,
-        text: r.rolledBack
-          ? `${r.stack}: canary ${r.canaryVersion} rolled back\n`
-          : `${r.stack}: no canary to roll back\n`,
+        text:
+          (r.rolledBack ? `${r.stack}: canary ${r.canaryVersion} rolled back` : `${r.stack}: no canary to roll back`) +
+          (r.forcedPast ? ` (--force past the irreversible hook ${r.forcedPast})\n` : "\n"),
         outcome: "ok",
       };
     }

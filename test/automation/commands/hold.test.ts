@@ -111,6 +111,7 @@ describe("#hold: abort after an irreversible hook", () => {
     await promotionAfterHook(h, { irreversible: true, end: "held" });
     const r = await cli(h, ["abort", "--stack", "local", "--force"]);
     assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, "local: no canary to roll back (--force past the irreversible hook migrate)\n");
     assert.deepEqual(ups(h), []);
     assert.equal(openPromotion(await h.deps.state("local").read()), undefined);
     const next = await cli(h, ["promote", "--stack", "local", "--version", "1.5.0"]);
