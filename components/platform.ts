@@ -19,6 +19,8 @@ export interface PlatformRelease {
   canaryServices: string[];
   /** A canary version rolled back: canaryServices keep its Deployments at zero replicas, weight 0. */
   rolledBackVersion?: string;
+  /** Blue-green: the canary track runs at the stable size from weight 0, so the switch moves traffic alone. */
+  canaryFullSize?: boolean;
 }
 
 export interface PlatformArgs {
@@ -60,11 +62,12 @@ export function isReleased(release: PlatformRelease, service: string): boolean {
 export function canaryTrack(
   release: PlatformRelease,
   service: string,
-): { version: string; weight: number; rolledBack: boolean } | undefined {
+): { version: string; weight: number; rolledBack: boolean; fullSize: boolean } | undefined {
+  const fullSize = release.canaryFullSize ?? false;
   if (isReleased(release, service))
-    return { version: release.canaryVersion!, weight: release.canaryWeight, rolledBack: false };
+    return { version: release.canaryVersion!, weight: release.canaryWeight, rolledBack: false, fullSize };
   if (release.rolledBackVersion !== undefined && release.canaryServices.includes(service))
-    return { version: release.rolledBackVersion, weight: 0, rolledBack: true };
+    return { version: release.rolledBackVersion, weight: 0, rolledBack: true, fullSize };
   return undefined;
 }
 

@@ -86,7 +86,7 @@ const platform = new Platform(
     environment: cfg.environment,
     namespace: cfg.namespace,
     services: cfg.services,
-    release: cfg.release,
+    release: { ...cfg.release, canaryFullSize: cfg.canary.strategy === "blueGreen" },
     imageRepository: cfg.imageRepository,
     router: cfg.router,
     gatewayName: cfg.gatewayName,

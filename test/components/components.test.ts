@@ -98,6 +98,25 @@ describe("Service", () => {
       "app.kubernetes.io/part-of": "slipway",
     });
   });
+  it("sizes the canary track by the weight: ceil(3 * 10%) = 1 replica, none once rolled back", async () => {
+    const replicas = async (canary: ServiceArgs["canary"]) =>
+      (await build(() => new Service("api-gateway", serviceArgs({ canary })))).one(
+        "kubernetes:apps/v1:Deployment",
+        "api-gateway-canary",
+      ).inputs.spec.replicas;
+    assert.equal(await replicas({ version: "1.1.0", weight: 10 }), 1);
+    assert.equal(await replicas({ version: "1.1.0", weight: 0, rolledBack: true }), 0);
+  });
+  it("runs a blue-green canary track at the stable size from weight 0, and scales it to zero once rolled back", async () => {
+    const replicas = async (canary: ServiceArgs["canary"]) =>
+      (await build(() => new Service("api-gateway", serviceArgs({ canary })))).one(
+        "kubernetes:apps/v1:Deployment",
+        "api-gateway-canary",
+      ).inputs.spec.replicas;
+    assert.equal(await replicas({ version: "1.1.0", weight: 0, fullSize: true }), 3);
+    assert.equal(await replicas({ version: "1.1.0", weight: 100, fullSize: true }), 3);
+    assert.equal(await replicas({ version: "1.1.0", weight: 0, rolledBack: true, fullSize: true }), 0);
+  });
   it("refuses maxReplicas below minReplicas with a message that names the fix", () => {
     const e = failure(() => new Service("api-gateway", serviceArgs({ sizing: { ...sizing, maxReplicas: 2 } })));
     assert.match(e.message, /api-gateway: maxReplicas 2 is below minReplicas 3; raise maxReplicas/);
