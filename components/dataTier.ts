@@ -80,7 +80,7 @@ export function validateDataTierArgs(args: DataTierArgs): string | undefined {
     return "database.backupRetentionDays must be at least 1; point-in-time recovery needs backups";
   if (args.backupFor !== undefined) {
     const id = releaseSnapshotId(args.prefix, args.backupFor);
-    if (releaseSlug(args.backupFor) === "" || !isRdsIdentifier(id))
+    if (!isRdsIdentifier(id))
       return (
         `backupFor ${JSON.stringify(args.backupFor)} gives the snapshot identifier ${JSON.stringify(id)}, which RDS refuses; ` +
         `use a prefix that starts with a letter and a version with letters or digits, ${RDS_IDENTIFIER_MAX} characters in all at most`
