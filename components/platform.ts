@@ -49,6 +49,8 @@ export interface PlatformArgs {
   seccompProfile?: SeccompProfile;
   /** Network rules; default: scrape from namespace "monitoring", data ports to any address. */
   network?: Partial<NetworkRules>;
+  /** Resources every service's traffic object waits for, e.g. the release's database snapshot; default none. */
+  trafficDependsOn?: pulumi.Resource[];
 }
 
 export const CONNECTION_SECRET = "slipway-connections";
@@ -145,7 +147,7 @@ export class Platform extends pulumi.ComponentResource {
           timeoutSeconds: args.deploymentTimeoutSeconds ?? 600,
           router: args.router,
           gatewayName: args.gatewayName,
-          routeDependsOn: crds,
+          routeDependsOn: [...crds, ...(args.trafficDependsOn ?? [])],
           imageDigests: args.imageDigests?.[service],
           roleArn: args.serviceRoleArns?.[service],
           zoneSpread: args.zoneSpread,

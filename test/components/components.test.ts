@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as k8s from "@pulumi/kubernetes";
 import { MockRecord, setMocks } from "../helpers/mocks";
 import { settled } from "../helpers/stack";
 import { Service, ServiceArgs } from "../../components/service";
@@ -155,6 +156,23 @@ describe("Platform", () => {
     assert.equal(ns.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
     assert.equal(m.one("kubernetes:core/v1:Secret").inputs.stringData.DATABASE_URL, "postgresql://db");
   });
+  it("makes every service's traffic object wait for trafficDependsOn", async () => {
+    const m = await build(() => {
+      const gate = new k8s.core.v1.ConfigMap("gate", { metadata: { name: "gate" } });
+      const services = { "api-gateway": sizing, "audit-service": sizing };
+      const serviceVersions = { "api-gateway": "1.0.0", "audit-service": "1.0.0" };
+      new Platform("p", { ...args, services, release: { ...args.release, serviceVersions }, trafficDependsOn: [gate] });
+    });
+    const gate = m.one("kubernetes:core/v1:ConfigMap", "gate").urn;
+    const routes = m.ofType("slipway:apps:TrafficRoute");
+    assert.deepEqual(
+      routes.map((r) => [r.name, r.dependencies.includes(gate)]),
+      [
+        ["api-gateway-route", true],
+        ["audit-service-route", true],
+      ],
+    );
+  });
   it("refuses a canaried service that is not deployed", () => {
     const e = failure(() => new Platform("p", { ...args, release: { ...args.release, canaryServices: ["billing"] } }));
     assert.match(e.message, /canaryServices names billing, which is not deployed/);
@@ -280,6 +298,25 @@ describe("DataTier", () => {
       true,
     );
     assert.equal(m.ofType("aws:s3/bucketPolicy:BucketPolicy").length, 2);
+  });
+  it("takes no snapshot without a release to back up", () => {
+    assert.deepEqual(m.ofType("aws:rds/snapshot:Snapshot"), []);
+  });
+  it("snapshots the primary database for a release, keyed by it and retained on delete", async () => {
+    const r = await build(() => new (aws().DataTier)("data", { ...dataArgs, backupFor: "1.5.0-rc.1" }));
+    const snapshot = r.one("aws:rds/snapshot:Snapshot");
+    assert.equal(snapshot.name, "data-db-release-1-5-0-rc-1");
+    assert.equal(snapshot.inputs.dbSnapshotIdentifier, "slipway-test-release-1-5-0-rc-1");
+    assert.equal(snapshot.inputs.dbInstanceIdentifier, r.one("aws:rds/instance:Instance", "data-db").state.identifier);
+    assert.equal(snapshot.retainOnDelete, true);
+    assert.equal(snapshot.parent, r.one("slipway:data:DataTier").urn);
+  });
+  it("refuses a release version that gives no RDS snapshot identifier, naming the fix", () => {
+    const e = failure(() => new (aws().DataTier)("d", { ...dataArgs, backupFor: "..." }));
+    assert.match(
+      e.message,
+      /backupFor "\.\.\." gives the snapshot identifier "slipway-test-release-", which RDS refuses; use a prefix that starts with a letter and a version with letters or digits/,
+    );
   });
   it("refuses shards without cluster mode", () => {
     const e = failure(() => new (aws().DataTier)("d", { ...dataArgs, cache: { ...dataArgs.cache, shards: 3 } }));
