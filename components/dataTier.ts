@@ -34,11 +34,41 @@ export interface DataTierArgs {
   database: DatabaseArgs;
   cache: CacheArgs;
   tags?: Record<string, string>;
+  /**
+   * Release version to take a manual snapshot of the primary database for, before the release's first traffic step;
+   * absent = no snapshot. The snapshot is retained in AWS when it leaves the program.
+   */
+  backupFor?: string;
 }
 
 export const PG_PORT = 5432;
 export const REDIS_PORT = 6379;
 export const BUCKETS: readonly BucketPurpose[] = ["artifacts", "audit"];
+
+// RDS DB snapshot identifiers: a letter first, then letters, digits and single hyphens, no trailing hyphen.
+const RDS_IDENTIFIER = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const RDS_IDENTIFIER_MAX = 255;
+
+/**
+ * A release version as an RDS identifier part: lower case, every run of other characters one hyphen ("1.5.0-rc.1" ->
+ * "1-5-0-rc-1"). RDS identifiers ignore case, so versions that differ only in case share one.
+ */
+export function releaseSlug(version: string): string {
+  return version
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+}
+
+/** The manual snapshot taken for a release: `<prefix>-release-<slug>`, e.g. slipway-prod-release-1-5-0-rc-1. */
+export function releaseSnapshotId(prefix: string, version: string): string {
+  return `${prefix}-release-${releaseSlug(version)}`;
+}
+
+/** Whether RDS accepts `id` as a DB snapshot identifier. */
+export function isRdsIdentifier(id: string): boolean {
+  return RDS_IDENTIFIER.test(id) && id.length <= RDS_IDENTIFIER_MAX;
+}
 
 export function validateDataTierArgs(args: DataTierArgs): string | undefined {
   const c = args.cache;
@@ -48,6 +78,14 @@ export function validateDataTierArgs(args: DataTierArgs): string | undefined {
     return "cache.clusterMode needs at least 1 replica per shard; raise replicasPerShard";
   if (args.database.backupRetentionDays < 1)
     return "database.backupRetentionDays must be at least 1; point-in-time recovery needs backups";
+  if (args.backupFor !== undefined) {
+    const id = releaseSnapshotId(args.prefix, args.backupFor);
+    if (!isRdsIdentifier(id))
+      return (
+        `backupFor ${JSON.stringify(args.backupFor)} gives the snapshot identifier ${JSON.stringify(id)}, which RDS refuses; ` +
+        `use a prefix that starts with a letter and a version with letters or digits, ${RDS_IDENTIFIER_MAX} characters in all at most`
+      );
+  }
   return undefined;
 }
 
@@ -84,6 +122,8 @@ export class DataTier extends pulumi.ComponentResource {
   public readonly bucketArns: Record<BucketPurpose, pulumi.Output<string>>;
   /** Connection settings for the services' connection Secret: addresses and ARNs, no passwords. */
   public readonly connection: pulumi.Output<Record<string, string>>;
+  /** The manual snapshot of the primary database taken for `backupFor`; absent without one. */
+  public readonly releaseSnapshot?: aws.rds.Snapshot;
 
   constructor(name: string, args: DataTierArgs, opts?: pulumi.ComponentResourceOptions) {
     super("slipway:data:DataTier", name, {}, opts);
@@ -105,6 +145,7 @@ export class DataTier extends pulumi.ComponentResource {
     new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${args.prefix}-data`, targetKeyId: key.keyId }, parent);
 
     const db = this.database(name, args, key);
+    if (args.backupFor !== undefined) this.releaseSnapshot = this.snapshot(name, args, args.backupFor, db.primary);
     const redis = this.cache(name, args, key);
     const buckets = BUCKETS.map((purpose) => this.bucket(`${name}-${purpose}`, `${args.prefix}-${purpose}`, key, tags));
 
@@ -239,6 +280,22 @@ export class DataTier extends pulumi.ComponentResource {
         ),
     );
     return { primary, replicas };
+  }
+
+  /**
+   * A snapshot is encrypted with its instance's key, so it needs no key of its own. Pulumi name and identifier are
+   * keyed by the release: the next release adds its own, and the one that leaves the program stays in AWS.
+   */
+  private snapshot(name: string, args: DataTierArgs, version: string, primary: aws.rds.Instance): aws.rds.Snapshot {
+    return new aws.rds.Snapshot(
+      `${name}-db-release-${releaseSlug(version)}`,
+      {
+        dbInstanceIdentifier: primary.identifier,
+        dbSnapshotIdentifier: releaseSnapshotId(args.prefix, version),
+        tags: { ...args.tags, "slipway.dev/release": version },
+      },
+      { parent: this, retainOnDelete: true },
+    );
   }
 
   private cache(name: string, args: DataTierArgs, key: aws.kms.Key): aws.elasticache.ReplicationGroup {

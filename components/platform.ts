@@ -19,6 +19,8 @@ export interface PlatformRelease {
   canaryServices: string[];
   /** A canary version rolled back: canaryServices keep its Deployments at zero replicas, weight 0. */
   rolledBackVersion?: string;
+  /** Blue-green: the canary track runs at the stable size from weight 0, so the switch moves traffic alone. */
+  canaryFullSize?: boolean;
 }
 
 export interface PlatformArgs {
@@ -47,6 +49,8 @@ export interface PlatformArgs {
   seccompProfile?: SeccompProfile;
   /** Network rules; default: scrape from namespace "monitoring", data ports to any address. */
   network?: Partial<NetworkRules>;
+  /** Resources every service's traffic object waits for, e.g. the release's database snapshot; default none. */
+  trafficDependsOn?: pulumi.Resource[];
 }
 
 export const CONNECTION_SECRET = "slipway-connections";
@@ -60,11 +64,12 @@ export function isReleased(release: PlatformRelease, service: string): boolean {
 export function canaryTrack(
   release: PlatformRelease,
   service: string,
-): { version: string; weight: number; rolledBack: boolean } | undefined {
+): { version: string; weight: number; rolledBack: boolean; fullSize: boolean } | undefined {
+  const fullSize = release.canaryFullSize ?? false;
   if (isReleased(release, service))
-    return { version: release.canaryVersion!, weight: release.canaryWeight, rolledBack: false };
+    return { version: release.canaryVersion!, weight: release.canaryWeight, rolledBack: false, fullSize };
   if (release.rolledBackVersion !== undefined && release.canaryServices.includes(service))
-    return { version: release.rolledBackVersion, weight: 0, rolledBack: true };
+    return { version: release.rolledBackVersion, weight: 0, rolledBack: true, fullSize };
   return undefined;
 }
 
@@ -142,7 +147,7 @@ export class Platform extends pulumi.ComponentResource {
           timeoutSeconds: args.deploymentTimeoutSeconds ?? 600,
           router: args.router,
           gatewayName: args.gatewayName,
-          routeDependsOn: crds,
+          routeDependsOn: [...crds, ...(args.trafficDependsOn ?? [])],
           imageDigests: args.imageDigests?.[service],
           roleArn: args.serviceRoleArns?.[service],
           zoneSpread: args.zoneSpread,

@@ -33,8 +33,11 @@ export interface ServiceArgs {
   /** Image repository without tag; images are `<repository>/<service>:<version>`. */
   imageRepository: string;
   stableVersion: string;
-  /** The canary track; absent when this service is not part of the current release. A rolled-back canary has weight 0 (zero replicas). */
-  canary?: { version: string; weight: number; rolledBack?: boolean };
+  /**
+   * The canary track; absent when this service is not part of the current release. A rolled-back canary has weight 0
+   * (zero replicas). `fullSize` (blue-green) runs it at the stable size whatever the weight.
+   */
+  canary?: { version: string; weight: number; rolledBack?: boolean; fullSize?: boolean };
   /** Secret with the connection settings, mounted as environment variables. */
   connectionSecret: pulumi.Input<string>;
   /** Seconds the engine waits for a Deployment to become ready (annotation pulumi.com/timeoutSeconds). */
@@ -68,6 +71,13 @@ export function validateServiceArgs(args: ServiceArgs): string | undefined {
     return `${args.service}: canary weight ${args.canary.weight} is outside 0..100; set an integer between 0 and 100`;
   }
   return undefined;
+}
+
+/** Replicas of the canary track: by the weight, at the stable size for blue-green, none once rolled back. */
+export function trackReplicas(args: ServiceArgs): number {
+  const c = args.canary;
+  if (c === undefined || c.rolledBack) return 0;
+  return c.fullSize ? args.sizing.minReplicas : canaryReplicas(args.sizing.minReplicas, c.weight);
 }
 
 export function hpaMetrics(s: ServiceSizing) {
@@ -129,13 +139,7 @@ export class Service extends pulumi.ComponentResource {
     );
     this.stable = this.deployment(name, args, "stable", args.stableVersion, args.sizing.minReplicas);
     if (args.canary !== undefined) {
-      this.canary = this.deployment(
-        name,
-        args,
-        "canary",
-        args.canary.version,
-        canaryReplicas(args.sizing.minReplicas, weight),
-      );
+      this.canary = this.deployment(name, args, "canary", args.canary.version, trackReplicas(args));
     }
     this.services = {
       root: this.k8sService(`${name}-svc`, s, args, selectorLabels(s)),
@@ -177,7 +181,18 @@ export class Service extends pulumi.ComponentResource {
         router: args.router,
         gatewayName: args.gatewayName,
       },
-      { parent: this, dependsOn: [...Object.values(this.services), ...(args.routeDependsOn ?? [])] },
+      // Traffic moves only to pods that are ready: the route waits for both tracks' rollouts in the same update (a
+      // first step waits for the new canary, a finalize for the stable track's new version). A rollback's update,
+      // targeted at the route alone, waits for neither.
+      {
+        parent: this,
+        dependsOn: [
+          ...Object.values(this.services),
+          this.stable,
+          ...(this.canary ? [this.canary] : []),
+          ...(args.routeDependsOn ?? []),
+        ],
+      },
     );
 
     this.stableVersion = args.stableVersion;

@@ -3,12 +3,14 @@ import { Volume } from "@pulumi/aws/ebs";
 import { LaunchTemplate } from "@pulumi/aws/ec2";
 import { Cluster as AwsEksCluster } from "@pulumi/aws/eks";
 import { ReplicationGroup } from "@pulumi/aws/elasticache";
+import { Key as KmsKey } from "@pulumi/aws/kms";
 import {
   Cluster as RdsCluster,
   ClusterInstance,
   ClusterParameterGroup,
   Instance as RdsInstance,
   ParameterGroup,
+  Snapshot as RdsSnapshot,
 } from "@pulumi/aws/rds";
 import {
   Bucket,
@@ -50,6 +52,7 @@ const LABEL: Record<string, string> = {
   [typeOf(Secret)]: "Secrets Manager secret",
   [typeOf(ParameterGroup)]: "RDS parameter group",
   [typeOf(ClusterParameterGroup)]: "Aurora cluster parameter group",
+  [typeOf(RdsSnapshot)]: "RDS snapshot",
 };
 
 /** `RDS instance "orders-db"`: what the resource is and its Pulumi name. */
@@ -258,7 +261,7 @@ export const secretsManagerSecretKms = resourcePolicy({
   },
 });
 
-/** The resources of `types` that `subject.field` points at: by property dependency, else by name or id. */
+/** The resources of `types` that `subject.field` points at: by property dependency, else by one of `keys`. */
 export function linkedResources(
   resources: StackSubject[],
   subject: StackSubject,
@@ -266,6 +269,7 @@ export function linkedResources(
   types: readonly string[],
   report: Report,
   label: string,
+  keys: readonly string[] = ["name", "id", "bucket"],
 ): StackSubject[] | undefined {
   const candidates = resources.filter((r) => types.includes(r.type));
   const deps = subject.propertyDependencies?.[field] ?? [];
@@ -280,7 +284,7 @@ export function linkedResources(
   if (!isSet(value)) {
     return [];
   }
-  return candidates.filter((r) => ["name", "id", "bucket"].some((key) => get(r.props, key) === value));
+  return candidates.filter((r) => keys.some((key) => get(r.props, key) === value));
 }
 
 interface TlsRule {
@@ -486,6 +490,97 @@ export const s3BucketEncrypted = stackPolicy<BucketEncryptionConfig>({
           bucket.urn,
         );
       }
+    }
+  },
+});
+
+const SNAPSHOT_TYPE = typeOf(RdsSnapshot);
+const KMS_KEY_TYPE = typeOf(KmsKey);
+// How an RDS instance and a snapshot name their KMS key: by ARN, key id or the key resource's id.
+const KEY_REFERENCES = ["arn", "keyId", "id"];
+
+/** A snapshot takes its instance's encryption: the instance must be encrypted with a KMS key of the stack. */
+function checkSnapshotSource(
+  resources: StackSubject[],
+  snapshot: StackSubject,
+  db: StackSubject,
+  report: Report,
+): void {
+  const label = awsLabel(snapshot);
+  const source = awsLabel(db);
+  const encrypted = get(db.props, "storageEncrypted");
+  if (report.known(encrypted, `${source} storageEncrypted`, db.urn) && encrypted !== true) {
+    report.fail(
+      `${label} must be encrypted at rest; its source ${source} sets storageEncrypted ${show(encrypted)} and a snapshot is encrypted only if its instance is: take snapshots of an encrypted instance.`,
+      snapshot.urn,
+    );
+    return;
+  }
+  const keys = linkedResources(resources, db, "kmsKeyId", [KMS_KEY_TYPE], report, source, KEY_REFERENCES);
+  if (keys === undefined || keys.length > 0) {
+    return;
+  }
+  const key = get(db.props, "kmsKeyId");
+  const which = isSet(key)
+    ? `kmsKeyId ${show(key)}, which is not a KMS key of this stack`
+    : "no kmsKeyId, that is the AWS-managed key";
+  report.fail(
+    `${label} must be encrypted with a customer KMS key of this stack; its source ${source} uses ${which}: give the instance the data tier's key in kmsKeyId.`,
+    snapshot.urn,
+  );
+}
+
+/**
+ * Once AWS has taken the snapshot it reports its encryption; that must agree. A new snapshot's outputs are computed
+ * at preview, where its source already answers for it, so they are read only when known.
+ */
+function checkSnapshotOutputs(resources: StackSubject[], snapshot: StackSubject, report: Report): void {
+  const label = awsLabel(snapshot);
+  const encrypted = get(snapshot.props, "encrypted");
+  if (encrypted === false) {
+    report.fail(`${label} must be encrypted at rest; AWS reports encrypted: false.`, snapshot.urn);
+  }
+  const key = get(snapshot.props, "kmsKeyId");
+  if (isUnknown(key) || !isSet(key)) {
+    return;
+  }
+  const ours = resources.some(
+    (r) => r.type === KMS_KEY_TYPE && KEY_REFERENCES.some((ref) => get(r.props, ref) === key),
+  );
+  if (!ours) {
+    report.fail(
+      `${label} must be encrypted with a customer KMS key of this stack; AWS reports kmsKeyId ${show(key)}, which is not one.`,
+      snapshot.urn,
+    );
+  }
+}
+
+export const rdsSnapshotEncrypted = stackPolicy({
+  name: "rds-snapshot-encrypted",
+  description:
+    "Checks whether every manual RDS DB snapshot is taken of an RDS instance of this stack that is encrypted with a customer KMS key of this stack.",
+  check: (resources, _config, report) => {
+    for (const snapshot of resources) {
+      if (snapshot.type !== SNAPSHOT_TYPE) {
+        continue;
+      }
+      const label = awsLabel(snapshot);
+      const field = "dbInstanceIdentifier";
+      const sources = linkedResources(resources, snapshot, field, [INSTANCE_TYPE], report, label, ["identifier"]);
+      if (sources === undefined) {
+        continue;
+      }
+      if (sources.length === 0) {
+        report.fail(
+          `${label} must be taken of an RDS instance of this stack, so that its encryption can be checked; ${field} ${show(get(snapshot.props, field))} names none: snapshot the data tier's primary instance.`,
+          snapshot.urn,
+        );
+        continue;
+      }
+      for (const db of sources) {
+        checkSnapshotSource(resources, snapshot, db, report);
+      }
+      checkSnapshotOutputs(resources, snapshot, report);
     }
   },
 });

@@ -13,6 +13,7 @@ import {
   elasticacheEncrypted,
   launchTemplateEbsEncrypted,
   rdsPerformanceInsightsEncrypted,
+  rdsSnapshotEncrypted,
   rdsStorageEncrypted,
   rdsTlsEnforced,
   s3BucketEncrypted,
@@ -100,6 +101,7 @@ export const checkedResourcePolicies: readonly CheckedResourcePolicy<any>[] = [
 
 export const checkedStackPolicies: readonly CheckedStackPolicy<any>[] = [
   rdsTlsEnforced,
+  rdsSnapshotEncrypted,
   s3BucketEncrypted,
   pdbForMultiReplicaDeployments,
   namespacesDefaultDenyNetworkPolicy,

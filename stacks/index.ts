@@ -12,6 +12,15 @@ const tags = {
   "app.kubernetes.io/part-of": "slipway",
 };
 
+// The release's database snapshot: only while a release is in progress on a stack that asks for it.
+const backupFor = cfg.backup ? cfg.release.canaryVersion : undefined;
+
+interface ReleaseBackup {
+  snapshot: pulumi.Resource;
+  snapshotId: pulumi.Output<string>;
+  version: string;
+}
+
 interface Foundation {
   clusterName: pulumi.Output<string>;
   kubeconfig: pulumi.Output<string>;
@@ -20,6 +29,7 @@ interface Foundation {
   data?: Record<string, pulumi.Output<unknown>>;
   serviceRoleArns?: Record<string, pulumi.Input<string>>;
   dataTierCidrs?: string[];
+  backup?: ReleaseBackup;
 }
 
 function awsFoundation(): Foundation {
@@ -45,6 +55,7 @@ function awsFoundation(): Foundation {
     clientSecurityGroupId: cluster.nodeSecurityGroupId,
     database: aws.database,
     cache: aws.cache,
+    backupFor,
     tags,
   });
   const identities = new ServiceIdentities("identities", {
@@ -65,12 +76,21 @@ function awsFoundation(): Foundation {
     serviceRoleArns: identities.roleArns,
     dataTierCidrs: network.dataSubnetCidrs,
     data: { databaseAddress: data.databaseAddress, redisAddress: data.redisAddress, buckets: data.bucketNames },
+    backup:
+      data.releaseSnapshot && backupFor !== undefined
+        ? { snapshot: data.releaseSnapshot, snapshotId: data.releaseSnapshot.dbSnapshotIdentifier, version: backupFor }
+        : undefined,
   };
 }
 
 function localFoundation(): Foundation {
   const local = cfg.local!;
   const cluster = new LocalCluster("cluster", { kubeconfig: local.kubeconfig, context: local.kubeContext });
+  if (backupFor !== undefined) {
+    pulumi.log.info(
+      `slipway:release backup: the local stack has no data tier, so no snapshot is taken for ${backupFor}`,
+    );
+  }
   return {
     clusterName: cluster.clusterName,
     kubeconfig: cluster.kubeconfig,
@@ -86,7 +106,7 @@ const platform = new Platform(
     environment: cfg.environment,
     namespace: cfg.namespace,
     services: cfg.services,
-    release: cfg.release,
+    release: { ...cfg.release, canaryFullSize: cfg.canary.strategy === "blueGreen" },
     imageRepository: cfg.imageRepository,
     router: cfg.router,
     gatewayName: cfg.gatewayName,
@@ -98,6 +118,7 @@ const platform = new Platform(
     zoneSpread: cfg.zoneSpread,
     seccompProfile: cfg.seccompProfile,
     network: { dataTierCidrs: foundation.dataTierCidrs },
+    trafficDependsOn: foundation.backup ? [foundation.backup.snapshot] : [],
   },
   { providers: [foundation.provider] },
 );
@@ -117,6 +138,11 @@ export const services = Object.fromEntries(
     },
   ]),
 );
+/** The release's database snapshot, for the driver's journal; absent when none is taken. */
+export const backup = foundation.backup && {
+  snapshotId: foundation.backup.snapshotId,
+  version: foundation.backup.version,
+};
 export const releaseTargets = platform.releaseTargets;
 export const trafficTargets = platform.trafficTargets;
 export const canaryTargets = platform.canaryTargets;

@@ -90,6 +90,13 @@ async function buildPlan(d: Deps, a: PromoteArgs, rel: StackRelease, resumed?: R
     from: resumed?.from ?? 0,
     rel,
     outputs: await d.engine.outputs(a.stack),
+    strategy: c.canary.strategy,
+    bakeMs: c.canary.bake,
+    hooks: {
+      preTraffic: c.hooks.preTraffic.map((h) => h.name),
+      postPromotion: c.hooks.postPromotion.map((h) => h.name),
+    },
+    backup: c.backup ? (c.environment === "local" ? "local" : "snapshot") : "none",
   });
 }
 

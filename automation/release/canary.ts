@@ -5,11 +5,11 @@ import type { StackConfig } from "../../stacks/config";
 import type { Deps, UpdateResult, UpOptions } from "../deps";
 import type { Release } from "../state/store";
 import { EngineError, LockedError, PolicyError, RolledBackError, SlipwayError } from "../errors";
-import { runGates } from "./gates";
 import type { Journal, Note } from "../state/journal";
 import type { StackSession } from "../state/lock";
 import type { PlannedUpdate, ReleasePlan, RollbackPlan } from "./plan";
-import { canaryTargets, weightMismatches } from "./values";
+import { canaryTargets, releaseTargets, weightMismatches } from "./values";
+import { analyse, bake, failedText, noteBackup, PhaseFailed, prePromotion } from "./phases";
 import type { Verdict } from "../types";
 import { engineUpdates, previewSummary } from "./evidence";
 
@@ -52,7 +52,21 @@ export async function applyRelease(
   return r;
 }
 
-class StepFailed extends Error {}
+class StepFailed extends PhaseFailed {}
+
+/** What one run of a plan carries from update to update. */
+interface Run {
+  note: Journal;
+  reports: StepReport[];
+  failures: { n: number };
+  /** The outputs of the run's last update (targets of the next one, when the plan says so). */
+  outputs?: Record<string, unknown>;
+}
+
+async function targetsOf(d: Deps, stack: string, u: PlannedUpdate, run: Run): Promise<string[] | undefined> {
+  if (u.targets !== undefined || u.targetsFrom === undefined) return u.targets;
+  return releaseTargets(run.outputs ?? (await d.engine.outputs(stack)));
+}
 
 async function verifyWeight(d: Deps, x: Execution, outputs: Record<string, unknown>, weight: number): Promise<void> {
   const { services, stack } = x.plan;
@@ -71,65 +85,34 @@ async function verifyWeight(d: Deps, x: Execution, outputs: Record<string, unkno
     throw new StepFailed(`the cluster's slipway.dev/canary-weight is not ${weight} on ${wrong.join(", ")}`);
 }
 
-/** Gates after the interval; re-asked after another interval until failureLimit failures are reached. */
-async function analyse(d: Deps, x: Execution, u: PlannedUpdate, failures: { n: number }): Promise<Verdict[]> {
-  const { plan: p, config: c } = x;
-  const providers = d.providers(c.canary.analysis);
-  const ctx = {
-    stack: p.stack,
-    namespace: c.namespace,
-    services: p.services,
-    canaryVersion: p.version,
-    stableVersion: c.release.stableVersion,
-    weight: u.weight as number,
-    step: (u.step as number) + 1,
-    kubeconfigPath: d.kubeconfigPath,
-  };
-  for (;;) {
-    await d.clock.sleep(p.intervalMs, d.signal);
-    const verdicts = await runGates(d, providers, ctx, c.canary.timeout, d.signal);
-    if (verdicts.every((v) => v.ok)) return verdicts;
-    failures.n += 1;
-    if (failures.n >= c.canary.failureLimit) return verdicts;
-    d.progress(
-      `${p.stack}: step ${ctx.step} failed ${failures.n} of ${c.canary.failureLimit} allowed checks; asking again`,
-    );
-  }
-}
-
-async function runStep(
-  d: Deps,
-  s: StackSession,
-  x: Execution,
-  u: PlannedUpdate,
-  failures: { n: number },
-  note: Journal,
-): Promise<StepReport> {
+async function runStep(d: Deps, s: StackSession, x: Execution, u: PlannedUpdate, run: Run): Promise<StepReport> {
   const { plan: p } = x;
   const started = d.clock.now();
   const [step, weight] = [u.step as number, u.weight as number];
-  d.progress(`${p.stack}: ${u.label}: ${u.targets ? "targeted" : "full"} update`);
+  const targets = await targetsOf(d, p.stack, u, run);
+  d.progress(`${p.stack}: ${u.label}: ${targets ? "targeted" : "full"} update`);
   const r = await applyRelease(
     d,
     s,
-    note,
+    run.note,
     { action: "step", step, weight, version: p.version, services: p.services },
     u.release,
-    { targets: u.targets, signal: d.signal, message: u.message },
+    { targets, signal: d.signal, message: u.message },
   );
-  await verifyWeight(d, x, r.outputs ?? (await d.engine.outputs(p.stack)), weight);
-  const verdicts = await analyse(d, x, u, failures);
+  run.outputs = r.outputs ?? (await d.engine.outputs(p.stack));
+  await verifyWeight(d, x, run.outputs, weight);
+  const verdicts = await analyse(d, s, x, { specs: x.config.canary.analysis, weight, step: step + 1 }, run.failures);
   const ok = verdicts.every((v) => v.ok);
   const report: StepReport = {
     step,
     weight,
-    targeted: u.targets !== undefined,
+    targeted: targets !== undefined,
     ok,
     verdicts,
     durationMs: d.clock.now() - started,
   };
-  const evidence = step === 0 ? { preview: previewSummary(r) } : undefined;
-  await note({
+  const evidence = run.reports.length === 0 && u === x.plan.updates[0] ? { preview: previewSummary(r) } : undefined;
+  await run.note({
     event: "outcome",
     action: "step",
     step,
@@ -142,6 +125,36 @@ async function runStep(
   });
   d.progress(`${p.stack}: ${u.label}: verdict ${ok ? "pass" : "FAIL"} in ${report.durationMs} ms`);
   return report;
+}
+
+/**
+ * The update at weight 0 before any traffic moves: the new version deployed (at full size for blue-green), the
+ * backup taken in the same update; then what must pass before the first traffic step.
+ */
+async function prepare(d: Deps, s: StackSession, x: Execution, u: PlannedUpdate, run: Run): Promise<void> {
+  const { plan: p } = x;
+  const started = d.clock.now();
+  d.progress(`${p.stack}: ${u.label}: ${u.targets ? "targeted" : "full"} update`);
+  const r = await applyRelease(
+    d,
+    s,
+    run.note,
+    { action: "prepare", weight: 0, version: p.version, services: p.services },
+    u.release,
+    { targets: u.targets, signal: d.signal, message: u.message },
+  );
+  run.outputs = r.outputs ?? (await d.engine.outputs(p.stack));
+  await verifyWeight(d, x, run.outputs, 0);
+  await run.note({
+    event: "outcome",
+    action: "prepare",
+    ok: true,
+    targeted: u.targets !== undefined,
+    durationMs: d.clock.now() - started,
+    evidence: { preview: previewSummary(r) },
+  });
+  await noteBackup(d, x, run.note, run.outputs);
+  if (p.strategy === "blueGreen" && !p.skipCanary) await prePromotion(d, s, x, run.note, run.failures);
 }
 
 /**
@@ -239,30 +252,25 @@ async function finalize(
   });
 }
 
-/** Runs the plan's updates: the steps, then the finalize. On any failure rolls back and throws. */
+/** Runs the plan's updates and the phases between them. On any failure rolls back and throws. */
 export async function runPlan(d: Deps, s: StackSession, x: Execution, reason?: string): Promise<StepReport[]> {
-  const note = s.note(x.promotionId);
-  const reports: StepReport[] = [];
-  const failures = { n: 0 };
+  const run: Run = { note: s.note(x.promotionId), reports: [], failures: { n: 0 } };
   try {
+    if (x.plan.backup === "local" && x.plan.from === 0) await noteBackup(d, x, run.note, {});
     for (const u of x.plan.updates) {
-      if (u.action === "finalize") {
-        await finalize(d, s, x, u, note, reason);
-        continue;
+      if (u.action === "prepare") await prepare(d, s, x, u, run);
+      else if (u.action === "step") {
+        const r = await runStep(d, s, x, u, run);
+        run.reports.push(r);
+        if (!r.ok) throw new StepFailed(`gates failed at ${r.weight}%: ${failedText(r.verdicts)}`);
+      } else {
+        if (x.plan.bakeMs > 0) await bake(d, s, x, run.note, x.plan.steps.at(-1) ?? 100);
+        await finalize(d, s, x, u, run.note, reason);
       }
-      const r = await runStep(d, s, x, u, failures, note);
-      reports.push(r);
-      if (!r.ok)
-        throw new StepFailed(
-          `gates failed at ${r.weight}%: ${r.verdicts
-            .filter((v) => !v.ok)
-            .map((v) => `${v.provider}: ${v.detail}`)
-            .join("; ")}`,
-        );
     }
-    return reports;
+    return run.reports;
   } catch (err) {
-    throw await failAndRollBack(d, s, x, note, err, reports);
+    throw await failAndRollBack(d, s, x, run.note, err, run.reports);
   }
 }
 

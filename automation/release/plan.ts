@@ -1,28 +1,34 @@
 // The release plan of a promotion, built before anything changes: per update the release it applies (validated by
-// the program's own schema), its targets, its message; then the final release and the rollback. Pure: the executor
-// (./canary.ts) only runs it, journals, verifies and rolls back; `promote --dry-run` prints it.
+// the program's own schema), its targets, its message; the phases between them (hooks, pre-promotion gates, the bake
+// window); then the final release and the rollback. Pure: the executor (./canary.ts) only runs it, journals, verifies
+// and rolls back; `promote --dry-run` prints it.
+//
+// Two shapes share one executor. canary: weight steps on a canary track sized by the weight. blueGreen: the new
+// version deployed beside the old one at full size at weight 0 (`prepare`), its pre-promotion gates through its own
+// Service, then one switch to 100% (a step whose update moves traffic alone). Either ends in the bake window: the old
+// version still runs at full size on the stable track while the post-promotion hooks and gates run, so a switch back is
+// one targeted update of the traffic objects; then the finalize makes the version stable and scales the old one away.
 import type { StackRelease } from "../state/release";
 import { releaseAfter } from "../state/release";
 import type { Release } from "../state/store";
-import {
-  clearedValues,
-  finalValues,
-  releaseTargets,
-  rollbackValues,
-  stepTargets,
-  stepValues,
-  trafficTargets,
-} from "./values";
+import type { Strategy } from "../../stacks/config";
+import { clearedValues, finalValues, rollbackValues, stepTargets, stepValues, trafficTargets } from "./values";
 
 export interface PlannedUpdate {
-  action: "step" | "finalize";
+  /** prepare: the new version deployed at weight 0 before any traffic moves (blue-green, hooks, backup). */
+  action: "prepare" | "step" | "finalize";
   /** Step index and weight (steps only). */
   step?: number;
   weight?: number;
   /** The release after this update. */
   release: Release;
-  /** URNs the update is limited to; undefined = a full update. */
+  /** URNs the update is limited to; undefined = a full update (unless targetsFrom says otherwise). */
   targets?: string[];
+  /**
+   * The update is targeted at the release targets that the update before it in this run exported: the objects an
+   * earlier update of the run creates have no URN when the plan is made.
+   */
+  targetsFrom?: "previous";
   /** Progress label, e.g. "step 2/3 weight 30%", and the update message in Pulumi's history. */
   label: string;
   message: string;
@@ -42,6 +48,7 @@ export interface RollbackPlan {
 export interface ReleasePlan {
   stack: string;
   version: string;
+  strategy: Strategy;
   services: string[];
   steps: number[];
   /** Index of the first step to run (0, or after the last completed step on --resume). */
@@ -50,8 +57,14 @@ export interface ReleasePlan {
   skipCanary: boolean;
   /** The stage this one follows, when there is one. */
   previous?: string;
-  /** The updates in order: the weight steps from `from`, then the finalize. */
+  /** The updates in order: the prepare (when planned), the weight steps from `from`, then the finalize. */
   updates: PlannedUpdate[];
+  /** Names of the hooks run after the prepare (preTraffic) and at the start of the bake window (postPromotion). */
+  hooks: { preTraffic: string[]; postPromotion: string[] };
+  /** Milliseconds the old version stays at full size after the last step, with the post-promotion gates; 0 = none. */
+  bakeMs: number;
+  /** The database snapshot the prepare takes: "snapshot", "none", or "local" (no database: a message only). */
+  backup: "snapshot" | "none" | "local";
   /** What any failure before the end applies: weight 0, the version recorded as rolled back, stable untouched. */
   rollback: RollbackPlan;
   /**
@@ -71,6 +84,11 @@ export interface PlanInput {
   skipCanary: boolean;
   reason?: string;
   previous?: string;
+  /** Default canary, no bake, no hooks, no backup. */
+  strategy?: Strategy;
+  bakeMs?: number;
+  hooks?: { preTraffic: string[]; postPromotion: string[] };
+  backup?: "snapshot" | "none" | "local";
   /** The release the promotion starts from and the deployed stack's outputs (for the targeting rule). */
   rel: StackRelease;
   outputs: Record<string, unknown>;
@@ -99,13 +117,35 @@ export function rollbackPlan(
   };
 }
 
-function stepUpdates(i: PlanInput): PlannedUpdate[] {
-  // The first step run changes the canary image unless the canary already runs the version (a resumed promotion);
-  // after it every step changes only traffic objects and canary replica counts (see values.ts stepTargets).
-  const later = releaseTargets(i.outputs);
+/** A prepare update is planned when something must happen at weight 0 before traffic moves. */
+function needsPrepare(i: PlanInput): boolean {
+  if (i.from > 0) return false;
+  return i.strategy === "blueGreen" || i.backup === "snapshot" || (i.hooks?.preTraffic.length ?? 0) > 0;
+}
+
+function prepareUpdate(i: PlanInput): PlannedUpdate {
+  const blueGreen = i.strategy === "blueGreen";
+  const label = blueGreen ? `deploy ${i.version} at full size, weight 0` : `deploy ${i.version} at weight 0`;
+  return {
+    action: "prepare",
+    step: undefined,
+    weight: 0,
+    label,
+    message: `slipway promote ${i.version}: ${label}`,
+    release: releaseAfter(i.rel, stepValues(i.version, 0, i.services)),
+    targets: stepTargets(i.outputs, i.services, i.version),
+  };
+}
+
+function stepUpdates(i: PlanInput, prepared: boolean): PlannedUpdate[] {
+  // The first update of a new version changes the canary image; after it every step changes only traffic objects
+  // and canary replica counts (see values.ts stepTargets), whose URNs the first update's outputs carry.
+  const known = stepTargets(i.outputs, i.services, i.version);
+  const blueGreen = i.strategy === "blueGreen";
   return i.steps.slice(i.from).map((weight, k) => {
     const step = i.from + k;
-    const label = `step ${step + 1}/${i.steps.length} weight ${weight}%`;
+    const label = blueGreen ? `switch to ${i.version} (100%)` : `step ${step + 1}/${i.steps.length} weight ${weight}%`;
+    const first = k === 0 && !prepared;
     return {
       action: "step",
       step,
@@ -113,13 +153,17 @@ function stepUpdates(i: PlanInput): PlannedUpdate[] {
       label,
       message: `slipway promote ${i.version} ${label}`,
       release: releaseAfter(i.rel, stepValues(i.version, weight, i.services)),
-      targets: k === 0 ? stepTargets(i.outputs, i.services, i.version) : later,
+      targets: known,
+      targetsFrom: first || known !== undefined ? undefined : "previous",
     };
   });
 }
 
 export function planRelease(i: PlanInput): ReleasePlan {
-  const steps = i.skipCanary ? [] : stepUpdates(i);
+  const strategy = i.strategy ?? "canary";
+  const input = { ...i, strategy, steps: strategy === "blueGreen" ? [100] : i.steps };
+  const prepare = needsPrepare(input) ? [prepareUpdate(input)] : [];
+  const steps = i.skipCanary ? [] : stepUpdates(input, prepare.length > 0);
   const final: PlannedUpdate = {
     action: "finalize",
     label: i.skipCanary ? `skipping the canary (${i.reason})` : "stable",
@@ -131,13 +175,17 @@ export function planRelease(i: PlanInput): ReleasePlan {
   return {
     stack: i.stack,
     version: i.version,
+    strategy,
     services: i.services,
-    steps: i.skipCanary ? [] : i.steps,
+    steps: i.skipCanary ? [] : input.steps,
     from: i.from,
     intervalMs: i.intervalMs,
     skipCanary: i.skipCanary,
     previous: i.previous,
-    updates: [...steps, final],
+    updates: [...prepare, ...steps, final],
+    hooks: { preTraffic: [...(i.hooks?.preTraffic ?? [])], postPromotion: [...(i.hooks?.postPromotion ?? [])] },
+    bakeMs: i.skipCanary ? 0 : (i.bakeMs ?? 0),
+    backup: i.backup ?? "none",
     rollback: rollbackPlan(i.rel, i.outputs, { version: i.version, services: i.services }),
     refusedRollback: { release: releaseAfter(i.rel, clearedValues()), services: [...i.services] },
   };
@@ -155,12 +203,33 @@ function describe(r: Release): string {
 
 /** The plan as `promote --dry-run` prints it: one line per update, then the rollback. */
 export function planText(p: ReleasePlan): string {
-  const how = (t?: string[]) => (t ? `targeted at ${t.length} resources` : "full update");
+  const how = (u: { targets?: string[]; targetsFrom?: string }) =>
+    u.targets
+      ? `targeted at ${u.targets.length} resources`
+      : u.targetsFrom
+        ? "targeted at the release targets the update before exports"
+        : "full update";
+  const after = (u: PlannedUpdate): string[] => {
+    if (u.action === "prepare")
+      return [
+        ...(p.backup === "snapshot"
+          ? ["     the database snapshot of the release exists before any traffic moves"]
+          : []),
+        ...(p.backup === "local" ? ["     no database on the local stack: no backup"] : []),
+        ...p.hooks.preTraffic.map((h) => `     preTraffic hook ${h}`),
+        ...(p.strategy === "blueGreen" ? ["     pre-promotion gates against the new version's own Service"] : []),
+      ];
+    if (u.action === "finalize" || u !== p.updates.at(-2)) return [];
+    return [
+      ...p.hooks.postPromotion.map((h) => `     postPromotion hook ${h}`),
+      ...(p.bakeMs > 0 ? [`     bake ${p.bakeMs} ms: the old version stays at full size, post-promotion gates`] : []),
+    ];
+  };
   const lines = [
-    `dry run: ${p.version} to ${p.stack}${p.previous ? ` (after ${p.previous})` : ""}, services ${p.services.join(", ")}` +
+    `dry run: ${p.version} to ${p.stack}${p.previous ? ` (after ${p.previous})` : ""}, ${p.strategy}, services ${p.services.join(", ")}` +
       (p.skipCanary ? "" : `, a step every ${p.intervalMs} ms`),
-    ...p.updates.map((u, n) => `  ${n + 1}. ${u.label}: ${describe(u.release)} (${how(u.targets)})`),
-    `  on failure: ${describe(p.rollback.release)} (${p.rollback.targets ? `weight 0 ${how(p.rollback.targets)}, then the canary Deployments scale to zero` : "full update"})`,
+    ...p.updates.flatMap((u, n) => [`  ${n + 1}. ${u.label}: ${describe(u.release)} (${how(u)})`, ...after(u)]),
+    `  on failure: ${describe(p.rollback.release)} (${p.rollback.targets ? `weight 0 ${how(p.rollback)}, then the canary Deployments scale to zero` : "full update"})`,
     "nothing changed",
   ];
   return `${lines.join("\n")}\n`;

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { EngineError, LockedError } from "../errors";
 import { describeHolder, pidAlive, recordRaceMessage } from "./store";
-import type { JournalEntry, LockHolder, ReleaseRecord, StackState, Versioned } from "./store";
+import type { AbortRequest, JournalEntry, LockHolder, ReleaseRecord, StackState, Versioned } from "./store";
 import { seal, StoredRecord } from "./chain";
 
 const SEQ_WIDTH = 10;
@@ -51,6 +51,7 @@ export class FileStackState implements StackState {
   readonly location: string;
   private readonly journal: string;
   private readonly lock: string;
+  private readonly abortFile: string;
 
   constructor(
     dir: string,
@@ -60,6 +61,7 @@ export class FileStackState implements StackState {
     this.location = dir;
     this.journal = path.join(dir, "journal.jsonl");
     this.lock = path.join(dir, "lock");
+    this.abortFile = path.join(dir, "abort-request.json");
   }
 
   async append(entry: JournalEntry): Promise<void> {
@@ -98,6 +100,23 @@ export class FileStackState implements StackState {
           return [];
         }
       });
+  }
+
+  async requestAbort(r: AbortRequest): Promise<void> {
+    await fs.promises.mkdir(this.location, { recursive: true });
+    // Written beside, then renamed over: a reader sees the old request or the new one, never half of one.
+    const tmp = `${this.abortFile}.${process.pid}`;
+    await fs.promises.writeFile(tmp, JSON.stringify(r));
+    await fs.promises.rename(tmp, this.abortFile);
+  }
+
+  async abortRequest(): Promise<AbortRequest | undefined> {
+    try {
+      return JSON.parse(await fs.promises.readFile(this.abortFile, "utf8")) as AbortRequest;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT" || err instanceof SyntaxError) return undefined;
+      throw err;
+    }
   }
 
   async holder(): Promise<LockHolder | undefined> {

@@ -5,7 +5,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { parseDuration } from "../../contract/release";
 import { EngineError, InputError, LockedError } from "../errors";
 import { describeHolder, pidAlive, recordRaceMessage } from "./store";
-import type { JournalEntry, LockHolder, ReleaseRecord, StackState, Versioned } from "./store";
+import type { AbortRequest, JournalEntry, LockHolder, ReleaseRecord, StackState, Versioned } from "./store";
 import { seal, StoredRecord } from "./chain";
 
 /** Where the store lives and how to reach it, parsed from PULUMI_BACKEND_URL. */
@@ -172,6 +172,7 @@ export class S3StackState implements StackState {
   readonly location: string;
   private readonly dir: string;
   private readonly lockKey: string;
+  private readonly abortKey: string;
   private readonly releaseKey: string;
   private readonly leaseMs: number;
   private readonly client: () => Promise<S3Client>;
@@ -191,6 +192,7 @@ export class S3StackState implements StackState {
   ) {
     this.dir = [backend.prefix, stackDir].filter((p) => p !== "").join("/");
     this.lockKey = `${this.dir}/lock`;
+    this.abortKey = `${this.dir}/abort-request.json`;
     this.releaseKey = `${this.dir}/release.json`;
     this.location = `s3://${backend.bucket}/${this.dir}`;
     this.leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS;
@@ -319,6 +321,37 @@ export class S3StackState implements StackState {
     };
     await Promise.all(Array.from({ length: Math.min(16, keys.length) }, worker));
     return keys.flatMap((ref, i) => (texts[i] === undefined ? [] : [{ ref, text: texts[i]! }]));
+  }
+
+  async requestAbort(r: AbortRequest): Promise<void> {
+    const { PutObjectCommand } = await sdk();
+    try {
+      await (
+        await this.client()
+      ).send(
+        new PutObjectCommand({
+          Bucket: this.backend.bucket,
+          Key: this.abortKey,
+          Body: JSON.stringify(r),
+          ContentType: "application/json",
+        }),
+      );
+    } catch (err) {
+      throw this.fail("writing the abort request", err);
+    }
+  }
+
+  async abortRequest(): Promise<AbortRequest | undefined> {
+    const { GetObjectCommand } = await sdk();
+    try {
+      const got = await (
+        await this.client()
+      ).send(new GetObjectCommand({ Bucket: this.backend.bucket, Key: this.abortKey }));
+      return JSON.parse((await got.Body?.transformToString()) ?? "") as AbortRequest;
+    } catch (err) {
+      if (missing(err) || err instanceof SyntaxError) return undefined;
+      throw this.fail("reading the abort request", err);
+    }
   }
 
   private async readLock(): Promise<{ record: LockRecord; etag: string; modified: number } | undefined> {

@@ -7,7 +7,10 @@ import type { StoredRecord } from "./chain";
 
 export type JournalAction =
   | "promote"
+  | "prepare"
   | "step"
+  | "bake"
+  | "backup"
   | "finalize"
   | "rollback"
   | "skip-canary"
@@ -93,9 +96,25 @@ export interface Versioned {
   etag?: string;
 }
 
+/**
+ * A request, from another job, that the promotion holding the stack's lock roll back at its next check (an interval,
+ * the bake window). The holder alone writes the journal, so the request is an object of its own beside it.
+ */
+export interface AbortRequest {
+  promotionId: string;
+  requestedAt: string;
+  by: string;
+  reason?: string;
+  /** `abort --force`: roll back even after an irreversible hook ran (the promotion would otherwise hold). */
+  force?: boolean;
+}
+
 export interface StackState {
   /** Where the state lives, for messages and docs. */
   readonly location: string;
+  /** Writes (or replaces) the abort request; the promotion named in it reads it. */
+  requestAbort(r: AbortRequest): Promise<void>;
+  abortRequest(): Promise<AbortRequest | undefined>;
   append(entry: JournalEntry): Promise<void>;
   read(): Promise<JournalEntry[]>;
   /** Every stored record as written, unparsed, in journal order: what `slipway audit verify` checks. */

@@ -70,7 +70,18 @@ export class FakeEngine implements Engine {
   }
 
   private derive(stack: string, release: Release | undefined): Record<string, unknown> {
-    const r = parseStackConfig(stack, withRelease(this.config.get(stack)!, release ?? this.record(stack))).release;
+    const c = parseStackConfig(stack, withRelease(this.config.get(stack)!, release ?? this.record(stack)));
+    const r = c.release;
+    // As stacks/index.ts: a release in progress on a stack with a database and backup on has its snapshot.
+    const backup =
+      c.backup && c.environment !== "local" && r.canaryVersion !== undefined
+        ? {
+            backup: {
+              snapshotId: `slipway-${stack}-release-${r.canaryVersion.replace(/\W/g, "-")}`,
+              version: r.canaryVersion,
+            },
+          }
+        : {};
     const services = Object.fromEntries(
       SERVICE_NAMES.map((s) => {
         const on = r.canaryServices.includes(s);
@@ -84,12 +95,13 @@ export class FakeEngine implements Engine {
         ];
       }),
     );
-    if (!this.releaseTargets) return { services };
+    if (!this.releaseTargets) return { services, ...backup };
     // As components/platform.ts: every service has a traffic object; a canary Deployment exists while a canary runs or
     // a rolled-back one waits at zero replicas.
     const canaries = r.canaryServices.filter(() => r.canaryVersion !== undefined || r.rolledBackVersion !== undefined);
     return {
       services,
+      ...backup,
       releaseTargets: TARGETS,
       trafficTargets: Object.fromEntries(SERVICE_NAMES.map((s) => [s, trafficUrn(s)])),
       canaryTargets: Object.fromEntries(canaries.map((s) => [s, canaryUrn(s)])),

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as k8s from "@pulumi/kubernetes";
 import { MockRecord, setMocks } from "../helpers/mocks";
 import { settled } from "../helpers/stack";
 import { Service, ServiceArgs } from "../../components/service";
@@ -98,6 +99,25 @@ describe("Service", () => {
       "app.kubernetes.io/part-of": "slipway",
     });
   });
+  it("sizes the canary track by the weight: ceil(3 * 10%) = 1 replica, none once rolled back", async () => {
+    const replicas = async (canary: ServiceArgs["canary"]) =>
+      (await build(() => new Service("api-gateway", serviceArgs({ canary })))).one(
+        "kubernetes:apps/v1:Deployment",
+        "api-gateway-canary",
+      ).inputs.spec.replicas;
+    assert.equal(await replicas({ version: "1.1.0", weight: 10 }), 1);
+    assert.equal(await replicas({ version: "1.1.0", weight: 0, rolledBack: true }), 0);
+  });
+  it("runs a blue-green canary track at the stable size from weight 0, and scales it to zero once rolled back", async () => {
+    const replicas = async (canary: ServiceArgs["canary"]) =>
+      (await build(() => new Service("api-gateway", serviceArgs({ canary })))).one(
+        "kubernetes:apps/v1:Deployment",
+        "api-gateway-canary",
+      ).inputs.spec.replicas;
+    assert.equal(await replicas({ version: "1.1.0", weight: 0, fullSize: true }), 3);
+    assert.equal(await replicas({ version: "1.1.0", weight: 100, fullSize: true }), 3);
+    assert.equal(await replicas({ version: "1.1.0", weight: 0, rolledBack: true, fullSize: true }), 0);
+  });
   it("refuses maxReplicas below minReplicas with a message that names the fix", () => {
     const e = failure(() => new Service("api-gateway", serviceArgs({ sizing: { ...sizing, maxReplicas: 2 } })));
     assert.match(e.message, /api-gateway: maxReplicas 2 is below minReplicas 3; raise maxReplicas/);
@@ -135,6 +155,23 @@ describe("Platform", () => {
     assert.equal(ns.metadata.name, "slipway-local");
     assert.equal(ns.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
     assert.equal(m.one("kubernetes:core/v1:Secret").inputs.stringData.DATABASE_URL, "postgresql://db");
+  });
+  it("makes every service's traffic object wait for trafficDependsOn", async () => {
+    const m = await build(() => {
+      const gate = new k8s.core.v1.ConfigMap("gate", { metadata: { name: "gate" } });
+      const services = { "api-gateway": sizing, "audit-service": sizing };
+      const serviceVersions = { "api-gateway": "1.0.0", "audit-service": "1.0.0" };
+      new Platform("p", { ...args, services, release: { ...args.release, serviceVersions }, trafficDependsOn: [gate] });
+    });
+    const gate = m.one("kubernetes:core/v1:ConfigMap", "gate").urn;
+    const routes = m.ofType("slipway:apps:TrafficRoute");
+    assert.deepEqual(
+      routes.map((r) => [r.name, r.dependencies.includes(gate)]),
+      [
+        ["api-gateway-route", true],
+        ["audit-service-route", true],
+      ],
+    );
   });
   it("refuses a canaried service that is not deployed", () => {
     const e = failure(() => new Platform("p", { ...args, release: { ...args.release, canaryServices: ["billing"] } }));
@@ -261,6 +298,25 @@ describe("DataTier", () => {
       true,
     );
     assert.equal(m.ofType("aws:s3/bucketPolicy:BucketPolicy").length, 2);
+  });
+  it("takes no snapshot without a release to back up", () => {
+    assert.deepEqual(m.ofType("aws:rds/snapshot:Snapshot"), []);
+  });
+  it("snapshots the primary database for a release, keyed by it and retained on delete", async () => {
+    const r = await build(() => new (aws().DataTier)("data", { ...dataArgs, backupFor: "1.5.0-rc.1" }));
+    const snapshot = r.one("aws:rds/snapshot:Snapshot");
+    assert.equal(snapshot.name, "data-db-release-1-5-0-rc-1");
+    assert.equal(snapshot.inputs.dbSnapshotIdentifier, "slipway-test-release-1-5-0-rc-1");
+    assert.equal(snapshot.inputs.dbInstanceIdentifier, r.one("aws:rds/instance:Instance", "data-db").state.identifier);
+    assert.equal(snapshot.retainOnDelete, true);
+    assert.equal(snapshot.parent, r.one("slipway:data:DataTier").urn);
+  });
+  it("refuses a release version that gives no RDS snapshot identifier, naming the fix", () => {
+    const e = failure(() => new (aws().DataTier)("d", { ...dataArgs, backupFor: "..." }));
+    assert.match(
+      e.message,
+      /backupFor "\.\.\." gives the snapshot identifier "slipway-test-release-", which RDS refuses; use a prefix that starts with a letter and a version with letters or digits/,
+    );
   });
   it("refuses shards without cluster mode", () => {
     const e = failure(() => new (aws().DataTier)("d", { ...dataArgs, cache: { ...dataArgs.cache, shards: 3 } }));

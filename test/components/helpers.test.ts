@@ -11,7 +11,7 @@ import {
 } from "../../components/podSpec";
 import { albAnnotations, httpRouteSpec, splitWeights, trafficSplitSpec } from "../../components/routing";
 import { crdSpec, ROUTER_CRDS } from "../../components/routerCrds";
-import { tlsOnlyPolicy } from "../../components/dataTier";
+import { isRdsIdentifier, releaseSlug, releaseSnapshotId, tlsOnlyPolicy } from "../../components/dataTier";
 import { callersOf, SERVICE_ACCESS } from "../../components/access";
 import { defaultDenySpec, serviceSpec } from "../../components/networkPolicy";
 import { accessPolicy, trustPolicy } from "../../components/serviceIdentity";
@@ -172,6 +172,29 @@ describe("bucket policy", () => {
     assert.equal(p.Statement[0].Effect, "Deny");
     assert.deepEqual(p.Statement[0].Condition, { Bool: { "aws:SecureTransport": "false" } });
     assert.deepEqual(p.Statement[0].Resource, ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]);
+  });
+});
+
+describe("release snapshot identifier", () => {
+  it("names the snapshot after the prefix and the release: letters, digits and single hyphens", () => {
+    assert.equal(releaseSnapshotId("slipway-prod", "1.5.0-rc.1"), "slipway-prod-release-1-5-0-rc-1");
+    assert.equal(releaseSnapshotId("slipway-prod", "v2.0.0"), "slipway-prod-release-v2-0-0");
+  });
+  it("folds case and collapses runs of other characters into one hyphen, never at the end", () => {
+    assert.equal(releaseSlug("1.5.0-RC--1"), "1-5-0-rc-1");
+    assert.equal(releaseSlug("1.5.0-beta."), "1-5-0-beta");
+  });
+  it("gives every semantic version an identifier RDS accepts", () => {
+    for (const v of ["0.0.0", "1.5.0-rc.1", "v10.20.30-alpha-1.beta", "1.0.0-x.7.z.92"]) {
+      const id = releaseSnapshotId("slipway-prod", v);
+      assert.ok(isRdsIdentifier(id), id);
+    }
+  });
+  it("refuses what RDS refuses: a leading digit, double or trailing hyphens, more than 255 characters", () => {
+    for (const id of ["1-slipway", "slipway--prod", "slipway-", "Slipway", "slipway_prod", `s${"a".repeat(255)}`]) {
+      assert.equal(isRdsIdentifier(id), false, id);
+    }
+    assert.equal(isRdsIdentifier(`s${"a".repeat(254)}`), true);
   });
 });
 

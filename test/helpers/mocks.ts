@@ -15,6 +15,14 @@ export interface Registered {
   id: string;
   provider?: string;
   custom: boolean;
+  /** The URN the engine gives the resource. */
+  urn: string;
+  /** URN of the parent resource ("" for the stack's direct children). */
+  parent: string;
+  /** URNs the registration waits for (dependsOn, resolved by the SDK). */
+  dependencies: string[];
+  /** The retainOnDelete option as the engine receives it. */
+  retainOnDelete: boolean;
 }
 
 export interface MockRecord {
@@ -90,6 +98,20 @@ export function outputsFor(type: string, name: string, inputs: any): { id: strin
                 },
               ]
             : [],
+        },
+      };
+    }
+    case "aws:rds/snapshot:Snapshot": {
+      // Encryption (encrypted, kmsKeyId) comes from the source instance, which a per-resource mock does not see.
+      const identifier = inputs.dbSnapshotIdentifier ?? name;
+      return {
+        id: identifier,
+        state: {
+          ...inputs,
+          dbSnapshotArn: arn("rds", `snapshot:${identifier}`),
+          snapshotType: "manual",
+          status: "available",
+          engine: "postgres",
         },
       };
     }
@@ -175,6 +197,45 @@ function callResult(token: string, inputs: any): Record<string, any> {
   }
 }
 
+// The resource options mocks do not pass to newResource, read from each registration request by type and name.
+interface RequestOptions {
+  urn: string;
+  parent: string;
+  dependencies: string[];
+  retainOnDelete: boolean;
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+  getRetainondelete(): boolean;
+}
+
+/** Wraps the mock monitor's registerResource so each request's options are kept until newResource runs. */
+function captureOptions(): Map<string, RequestOptions> {
+  const pending = new Map<string, RequestOptions>();
+  const { getMonitor } = require("@pulumi/pulumi/runtime/settings") as {
+    getMonitor(): {
+      registerResource(req: RegisterRequest, cb: unknown): unknown;
+      newUrn(parent: string, type: string, name: string): string;
+    };
+  };
+  const monitor = getMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    pending.set(`${req.getType()}::${req.getName()}`, {
+      urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
+      parent: req.getParent(),
+      dependencies: req.getDependenciesList(),
+      retainOnDelete: req.getRetainondelete() ?? false,
+    });
+    return register(req, cb);
+  };
+  return pending;
+}
+
 /**
  * Installs mocks for `stack` and returns the record they fill. Each call starts a fresh record.
  */
@@ -200,11 +261,13 @@ export function setMocks(stack = "dev", project = "slipway"): MockRecord {
       return found[0];
     },
   };
+  let options = new Map<string, RequestOptions>();
   pulumi.runtime.setMocks(
     {
       newResource(args: pulumi.runtime.MockResourceArgs) {
         const inputs = plain(args.inputs);
         const { id, state } = outputsFor(args.type, args.name, inputs);
+        const opts = options.get(`${args.type}::${args.name}`);
         record.resources.push({
           type: args.type,
           name: args.name,
@@ -213,6 +276,10 @@ export function setMocks(stack = "dev", project = "slipway"): MockRecord {
           id,
           provider: args.provider,
           custom: args.custom ?? true,
+          urn: opts?.urn ?? "",
+          parent: opts?.parent ?? "",
+          dependencies: opts?.dependencies ?? [],
+          retainOnDelete: opts?.retainOnDelete ?? false,
         });
         return { id, state };
       },
@@ -225,6 +292,7 @@ export function setMocks(stack = "dev", project = "slipway"): MockRecord {
     stack,
     false,
   );
+  options = captureOptions();
   return record;
 }
 

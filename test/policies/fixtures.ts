@@ -15,6 +15,8 @@ export const T = {
   rdsClusterInstance: "aws:rds/clusterInstance:ClusterInstance",
   parameterGroup: "aws:rds/parameterGroup:ParameterGroup",
   clusterParameterGroup: "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+  rdsSnapshot: "aws:rds/snapshot:Snapshot",
+  kmsKey: "aws:kms/key:Key",
   replicationGroup: "aws:elasticache/replicationGroup:ReplicationGroup",
   bucket: "aws:s3/bucket:Bucket",
   bucketV2: "aws:s3/bucketV2:BucketV2",

@@ -155,3 +155,42 @@ describe("policies over an oversized dev service", () => {
     );
   });
 });
+
+describe("policies over prod with a release in progress", () => {
+  const SNAPSHOT = "aws:rds/snapshot:Snapshot";
+  const VERSION = "1.5.0-rc.1";
+  let resources: Collected[];
+  before(async () => {
+    const file = stackFileConfig("prod");
+    // Prod runs the canary by digest too: the release record carries the digest of each image it ships.
+    const digests = JSON.parse(file["slipway:imageDigests"]) as Record<string, Record<string, string>>;
+    for (const byVersion of Object.values(digests)) byVersion[VERSION] = `sha256:${"ab".repeat(32)}`;
+    resources = await collect("prod", {
+      ...file,
+      "slipway:imageDigests": JSON.stringify(digests),
+      "slipway:canaryVersion": VERSION,
+      "slipway:canaryWeight": "10",
+    });
+  });
+
+  it("passes the release's database snapshot, with no mandatory violation", () => {
+    assert.strictEqual(resources.filter((r) => r.type === SNAPSHOT).length, 1);
+    assert.deepStrictEqual(mandatory(evaluate(resources, loadPackConfig("prod"))), []);
+  });
+
+  it("refuses the snapshot, as mandatory, when the primary database is not under the stack's key", () => {
+    const awsManaged = resources.map((r) =>
+      r.type === "aws:rds/instance:Instance" && r.name === "data-db"
+        ? { ...r, outputs: { ...r.outputs, kmsKeyId: undefined } }
+        : r,
+    );
+    const findings = evaluate(awsManaged, loadPackConfig("prod")).filter((f) => f.policy === "rds-snapshot-encrypted");
+    assert.deepStrictEqual(findings, [
+      {
+        policy: "rds-snapshot-encrypted",
+        level: "mandatory",
+        message: `RDS snapshot "${SNAPSHOT}::data-db-release-1-5-0-rc-1" must be encrypted with a customer KMS key of this stack; its source RDS instance "aws:rds/instance:Instance::data-db" uses no kmsKeyId, that is the AWS-managed key: give the instance the data tier's key in kmsKeyId.`,
+      },
+    ]);
+  });
+});

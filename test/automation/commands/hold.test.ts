@@ -240,3 +240,42 @@ describe("#hold: a held promotion goes on", () => {
     assert.match(h.files.get("a.html")!, /<h3>Hooks<\/h3>.*<td>migrate \(irreversible\)<\/td><td>preTraffic<\/td>/s);
   });
 });
+
+describe("#hold: abort of a running promotion past an irreversible hook", () => {
+  /** Promotion h1 holds the lock (another job runs it) and its migrate hook ran ok. */
+  async function running(h: Harness) {
+    const state = h.deps.state("local");
+    const note = journal(h.deps, state, "local", "h1");
+    await note({ event: "start", action: "promote", version: "1.4.0", steps: [10, 30, 100] });
+    const ctx = { stack: "local", namespace: "slipway-local", version: "1.4.0", promotionId: "h1" };
+    await runHooks(h.deps, note, "preTraffic", [hook("migrate", true)], ctx);
+    const holder = { pid: process.pid, host: os.hostname(), startedAt: AT, promotionId: "h1", command: "promote" };
+    return state.acquire(holder, () => undefined);
+  }
+
+  it("refuses without --force and asks the promotion nothing", async () => {
+    const h = stackAt(30);
+    const release = await running(h);
+    const r = await cli(h, ["abort", "--stack", "local"]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /not rolled back: hook migrate is irreversible: .* ran in promotion h1 of 1\.4\.0/);
+    assert.equal(await h.deps.state("local").abortRequest(), undefined);
+    await release();
+  });
+
+  it("with --force asks the promotion to roll back anyway, saying so in the request", async () => {
+    const h = stackAt(30);
+    const release = await running(h);
+    const state = h.deps.state("local");
+    // The promotion's side: it reads the request at its next check and answers with its rollback.
+    h.deps.clock.sleep = async () => {
+      const req = await state.abortRequest();
+      if (req?.force)
+        await journal(h.deps, state, "local", "h1")({ event: "end", action: "promote", status: "rolled-back" });
+    };
+    const r = await cli(h, ["abort", "--stack", "local", "--force"]);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual([(await state.abortRequest())?.promotionId, (await state.abortRequest())?.force], ["h1", true]);
+    await release();
+  });
+});

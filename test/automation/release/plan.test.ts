@@ -1,7 +1,7 @@
 // The release plan: built before anything changes, from the stack's release and the deployed stack's outputs.
 import { strict as assert } from "assert";
 import { InputError } from "../../../automation/errors";
-import { planRelease, PlanInput } from "../../../automation/release/plan";
+import { planRelease, PlanInput, planText } from "../../../automation/release/plan";
 import type { StackRelease } from "../../../automation/state/release";
 import { parseStackConfig, withRelease } from "../../../stacks/config";
 import { baseConfig, canaryUrn, TARGETS, trafficUrn } from "../fakes";
@@ -41,14 +41,22 @@ describe("#release-plan", () => {
   it("plans each step's release and targets, then the finalize, and one rollback for any failure", () => {
     const p = planRelease(input());
     assert.deepEqual(
-      p.updates.map((u) => [u.label, u.release.canaryWeight, u.release.stableVersion, u.targets?.length ?? "full"]),
+      p.updates.map((u) => [
+        u.label,
+        u.release.canaryWeight,
+        u.release.stableVersion,
+        u.targets?.length ?? u.targetsFrom ?? "full",
+      ]),
       [
         ["step 1/3 weight 10%", 10, "1.0.0", "full"],
-        ["step 2/3 weight 30%", 30, "1.0.0", 5],
-        ["step 3/3 weight 100%", 100, "1.0.0", 5],
+        // The canary Deployments the first step creates have no URN yet: the later steps target what it exports.
+        ["step 2/3 weight 30%", 30, "1.0.0", "previous"],
+        ["step 3/3 weight 100%", 100, "1.0.0", "previous"],
         ["stable", 0, "1.4.0", "full"],
       ],
     );
+    assert.equal(p.strategy, "canary");
+    assert.equal(p.bakeMs, 0);
     const stable = {
       stableVersion: "1.0.0",
       serviceVersions: {},
@@ -118,6 +126,80 @@ describe("#release-plan", () => {
     const p = planRelease(input({ services: ["api-gateway"] }));
     assert.deepEqual(p.updates.at(-1)!.release.serviceVersions, { "api-gateway": "1.4.0" });
     assert.equal(p.updates.at(-1)!.release.stableVersion, "1.0.0");
+  });
+
+  it("plans blue-green as the new version at full size at weight 0, one switch to 100%, the bake, then the finalize", () => {
+    const p = planRelease(input({ strategy: "blueGreen", bakeMs: 60_000, steps: [10, 30, 100] }));
+    assert.deepEqual(
+      p.updates.map((u) => [u.action, u.label, u.release.canaryWeight, u.targets?.length ?? u.targetsFrom ?? "full"]),
+      [
+        ["prepare", "deploy 1.4.0 at full size, weight 0", 0, "full"],
+        ["step", "switch to 1.4.0 (100%)", 100, "previous"],
+        ["finalize", "stable", 0, "full"],
+      ],
+    );
+    assert.deepEqual(p.steps, [100], "blue-green has one traffic step whatever the canary steps say");
+    assert.equal(p.bakeMs, 60_000);
+    assert.equal(p.rollback.release.canaryWeight, 0, "a switch back is the rollback: weight 0 on the traffic objects");
+    assert.deepEqual(p.rollback.targets, ALL.map(trafficUrn));
+  });
+
+  it("deploys at weight 0 first when preTraffic hooks or a backup must come before any traffic", () => {
+    const hooks = { preTraffic: ["migrate"], postPromotion: [] };
+    for (const over of [{ hooks }, { backup: "snapshot" as const }]) {
+      const p = planRelease(input(over));
+      assert.deepEqual(
+        p.updates.map((u) => [u.action, u.release.canaryWeight, u.targets?.length ?? u.targetsFrom ?? "full"]),
+        [
+          ["prepare", 0, "full"],
+          ["step", 10, "previous"],
+          ["step", 30, "previous"],
+          ["step", 100, "previous"],
+          ["finalize", 0, "full"],
+        ],
+      );
+    }
+    assert.equal(planRelease(input()).updates[0].action, "step", "nothing before traffic: no extra update");
+    assert.equal(planRelease(input({ backup: "local" })).updates[0].action, "step", "no database on local");
+  });
+
+  it("resumes without a prepare: hooks and backup ran before the first completed step", () => {
+    const p = planRelease(
+      input({
+        from: 1,
+        strategy: "canary",
+        hooks: { preTraffic: ["migrate"], postPromotion: [] },
+        rel: rel({ "slipway:canaryVersion": "1.4.0", "slipway:canaryWeight": "10" }),
+        outputs: { services: services("1.4.0"), releaseTargets: TARGETS },
+      }),
+    );
+    assert.deepEqual(
+      p.updates.map((u) => u.action),
+      ["step", "step", "finalize"],
+    );
+  });
+
+  it("plans no bake for --skip-canary: there is no step to bake after", () => {
+    assert.equal(planRelease(input({ skipCanary: true, reason: "CVE-2026-1", bakeMs: 60_000 })).bakeMs, 0);
+  });
+
+  it("prints the phases between the updates in the dry run", () => {
+    const text = planText(
+      planRelease(
+        input({
+          strategy: "blueGreen",
+          bakeMs: 1000,
+          backup: "snapshot",
+          hooks: { preTraffic: ["migrate"], postPromotion: ["notify"] },
+        }),
+      ),
+    );
+    assert.match(text, /1\. deploy 1\.4\.0 at full size, weight 0/);
+    assert.match(
+      text,
+      /snapshot of the release exists before any traffic moves\n\s+preTraffic hook migrate\n\s+pre-promotion gates/,
+    );
+    assert.match(text, /2\. switch to 1\.4\.0 \(100%\)[^\n]*\n\s+postPromotion hook notify\n\s+bake 1000 ms/);
   });
 
   it("refuses, before anything runs, a plan whose release the program would refuse, naming the key", () => {

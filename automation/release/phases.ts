@@ -1,0 +1,145 @@
+// The phases of a release plan between its updates (./plan.ts): the pause between a step and its gates (which an
+// abort request from another job cuts short), the gates themselves, what follows the prepare update (the backup's
+// journal entry, blue-green's pre-promotion gates) and the bake window. Each throws PhaseFailed to end the promotion;
+// the executor (./canary.ts) decides between a rollback and a hold.
+import type { AnalysisProvider as GateSpec } from "../../stacks/config";
+import type { Deps } from "../deps";
+import type { Journal } from "../state/journal";
+import type { StackSession } from "../state/lock";
+import type { GateContext, Verdict } from "../types";
+import { runGates } from "./gates";
+import type { Execution } from "./canary";
+
+export class PhaseFailed extends Error {}
+
+/** How often a pause looks for an abort request: the backend is read once per poll. */
+export const ABORT_POLL_MS = 2000;
+
+/** Throws PhaseFailed when another job asked this promotion to roll back (`slipway abort` while it holds the lock). */
+export async function checkAbortRequest(s: StackSession, x: Execution): Promise<void> {
+  const r = await s.state.abortRequest();
+  if (r === undefined || r.promotionId !== x.promotionId) return;
+  throw new PhaseFailed(`abort requested by ${r.by}${r.reason ? `: ${r.reason}` : ""}`);
+}
+
+/** Sleeps `ms`, looking for an abort request every ABORT_POLL_MS; SIGINT still ends it at once. */
+export async function pause(d: Deps, s: StackSession, x: Execution, ms: number): Promise<void> {
+  const end = d.clock.now() + ms;
+  for (let left = ms; left > 0; left = end - d.clock.now()) {
+    await d.clock.sleep(Math.min(left, ABORT_POLL_MS), d.signal);
+    await checkAbortRequest(s, x);
+  }
+}
+
+export interface GateRound {
+  specs: GateSpec[];
+  weight: number;
+  /** The step number shown in progress and handed to the gates (0 = before any traffic). */
+  step: number;
+}
+
+function gateContext(d: Deps, x: Execution, round: GateRound): GateContext {
+  const { plan: p, config: c } = x;
+  return {
+    stack: p.stack,
+    namespace: c.namespace,
+    services: p.services,
+    canaryVersion: p.version,
+    stableVersion: c.release.stableVersion,
+    weight: round.weight,
+    step: round.step,
+    kubeconfigPath: d.kubeconfigPath,
+  };
+}
+
+/** One interval, then the gates; asked again after another interval until failureLimit failures are reached. */
+export async function analyse(
+  d: Deps,
+  s: StackSession,
+  x: Execution,
+  round: GateRound,
+  failures: { n: number },
+): Promise<Verdict[]> {
+  const { plan: p, config: c } = x;
+  const providers = d.providers(round.specs);
+  for (;;) {
+    await pause(d, s, x, p.intervalMs);
+    const verdicts = await runGates(d, providers, gateContext(d, x, round), c.canary.timeout, d.signal);
+    if (verdicts.every((v) => v.ok)) return verdicts;
+    failures.n += 1;
+    if (failures.n >= c.canary.failureLimit) return verdicts;
+    d.progress(
+      `${p.stack}: step ${round.step} failed ${failures.n} of ${c.canary.failureLimit} allowed checks; asking again`,
+    );
+  }
+}
+
+export function failedText(verdicts: Verdict[]): string {
+  return verdicts
+    .filter((v) => !v.ok)
+    .map((v) => `${v.provider}: ${v.detail}`)
+    .join("; ");
+}
+
+/** The snapshot the prepare update took, from the stack's `backup` output, journaled with its id. */
+export async function noteBackup(
+  d: Deps,
+  x: Execution,
+  note: Journal,
+  outputs: Record<string, unknown>,
+): Promise<void> {
+  const { plan: p } = x;
+  if (p.backup === "local") {
+    d.progress(`${p.stack}: backup: the local stack has no database; nothing to snapshot`);
+    return note({ event: "outcome", action: "backup", ok: true, detail: "local stack: no database, no snapshot" });
+  }
+  if (p.backup !== "snapshot") return;
+  const b = outputs.backup as { snapshotId?: unknown } | undefined;
+  if (typeof b?.snapshotId !== "string")
+    throw new PhaseFailed(`the stack exported no backup snapshot for ${p.version} (output backup.snapshotId)`);
+  d.progress(`${p.stack}: backup: database snapshot ${b.snapshotId} taken before any traffic moves`);
+  await note({ event: "outcome", action: "backup", ok: true, detail: `snapshot ${b.snapshotId}` });
+}
+
+/** Blue-green: the new version's gates at weight 0, through its own Service, before the switch. */
+export async function prePromotion(
+  d: Deps,
+  s: StackSession,
+  x: Execution,
+  note: Journal,
+  failures: { n: number },
+): Promise<void> {
+  const { plan: p, config: c } = x;
+  const started = d.clock.now();
+  d.progress(`${p.stack}: pre-promotion gates against ${p.version} at weight 0`);
+  const verdicts = await analyse(d, s, x, { specs: c.canary.prePromotionAnalysis, weight: 0, step: 0 }, failures);
+  const ok = verdicts.every((v) => v.ok);
+  await note({ event: "outcome", action: "prepare", ok, verdicts, durationMs: d.clock.now() - started });
+  if (!ok) throw new PhaseFailed(`pre-promotion gates failed at weight 0: ${failedText(verdicts)}`);
+}
+
+/**
+ * The bake window: the new version takes the traffic the last step gave it while the old one stays at full size on
+ * the stable track; the post-promotion gates run every interval until the window ends. At least one round runs.
+ */
+export async function bake(d: Deps, s: StackSession, x: Execution, note: Journal, weight: number): Promise<void> {
+  const { plan: p, config: c } = x;
+  const started = d.clock.now();
+  const end = started + p.bakeMs;
+  const failures = { n: 0 };
+  const providers = d.providers(c.canary.postPromotionAnalysis);
+  d.progress(`${p.stack}: bake ${p.bakeMs} ms at ${weight}%: the previous version stays at full size until it ends`);
+  await note({ event: "intent", action: "bake", weight, durationMs: p.bakeMs });
+  const ctx = gateContext(d, x, { specs: c.canary.postPromotionAnalysis, weight, step: p.steps.length });
+  for (let round = 0; round === 0 || d.clock.now() < end; round++) {
+    await pause(d, s, x, Math.max(0, Math.min(p.intervalMs, end - d.clock.now())));
+    const verdicts = await runGates(d, providers, ctx, c.canary.timeout, d.signal);
+    if (verdicts.every((v) => v.ok)) continue;
+    failures.n += 1;
+    if (failures.n < c.canary.failureLimit) continue;
+    await note({ event: "outcome", action: "bake", ok: false, verdicts, durationMs: d.clock.now() - started });
+    throw new PhaseFailed(`post-promotion gates failed in the bake window: ${failedText(verdicts)}`);
+  }
+  await note({ event: "outcome", action: "bake", ok: true, durationMs: d.clock.now() - started });
+  d.progress(`${p.stack}: bake: passed in ${d.clock.now() - started} ms`);
+}
