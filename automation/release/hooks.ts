@@ -162,7 +162,8 @@ export async function hold(d: Deps, note: Journal, h: Hold, evidence?: Evidence)
 /**
  * For the executor's failure path: when an irreversible hook ran in `promotionId` (from the journal), ends the
  * promotion as held at the weight the release record holds and resolves to the error to throw; else undefined, and
- * the caller rolls back as usual.
+ * the caller rolls back as usual. An `abort --force` request for the promotion (another job's) also leaves it to the
+ * rollback: the operator chose to route back.
  */
 export async function holdIfIrreversible(
   d: Deps,
@@ -172,6 +173,11 @@ export async function holdIfIrreversible(
 ): Promise<HeldError | undefined> {
   const hook = irreversibleHookRan(await s.state.read(), o.promotionId);
   if (hook === undefined) return undefined;
+  const asked = await s.state.abortRequest();
+  if (asked?.promotionId === o.promotionId && asked.force) {
+    d.progress(`${s.stack}: abort --force by ${asked.by}: rolling back although ${irreversibleReason(hook)}`);
+    return undefined;
+  }
   const weight = s.rel.config.release.canaryWeight;
   return hold(d, note, { stack: s.stack, version: o.version, weight, hook, cause: o.cause }, o.evidence);
 }

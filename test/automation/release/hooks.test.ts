@@ -351,4 +351,21 @@ describe("#hold: traffic stays where it is after an irreversible hook", () => {
       );
       assert.deepEqual([last.event, last.status, last.weight], ["end", "held", 30]);
     });
+
+  it("holdIfIrreversible leaves it to the rollback when another job asked to abort it with --force", async () => {
+    const h = harness(new FakeEngine({ local: baseConfig("local") }), { hooks: fakeHooks() });
+    const held = await withStackLock(h.deps, "local", "promote", async (s) => {
+      const note = s.note("p1");
+      await note({ event: "start", action: "promote", version: "1.4.0", steps: [10, 30, 100] });
+      await runHooks(h.deps, note, "preTraffic", [MIGRATE], { ...CTX, promotionId: "p1" });
+      await s.state.requestAbort({ promotionId: "p1", requestedAt: at, by: "jane", force: true });
+      return holdIfIrreversible(h.deps, s, note, { promotionId: "p1", version: "1.4.0", cause: "abort requested" });
+    });
+    assert.equal(held, undefined);
+    assert.ok(
+      h.progress.includes(
+        "local: abort --force by jane: rolling back although hook migrate is irreversible: the old version may not read the database",
+      ),
+    );
+  });
 });
