@@ -10,6 +10,8 @@ import type { StackSession } from "../state/lock";
 import type { PlannedUpdate, ReleasePlan, RollbackPlan } from "./plan";
 import { canaryTargets, releaseTargets, weightMismatches } from "./values";
 import { analyse, bake, failedText, noteBackup, PhaseFailed, prePromotion } from "./phases";
+import { holdIfIrreversible, runHooks } from "./hooks";
+import type { HookPhase } from "../state/store";
 import type { Verdict } from "../types";
 import { engineUpdates, previewSummary } from "./evidence";
 
@@ -154,7 +156,16 @@ async function prepare(d: Deps, s: StackSession, x: Execution, u: PlannedUpdate,
     evidence: { preview: previewSummary(r) },
   });
   await noteBackup(d, x, run.note, run.outputs);
+  await hooks(d, x, run, "preTraffic");
   if (p.strategy === "blueGreen" && !p.skipCanary) await prePromotion(d, s, x, run.note, run.failures);
+}
+
+/** The phase's hooks (slipway:release.hooks), each a Job in the stack's namespace; a failure ends the promotion. */
+async function hooks(d: Deps, x: Execution, run: Run, phase: HookPhase): Promise<void> {
+  const { plan: p, config: c } = x;
+  const ctx = { stack: p.stack, namespace: c.namespace, version: p.version, promotionId: x.promotionId };
+  const r = await runHooks(d, run.note, phase, c.hooks[phase], { ...ctx, kubeconfigPath: d.kubeconfigPath });
+  if (!r.ok) throw new PhaseFailed(r.detail);
 }
 
 /**
@@ -264,8 +275,11 @@ export async function runPlan(d: Deps, s: StackSession, x: Execution, reason?: s
         run.reports.push(r);
         if (!r.ok) throw new StepFailed(`gates failed at ${r.weight}%: ${failedText(r.verdicts)}`);
       } else {
+        // postPromotion hooks run once the new version takes the last step's traffic, while the old one still runs.
+        if (x.plan.steps.length > 0) await hooks(d, x, run, "postPromotion");
         if (x.plan.bakeMs > 0) await bake(d, s, x, run.note, x.plan.steps.at(-1) ?? 100);
         await finalize(d, s, x, u, run.note, reason);
+        if (x.plan.steps.length === 0) await hooks(d, x, run, "postPromotion");
       }
     }
     return run.reports;
@@ -289,6 +303,18 @@ async function failAndRollBack(
       ? err.message.split("\n")[0]
       : String(err);
   if (err instanceof LockedError) return err;
+  // Past an irreversible hook the old version may not read the database: traffic stays where it is. Only a stack that
+  // declares such a hook reads the journal for it before its rollback.
+  const { preTraffic, postPromotion } = x.config.hooks;
+  if ([...preTraffic, ...postPromotion].some((h) => h.irreversible)) {
+    const held = await holdIfIrreversible(d, s, note, {
+      promotionId: x.promotionId,
+      version,
+      cause,
+      evidence: await engineUpdates(d, stack, x.startedAt),
+    });
+    if (held) return held;
+  }
   const started = d.clock.now();
   try {
     await rollback(d, s, note, err instanceof PolicyError ? x.plan.refusedRollback : x.plan.rollback, cause);
