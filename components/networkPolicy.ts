@@ -56,6 +56,26 @@ function dataPeers(rules: NetworkRules): Peer[] | undefined {
   return rules.dataTierCidrs.length === 0 ? undefined : rules.dataTierCidrs.map((cidr) => ({ ipBlock: { cidr } }));
 }
 
+/** The label the driver's Jobs (a `job` gate, a release hook) carry: automation/analysis/jobRunner.ts. */
+export const JOB_SELECTOR = { "app.kubernetes.io/managed-by": "slipway" };
+
+/**
+ * The driver's Jobs accept nothing and reach what a smoke test and a migration need: the entry service, the data
+ * tier and AWS APIs on HTTPS (a Job running as a service's account fetches its secrets as the service does).
+ */
+export function jobsSpec(rules: NetworkRules): Spec {
+  return {
+    podSelector: { matchLabels: JOB_SELECTOR },
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [],
+    egress: [
+      { to: [servicePeer(ENTRY_SERVICE)], ports: [{ protocol: "TCP", port: CONTAINER_PORT }] },
+      { to: dataPeers(rules), ports: Object.values(DATA_PORTS).map((port) => ({ protocol: "TCP", port })) },
+      { ports: [{ protocol: "TCP", port: HTTPS }] },
+    ],
+  };
+}
+
 /** What one service's pods accept (entry traffic, callers, the scrape) and reach (callees, data tier, AWS APIs). */
 export function serviceSpec(
   service: string,

@@ -2,7 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { callersOf, needsAwsAccess, SERVICE_ACCESS, ServiceAccess } from "./access";
 import { PART_OF } from "./naming";
-import { defaultDenySpec, dnsEgressSpec, NetworkRules, serviceSpec } from "./networkPolicy";
+import { CONNECTION_SECRET } from "../contract/release";
+import { defaultDenySpec, dnsEgressSpec, jobsSpec, NetworkRules, serviceSpec } from "./networkPolicy";
 import { SeccompProfile, ZoneSpread } from "./podSpec";
 import { RouterCrds } from "./routerCrds";
 import { Router } from "./routing";
@@ -53,7 +54,7 @@ export interface PlatformArgs {
   trafficDependsOn?: pulumi.Resource[];
 }
 
-export const CONNECTION_SECRET = "slipway-connections";
+export { CONNECTION_SECRET };
 
 /** Is `service` canaried by this release? Pure, shared with the release targets. */
 export function isReleased(release: PlatformRelease, service: string): boolean {
@@ -192,6 +193,7 @@ export class Platform extends pulumi.ComponentResource {
       );
     policy(`${name}-default-deny`, "default-deny", defaultDenySpec());
     policy(`${name}-allow-dns`, "allow-dns", dnsEgressSpec());
+    policy(`${name}-netpol-jobs`, "slipway-jobs", jobsSpec(rules));
     const access = SERVICE_ACCESS as Record<string, ServiceAccess>;
     for (const service of Object.keys(args.services)) {
       const a = access[service] ?? { calls: [], dataStores: [], databaseSecret: false, buckets: {} };

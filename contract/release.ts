@@ -99,3 +99,6 @@ export function parseDuration(text: string): number | undefined {
   const m = DURATION.exec(text.trim());
   return m ? Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS] : undefined;
 }
+
+/** The Secret of the services' connection settings (addresses and ARNs, no passwords) in every stack's namespace. */
+export const CONNECTION_SECRET = "slipway-connections";

@@ -63,6 +63,7 @@ export interface AnalysisProvider {
   resources?: { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string };
   backoffLimit?: number;
   serviceAccountName?: string;
+  connectionEnv?: boolean;
   /** job: milliseconds the Job gets to finish. */
   timeout?: number;
 }
@@ -115,6 +116,8 @@ export interface HookJob {
   resources?: { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string };
   backoffLimit?: number;
   serviceAccountName?: string;
+  /** The services' connection settings as environment variables (a migration's database address). */
+  connectionEnv?: boolean;
   /** Milliseconds the Job gets to finish. */
   timeout: number;
   /** After it ran the old version cannot serve (e.g. a schema migration): a failure holds instead of rolling back. */
@@ -280,6 +283,7 @@ const jobFields = {
     .regex(DNS_LABEL, { error: "set the name of a ServiceAccount in the namespace" })
     .optional(),
   timeout: duration.optional(),
+  connectionEnv: bool.optional(),
 };
 
 const analysisSchema = z.discriminatedUnion(

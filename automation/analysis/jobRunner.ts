@@ -4,6 +4,7 @@
 // runs it the same way. The judgement is pure; the cluster is a small port a test can fake.
 import * as k8s from "@kubernetes/client-node";
 import { containerSecurityContext, RUN_AS_USER } from "../../contract/podSecurity";
+import { CONNECTION_SECRET } from "../../contract/release";
 import { loadKubeConfig } from "./cluster";
 import { excerpt } from "./common";
 import { describeApiError, withSignal } from "./kubernetes";
@@ -30,6 +31,8 @@ export interface JobTemplate {
   backoffLimit?: number;
   /** Service account the pod runs as; default none (no API token mounted). */
   serviceAccountName?: string;
+  /** The services' connection Secret as environment variables, as the service pods get it; default off. */
+  connectionEnv?: boolean;
 }
 
 export const DEFAULT_JOB_RESOURCES: JobResources = {
@@ -69,6 +72,7 @@ export function jobManifest(t: JobTemplate, vars: JobVars, at: JobPlacement): k8
     command: t.command?.map((c) => fill(c, vars)),
     args: t.args?.map((a) => fill(a, vars)),
     env: Object.entries(t.env ?? {}).map(([name, value]) => ({ name, value: fill(value, vars) })),
+    envFrom: t.connectionEnv ? [{ secretRef: { name: CONNECTION_SECRET } }] : undefined,
     resources: {
       requests: { cpu: r.cpuRequest, memory: r.memoryRequest },
       limits: { cpu: r.cpuLimit, memory: r.memoryLimit },

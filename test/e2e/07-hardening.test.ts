@@ -13,7 +13,10 @@ describe("the hardened local stack on the real cluster", () => {
     assert.ok(deny, "no default-deny NetworkPolicy");
     assert.deepEqual(deny.spec.podSelector, {});
     assert.deepEqual(deny.spec.policyTypes, ["Ingress", "Egress"]);
-    assert.deepEqual(policies.map((p) => p.metadata.name).sort(), ["allow-dns", "default-deny", ...SERVICES].sort());
+    assert.deepEqual(
+      policies.map((p) => p.metadata.name).sort(),
+      ["allow-dns", "default-deny", "slipway-jobs", ...SERVICES].sort(),
+    );
   });
 
   it("runs every service's pods under its own ServiceAccount with no API token, readiness on its own endpoint and bounded scratch space", async () => {

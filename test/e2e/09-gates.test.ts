@@ -8,6 +8,7 @@ import { ERROR_RATE_QUERY, P95_LATENCY_QUERY } from "../../automation/analysis";
 import type { Verdict } from "../../automation/types";
 import { kubectl, NAMESPACE, nextPatch, SERVICES, slipway, STACK, status, theWorld } from "./harness";
 import { Monitoring, PROMETHEUS_URL, startMonitoring } from "./monitoring";
+import { failJobPods, FailingJobs } from "./kwokJobs";
 
 const KUBERNETES = { provider: "kubernetes" };
 const SEED_PROMETHEUS = [
@@ -77,30 +78,14 @@ const SMOKE = {
 describe("the committed prod stack's kind of gates, from outside the cluster: a real Prometheus behind the API server and a Job", function () {
   let monitoring: Monitoring;
   let restore: () => void;
+  let failing: FailingJobs | undefined;
 
   before(async function () {
     this.timeout(120_000);
     const t0 = Date.now();
     monitoring = await startMonitoring();
     restore = useGates([KUBERNETES, ...SEED_PROMETHEUS, SMOKE]);
-    // kwok completes Job pods (its pod-complete Stage); this version's pods fail instead, with exit code 1.
-    await kubectl(
-      "patch",
-      "stage",
-      "pod-complete",
-      "--type=json",
-      "-p",
-      JSON.stringify([
-        {
-          op: "add",
-          path: "/spec/selector/matchExpressions/-",
-          value: { key: '.metadata.labels["slipway.dev/checks-version"]', operator: "NotIn", values: [JOB_FAILS] },
-        },
-      ]),
-    );
-    const stage = path.join(theWorld().workDir, "pod-fail-stage.json");
-    fs.writeFileSync(stage, JSON.stringify(failingStage()));
-    await kubectl("apply", "-f", stage);
+    failing = await failJobPods("slipway.dev/checks-version", JOB_FAILS);
     process.stderr.write(
       `    e2e: Prometheus ${monitoring.podIp} behind the API server and the failing-Job Stage ready in ${Math.round((Date.now() - t0) / 1000)} s\n`,
     );
@@ -108,12 +93,7 @@ describe("the committed prod stack's kind of gates, from outside the cluster: a 
   after(async function () {
     this.timeout(60_000);
     restore?.();
-    await kubectl("delete", "stage", "slipway-e2e-job-fails", "--ignore-not-found").catch(() => undefined);
-    await kubectl(
-      "apply",
-      "-f",
-      path.join(theWorld().env.SLIPWAY_ENGINE_ROOT ?? "", "kwok-stages", "3-pod-complete.yaml"),
-    );
+    await failing?.restore();
     await monitoring?.stop();
   });
 
@@ -170,39 +150,3 @@ describe("the committed prod stack's kind of gates, from outside the cluster: a 
 });
 
 /** kwok's pod-complete Stage, turned around: this version's Job pods end Failed with exit code 1. */
-function failingStage() {
-  const statusTemplate = [
-    "{{ $now := Now }}",
-    "containerStatuses:",
-    "{{ range .spec.containers }}",
-    "- image: {{ .image | Quote }}",
-    "  name: {{ .name | Quote }}",
-    "  ready: false",
-    "  restartCount: 0",
-    "  started: false",
-    "  state:",
-    "    terminated:",
-    "      exitCode: 1",
-    "      finishedAt: {{ $now | Quote }}",
-    "      reason: Error",
-    "      startedAt: {{ $now | Quote }}",
-    "{{ end }}",
-    "phase: Failed",
-  ].join("\n");
-  return {
-    apiVersion: "kwok.x-k8s.io/v1alpha1",
-    kind: "Stage",
-    metadata: { name: "slipway-e2e-job-fails" },
-    spec: {
-      resourceRef: { apiGroup: "v1", kind: "Pod" },
-      selector: {
-        matchExpressions: [
-          { key: ".metadata.deletionTimestamp", operator: "DoesNotExist" },
-          { key: ".status.phase", operator: "In", values: ["Running"] },
-          { key: '.metadata.labels["slipway.dev/checks-version"]', operator: "In", values: [JOB_FAILS] },
-        ],
-      },
-      next: { statusTemplate },
-    },
-  };
-}

@@ -1,10 +1,12 @@
 // The release shapes besides the plain canary on the real engine and cluster: a blue-green promotion of the local
-// stack (the new version at full size at 0%, one switch, the bake, the old version gone after it), and a failing
-// post-promotion gate in the bake window that switches back at once while the old version still runs.
+// stack (the new version at full size at 0%, one switch, the bake, the old version gone after it) with the seeds'
+// migration as a preTraffic Job, a failing post-promotion gate in the bake window that switches back at once while
+// the old version still runs, and a failing preTraffic Job that stops the release before any traffic moves.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { failJobPods } from "./kwokJobs";
 import {
   clusterWeights,
   deployment,
@@ -23,14 +25,50 @@ function stackFile(): string {
   return path.join(theWorld().workDir, "stacks", `Pulumi.${STACK}.yaml`);
 }
 
-/** Merges `canary` into the work copy's slipway:canary; returns a function that puts the file back. */
-function useCanary(canary: Record<string, unknown>): () => void {
+/**
+ * Merges `canary` into the work copy's slipway:canary (and sets slipway:release when given); returns a function that
+ * puts the file back.
+ */
+function useCanary(canary: Record<string, unknown>, release?: Record<string, unknown>): () => void {
   const before = fs.readFileSync(stackFile(), "utf8");
   const doc = parseYaml(before);
   doc.config["slipway:canary"] = { ...doc.config["slipway:canary"], ...canary };
+  if (release !== undefined) doc.config["slipway:release"] = release;
   fs.writeFileSync(stackFile(), stringifyYaml(doc));
   return () => fs.writeFileSync(stackFile(), before);
 }
+
+/** The seeds' migration, as a preTraffic hook: the new version's image, run to its end as a Job. */
+const MIGRATE = {
+  name: "migrate",
+  image: "registry.local/slipway/api-gateway:$version",
+  command: ["python", "-m", "scripts.run_migrations"],
+  args: ["--command", "upgrade"],
+  timeout: "30s",
+};
+/** Unique to this file: the Stage that fails its hook pods touches nobody else's Jobs. */
+const HOOK_FAILS = "9.9.16-hookfail";
+
+interface Entry {
+  event: string;
+  action: string;
+  ok?: boolean;
+  durationMs?: number;
+  version?: string;
+  promotionId: string;
+  status?: string;
+  hook?: string;
+  detail?: string;
+}
+async function journalOf(version: string): Promise<Entry[]> {
+  const h = await slipway("history", "--stack", STACK, "--json");
+  const entries = JSON.parse(h.stdout) as Entry[];
+  const start = entries.filter((e) => e.event === "start" && e.version === version).pop();
+  assert.ok(start, `no journal start entry for ${version}`);
+  return entries.filter((e) => e.promotionId === start.promotionId);
+}
+const jobsLeft = async () =>
+  (await kubectl("-n", NAMESPACE, "get", "jobs", "-l", "slipway.dev/hook=migrate", "-o", "name")).trim();
 
 const weightsOf = (w: number) => Object.fromEntries(SERVICES.map((s) => [s, w]));
 
@@ -56,7 +94,7 @@ describe("release shapes on the real cluster", () => {
   afterEach(() => restore?.());
 
   it("blue-green: the new version at full size at 0%, one switch to 100%, the bake, then the old version is gone", async () => {
-    restore = useCanary({ strategy: "blueGreen", bake: "6s", interval: "1s" });
+    restore = useCanary({ strategy: "blueGreen", bake: "6s", interval: "1s" }, { hooks: { preTraffic: [MIGRATE] } });
     const old = (await status()).stableVersion;
     const next = nextPatch(old);
     const seen: Record<string, unknown> = {};
@@ -86,6 +124,9 @@ describe("release shapes on the real cluster", () => {
     const running = await runningVersions();
     assert.deepEqual(Object.keys(running), [next], `the old version still runs: ${JSON.stringify(running)}`);
     assert.equal((await status()).stableVersion, next);
+    const hook = (await journalOf(next)).find((e) => e.action === "hook" && e.event === "outcome");
+    assert.equal(hook?.ok, true, "the preTraffic migration Job did not run to success");
+    assert.equal(await jobsLeft(), "", "the hook's Job was left behind");
   });
 
   it("a post-promotion gate failing in the bake switches back to the still-running old version in one targeted update", async () => {
@@ -115,18 +156,7 @@ describe("release shapes on the real cluster", () => {
     );
     assert.equal((await status()).stableVersion, old);
 
-    const h = await slipway("history", "--stack", STACK, "--json");
-    const entries = JSON.parse(h.stdout) as Array<{
-      event: string;
-      action: string;
-      ok?: boolean;
-      durationMs?: number;
-      version?: string;
-      promotionId: string;
-      status?: string;
-    }>;
-    const start = entries.filter((e) => e.event === "start" && e.version === next).pop()!;
-    const mine = entries.filter((e) => e.promotionId === start.promotionId);
+    const mine = await journalOf(next);
     assert.ok(
       mine.some((e) => e.action === "bake" && e.event === "outcome" && e.ok === false),
       "no failed bake in the journal",
@@ -135,5 +165,32 @@ describe("release shapes on the real cluster", () => {
     assert.ok(back, "no successful switch back in the journal");
     process.stderr.write(`      switch back in the bake window: ${back.durationMs} ms (journal)\n`);
     assert.equal(mine.at(-1)!.status, "rolled-back");
+  });
+
+  it("a preTraffic Job that fails stops the release before any traffic moves: exit 3, weight 0 throughout", async () => {
+    restore = useCanary({ steps: [10, 100] }, { hooks: { preTraffic: [MIGRATE] } });
+    const failing = await failJobPods("slipway.dev/release-version", HOOK_FAILS);
+    try {
+      const old = (await status()).stableVersion;
+      const weights: Array<Record<string, number>> = [];
+      const driver = new Slipway(["promote", "--stack", STACK, "--version", HOOK_FAILS]);
+      await driver.waitFor(/preTraffic hook 1\/1 migrate/);
+      weights.push(await clusterWeights());
+      const r = await driver.done;
+      assert.equal(r.code, 3, `expected exit 3, got ${r.code}:\n${r.stderr}`);
+      assert.match(r.stderr, /preTraffic hook migrate failed/);
+      weights.push(await clusterWeights());
+      assert.deepEqual(weights, [weightsOf(0), weightsOf(0)], "traffic moved to a version whose migration failed");
+      const mine = await journalOf(HOOK_FAILS);
+      assert.ok(!mine.some((e) => e.action === "step"), "a traffic step ran after the failed hook");
+      const hook = mine.find((e) => e.action === "hook" && e.event === "outcome");
+      assert.equal(hook?.ok, false);
+      assert.match(hook?.detail ?? "", /failed/);
+      assert.equal(mine.at(-1)!.status, "rolled-back");
+      assert.equal((await status()).stableVersion, old);
+      assert.equal(await jobsLeft(), "", "the failed hook's Job was left behind");
+    } finally {
+      await failing.restore();
+    }
   });
 });

@@ -48,6 +48,24 @@ describe("hardening of the shipped stacks", () => {
     }
   });
 
+  it("lets the driver's Jobs (smoke tests, migrations) reach the entry service and the data subnets, and nothing reach them", () => {
+    const jobs = prod.mocks.one(NP, "slipway-jobs").inputs.spec;
+    assert.deepEqual(jobs.podSelector, { matchLabels: { "app.kubernetes.io/managed-by": "slipway" } });
+    assert.deepEqual(jobs.ingress, [], "a Job accepts no traffic");
+    assert.deepEqual(jobs.egress[0], {
+      to: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "api-gateway" } } }],
+      ports: [{ protocol: "TCP", port: 8000 }],
+    });
+    assert.deepEqual(
+      jobs.egress[1].to.map((p: any) => p.ipBlock.cidr),
+      ["10.0.160.0/22", "10.0.164.0/22", "10.0.168.0/22"],
+    );
+    assert.deepEqual(
+      jobs.egress[1].ports.map((p: any) => p.port),
+      [5432, 6379],
+    );
+  });
+
   it("lets only the data tier's users reach its ports, and only inside the data subnets on AWS", () => {
     const data = prod.mocks.one(NP, "data-service").inputs.spec.egress;
     const toDb = data.find((r: any) => r.ports.some((p: any) => p.port === 5432));

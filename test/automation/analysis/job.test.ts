@@ -70,6 +70,13 @@ describe("#job-gate: manifest from the template", () => {
     assert.equal(j.spec!.template.spec!.automountServiceAccountToken, true);
     assert.equal(j.spec!.backoffLimit, 2);
   });
+  it("gets the services' connection settings as environment only when connectionEnv asks (a migration's database)", () => {
+    const withEnv = jobManifest({ ...TEMPLATE, connectionEnv: true }, VARS, AT);
+    assert.deepEqual(withEnv.spec!.template.spec!.containers[0].envFrom, [
+      { secretRef: { name: "slipway-connections" } },
+    ]);
+    assert.equal(jobManifest(TEMPLATE, VARS, AT).spec!.template.spec!.containers[0].envFrom, undefined);
+  });
 });
 
 describe("#job-gate: verdict from the Job's status", () => {

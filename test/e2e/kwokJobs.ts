@@ -1,0 +1,80 @@
+// kwok completes the pods of every Job (its pod-complete Stage). A test that needs a Job to fail picks a label value
+// of its own: the pods carrying it are left out of pod-complete and fail with exit code 1 through a Stage of their
+// own, so no other test's Jobs are touched.
+import * as fs from "fs";
+import * as path from "path";
+import { kubectl, theWorld } from "./harness";
+
+export interface FailingJobs {
+  /** Puts pod-complete back as the engine ships it and deletes the failing Stage. */
+  restore(): Promise<void>;
+}
+
+function failingStage(name: string, label: string, value: string) {
+  const statusTemplate = [
+    "{{ $now := Now }}",
+    "containerStatuses:",
+    "{{ range .spec.containers }}",
+    "- image: {{ .image | Quote }}",
+    "  name: {{ .name | Quote }}",
+    "  ready: false",
+    "  restartCount: 0",
+    "  started: false",
+    "  state:",
+    "    terminated:",
+    "      exitCode: 1",
+    "      finishedAt: {{ $now | Quote }}",
+    "      reason: Error",
+    "      startedAt: {{ $now | Quote }}",
+    "{{ end }}",
+    "phase: Failed",
+  ].join("\n");
+  return {
+    apiVersion: "kwok.x-k8s.io/v1alpha1",
+    kind: "Stage",
+    metadata: { name },
+    spec: {
+      resourceRef: { apiGroup: "v1", kind: "Pod" },
+      selector: {
+        matchExpressions: [
+          { key: ".metadata.deletionTimestamp", operator: "DoesNotExist" },
+          { key: ".status.phase", operator: "In", values: ["Running"] },
+          { key: `.metadata.labels["${label}"]`, operator: "In", values: [value] },
+        ],
+      },
+      next: { statusTemplate },
+    },
+  };
+}
+
+/** Job pods labelled `label=value` fail from now on, until `restore`. */
+export async function failJobPods(label: string, value: string): Promise<FailingJobs> {
+  const name = `slipway-e2e-fails-${value.replace(/[^a-z0-9-]/g, "-")}`;
+  await kubectl(
+    "patch",
+    "stage",
+    "pod-complete",
+    "--type=json",
+    "-p",
+    JSON.stringify([
+      {
+        op: "add",
+        path: "/spec/selector/matchExpressions/-",
+        value: { key: `.metadata.labels["${label}"]`, operator: "NotIn", values: [value] },
+      },
+    ]),
+  );
+  const file = path.join(theWorld().workDir, `${name}.json`);
+  fs.writeFileSync(file, JSON.stringify(failingStage(name, label, value)));
+  await kubectl("apply", "-f", file);
+  return {
+    async restore() {
+      await kubectl("delete", "stage", name, "--ignore-not-found").catch(() => undefined);
+      await kubectl(
+        "apply",
+        "-f",
+        path.join(theWorld().env.SLIPWAY_ENGINE_ROOT ?? "", "kwok-stages", "3-pod-complete.yaml"),
+      );
+    },
+  };
+}
