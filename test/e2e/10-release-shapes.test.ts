@@ -193,4 +193,24 @@ describe("release shapes on the real cluster", () => {
       await failing.restore();
     }
   });
+
+  it("slipway abort from another job during the bake: the running promotion switches back and the abort reports it", async () => {
+    restore = useCanary({ strategy: "blueGreen", bake: "10m", interval: "1s" });
+    const old = (await status()).stableVersion;
+    const next = nextPatch(old);
+    const driver = new Slipway(["promote", "--stack", STACK, "--version", next]);
+    await driver.waitFor(/bake \d+ ms at 100%/);
+    assert.deepEqual(await clusterWeights(), weightsOf(100));
+    const t0 = Date.now();
+    const abort = await slipway("abort", "--stack", STACK, "--reason", "latency report", "--json");
+    const waited = Date.now() - t0;
+    const r = await driver.done;
+    assert.equal(abort.code, 0, abort.stderr);
+    assert.equal(JSON.parse(abort.stdout).rolledBack, true);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /abort requested by .*: latency report/);
+    assert.deepEqual(await clusterWeights(), weightsOf(0));
+    assert.equal((await deployment("api-gateway-stable")).version, old);
+    process.stderr.write(`      abort from another job to the promotion's end: ${waited} ms\n`);
+  });
 });
