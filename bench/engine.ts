@@ -5,6 +5,8 @@
 // (builds, engine and the plugin cache linked from the parent, so nothing rebuilds), hence its own kwok cluster,
 // kubeconfig and file backend, and a temporary copy of the project as the work dir (removed at the end). The bench
 // cluster and its stack are kept between runs (`SLIPWAY_CACHE=<that dir> npm run cluster:down` removes the cluster).
+// SLIPWAY_BENCH_NAMESPACE (default slipway-local) gives the stack a namespace and a file backend of its own, so
+// engineers sharing the machine bench side by side on that cluster.
 import { execFile, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -19,11 +21,14 @@ import { createEngine } from "../automation/engine/engine";
 import { releaseTargets, stepValues, weightMismatches } from "../automation/release/values";
 import { clusterWeights } from "../automation/engine/weights";
 import { SERVICE_NAMES } from "../contract/release";
+import { crdSpec, ROUTER_CRDS } from "../components/routerCrds";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { engineEnv } from "../tools/env";
 
 const REPO = path.resolve(__dirname, "..");
 const STACK = "local";
-const NAMESPACE = "slipway-local";
+const DEFAULT_NAMESPACE = "slipway-local";
+const NAMESPACE = process.env.SLIPWAY_BENCH_NAMESPACE || DEFAULT_NAMESPACE;
 const CANARY = "1.0.1-bench";
 const RUNS = 5;
 const services = [...SERVICE_NAMES];
@@ -36,7 +41,8 @@ const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 function isolatedEnv(): Record<string, string> {
   const parent = path.resolve(process.env.SLIPWAY_CACHE || path.join(os.homedir(), ".cache", "slipway"));
   const root = path.join(parent, "bench");
-  fs.mkdirSync(path.join(root, "state"), { recursive: true });
+  const state = path.join(root, "state", NAMESPACE);
+  fs.mkdirSync(state, { recursive: true });
   for (const shared of ["builds", "engine", "pulumi-home"]) {
     const link = path.join(root, shared);
     if (!fs.existsSync(link)) fs.symlinkSync(path.join(parent, shared), link);
@@ -44,7 +50,7 @@ function isolatedEnv(): Record<string, string> {
   const env: Record<string, string> = { ...(process.env as Record<string, string>), SLIPWAY_CACHE: root };
   delete env.PULUMI_BACKEND_URL;
   delete env.KUBECONFIG;
-  return { ...env, ...engineEnv(env) };
+  return { ...env, ...engineEnv(env), PULUMI_BACKEND_URL: `file://${state}` };
 }
 
 function workCopy(): string {
@@ -62,7 +68,34 @@ function workCopy(): string {
     fs.cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
   }
   fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
+  if (NAMESPACE !== DEFAULT_NAMESPACE) {
+    // The router CRD is cluster-wide and stays with the default stack (ensureRouterCrd creates it when absent).
+    const file = path.join(dir, "stacks", `Pulumi.${STACK}.yaml`);
+    const doc = parseYaml(fs.readFileSync(file, "utf8"));
+    doc.config["slipway:namespace"] = NAMESPACE;
+    doc.config["slipway:installRouterCrds"] = "false";
+    fs.writeFileSync(file, stringifyYaml(doc));
+  }
   return dir;
+}
+
+/** The TrafficSplit CRD, created when no stack of the bench cluster installed it yet. */
+async function ensureRouterCrd(env: Record<string, string>): Promise<void> {
+  const c = ROUTER_CRDS.smi;
+  const name = `${c.plural}.${c.group}`;
+  if (spawnSync("kubectl", ["--kubeconfig", env.KUBECONFIG, "get", "crd", name], { env }).status === 0) return;
+  const manifest = { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name } };
+  const created = spawnSync("kubectl", ["--kubeconfig", env.KUBECONFIG, "create", "-f", "-"], {
+    env,
+    input: JSON.stringify({ ...manifest, spec: crdSpec(c) }),
+    encoding: "utf8",
+  });
+  if (created.status !== 0) throw new Error(`kubectl create crd ${name}: ${created.stderr}`);
+  spawnSync(
+    "kubectl",
+    ["--kubeconfig", env.KUBECONFIG, "wait", "--for=condition=Established", "--timeout=60s", `crd/${name}`],
+    { env },
+  );
 }
 
 /** A session over the stack file's release that records nothing (the bench times updates, not the backend). */
@@ -127,6 +160,7 @@ async function main(): Promise<void> {
     stdio: ["ignore", process.stderr, process.stderr],
   });
   if (up.status !== 0) throw new Error("tools/cluster.sh up failed");
+  if (NAMESPACE !== DEFAULT_NAMESPACE) await ensureRouterCrd(env);
   const work = workCopy();
   try {
     const engine = await createEngine({ workDir: work, env, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress: () => {} });
