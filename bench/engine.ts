@@ -164,7 +164,7 @@ async function main(): Promise<void> {
   const work = workCopy();
   try {
     const engine = await createEngine({ workDir: work, env, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress: () => {} });
-    const { NODE_COMPILE_CACHE: _cache, ...withoutCache } = env;
+    const { NODE_COMPILE_CACHE: _cache, SLIPWAY_TRANSPILE_CACHE: _transpiled, ...withoutCache } = env;
     const uncached = await createEngine({
       workDir: work,
       env: withoutCache,
@@ -236,7 +236,7 @@ async function main(): Promise<void> {
     const held = 25 + 10 * (RUNS - 1);
 
     // Fixed costs, alternated: a no-op update as the driver runs it, the same without the policy pack (the CLI alone),
-    // the same with the pack but without Node's compile cache, a preview, drift detection, and a bare CLI start.
+    // the same with the pack but without the compile and transpile caches, a preview, drift detection, and a bare CLI start.
     const [noops, bare, cold, previews, drifts, cliStart] = [[], [], [], [], [], []] as number[][];
     let drifted = 0;
     for (let r = 0; r < RUNS; r++) {
@@ -251,7 +251,7 @@ async function main(): Promise<void> {
           if (cli.status !== 0) throw new Error(`pulumi up without the pack failed: ${cli.stderr}`);
         }),
       );
-      cold.push(await timed(() => uncached.up(STACK, { message: "bench: no-op, no compile cache" })));
+      cold.push(await timed(() => uncached.up(STACK, { message: "bench: no-op, no start-up caches" })));
       previews.push(await timed(() => engine.preview(STACK)));
       drifts.push(await timed(async () => (drifted = (await engine.previewRefresh(STACK)).drifted.length)));
       cliStart.push(
@@ -261,7 +261,7 @@ async function main(): Promise<void> {
       );
       await floor(held + 5, held);
       log(
-        `no-op ${fmt(noops[r])}, without the pack ${fmt(bare[r])}, without the compile cache ${fmt(cold[r])}, preview ${fmt(previews[r])}, drift ${fmt(drifts[r])}, CLI ${fmt(cliStart[r])}`,
+        `no-op ${fmt(noops[r])}, without the pack ${fmt(bare[r])}, without the caches ${fmt(cold[r])}, preview ${fmt(previews[r])}, drift ${fmt(drifts[r])}, CLI ${fmt(cliStart[r])}`,
       );
     }
 
@@ -308,12 +308,12 @@ async function main(): Promise<void> {
       row("rollback complete (canary at zero replicas)", complete),
       row("no-op update", noops),
       row("no-op update without the policy pack", bare),
-      row("no-op update without Node's compile cache", cold),
+      row("no-op update without the compile and transpile caches", cold),
       row("preview", previews, 2500),
       row(`drift detection (previewRefresh, ${drifted} drifted)`, drifts),
       row("kubectl patch (floor)", patch),
       `  ratios: targeted/full ${(m(targeted) / m(full)).toFixed(2)}, no-op with/without the pack ${(m(noops) / m(bare)).toFixed(2)}, ` +
-        `compile cache on/off ${(m(noops) / m(cold)).toFixed(2)}, rollback to weight 0/targeted step ${(m(toZero) / m(targeted)).toFixed(2)}`,
+        `start-up caches on/off ${(m(noops) / m(cold)).toFixed(2)}, rollback to weight 0/targeted step ${(m(toZero) / m(targeted)).toFixed(2)}`,
       "  where a targeted step's time goes (medians of this run):",
       `    CLI start and state read (pulumi stack output)        ${fmt(m(cliStart))}`,
       `    program, provider start and step generation, no pack  ${fmt(m(bare) - m(cliStart))}  (no-op without the pack - CLI)`,

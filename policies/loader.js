@@ -1,13 +1,16 @@
 "use strict";
 // How the engine loads this repository's TypeScript: the policy pack (policies/main.js) and the program
 // (stacks/index.js) start through here, on every preview and update, so their start-up cost is paid on every canary
-// step. Three things make it fast:
+// step. Four things make it fast:
 // - each .ts file under `root` is transpiled by esbuild, one file at a time, without type-checking (`npm run
 //   typecheck` does that) and without source maps (enabling them makes Node parse the source map of every SDK module
 //   it loads, about 0.4 s per start); other .ts files go to the previous handler, if any;
 // - the transpiled files are kept in SLIPWAY_TRANSPILE_CACHE (set by tools/env.ts, outside the repository), keyed by
 //   a hash of esbuild's version, the options, the path and the source, so an unchanged file is read, not transpiled
 //   (esbuild's synchronous calls cost 0.15-0.27 s per start); without the variable every file is transpiled;
+// - stack traces are V8's own: the SDK captures `new Error().stack` for every resource and every promise it tracks,
+//   and the source-map-support handler its runners install (mapping SDK frames to TypeScript sources the SDK does not
+//   ship; this repository's files carry no source maps) formatted each one, about 0.4 s of CPU per program start;
 // - the Pulumi SDK's function serialization loads the TypeScript compiler and npm's Arborist when the SDK is first
 //   required (about 0.65 s), for closures this repository never serializes: they load on first use instead.
 const fs = require("fs");
@@ -98,6 +101,7 @@ function deferClosureDependencies() {
 
 /** Prepares this process to load TypeScript under `root` and the Pulumi SDK quickly. */
 function prepareLoader(root) {
+  Error.prepareStackTrace = undefined;
   registerTranspiler(root);
   deferClosureDependencies();
 }

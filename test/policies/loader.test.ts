@@ -55,6 +55,18 @@ describe("the engine's loader (policies/loader.js)", () => {
     assert.deepEqual(r.seen, ["naming.ts"]);
   });
 
+  it("leaves stack traces to V8 instead of the source-map handler the SDK's runners install", () => {
+    const r = inFreshNode(`
+      require("source-map-support").install();
+      const before = typeof Error.prepareStackTrace;
+      require("./policies/loader").prepareLoader(process.cwd());
+      const frame = new Error().stack.split("\\n")[1];
+      console.log(JSON.stringify({ before, after: typeof Error.prepareStackTrace, frame }));`);
+    assert.equal(r.before, "function");
+    assert.equal(r.after, "undefined");
+    assert.match(r.frame as string, /^ {4}at .*:\d+:\d+\)?$/, "a frame the SDK's source-position parser reads");
+  });
+
   describe("with SLIPWAY_TRANSPILE_CACHE", () => {
     let dir: string;
     beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-loader-"))));
