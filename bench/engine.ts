@@ -5,6 +5,8 @@
 // (builds, engine and the plugin cache linked from the parent, so nothing rebuilds), hence its own kwok cluster,
 // kubeconfig and file backend, and a temporary copy of the project as the work dir (removed at the end). The bench
 // cluster and its stack are kept between runs (`SLIPWAY_CACHE=<that dir> npm run cluster:down` removes the cluster).
+// SLIPWAY_BENCH_NAMESPACE (default slipway-local) gives the stack a namespace and a file backend of its own, so
+// engineers sharing the machine bench side by side on that cluster.
 import { execFile, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -19,11 +21,14 @@ import { createEngine } from "../automation/engine/engine";
 import { releaseTargets, stepValues, weightMismatches } from "../automation/release/values";
 import { clusterWeights } from "../automation/engine/weights";
 import { SERVICE_NAMES } from "../contract/release";
+import { crdSpec, ROUTER_CRDS } from "../components/routerCrds";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { engineEnv } from "../tools/env";
 
 const REPO = path.resolve(__dirname, "..");
 const STACK = "local";
-const NAMESPACE = "slipway-local";
+const DEFAULT_NAMESPACE = "slipway-local";
+const NAMESPACE = process.env.SLIPWAY_BENCH_NAMESPACE || DEFAULT_NAMESPACE;
 const CANARY = "1.0.1-bench";
 const RUNS = 5;
 const services = [...SERVICE_NAMES];
@@ -32,11 +37,30 @@ const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(0)} ms`);
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const CLK_TCK = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout) || 100;
+
+/**
+ * CPU milliseconds of this process's ended children and what they waited for (Linux: cutime + cstime of
+ * /proc/self/stat), i.e. the engine's CLI, language host, program, pack and provider of every update. On a machine
+ * shared with other work the wall time of an update carries their load; its CPU time much less so.
+ */
+function childCpu(): number {
+  const fields = fs.readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLK_TCK;
+}
+
+/** CPU time of each figure's runs, beside their wall times. */
+const cpuOf = new WeakMap<number[], number[]>();
+function record(xs: number[], t: number, cpu: number): void {
+  xs.push(t);
+  cpuOf.set(xs, [...(cpuOf.get(xs) ?? []), cpu]);
+}
 
 function isolatedEnv(): Record<string, string> {
   const parent = path.resolve(process.env.SLIPWAY_CACHE || path.join(os.homedir(), ".cache", "slipway"));
   const root = path.join(parent, "bench");
-  fs.mkdirSync(path.join(root, "state"), { recursive: true });
+  const state = path.join(root, "state", NAMESPACE);
+  fs.mkdirSync(state, { recursive: true });
   for (const shared of ["builds", "engine", "pulumi-home"]) {
     const link = path.join(root, shared);
     if (!fs.existsSync(link)) fs.symlinkSync(path.join(parent, shared), link);
@@ -44,7 +68,7 @@ function isolatedEnv(): Record<string, string> {
   const env: Record<string, string> = { ...(process.env as Record<string, string>), SLIPWAY_CACHE: root };
   delete env.PULUMI_BACKEND_URL;
   delete env.KUBECONFIG;
-  return { ...env, ...engineEnv(env) };
+  return { ...env, ...engineEnv(env), PULUMI_BACKEND_URL: `file://${state}` };
 }
 
 function workCopy(): string {
@@ -62,7 +86,34 @@ function workCopy(): string {
     fs.cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
   }
   fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
+  if (NAMESPACE !== DEFAULT_NAMESPACE) {
+    // The router CRD is cluster-wide and stays with the default stack (ensureRouterCrd creates it when absent).
+    const file = path.join(dir, "stacks", `Pulumi.${STACK}.yaml`);
+    const doc = parseYaml(fs.readFileSync(file, "utf8"));
+    doc.config["slipway:namespace"] = NAMESPACE;
+    doc.config["slipway:installRouterCrds"] = "false";
+    fs.writeFileSync(file, stringifyYaml(doc));
+  }
   return dir;
+}
+
+/** The TrafficSplit CRD, created when no stack of the bench cluster installed it yet. */
+async function ensureRouterCrd(env: Record<string, string>): Promise<void> {
+  const c = ROUTER_CRDS.smi;
+  const name = `${c.plural}.${c.group}`;
+  if (spawnSync("kubectl", ["--kubeconfig", env.KUBECONFIG, "get", "crd", name], { env }).status === 0) return;
+  const manifest = { apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition", metadata: { name } };
+  const created = spawnSync("kubectl", ["--kubeconfig", env.KUBECONFIG, "create", "-f", "-"], {
+    env,
+    input: JSON.stringify({ ...manifest, spec: crdSpec(c) }),
+    encoding: "utf8",
+  });
+  if (created.status !== 0) throw new Error(`kubectl create crd ${name}: ${created.stderr}`);
+  spawnSync(
+    "kubectl",
+    ["--kubeconfig", env.KUBECONFIG, "wait", "--for=condition=Established", "--timeout=60s", `crd/${name}`],
+    { env },
+  );
 }
 
 /** A session over the stack file's release that records nothing (the bench times updates, not the backend). */
@@ -127,10 +178,11 @@ async function main(): Promise<void> {
     stdio: ["ignore", process.stderr, process.stderr],
   });
   if (up.status !== 0) throw new Error("tools/cluster.sh up failed");
+  if (NAMESPACE !== DEFAULT_NAMESPACE) await ensureRouterCrd(env);
   const work = workCopy();
   try {
     const engine = await createEngine({ workDir: work, env, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress: () => {} });
-    const { NODE_COMPILE_CACHE: _cache, ...withoutCache } = env;
+    const { NODE_COMPILE_CACHE: _cache, SLIPWAY_TRANSPILE_CACHE: _transpiled, ...withoutCache } = env;
     const uncached = await createEngine({
       workDir: work,
       env: withoutCache,
@@ -147,6 +199,7 @@ async function main(): Promise<void> {
     /** One weight step as the driver runs it, minus interval and gates: update, outputs, applied weight. */
     const step = async (weight: number, targeted: boolean, outputs: Record<string, unknown>) => {
       const t0 = process.hrtime.bigint();
+      const c0 = childCpu();
       const r = await engine.up(STACK, {
         release: releaseAfter(session.rel, stepValues(CANARY, weight, services)),
         targets: targeted ? releaseTargets(outputs) : undefined,
@@ -157,7 +210,7 @@ async function main(): Promise<void> {
       const cluster = await applied();
       if (wrong.length > 0 || services.some((s) => cluster[s] !== weight))
         throw new Error(`weight ${weight} not applied (${wrong.join(", ")})`);
-      return { t: ms(t0), outputs: after };
+      return { t: ms(t0), cpu: childCpu() - c0, outputs: after };
     };
 
     let t0 = process.hrtime.bigint();
@@ -170,16 +223,17 @@ async function main(): Promise<void> {
       message: "bench: baseline",
     });
     log(`stack up (baseline, canary cleared): ${fmt(ms(t0))}`);
-    const timed = async (f: () => Promise<unknown>) => {
+    const timed = async (xs: number[], f: () => Promise<unknown>) => {
       const t = process.hrtime.bigint();
+      const c = childCpu();
       await f();
-      return ms(t);
+      record(xs, ms(t), childCpu() - c);
     };
     // The floor, measured alternately with every engine figure: the same traffic change by kubectl, then back to what
     // the stack holds (no drift left behind).
     const patch: number[] = [];
     const floor = async (weight: number, holds: number) => {
-      patch.push(await timed(() => patchWeights(env, weight)));
+      await timed(patch, () => patchWeights(env, weight));
       await patchWeights(env, holds);
     };
 
@@ -191,10 +245,10 @@ async function main(): Promise<void> {
     for (let r = 0; r < RUNS; r++) {
       const w = 20 + 10 * r;
       let s = await step(w, true, outputs);
-      targeted.push(s.t);
+      record(targeted, s.t, s.cpu);
       await floor(w + 5, w);
       s = await step(w + 5, false, s.outputs);
-      full.push(s.t);
+      record(full, s.t, s.cpu);
       outputs = s.outputs;
       await floor(w, w + 5);
       log(`targeted step to ${w}%: ${fmt(targeted[r])}; full step to ${w + 5}%: ${fmt(full[r])}`);
@@ -202,32 +256,28 @@ async function main(): Promise<void> {
     const held = 25 + 10 * (RUNS - 1);
 
     // Fixed costs, alternated: a no-op update as the driver runs it, the same without the policy pack (the CLI alone),
-    // the same with the pack but without Node's compile cache, a preview, drift detection, and a bare CLI start.
+    // the same with the pack but without the compile and transpile caches, a preview, drift detection, and a bare CLI start.
     const [noops, bare, cold, previews, drifts, cliStart] = [[], [], [], [], [], []] as number[][];
     let drifted = 0;
     for (let r = 0; r < RUNS; r++) {
-      noops.push(await timed(() => engine.up(STACK, { message: "bench: no-op" })));
-      bare.push(
-        await timed(async () => {
-          const cli = spawnSync("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", STACK], {
-            cwd: work,
-            env,
-            encoding: "utf8",
-          });
-          if (cli.status !== 0) throw new Error(`pulumi up without the pack failed: ${cli.stderr}`);
-        }),
-      );
-      cold.push(await timed(() => uncached.up(STACK, { message: "bench: no-op, no compile cache" })));
-      previews.push(await timed(() => engine.preview(STACK)));
-      drifts.push(await timed(async () => (drifted = (await engine.previewRefresh(STACK)).drifted.length)));
-      cliStart.push(
-        await timed(async () =>
-          spawnSync("pulumi", ["stack", "output", "--json", "--stack", STACK], { cwd: work, env }),
-        ),
+      await timed(noops, () => engine.up(STACK, { message: "bench: no-op" }));
+      await timed(bare, async () => {
+        const cli = spawnSync("pulumi", ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", STACK], {
+          cwd: work,
+          env,
+          encoding: "utf8",
+        });
+        if (cli.status !== 0) throw new Error(`pulumi up without the pack failed: ${cli.stderr}`);
+      });
+      await timed(cold, () => uncached.up(STACK, { message: "bench: no-op, no start-up caches" }));
+      await timed(previews, () => engine.preview(STACK));
+      await timed(drifts, async () => (drifted = (await engine.previewRefresh(STACK)).drifted.length));
+      await timed(cliStart, async () =>
+        spawnSync("pulumi", ["stack", "output", "--json", "--stack", STACK], { cwd: work, env }),
       );
       await floor(held + 5, held);
       log(
-        `no-op ${fmt(noops[r])}, without the pack ${fmt(bare[r])}, without the compile cache ${fmt(cold[r])}, preview ${fmt(previews[r])}, drift ${fmt(drifts[r])}, CLI ${fmt(cliStart[r])}`,
+        `no-op ${fmt(noops[r])}, without the pack ${fmt(bare[r])}, without the caches ${fmt(cold[r])}, preview ${fmt(previews[r])}, drift ${fmt(drifts[r])}, CLI ${fmt(cliStart[r])}`,
       );
     }
 
@@ -240,6 +290,7 @@ async function main(): Promise<void> {
     for (let r = 0; r < RUNS; r++) {
       outputs = (await step(65, false, outputs)).outputs;
       const start = process.hrtime.bigint();
+      const c0 = childCpu();
       let ended = false;
       const plan = rollbackPlan(session.rel, outputs, { version: CANARY, services });
       const update = rollback(d, session, async () => {}, plan, "bench: failed verdict").finally(() => (ended = true));
@@ -252,16 +303,20 @@ async function main(): Promise<void> {
       }
       await update;
       toZero.push(zero);
-      complete.push(ms(start));
+      record(complete, ms(start), childCpu() - c0);
       await floor(65, 0);
       log(`rollback: weight 0 in the cluster after ${fmt(zero)}, complete after ${fmt(complete[r])}`);
     }
 
     const m = (xs: number[]) => median(xs);
     const p = m(patch);
+    const cpu = (xs: number[]) => m(cpuOf.get(xs) ?? [NaN]);
     const row = (name: string, xs: number[], target?: number) =>
       `  ${name.padEnd(44)} ${fmt(m(xs)).padStart(8)}  ${(m(xs) / p).toFixed(1).padStart(5)}x kubectl` +
+      `  cpu ${cpuOf.has(xs) ? fmt(cpu(xs)).padStart(8) : "       -"}` +
       `${target === undefined ? "" : `  target <= ${fmt(target)}: ${m(xs) <= target ? "met" : "NOT met"}`}  [${xs.map(fmt).join(", ")}]`;
+    const part = (name: string, wall: number, c: number, how: string) =>
+      `    ${name.padEnd(54)} ${fmt(wall).padStart(8)} / ${fmt(c).padStart(8)}${how ? `  (${how})` : ""}`;
     const load = os
       .loadavg()
       .map((x) => x.toFixed(2))
@@ -274,17 +329,34 @@ async function main(): Promise<void> {
       row("rollback complete (canary at zero replicas)", complete),
       row("no-op update", noops),
       row("no-op update without the policy pack", bare),
-      row("no-op update without Node's compile cache", cold),
+      row("no-op update without the compile and transpile caches", cold),
       row("preview", previews, 2500),
       row(`drift detection (previewRefresh, ${drifted} drifted)`, drifts),
       row("kubectl patch (floor)", patch),
       `  ratios: targeted/full ${(m(targeted) / m(full)).toFixed(2)}, no-op with/without the pack ${(m(noops) / m(bare)).toFixed(2)}, ` +
-        `compile cache on/off ${(m(noops) / m(cold)).toFixed(2)}, rollback to weight 0/targeted step ${(m(toZero) / m(targeted)).toFixed(2)}`,
-      "  where a targeted step's time goes (medians of this run):",
-      `    CLI start and state read (pulumi stack output)        ${fmt(m(cliStart))}`,
-      `    program, provider start and step generation, no pack  ${fmt(m(bare) - m(cliStart))}  (no-op without the pack - CLI)`,
-      `    policy pack start and its calls                       ${fmt(m(noops) - m(bare))}  (no-op with - without the pack)`,
-      `    provider updates and awaits of the step               ${fmt(m(targeted) - m(noops))}  (targeted step - no-op)`,
+        `start-up caches on/off ${(m(noops) / m(cold)).toFixed(2)}, rollback to weight 0/targeted step ${(m(toZero) / m(targeted)).toFixed(2)}`,
+      `  CPU ratios: targeted/full ${(cpu(targeted) / cpu(full)).toFixed(2)}, no-op with/without the pack ${(cpu(noops) / cpu(bare)).toFixed(2)}, ` +
+        `start-up caches on/off ${(cpu(noops) / cpu(cold)).toFixed(2)}, rollback complete/targeted step ${(cpu(complete) / cpu(targeted)).toFixed(2)}`,
+      "  where a targeted step's time goes (medians of this run, wall / CPU):",
+      part("CLI start and state read (pulumi stack output)", m(cliStart), cpu(cliStart), ""),
+      part(
+        "program, provider start and step generation, no pack",
+        m(bare) - m(cliStart),
+        cpu(bare) - cpu(cliStart),
+        "no-op without the pack - CLI",
+      ),
+      part(
+        "policy pack start and its calls",
+        m(noops) - m(bare),
+        cpu(noops) - cpu(bare),
+        "no-op with - without the pack",
+      ),
+      part(
+        "provider updates and awaits of the step",
+        m(targeted) - m(noops),
+        cpu(targeted) - cpu(noops),
+        "targeted step - no-op",
+      ),
     ];
     process.stdout.write(`${out.join("\n")}\n`);
   } finally {

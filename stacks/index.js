@@ -3,5 +3,7 @@
 // (stacks/, components/) is transpiled by esbuild on load, through the policy pack's loader (policies/loader.js):
 // starting it through ts-node loads the TypeScript compiler, about 0.3 s more on every preview and update. The unit
 // tests load stacks/index.ts directly under their own ts-node.
-require("../policies/loader").prepareLoader(require("path").join(__dirname, ".."));
+const loader = require("../policies/loader");
+loader.prepareLoader(require("path").join(__dirname, ".."));
 module.exports = require("./index.ts");
+loader.persistCompileCache();

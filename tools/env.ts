@@ -10,6 +10,8 @@
  *   kwok/                               kwokctl's work directory (cluster processes, etcd data, logs)
  *   cluster/kubeconfig.yaml             kubeconfig of the local cluster (the `local` stack's `slipway:kubeconfig`)
  *   logs/                               one build log per binary
+ *   node-compile-cache/                 NODE_COMPILE_CACHE of the engine's Node processes
+ *   transpiled/                         the program's and the pack's TypeScript as esbuild transpiled it (policies/loader.js)
  *
  * Run directly (`ts-node tools/env.ts`), it prints `export` lines for a shell; `--json` prints a JSON object.
  */
@@ -41,6 +43,8 @@ export interface EnginePaths {
   logsDir: string;
   /** NODE_COMPILE_CACHE of the engine's Node processes: never in the repository. */
   compileCache: string;
+  /** SLIPWAY_TRANSPILE_CACHE: the repository's TypeScript transpiled, keyed by content (policies/loader.js). */
+  transpileCache: string;
 }
 
 const repoRoot = path.resolve(__dirname, "..");
@@ -91,6 +95,7 @@ export function enginePaths(env: NodeJS.ProcessEnv = process.env): EnginePaths {
     kubeconfig: path.join(root, "cluster", "kubeconfig.yaml"),
     logsDir: path.join(root, "logs"),
     compileCache: path.join(root, "node-compile-cache"),
+    transpileCache: path.join(root, "transpiled"),
   };
 }
 
@@ -120,6 +125,7 @@ export function engineEnv(base: NodeJS.ProcessEnv = process.env): Record<string,
     // Node 22's on-disk compile cache for every Node process of an update (program, policy pack, driver): the SDK,
     // gRPC and protobuf modules are compiled once per machine instead of on every start (tools/README.md, Engine speed).
     NODE_COMPILE_CACHE: p.compileCache,
+    SLIPWAY_TRANSPILE_CACHE: p.transpileCache,
   };
 }
 

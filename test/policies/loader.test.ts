@@ -2,13 +2,19 @@
 // process as the engine runs it: no ts-node, the repository's TypeScript transpiled by esbuild, and the Pulumi SDK's
 // function-serialization dependencies left unloaded until used.
 import { strict as assert } from "assert";
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "../..");
 
-function inFreshNode(script: string): Record<string, unknown> {
-  const out = execFileSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8" });
+function inFreshNode(script: string, env: NodeJS.ProcessEnv = {}): Record<string, unknown> {
+  const out = execFileSync(process.execPath, ["-e", script], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, SLIPWAY_TRANSPILE_CACHE: "", ...env },
+  });
   return JSON.parse(out) as Record<string, unknown>;
 }
 
@@ -47,5 +53,68 @@ describe("the engine's loader (policies/loader.js)", () => {
       require("./components/naming.ts");
       console.log(JSON.stringify({ seen }));`);
     assert.deepEqual(r.seen, ["naming.ts"]);
+  });
+
+  it("leaves stack traces to V8 instead of the source-map handler the SDK's runners install", () => {
+    const r = inFreshNode(`
+      require("source-map-support").install();
+      const before = typeof Error.prepareStackTrace;
+      require("./policies/loader").prepareLoader(process.cwd());
+      const frame = new Error().stack.split("\\n")[1];
+      console.log(JSON.stringify({ before, after: typeof Error.prepareStackTrace, frame }));`);
+    assert.equal(r.before, "function");
+    assert.equal(r.after, "undefined");
+    assert.match(r.frame as string, /^ {4}at .*:\d+:\d+\)?$/, "a frame the SDK's source-position parser reads");
+  });
+
+  describe("with SLIPWAY_TRANSPILE_CACHE", () => {
+    let dir: string;
+    beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-loader-"))));
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    const load = (root: string, file: string) =>
+      inFreshNode(
+        `require("./policies/loader").prepareLoader(${JSON.stringify(root)});
+        const m = require(${JSON.stringify(file)});
+        console.log(JSON.stringify({ value: m.value, esbuild: ${loaded("esbuild/lib")} }));`,
+        { SLIPWAY_TRANSPILE_CACHE: path.join(dir, "cache") },
+      );
+
+    it("reads an unchanged file from the cache without loading esbuild", () => {
+      const src = path.join(dir, "src");
+      fs.mkdirSync(src);
+      fs.writeFileSync(path.join(src, "m.ts"), "export const value: number = 1;\n");
+      assert.deepEqual(load(src, path.join(src, "m.ts")), { value: 1, esbuild: true });
+      assert.equal(fs.readdirSync(path.join(dir, "cache")).length, 1);
+      assert.deepEqual(load(src, path.join(src, "m.ts")), { value: 1, esbuild: false });
+    });
+
+    it("transpiles a changed file anew instead of serving the cached one", () => {
+      const src = path.join(dir, "src");
+      fs.mkdirSync(src);
+      fs.writeFileSync(path.join(src, "m.ts"), "export const value: number = 1;\n");
+      load(src, path.join(src, "m.ts"));
+      fs.writeFileSync(path.join(src, "m.ts"), "export const value: number = 2;\n");
+      assert.deepEqual(load(src, path.join(src, "m.ts")), { value: 2, esbuild: true });
+    });
+  });
+
+  it("writes Node's compile cache of what it loaded even when the process is killed", () => {
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-compile-cache-"));
+    try {
+      const script = `const loader = require("./policies/loader");
+        require("yaml");
+        loader.persistCompileCache();
+        process.kill(process.pid, "SIGKILL");`;
+      const r = spawnSync(process.execPath, ["-e", script], {
+        cwd: ROOT,
+        env: { ...process.env, NODE_COMPILE_CACHE: cache },
+      });
+      assert.equal(r.signal, "SIGKILL");
+      const entries = fs.readdirSync(cache).flatMap((d) => fs.readdirSync(path.join(cache, d)));
+      assert.ok(entries.length > 10, `the compile cache holds ${entries.length} entries after yaml was loaded`);
+    } finally {
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
   });
 });
