@@ -281,14 +281,14 @@ async function main(): Promise<void> {
       );
     }
 
-    // Rollback: a gate has just failed at 65%; the driver's own rollback (weight 0 on the traffic objects, then the
-    // canary Deployments scale to zero), timed until the cluster's traffic objects all carry weight 0 and until both
-    // updates have ended. Before each run a full step brings the canary back at 65%.
+    // Rollback: a gate has just failed; the driver's own rollback (weight 0 on the traffic objects, then the canary
+    // Deployments scale to zero), timed until the cluster's traffic objects all carry weight 0 and until both updates
+    // have ended. Alternated per run: a canary rollback at 65% (a full step brings the canary back there first) and a
+    // switch back in the bake window: the new version at 100% at full size, the old one still at full size on the
+    // stable track, a failed post-promotion verdict.
     const d = { engine, progress: () => {} } as unknown as Deps;
-    const toZero: number[] = [];
-    const complete: number[] = [];
-    for (let r = 0; r < RUNS; r++) {
-      outputs = (await step(65, false, outputs)).outputs;
+    const rollBack = async (weight: number) => {
+      outputs = (await step(weight, false, outputs)).outputs;
       const start = process.hrtime.bigint();
       const c0 = childCpu();
       let ended = false;
@@ -302,10 +302,21 @@ async function main(): Promise<void> {
         else if (finalRead) throw new Error(`rollback ended with weights ${JSON.stringify(w)}`);
       }
       await update;
-      toZero.push(zero);
-      record(complete, ms(start), childCpu() - c0);
+      return { zero, complete: ms(start), cpu: childCpu() - c0 };
+    };
+    const toZero: number[] = [];
+    const complete: number[] = [];
+    const switchBack: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const c = await rollBack(65);
+      toZero.push(c.zero);
+      record(complete, c.complete, c.cpu);
       await floor(65, 0);
-      log(`rollback: weight 0 in the cluster after ${fmt(zero)}, complete after ${fmt(complete[r])}`);
+      const b = await rollBack(100);
+      switchBack.push(b.zero);
+      log(
+        `rollback: weight 0 in the cluster after ${fmt(c.zero)}, complete after ${fmt(c.complete)}; switch back in the bake window: old version at 100% after ${fmt(b.zero)}`,
+      );
     }
 
     const m = (xs: number[]) => median(xs);
@@ -327,6 +338,7 @@ async function main(): Promise<void> {
       row("weight step, full update", full),
       row("rollback -> weight 0 in the cluster", toZero, 2500),
       row("rollback complete (canary at zero replicas)", complete),
+      row("switch back in the bake window -> old version at 100%", switchBack),
       row("no-op update", noops),
       row("no-op update without the policy pack", bare),
       row("no-op update without the compile and transpile caches", cold),
@@ -334,7 +346,8 @@ async function main(): Promise<void> {
       row(`drift detection (previewRefresh, ${drifted} drifted)`, drifts),
       row("kubectl patch (floor)", patch),
       `  ratios: targeted/full ${(m(targeted) / m(full)).toFixed(2)}, no-op with/without the pack ${(m(noops) / m(bare)).toFixed(2)}, ` +
-        `start-up caches on/off ${(m(noops) / m(cold)).toFixed(2)}, rollback to weight 0/targeted step ${(m(toZero) / m(targeted)).toFixed(2)}`,
+        `start-up caches on/off ${(m(noops) / m(cold)).toFixed(2)}, rollback to weight 0/targeted step ${(m(toZero) / m(targeted)).toFixed(2)}, ` +
+        `switch back/rollback complete ${(m(switchBack) / m(complete)).toFixed(2)} (target <= 0.50: ${m(switchBack) / m(complete) <= 0.5 ? "met" : "NOT met"})`,
       `  CPU ratios: targeted/full ${(cpu(targeted) / cpu(full)).toFixed(2)}, no-op with/without the pack ${(cpu(noops) / cpu(bare)).toFixed(2)}, ` +
         `start-up caches on/off ${(cpu(noops) / cpu(cold)).toFixed(2)}, rollback complete/targeted step ${(cpu(complete) / cpu(targeted)).toFixed(2)}`,
       "  where a targeted step's time goes (medians of this run, wall / CPU):",
