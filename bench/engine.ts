@@ -4,9 +4,9 @@
 // Isolated from `npm run local` and the e2e tests: its own cache root ${SLIPWAY_CACHE:-~/.cache/slipway}/bench
 // (builds, engine and the plugin cache linked from the parent, so nothing rebuilds), hence its own kwok cluster,
 // kubeconfig and file backend, and a temporary copy of the project as the work dir (removed at the end). The bench
-// cluster and its stack are kept between runs (`SLIPWAY_CACHE=<that dir> npm run cluster:down` removes the cluster).
-// SLIPWAY_BENCH_NAMESPACE (default slipway-local) gives the stack a namespace and a file backend of its own, so
-// engineers sharing the machine bench side by side on that cluster.
+// cluster is kept between runs (`SLIPWAY_CACHE=<that dir> npm run cluster:down` removes it); the stack starts afresh
+// each run. SLIPWAY_BENCH_NAMESPACE (default slipway-bench) gives the stack a namespace and a file backend of its
+// own, so engineers sharing the machine bench side by side on that cluster.
 import { execFile, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -27,8 +27,7 @@ import { engineEnv } from "../tools/env";
 
 const REPO = path.resolve(__dirname, "..");
 const STACK = "local";
-const DEFAULT_NAMESPACE = "slipway-local";
-const NAMESPACE = process.env.SLIPWAY_BENCH_NAMESPACE || DEFAULT_NAMESPACE;
+const NAMESPACE = process.env.SLIPWAY_BENCH_NAMESPACE || "slipway-bench";
 const CANARY = "1.0.1-bench";
 const RUNS = 5;
 const services = [...SERVICE_NAMES];
@@ -86,8 +85,8 @@ function workCopy(): string {
     fs.cpSync(path.join(REPO, entry), path.join(dir, entry), { recursive: true });
   }
   fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
-  if (NAMESPACE !== DEFAULT_NAMESPACE) {
-    // The router CRD is cluster-wide and stays with the default stack (ensureRouterCrd creates it when absent).
+  {
+    // The router CRD is cluster-wide and outlives the bench's stack (ensureRouterCrd creates it when absent).
     const file = path.join(dir, "stacks", `Pulumi.${STACK}.yaml`);
     const doc = parseYaml(fs.readFileSync(file, "utf8"));
     doc.config["slipway:namespace"] = NAMESPACE;
@@ -164,6 +163,30 @@ function patchWeights(env: Record<string, string>, weight: number): Promise<unkn
   );
 }
 
+/**
+ * Every run starts from nothing: an earlier run killed mid-update leaves objects in the cluster its state never
+ * recorded, which the next create of them refuses (a Server-Side Apply conflict). The namespace and its state go.
+ */
+function freshStart(env: Record<string, string>): void {
+  spawnSync(
+    "kubectl",
+    [
+      "--kubeconfig",
+      env.KUBECONFIG,
+      "delete",
+      "namespace",
+      NAMESPACE,
+      "--ignore-not-found",
+      "--wait",
+      "--timeout=180s",
+    ],
+    { env, stdio: ["ignore", process.stderr, process.stderr] },
+  );
+  const state = new URL(env.PULUMI_BACKEND_URL).pathname;
+  fs.rmSync(state, { recursive: true, force: true });
+  fs.mkdirSync(state, { recursive: true });
+}
+
 async function main(): Promise<void> {
   const env = isolatedEnv();
   log(`cache ${env.SLIPWAY_CACHE}: cluster up`);
@@ -178,7 +201,8 @@ async function main(): Promise<void> {
     stdio: ["ignore", process.stderr, process.stderr],
   });
   if (up.status !== 0) throw new Error("tools/cluster.sh up failed");
-  if (NAMESPACE !== DEFAULT_NAMESPACE) await ensureRouterCrd(env);
+  await ensureRouterCrd(env);
+  freshStart(env);
   const work = workCopy();
   try {
     const engine = await createEngine({ workDir: work, env, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress: () => {} });
