@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { BUCKET, s3TestServer } from "../automation/state/s3server";
+import { keepPodsUnready } from "./kwokStages";
 import {
   clusterWeights,
   deleteNamespace,
@@ -217,13 +218,25 @@ for (const b of BACKENDS) {
       const stable = (await status(DEV)).stableVersion as string;
       const version = nextPatch(stable);
       const w = job();
-      const driver = new Slipway(["promote", "--stack", DEV, "--version", version, "--interval", "1s"], undefined, w, {
-        detached: true,
-      });
-      await driver.waitFor(/create kubernetes:apps\/v1:Deployment \S+-canary/);
-      await new Promise((r) => setTimeout(r, 500));
-      driver.killAll();
-      await driver.done;
+      // The canary pods of this version never become ready, so its Deployment creates are still in flight (awaited)
+      // when the runner dies, however fast the cluster is.
+      const ready = await keepPodsUnready(version);
+      try {
+        const driver = new Slipway(
+          ["promote", "--stack", DEV, "--version", version, "--interval", "1s"],
+          undefined,
+          w,
+          {
+            detached: true,
+          },
+        );
+        await driver.waitFor(/create kubernetes:apps\/v1:Deployment \S+-canary/);
+        await new Promise((r) => setTimeout(r, 500));
+        driver.killAll();
+        await driver.done;
+      } finally {
+        await ready();
+      }
 
       const next = ok(
         await on("promote", "--stack", DEV, "--version", nextPatch(version), "--interval", "1s"),

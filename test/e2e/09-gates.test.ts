@@ -8,7 +8,7 @@ import { ERROR_RATE_QUERY, P95_LATENCY_QUERY } from "../../automation/analysis";
 import type { Verdict } from "../../automation/types";
 import { kubectl, NAMESPACE, nextPatch, SERVICES, slipway, STACK, status, theWorld } from "./harness";
 import { Monitoring, PROMETHEUS_URL, startMonitoring } from "./monitoring";
-import { failJobPods, FailingJobs } from "./kwokJobs";
+import { failJobPods, FailingJobs } from "./kwokStages";
 
 const KUBERNETES = { provider: "kubernetes" };
 const SEED_PROMETHEUS = [

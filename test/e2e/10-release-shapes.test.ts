@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
-import { failJobPods } from "./kwokJobs";
+import { failJobPods } from "./kwokStages";
 import {
   clusterWeights,
   deployment,

@@ -1,6 +1,6 @@
-// kwok completes the pods of every Job (its pod-complete Stage). A test that needs a Job to fail picks a label value
-// of its own: the pods carrying it are left out of pod-complete and fail with exit code 1 through a Stage of their
-// own, so no other test's Jobs are touched.
+// kwok's pod Stages are cluster-wide: it makes every pod ready (pod-ready) and completes the pods of every Job
+// (pod-complete). A test that needs pods to stay unready or a Job to fail picks a label value of its own and leaves
+// those pods out of the Stage, so no other test's pods are touched.
 import * as fs from "fs";
 import * as path from "path";
 import { kubectl, theWorld } from "./harness";
@@ -76,5 +76,33 @@ export async function failJobPods(label: string, value: string): Promise<Failing
         path.join(theWorld().env.SLIPWAY_ENGINE_ROOT ?? "", "kwok-stages", "3-pod-complete.yaml"),
       );
     },
+  };
+}
+
+/**
+ * Pods of `version` stay unready from now on (a Deployment creating them stays in flight, awaited), until the
+ * returned function puts pod-ready back as the engine ships it.
+ */
+export async function keepPodsUnready(version: string): Promise<() => Promise<void>> {
+  await kubectl(
+    "patch",
+    "stage",
+    "pod-ready",
+    "--type=json",
+    "-p",
+    JSON.stringify([
+      {
+        op: "add",
+        path: "/spec/selector/matchExpressions/-",
+        value: { key: '.metadata.labels["app.kubernetes.io/version"]', operator: "NotIn", values: [version] },
+      },
+    ]),
+  );
+  return async () => {
+    await kubectl(
+      "apply",
+      "-f",
+      path.join(theWorld().env.SLIPWAY_ENGINE_ROOT ?? "", "kwok-stages", "2-pod-ready.yaml"),
+    );
   };
 }
