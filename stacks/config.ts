@@ -44,8 +44,26 @@ export class ConfigError extends Error {
 /** How a gate reaches its URL; undefined = from the host (cluster Service names go through the API server). */
 export const GATE_VIAS = ["direct", "kubernetes-proxy"] as const;
 
+/** A Job the driver runs in the stack's namespace: a `job` gate's (all optional there) and a release hook's. */
+export interface JobSpec {
+  /** Prefix of the Job's name. */
+  name: string;
+  /** Image with a pinned tag or digest; `$version` may be the tag. */
+  image: string;
+  command?: string[];
+  args?: string[];
+  env?: Record<string, string>;
+  resources?: { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string };
+  backoffLimit?: number;
+  serviceAccountName?: string;
+  /** The services' connection settings as environment variables (a migration's database address). */
+  connectionEnv?: boolean;
+  /** Milliseconds the Job gets to finish. */
+  timeout: number;
+}
+
 /** One entry of `slipway:canary.analysis`; which fields apply depends on `provider` (see automation/analysis/README.md). */
-export interface AnalysisProvider {
+export interface AnalysisProvider extends Partial<JobSpec> {
   provider: "kubernetes" | "prometheus" | "http" | "job";
   url?: string;
   via?: (typeof GATE_VIAS)[number];
@@ -53,19 +71,6 @@ export interface AnalysisProvider {
   max?: number;
   status?: number;
   body?: string;
-  /** job: prefix of the Job's name. */
-  name?: string;
-  /** job: image with a pinned tag or digest; `$version` may be the tag. */
-  image?: string;
-  command?: string[];
-  args?: string[];
-  env?: Record<string, string>;
-  resources?: { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string };
-  backoffLimit?: number;
-  serviceAccountName?: string;
-  connectionEnv?: boolean;
-  /** job: milliseconds the Job gets to finish. */
-  timeout?: number;
 }
 
 export interface ReleaseConfig {
@@ -107,19 +112,7 @@ export interface CanaryPolicy {
 }
 
 /** A Job run at a point of the release (`slipway:release.hooks`), through the driver's Job runner. */
-export interface HookJob {
-  name: string;
-  image: string;
-  command?: string[];
-  args?: string[];
-  env?: Record<string, string>;
-  resources?: { cpuRequest: string; memoryRequest: string; cpuLimit: string; memoryLimit: string };
-  backoffLimit?: number;
-  serviceAccountName?: string;
-  /** The services' connection settings as environment variables (a migration's database address). */
-  connectionEnv?: boolean;
-  /** Milliseconds the Job gets to finish. */
-  timeout: number;
+export interface HookJob extends JobSpec {
   /** After it ran the old version cannot serve (e.g. a schema migration): a failure holds instead of rolling back. */
   irreversible: boolean;
 }

@@ -1,34 +1,16 @@
 import { strict as assert } from "assert";
-import * as path from "path";
-import { clusterWeights, deployment, kubectl, SERVICES, slipway, STACK, status, theWorld } from "./harness";
+import { clusterWeights, deployment, SERVICES, slipway, STACK, status } from "./harness";
+import { keepPodsUnready } from "./kwokStages";
 
 const BAD = "9.9.9-bad";
 
 describe("a failing canary on the real cluster", () => {
+  let restore: () => Promise<void>;
+  // kwok keeps pods of the bad version from ever becoming Ready (tools/README.md, the never-ready Stage recipe).
   before(async () => {
-    // kwok keeps pods of the bad version from ever becoming Ready (tools/README.md, the never-ready Stage recipe).
-    await kubectl(
-      "patch",
-      "stage",
-      "pod-ready",
-      "--type=json",
-      "-p",
-      JSON.stringify([
-        {
-          op: "add",
-          path: "/spec/selector/matchExpressions/-",
-          value: { key: '.metadata.labels["app.kubernetes.io/version"]', operator: "NotIn", values: [BAD] },
-        },
-      ]),
-    );
+    restore = await keepPodsUnready(BAD);
   });
-  after(async () => {
-    await kubectl(
-      "apply",
-      "-f",
-      path.join(theWorld().env.SLIPWAY_ENGINE_ROOT ?? "", "kwok-stages", "2-pod-ready.yaml"),
-    );
-  });
+  after(async () => restore?.());
 
   it("is rolled back: exit 3, weight 0 in the cluster, stable version unchanged, and a journal entry says so", async () => {
     const before = await status();
