@@ -952,9 +952,11 @@ export function releaseOf(r: ReleaseConfig): Release {
 export function loadConfig(): StackConfig {
   // Required lazily so the driver can import parseStackConfig without the Pulumi runtime.
   const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
-  // Only a program the engine runs (it sets PULUMI_NODEJS_MONITOR) reads the backend: a unit test under mocks gets
-  // exactly the config it set, never a developer's local record.
-  const env = process.env.PULUMI_NODEJS_MONITOR ? process.env : { SLIPWAY_RELEASE: process.env.SLIPWAY_RELEASE };
+  // Only a program the engine runs reads the backend (the language host sets PULUMI_NODEJS_MONITOR, the driver's
+  // program server SLIPWAY_PROGRAM_SERVER): a unit test under mocks gets exactly the config it set, never a
+  // developer's local record.
+  const byEngine = process.env.PULUMI_NODEJS_MONITOR || process.env.SLIPWAY_PROGRAM_SERVER;
+  const env = byEngine ? process.env : { SLIPWAY_RELEASE: process.env.SLIPWAY_RELEASE };
   const release = programRelease(pulumi.getProject(), pulumi.getStack(), env);
   return parseStackConfig(pulumi.getStack(), withRelease(pulumi.runtime.allConfig(), release));
 }

@@ -17,6 +17,7 @@ import {
 import type { Engine, HistoryEntry, OpOptions, PreviewOptions, UpOptions, UpdateResult } from "../deps";
 import { EngineError, LockedError, PolicyError, SlipwayError } from "../errors";
 import { followEventLog } from "./eventLog";
+import { ProgramProcess, SparePrograms } from "./spare";
 import { deleteObjects, kubeObjectOf, KubeObjectRef, refText } from "./orphans";
 import { EngineEventLike, EventCollector } from "./events";
 import { pulumiLocksDir } from "../state/backend";
@@ -53,10 +54,13 @@ function policyOptions(workDir: string, stack: string): { policyPacks: string[];
 
 class AutomationEngine implements Engine {
   private readonly stacks = new Map<string, Promise<Stack>>();
+  private readonly programs: SparePrograms;
   constructor(
     private readonly ws: LocalWorkspace,
     private readonly s: EngineSettings,
-  ) {}
+  ) {
+    this.programs = new SparePrograms(s.workDir, s.env);
+  }
 
   private stack(name: string): Promise<Stack> {
     let st = this.stacks.get(name);
@@ -97,38 +101,26 @@ class AutomationEngine implements Engine {
 
   async preview(stack: string, opts: PreviewOptions = {}): Promise<PreviewResult> {
     const started = Date.now();
-    // The workspace's environment is the only way into Stack.preview's CLI run; commands run one at a time.
-    if (opts.release) this.ws.envVars[RELEASE_ENV] = JSON.stringify(opts.release);
-    try {
-      return await this.run(
-        stack,
-        "preview",
-        async (st, ev) => {
-          try {
-            await st.preview({
-              ...policyOptions(this.s.workDir, stack),
-              onEvent: ev.handle,
-              signal: opts.signal,
-              message: opts.message,
-              diff: false,
-            });
-          } catch (err) {
-            // A mandatory violation fails the preview, but the PR report still needs every change and violation.
-            if (!ev.violations().some((v) => v.level === "mandatory")) throw err;
-          }
-          return {
-            stack,
-            changes: ev.changes(),
-            counts: ev.counts(),
-            violations: ev.violations(),
-            durationMs: Date.now() - started,
-          };
-        },
-        opts.signal,
-      );
-    } finally {
-      delete this.ws.envVars[RELEASE_ENV];
-    }
+    return this.run(
+      stack,
+      "preview",
+      async (st, ev) => {
+        try {
+          await this.runLogged(st.name, "preview", ev, opts);
+        } catch (err) {
+          // A mandatory violation fails the preview, but the PR report still needs every change and violation.
+          if (!ev.violations().some((v) => v.level === "mandatory")) throw err;
+        }
+        return {
+          stack,
+          changes: ev.changes(),
+          counts: ev.counts(),
+          violations: ev.violations(),
+          durationMs: Date.now() - started,
+        };
+      },
+      opts.signal,
+    );
   }
 
   async up(stack: string, opts: UpOptions = {}): Promise<UpdateResult> {
@@ -138,7 +130,7 @@ class AutomationEngine implements Engine {
       stack,
       what,
       async (st, ev) => {
-        await this.runUp(st.name, ev, opts);
+        await this.runLogged(st.name, "up", ev, opts);
         const outputs = ev.stackOutputs() ?? (await this.outputs(stack));
         return {
           stack,
@@ -154,18 +146,23 @@ class AutomationEngine implements Engine {
   }
 
   /**
-   * `pulumi up` with the flags Stack.up() passes, run by the workspace's CLI, without what Stack.up() does after the
-   * update: it reads the outputs twice (once decrypting every secret) and the update history, three more
-   * CLI runs (about 1 s) on every canary step. The outputs come from the stack's own outputs event instead.
+   * `pulumi up` (or `preview`) with the flags Stack.up() passes, run by the workspace's CLI with an event log this
+   * follows, and the program in a spare process (engine/spare.ts). Without what Stack.up() does after the update: it
+   * reads the outputs twice (once decrypting every secret) and the update history, three more CLI runs (about 1 s)
+   * on every canary step. The outputs come from the stack's own outputs event instead.
    */
-  private async runUp(stack: string, ev: EventCollector, opts: UpOptions): Promise<void> {
+  private async runLogged(
+    stack: string,
+    command: "up" | "preview",
+    ev: EventCollector,
+    opts: UpOptions,
+  ): Promise<void> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-events-"));
     const eventLog = path.join(dir, "events.jsonl");
     const { policyPacks, policyPackConfigs = [] } = policyOptions(this.s.workDir, stack);
     const args = [
-      "up",
-      "--yes",
-      "--skip-preview",
+      command,
+      ...(command === "up" ? ["--yes", "--skip-preview"] : []),
       "--stack",
       stack,
       "--exec-kind",
@@ -180,10 +177,35 @@ class AutomationEngine implements Engine {
     ];
     const follower = followEventLog(eventLog, (e) => ev.handle(e as EngineEventLike));
     try {
-      await this.cli(args, opts.signal, releaseEnv(opts.release), dir);
+      await this.withProgram(opts.release, (client) =>
+        this.cli([...args, ...client], opts.signal, releaseEnv(opts.release), command === "up" ? dir : undefined),
+      );
     } finally {
       follower.stop();
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Runs a CLI command with a spare program process as its program (`--client`), then starts the next update's. A
+   * spare that cannot start costs only speed: the language host then starts the program, as for a plain `pulumi up`.
+   */
+  private async withProgram<T>(release: Release | undefined, run: (client: string[]) => Promise<T>): Promise<T> {
+    let program: ProgramProcess | undefined;
+    try {
+      program = await this.programs.take();
+    } catch (err) {
+      this.s.progress(`${(err as Error).message}; the language host starts the program instead`);
+    }
+    program?.start(releaseEnv(release));
+    try {
+      return await run(program ? [`--client=127.0.0.1:${program.port}`] : []);
+    } catch (err) {
+      const said = program?.stderr().trim();
+      throw said ? new Error(`${(err as Error).message}\nthe program process said: ${said}`) : err;
+    } finally {
+      program?.finish();
+      this.programs.prewarm();
     }
   }
 
