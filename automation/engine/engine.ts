@@ -17,7 +17,7 @@ import {
 import type { Engine, HistoryEntry, OpOptions, PreviewOptions, UpOptions, UpdateResult } from "../deps";
 import { EngineError, LockedError, PolicyError, SlipwayError } from "../errors";
 import { followEventLog } from "./eventLog";
-import { ProgramProcess, SparePrograms } from "./spare";
+import { PACK_ENV, PACK_SPARE, PROGRAM_SERVER, Spares } from "./spare";
 import { deleteObjects, kubeObjectOf, KubeObjectRef, refText } from "./orphans";
 import { EngineEventLike, EventCollector } from "./events";
 import { pulumiLocksDir } from "../state/backend";
@@ -34,6 +34,8 @@ export interface EngineSettings {
   /** Directory whose bin/ holds the pulumi CLI; undefined = pulumi on PATH. */
   engineRoot?: string;
   progress(line: string): void;
+  /** false: the engine starts the program and the pack itself on every update (no spares; bench:engine's baseline). */
+  spares?: boolean;
 }
 
 export async function createEngine(settings: EngineSettings): Promise<Engine> {
@@ -54,12 +56,14 @@ function policyOptions(workDir: string, stack: string): { policyPacks: string[];
 
 class AutomationEngine implements Engine {
   private readonly stacks = new Map<string, Promise<Stack>>();
-  private readonly programs: SparePrograms;
+  private readonly programs: Spares;
+  private readonly packs: Spares;
   constructor(
     private readonly ws: LocalWorkspace,
     private readonly s: EngineSettings,
   ) {
-    this.programs = new SparePrograms(s.workDir, s.env);
+    this.programs = new Spares([PROGRAM_SERVER, s.workDir], s.workDir, s.env);
+    this.packs = new Spares([path.join(s.workDir, PACK_SPARE)], path.join(s.workDir, "policies"), s.env);
   }
 
   private stack(name: string): Promise<Stack> {
@@ -177,8 +181,13 @@ class AutomationEngine implements Engine {
     ];
     const follower = followEventLog(eventLog, (e) => ev.handle(e as EngineEventLike));
     try {
-      await this.withProgram(opts.release, (client) =>
-        this.cli([...args, ...client], opts.signal, releaseEnv(opts.release), command === "up" ? dir : undefined),
+      await this.withSpares(opts.release, (client, env) =>
+        this.cli(
+          [...args, ...client],
+          opts.signal,
+          { ...releaseEnv(opts.release), ...env },
+          command === "up" ? dir : undefined,
+        ),
       );
     } finally {
       follower.stop();
@@ -187,25 +196,37 @@ class AutomationEngine implements Engine {
   }
 
   /**
-   * Runs a CLI command with a spare program process as its program (`--client`), then starts the next update's. A
-   * spare that cannot start costs only speed: the language host then starts the program, as for a plain `pulumi up`.
+   * Runs a CLI command with spare processes (engine/spare.ts) as its program (`--client`) and its policy pack, then
+   * starts the next update's. A spare that cannot start costs only speed: the engine then starts that process itself,
+   * as for a plain `pulumi up`.
    */
-  private async withProgram<T>(release: Release | undefined, run: (client: string[]) => Promise<T>): Promise<T> {
-    let program: ProgramProcess | undefined;
-    try {
-      program = await this.programs.take();
-    } catch (err) {
-      this.s.progress(`${(err as Error).message}; the language host starts the program instead`);
-    }
+  private async withSpares<T>(
+    release: Release | undefined,
+    run: (client: string[], env: Record<string, string>) => Promise<T>,
+  ): Promise<T> {
+    if (this.s.spares === false) return run([], {});
+    const take = (spares: Spares, what: string) =>
+      spares.take().catch((err: Error) => {
+        this.s.progress(`${err.message}; the engine starts the ${what} instead`);
+        return undefined;
+      });
+    const [program, pack] = await Promise.all([take(this.programs, "program"), take(this.packs, "policy pack")]);
     program?.start(releaseEnv(release));
+    pack?.start({});
     try {
-      return await run(program ? [`--client=127.0.0.1:${program.port}`] : []);
+      return await run(
+        program ? [`--client=127.0.0.1:${program.ports.port}`] : [],
+        pack ? { [PACK_ENV]: `${pack.ports.analyzer}:${pack.ports.control}` } : {},
+      );
     } catch (err) {
       const said = program?.stderr().trim();
       throw said ? new Error(`${(err as Error).message}\nthe program process said: ${said}`) : err;
     } finally {
-      program?.finish();
+      // Both exit as the update ends (the Run is over, the engine has killed the pack's plugin); waiting for that
+      // keeps their CPU in this update's account and the next spares off the machine while they finish.
+      await Promise.all([program?.finish(), pack?.finish()]);
       this.programs.prewarm();
+      this.packs.prewarm();
     }
   }
 

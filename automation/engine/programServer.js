@@ -8,8 +8,8 @@
 // killed mid-update leaves the program serving until the update ends (it exits once the Run is over and the driver is
 // gone). Each process serves one Run: the next update gets a fresh process, so no module state carries over.
 //
-// Protocol: argv[2] is the repository root. It prints the port of its LanguageRuntime server on the first line of
-// stdout, then loads the program's modules. The driver writes one JSON line to stdin, the variables of this update
+// Protocol: argv[2] is the repository root. It prints {"port": <port of its LanguageRuntime server>} on the first
+// line of stdout, then loads the program's modules. The driver writes one JSON line to stdin, the variables of this update
 // (the release in SLIPWAY_RELEASE), before the CLI starts; stdin closing means the driver is done with it.
 const path = require("path");
 
@@ -71,9 +71,14 @@ server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, p
     process.stderr.write(`program server: ${err.message}\n`);
     process.exit(1);
   }
-  process.stdout.write(`${port}\n`);
-  // Now what the program requires, while the CLI and the policy pack start.
-  require(path.join(root, "stacks", "config.ts"));
-  require(path.join(root, "components", "index.ts"));
-  loader.persistCompileCache();
+  process.stdout.write(`${JSON.stringify({ port })}\n`);
+  // Now what the program requires, while the CLI and the policy pack start. A module that fails to load fails the
+  // same way when the Run requires the program, which reports it through the engine.
+  try {
+    require(path.join(root, "stacks", "config.ts"));
+    require(path.join(root, "components", "index.ts"));
+    loader.persistCompileCache();
+  } catch {
+    // reported by the Run
+  }
 });

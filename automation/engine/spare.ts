@@ -1,44 +1,57 @@
-// Spare program processes (engine/programServer.js): the stack program started before the update that runs it, and
-// handed to the CLI with `--client`. After each update the next one's process starts, so during a promotion's interval
-// and gates it loads the SDK, @pulumi/kubernetes and the components off the critical path of the next weight step or
-// rollback. One process serves one update; a process never used is killed when the driver exits.
+// Spare processes for the engine's two Node processes of an update, started before the update that uses them:
+// the stack program (engine/programServer.js, handed to the CLI with `--client`) and the policy pack
+// (policies/spare.js, reached through the pack's plugin policies/bin/pulumi-analyzer-policy-slipway). After each
+// update the next one's start, so during a promotion's interval and gates they load the SDK, @pulumi/kubernetes, the
+// components and the policies off the critical path of the next weight step or rollback.
+//
+// Each process serves one update, so no module state carries over, and is a process of its own, as the engine's
+// would be: a driver frozen or killed mid-update leaves them serving until the update ends. A spare never used is
+// killed when the driver exits.
 import { ChildProcess, spawn } from "child_process";
 import type { Socket } from "net";
 import * as path from "path";
 
-const SERVER = path.join(__dirname, "programServer.js");
+export const PROGRAM_SERVER = path.join(__dirname, "programServer.js");
+/** The policy pack's spare, relative to the repository root. */
+export const PACK_SPARE = path.join("policies", "spare.js");
+/** The variable naming the spare pack to the pack's plugin: `<analyzer port>:<control port>`. */
+export const PACK_ENV = "SLIPWAY_POLICY_PACK";
 
-export interface ProgramProcess {
-  /** Port of its LanguageRuntime server, for the CLI's `--client=127.0.0.1:<port>`. */
-  port: number;
-  /** Hands the process this update's variables (the release); the program waits for them. */
+export interface SpareProcess {
+  pid: number;
+  /** What it announced on its first line of stdout: its ports. */
+  ports: Record<string, number>;
+  /** Hands the process this update's variables (the program waits for them). */
   start(vars: Record<string, string>): void;
-  /** The update is over (or never started): the process exits once its Run has ended. */
-  finish(): void;
+  /** The update is over (or never started): resolves once the process has exited, or after `waitMs`. */
+  finish(waitMs?: number): Promise<void>;
   /** What the process wrote to stderr, for an update that failed. */
   stderr(): string;
 }
 
-export class SparePrograms {
-  private next?: Promise<ProgramProcess>;
+export class Spares {
+  private next?: Promise<SpareProcess>;
   constructor(
-    private readonly root: string,
+    private readonly argv: string[],
+    private readonly cwd: string,
     private readonly env: Record<string, string>,
   ) {}
 
   /** Starts the next update's process now, unless one is already starting or waiting. */
   prewarm(): void {
     if (this.next) return;
-    const p = startProgram(this.root, this.env);
+    const p = startSpare(this.argv, this.cwd, this.env);
     p.catch(() => undefined); // a failed spare is reported when an update takes it
     this.next = p;
   }
 
   /** The process for this update: the waiting spare, else a new one. Rejects when it cannot start. */
-  take(): Promise<ProgramProcess> {
-    const p = this.next ?? startProgram(this.root, this.env);
+  take(): Promise<SpareProcess> {
+    const p = this.next ?? startSpare(this.argv, this.cwd, this.env);
     this.next = undefined;
-    return p;
+    // A spare's pipes do not keep the driver alive; an update waiting for one does.
+    const waiting = setInterval(() => undefined, 1 << 30);
+    return p.finally(() => clearInterval(waiting));
   }
 }
 
@@ -47,8 +60,21 @@ process.once("exit", () => {
   for (const child of unused) child.kill("SIGTERM");
 });
 
-function startProgram(root: string, env: Record<string, string>, limitMs = 60_000): Promise<ProgramProcess> {
-  const child = spawn(process.execPath, [SERVER, root], { cwd: root, env, stdio: ["pipe", "pipe", "pipe"] });
+/** Resolves when the process has exited, or after `ms` (a spare still serving a Run it was handed). */
+function exited(child: ChildProcess, ms: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    t.unref();
+    child.once("exit", () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
+
+function startSpare(argv: string[], cwd: string, env: Record<string, string>, limitMs = 60_000): Promise<SpareProcess> {
+  const child = spawn(process.execPath, argv, { cwd, env, stdio: ["pipe", "pipe", "pipe"] });
   unused.add(child);
   let stderr = "";
   child.stdin!.on("error", () => undefined); // a process gone before the write: its update reports why
@@ -57,13 +83,14 @@ function startProgram(root: string, env: Record<string, string>, limitMs = 60_00
   // The driver may exit while a spare waits: neither the process nor its pipes keep it alive.
   child.unref();
   for (const s of [child.stdin, child.stdout, child.stderr]) (s as unknown as Socket).unref();
+  const name = path.basename(argv[0]);
   return new Promise((resolve, reject) => {
     let out = "";
     const fail = (why: string) => {
       clearTimeout(timer);
       unused.delete(child);
       child.kill("SIGKILL");
-      reject(new Error(`the program process ${why}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}`));
+      reject(new Error(`${name} ${why}${stderr.trim() ? `: ${stderr.trim().split("\n").pop()}` : ""}`));
     };
     const timer = setTimeout(() => fail(`did not start within ${limitMs / 1000} s`), limitMs);
     timer.unref();
@@ -77,18 +104,26 @@ function startProgram(root: string, env: Record<string, string>, limitMs = 60_00
       clearTimeout(timer);
       child.removeAllListeners("exit");
       child.removeAllListeners("error");
+      child.on("error", () => undefined);
       child.stdout!.removeAllListeners("data");
       child.stdout!.resume();
-      child.on("error", () => undefined);
+      let ports: Record<string, number>;
+      try {
+        ports = JSON.parse(out.slice(0, nl)) as Record<string, number>;
+      } catch {
+        return fail(`announced ${JSON.stringify(out.slice(0, nl))} instead of its ports`);
+      }
       resolve({
-        port: Number(out.slice(0, nl)),
+        pid: child.pid as number,
+        ports,
         start: (vars) => {
           unused.delete(child);
           child.stdin!.write(`${JSON.stringify(vars)}\n`);
         },
-        finish: () => {
+        finish: (waitMs = 2000) => {
           unused.delete(child);
           child.stdin!.end();
+          return exited(child, waitMs);
         },
         stderr: () => stderr,
       });
