@@ -107,6 +107,26 @@ function prepareLoader(root) {
 }
 
 /**
+ * @pulumi/policy deserializes a resource's properties once per policy that looks at it: for every resource, every
+ * policy that applies to several types (most of this pack) converts the whole protobuf Struct again, and the stack
+ * policies do it for every resource each. The checks only read what they are given, so one conversion per Struct
+ * (per request) serves them all.
+ */
+function shareDeserializedProperties(root) {
+  const d = require(require.resolve("@pulumi/policy/deserialize", { paths: [root] }));
+  const convert = d.deserializeProperties;
+  const done = new WeakMap();
+  d.deserializeProperties = function (struct, keepUnknowns) {
+    if (struct === null || typeof struct !== "object") return convert.apply(this, arguments);
+    let entry = done.get(struct);
+    if (entry === undefined) done.set(struct, (entry = {}));
+    const key = keepUnknowns ? "withUnknowns" : "plain";
+    if (!(key in entry)) entry[key] = convert.apply(this, arguments);
+    return entry[key];
+  };
+}
+
+/**
  * Writes Node's compile cache (NODE_COMPILE_CACHE) for every module loaded so far. Node writes it only when a process
  * exits, and the engine kills the program's and the pack's processes at the end of an update, so without this the
  * modules only these processes load were compiled anew on every preview and update.
@@ -115,4 +135,4 @@ function persistCompileCache() {
   Module.flushCompileCache?.();
 }
 
-module.exports = { prepareLoader, onFirstUse, persistCompileCache };
+module.exports = { prepareLoader, onFirstUse, persistCompileCache, shareDeserializedProperties };

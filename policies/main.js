@@ -5,5 +5,6 @@
 // the runner's type-checking one (`npm run typecheck` checks these sources), and defers SDK modules the pack never uses.
 const loader = require("./loader");
 loader.prepareLoader(__dirname);
+loader.shareDeserializedProperties(__dirname);
 require("./index.ts");
 loader.persistCompileCache();
