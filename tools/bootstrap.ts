@@ -219,6 +219,22 @@ function installProviderPlugin(paths: EnginePaths, providerHash: string): void {
   log(`${label}: installed into ${paths.pulumiHome}`);
 }
 
+/**
+ * The Pulumi CLI writes a verbose log of every command into PULUMI_HOME/logs (gzip, then encrypted with the stack's
+ * secrets manager), with every resource's properties marshalled into it: about 0.7 s of the CLI's 2 s of CPU in a
+ * no-op update of the local stack, and 500 MB of files that every CLI start lists to rotate. A file where that
+ * directory would be turns it off: the CLI then carries on without it ("automatic logging unavailable", logged
+ * nowhere). slipway keeps its own record of every update (the journal, the engine's event log while it runs).
+ */
+function turnOffCliLogFiles(paths: EnginePaths): void {
+  const logs = path.join(paths.pulumiHome, "logs");
+  const entry = fs.lstatSync(logs, { throwIfNoEntry: false });
+  if (entry?.isFile()) return;
+  if (entry) fs.rmSync(logs, { recursive: true, force: true });
+  fs.writeFileSync(logs, "The Pulumi CLI's automatic log files are off here: see tools/bootstrap.ts.\n");
+  log(`pulumi CLI log files: off (${logs} is a file)`);
+}
+
 /** The Node SDK asks the engine for a plugin of exactly its own version: say so early when they differ. */
 function checkSdkPin(paths: EnginePaths): void {
   const manifest = path.join(paths.repoRoot, "node_modules", "@pulumi", "kubernetes", "package.json");
@@ -282,6 +298,7 @@ async function main(): Promise<void> {
   copyKwokStages(paths);
   const provider = TOOL_GROUPS.find((g) => g.pluginOnly);
   if (provider) installProviderPlugin(paths, groupHash(provider));
+  turnOffCliLogFiles(paths);
   checkSdkPin(paths);
   log(`engine ready in ${seconds(started)}: ${paths.binDir}`);
   log("environment: `source tools/env.sh` (shell) or engineEnv() from tools/env.ts");
