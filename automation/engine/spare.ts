@@ -64,8 +64,7 @@ process.once("exit", () => {
 function exited(child: ChildProcess, ms: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    t.unref();
+    const t = setTimeout(resolve, ms); // kept referenced: the driver goes on after this
     child.once("exit", () => {
       clearTimeout(t);
       resolve();
