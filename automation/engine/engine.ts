@@ -115,13 +115,7 @@ class AutomationEngine implements Engine {
           // A mandatory violation fails the preview, but the PR report still needs every change and violation.
           if (!ev.violations().some((v) => v.level === "mandatory")) throw err;
         }
-        return {
-          stack,
-          changes: ev.changes(),
-          counts: ev.counts(),
-          violations: ev.violations(),
-          durationMs: Date.now() - started,
-        };
+        return summary(stack, ev, started);
       },
       opts.signal,
     );
@@ -136,14 +130,7 @@ class AutomationEngine implements Engine {
       async (st, ev) => {
         await this.runLogged(st.name, "up", ev, opts);
         const outputs = ev.stackOutputs() ?? (await this.outputs(stack));
-        return {
-          stack,
-          changes: ev.changes(),
-          counts: ev.counts(),
-          violations: ev.violations(),
-          durationMs: Date.now() - started,
-          outputs,
-        };
+        return { ...summary(stack, ev, started), outputs };
       },
       opts.signal,
     );
@@ -371,6 +358,17 @@ class AutomationEngine implements Engine {
       endTime: u.endTime ? new Date(u.endTime).toISOString() : undefined,
     }));
   }
+}
+
+/** What a preview or an update changed and what the policy pack said, from its events. */
+function summary(stack: string, ev: EventCollector, started: number): PreviewResult {
+  return {
+    stack,
+    changes: ev.changes(),
+    counts: ev.counts(),
+    violations: ev.violations(),
+    durationMs: Date.now() - started,
+  };
 }
 
 function releaseEnv(release: Release | undefined): Record<string, string> {

@@ -6,6 +6,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { PACK_ENV, PACK_SPARE, PROGRAM_SERVER, Spares } from "../../../automation/engine/spare";
+import { pidAlive } from "../../../automation/state/store";
 
 const ROOT = path.resolve(__dirname, "../../..");
 const LAUNCHER = path.join(ROOT, "policies", "bin", "pulumi-analyzer-policy-slipway");
@@ -23,19 +24,10 @@ function exitWithin(child: ChildProcess, ms: number): Promise<number | string> {
   });
 }
 
-function pidGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
 async function waitGone(pid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
-  while (!pidGone(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  return pidGone(pid);
+  while (pidAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return !pidAlive(pid);
 }
 
 /** The first line a process writes to stdout. */
@@ -110,7 +102,7 @@ describe("spare program and policy pack processes", function () {
       second.socket?.destroy();
       void spare.finish(0); // the driver is done: a claimed pack still serves its update
       await new Promise((r) => setTimeout(r, 300));
-      assert.ok(!pidGone(spare.pid), "the claimed pack exited while its plugin was still connected");
+      assert.ok(pidAlive(spare.pid), "the claimed pack exited while its plugin was still connected");
       first.socket.destroy();
       assert.ok(await waitGone(spare.pid, 10_000), "the pack outlived its plugin's connection");
     });
