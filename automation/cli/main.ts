@@ -4,8 +4,7 @@ import { randomUUID } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ENVIRONMENTS, environmentOfStack } from "../../contract/release";
-import { engineEnv } from "../../tools/env";
+import { ENVIRONMENTS } from "../../contract/release";
 import { createProviders } from "../analysis";
 import { run } from "./entry";
 import type { Clock, Deps, Renderers } from "../deps";
@@ -14,6 +13,7 @@ import { EngineError } from "../errors";
 import { ciRun, setOutput } from "./github";
 import { execFileSync } from "child_process";
 import { stateStoreFor } from "../state/backend";
+import { noStateError, stateLocation } from "../state/location";
 import { renderDriftMarkdown, renderDriftText } from "../report/drift";
 import { renderPreviewMarkdown, renderPreviewText } from "../report/preview";
 import { renderSarif } from "../report/sarif";
@@ -62,25 +62,18 @@ export const realClock: Clock = {
 };
 
 /**
- * The engine's environment: the local engine (tools/env.ts) with the caller's PULUMI_BACKEND_URL and passphrase on
- * top. Only `local` may fall back to the file backend outside the repository; team stacks must name theirs, except
- * for `status`, which reports them as having no backend configured.
+ * The engine's environment: the caller's, as it is (its Pulumi CLI on PATH, PULUMI_HOME and plugins, credentials,
+ * backend, secrets provider, KUBECONFIG), and where slipway's state lives. A command that changes or reads a stack's
+ * release needs a store (state/location.ts); `status` reports a stack without one as having no backend configured.
  */
 export function backendEnv(
   stacks: readonly string[],
   env: NodeJS.ProcessEnv = process.env,
   required = true,
-): Record<string, string> {
-  const merged: Record<string, string> = { ...(env as Record<string, string>), ...engineEnv(env) };
-  for (const key of ["PULUMI_BACKEND_URL", "PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE", "KUBECONFIG"]) {
-    if (env[key]) merged[key] = env[key] as string;
-  }
-  if (required && !env.PULUMI_BACKEND_URL && stacks.some((s) => environmentOfStack(s) !== "local")) {
-    throw new EngineError(
-      `PULUMI_BACKEND_URL is not set: the ${stacks.join(", ")} stacks live in the team backend; export PULUMI_BACKEND_URL (s3://... or file://...)`,
-    );
-  }
-  return merged;
+): { env: Record<string, string>; stateUrl?: string } {
+  const { url } = stateLocation(env);
+  if (required && url === undefined) throw noStateError(stacks);
+  return { env: { ...(env as Record<string, string>) }, stateUrl: url };
 }
 
 const renderers: Renderers = {
@@ -128,11 +121,15 @@ export async function main(argv: string[]): Promise<number> {
   });
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   const makeDeps = async (): Promise<Deps> => {
-    const env = backendEnv(stacksOf(argv), process.env, argv[0] !== "status");
-    const engine = await createEngine({ workDir: workDir(), env, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress });
+    const { env, stateUrl } = backendEnv(stacksOf(argv), process.env, argv[0] !== "status");
+    const engine = await createEngine({ workDir: workDir(), env, progress });
     return {
       engine,
-      state: stateStoreFor(env.PULUMI_BACKEND_URL, PROJECT, os.hostname()),
+      state: stateUrl
+        ? stateStoreFor(stateUrl, PROJECT, os.hostname())
+        : () => {
+            throw noStateError(stacksOf(argv));
+          },
       providers: (specs) => createProviders(specs),
       weights: clusterWeights,
       hooks: hookRunner(),
@@ -144,7 +141,7 @@ export async function main(argv: string[]): Promise<number> {
       signal: ctl.signal,
       stacks: presentStacks(),
       kubeconfigPath: env.KUBECONFIG,
-      backendUrl: process.env.PULUMI_BACKEND_URL,
+      backendUrl: stateUrl,
       newId: () => randomUUID().slice(0, 8),
       host: { pid: process.pid, hostname: os.hostname(), user: os.userInfo().username },
       ci: ciRun(),

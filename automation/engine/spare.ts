@@ -1,6 +1,6 @@
 // Spare processes for the engine's two Node processes of an update, started before the update that uses them:
 // the stack program (engine/programServer.js, handed to the CLI with `--client`) and the policy pack
-// (policies/spare.js, reached through the pack's plugin policies/bin/pulumi-analyzer-policy-slipway). After each
+// (engine/pack/spare.js, reached through the plugin of the driver's private pack wrapper, engine/pack.ts). After each
 // update the next one's start, so during a promotion's interval and gates they load the SDK, @pulumi/kubernetes, the
 // components and the policies off the critical path of the next weight step or rollback.
 //
@@ -10,12 +10,9 @@
 import { ChildProcess, spawn } from "child_process";
 import type { Socket } from "net";
 import * as path from "path";
+import { PACK_ENV } from "./pack";
 
 export const PROGRAM_SERVER = path.join(__dirname, "programServer.js");
-/** The policy pack's spare, relative to the repository root. */
-export const PACK_SPARE = path.join("policies", "spare.js");
-/** The variable naming the spare pack to the pack's plugin: `<analyzer port>:<control port>`. */
-export const PACK_ENV = "SLIPWAY_POLICY_PACK";
 
 export interface SpareProcess {
   pid: number;
@@ -128,4 +125,52 @@ function startSpare(argv: string[], cwd: string, env: Record<string, string>, li
       });
     });
   });
+}
+
+/** The spares of an engine: which ones its updates take, and where a spare that cannot start is reported. */
+export interface SpareSet {
+  programs: Spares;
+  packs: Spares;
+  use: { program: boolean; pack: boolean };
+  progress(line: string): void;
+}
+
+/**
+ * Runs a CLI command with spare processes as its program (`--client`) and its policy pack, then starts the next
+ * update's. A spare that cannot start costs only speed: the engine then starts that process itself, as for a plain
+ * `pulumi up`. `vars` are the update's variables for the program (its release).
+ */
+export async function withSpares<T>(
+  set: SpareSet,
+  vars: Record<string, string>,
+  run: (client: string[], env: Record<string, string>) => Promise<T>,
+): Promise<T> {
+  const { use } = set;
+  if (!use.program && !use.pack) return run([], {});
+  const take = (spares: Spares, what: string) =>
+    spares.take().catch((err: Error) => {
+      set.progress(`${err.message}; the engine starts the ${what} instead`);
+      return undefined;
+    });
+  const [program, pack] = await Promise.all([
+    use.program ? take(set.programs, "program") : undefined,
+    use.pack ? take(set.packs, "policy pack") : undefined,
+  ]);
+  program?.start(vars);
+  pack?.start({});
+  try {
+    return await run(
+      program ? [`--client=127.0.0.1:${program.ports.port}`] : [],
+      pack ? { [PACK_ENV]: `${pack.ports.analyzer}:${pack.ports.control}` } : {},
+    );
+  } catch (err) {
+    const said = program?.stderr().trim();
+    throw said ? new Error(`${(err as Error).message}\nthe program process said: ${said}`) : err;
+  } finally {
+    // Both exit as the update ends (the Run is over, the engine has killed the pack's plugin); waiting for that keeps
+    // their CPU in this update's account and the next spares off the machine while they finish.
+    await Promise.all([program?.finish(), pack?.finish()]);
+    if (use.program) set.programs.prewarm();
+    if (use.pack) set.packs.prewarm();
+  }
 }

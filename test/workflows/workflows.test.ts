@@ -45,6 +45,15 @@ const runLines = steps
       .map((line) => ({ ...s, line })),
   );
 
+/** The resource plugin version an installed @pulumi package asks the engine for (its package.json `pulumi` block). */
+function pluginVersion(plugin: string): string {
+  const meta = JSON.parse(readFileSync(join(root, "node_modules", "@pulumi", plugin, "package.json"), "utf8")) as {
+    version: string;
+    pulumi?: { version?: string };
+  };
+  return meta.pulumi?.version ?? meta.version;
+}
+
 /** Splits a shell line into words; `${VAR:+words}` contributes its words, `"$X"` one placeholder word. */
 function words(line: string): string[] {
   const expanded = line.replace(/\$\{[A-Z_]+:\+([^}]*)\}/g, " $1 ");
@@ -62,10 +71,28 @@ describe("GitHub workflows", () => {
     assert.deepEqual(workflows.map((w) => w.file).sort(), ["drift.yml", "preview.yml", "promote.yml"]);
   });
 
-  it("pin every third-party action to an exact version", () => {
+  it("pin every action to a commit", () => {
     for (const { file, step } of steps.filter((s) => s.step.uses)) {
       const ref = step.uses!.split("@")[1] ?? "";
-      assert.ok(/^[0-9a-f]{40}$/.test(ref) || /^v\d+\.\d+\.\d+$/.test(ref), `${file}: ${step.uses} is not pinned`);
+      assert.match(ref, /^[0-9a-f]{40}$/, `${file}: ${step.uses} is not pinned to a commit`);
+    }
+  });
+
+  it("install the program's plugins with the CLI's own command right after the CLI, at the versions package.json pins", () => {
+    for (const { file, wf } of workflows) {
+      for (const [name, job] of Object.entries(wf.jobs)) {
+        const cli = job.steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@"));
+        if (cli < 0) continue;
+        const installs = (job.steps[cli + 1]?.run ?? "").split("\n").filter((l) => l.trim() !== "");
+        assert.ok(installs.length > 0, `${file}/${name}: no plugin install after the CLI`);
+        const seen = installs.map((line) => {
+          const [, plugin, version] = /^pulumi plugin install resource (\S+) (\S+)$/.exec(line.trim()) ?? [];
+          assert.ok(plugin, `${file}/${name}: "${line.trim()}" is not a plugin install`);
+          assert.equal(version, pluginVersion(plugin), `${file}/${name}: ${plugin} differs from package.json`);
+          return plugin;
+        });
+        assert.ok(seen.includes("kubernetes"), `${file}/${name}: the kubernetes provider is not installed`);
+      }
     }
   });
 
@@ -97,6 +124,7 @@ describe("GitHub workflows", () => {
     for (const { file, line } of runLines) {
       const w = words(line);
       if (w[0] === "npm" && w[1] === "ci") continue;
+      if (w.slice(0, 3).join(" ") === "pulumi plugin install") continue;
       if (w[0] === "npm" && w[1] === "run") {
         const script = w.slice(2).find((x) => !x.startsWith("-"));
         assert.ok(script && pkg.scripts[script], `${file}: "${line}" calls a missing npm script`);

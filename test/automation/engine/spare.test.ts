@@ -5,11 +5,13 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { PACK_ENV, PACK_SPARE, PROGRAM_SERVER, Spares } from "../../../automation/engine/spare";
+import { PROGRAM_SERVER, Spares } from "../../../automation/engine/spare";
+import { PACK_DIR_ENV, PACK_ENV, PACK_SPARE_SCRIPT, PACK_WRAPPER } from "../../../automation/engine/pack";
 import { pidAlive } from "../../../automation/state/store";
 
 const ROOT = path.resolve(__dirname, "../../..");
-const LAUNCHER = path.join(ROOT, "policies", "bin", "pulumi-analyzer-policy-slipway");
+const LAUNCHER = path.join(PACK_WRAPPER, "bin", "pulumi-analyzer-policy-slipway-spare");
+const PACK = path.join(ROOT, "policies");
 const env = { ...(process.env as Record<string, string>) };
 
 /** Resolves when the process has exited, or with "running" after `ms`. */
@@ -93,7 +95,7 @@ describe("spare program and policy pack processes", function () {
 
   describe("the policy pack", () => {
     it("the spare pack is claimed by one plugin, refuses a second, and exits when the claiming connection closes", async () => {
-      const spare = await new Spares([path.join(ROOT, PACK_SPARE)], path.join(ROOT, "policies"), env).take();
+      const spare = await new Spares([PACK_SPARE_SCRIPT, PACK], PACK, env).take();
       assert.ok(spare.ports.analyzer > 0 && spare.ports.control > 0, JSON.stringify(spare.ports));
       const first = await claim(spare.ports.control);
       assert.equal(first.reply, "ok");
@@ -108,15 +110,15 @@ describe("spare program and policy pack processes", function () {
     });
 
     it("an unclaimed spare pack exits when the driver closes stdin", async () => {
-      const spare = await new Spares([path.join(ROOT, PACK_SPARE)], path.join(ROOT, "policies"), env).take();
+      const spare = await new Spares([PACK_SPARE_SCRIPT, PACK], PACK, env).take();
       void spare.finish(0);
       assert.ok(await waitGone(spare.pid, 10_000), "an unclaimed spare pack outlived the driver");
     });
 
     it("the pack's plugin hands the engine the spare's Analyzer port, and the spare ends when the engine kills the plugin", async () => {
-      const spare = await new Spares([path.join(ROOT, PACK_SPARE)], path.join(ROOT, "policies"), env).take();
+      const spare = await new Spares([PACK_SPARE_SCRIPT, PACK], PACK, env).take();
       const plugin = spawn(LAUNCHER, ["127.0.0.1:1", "."], {
-        cwd: path.join(ROOT, "policies"),
+        cwd: PACK_WRAPPER,
         env: { ...env, [PACK_ENV]: `${spare.ports.analyzer}:${spare.ports.control}` },
       });
       assert.equal(await firstLine(plugin), String(spare.ports.analyzer));
@@ -126,7 +128,10 @@ describe("spare program and policy pack processes", function () {
     });
 
     it("without a spare the plugin starts the pack itself and prints that pack's port", async () => {
-      const plugin = spawn(LAUNCHER, ["127.0.0.1:1", "."], { cwd: path.join(ROOT, "policies"), env });
+      const plugin = spawn(LAUNCHER, ["127.0.0.1:1", "."], {
+        cwd: PACK_WRAPPER,
+        env: { ...env, [PACK_DIR_ENV]: PACK },
+      });
       const port = Number(await firstLine(plugin));
       assert.ok(Number.isInteger(port) && port > 0, `printed ${port}`);
       plugin.kill("SIGKILL");

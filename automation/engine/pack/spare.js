@@ -1,14 +1,18 @@
 "use strict";
-// A spare policy pack process: the pack loaded and serving before the update that uses it, started by the driver
-// (automation/engine/spare.ts). The engine loads a policy pack before it runs the program, so the pack's start (Node,
-// the SDK, @pulumi/policy, the policies; about 0.7 s) is on the critical path of every update; this process has
-// paid it during the previous interval. The engine reaches it through the plugin bin/pulumi-analyzer-policy-slipway.
+// A spare policy pack process: the pack (argv[2], the directory of its PulumiPolicy.yaml) loaded and serving before
+// the update that uses it, started by the driver (automation/engine/spare.ts). The engine loads a policy pack before
+// it runs the program, so the pack's start (Node, the SDK, @pulumi/policy, the policies; about 0.7 s) is on the
+// critical path of every update; this process has paid it during the previous interval. The engine reaches it through the plugin
+// bin/pulumi-analyzer-policy-slipway-spare of the driver's private pack wrapper (PulumiPolicy.yaml beside this file).
 //
 // One process serves one update. It prints {"analyzer": <port>, "control": <port>} on one line of stdout. The first
 // plugin to connect to the control port claims it ("ok"); any later one is refused and starts the pack itself. The
 // process exits when the claiming plugin's connection closes (the engine has killed the plugin: the update is over),
 // or, never claimed, when the driver closes stdin.
 const net = require("net");
+const path = require("path");
+
+const packDir = path.resolve(process.argv[2] || ".");
 
 let analyzer;
 let control;
@@ -47,4 +51,4 @@ server.listen(0, "127.0.0.1", () => {
 process.stdin.on("data", () => undefined);
 process.stdin.on("end", () => (claimed ? undefined : process.exit(0)));
 
-require("./main.js");
+require(path.join(packDir, "main.js"));
