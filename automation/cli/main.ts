@@ -8,6 +8,7 @@ import { ENVIRONMENTS, environmentOfStack } from "../../contract/release";
 import { engineEnv } from "../../tools/env";
 import { createProviders } from "../analysis";
 import { run } from "./entry";
+import { stacksOfArgv } from "./argv";
 import type { Clock, Deps, Renderers } from "../deps";
 import { createEngine } from "../engine/engine";
 import { EngineError } from "../errors";
@@ -91,15 +92,6 @@ const renderers: Renderers = {
   previewSarif: (results) => renderSarif(results),
 };
 
-function stacksOf(argv: string[]): string[] {
-  const out: string[] = [];
-  argv.forEach((a, i) => {
-    if (a === "--stack" && argv[i + 1]) out.push(...argv[i + 1].split(","));
-    if (a.startsWith("--stack=")) out.push(...a.slice(8).split(","));
-  });
-  return out.length > 0 ? out : presentStacks();
-}
-
 /** The checkout's commit, for the change record; undefined outside a git work tree. */
 function headCommit(): string | undefined {
   try {
@@ -128,7 +120,7 @@ export async function main(argv: string[]): Promise<number> {
   });
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   const makeDeps = async (): Promise<Deps> => {
-    const env = backendEnv(stacksOf(argv), process.env, argv[0] !== "status");
+    const env = backendEnv(stacksOfArgv(argv, presentStacks()), process.env, argv[0] !== "status");
     const engine = await createEngine({ workDir: workDir(), env, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress });
     return {
       engine,

@@ -1,7 +1,17 @@
 // `slipway history`: the stack's journal, newest last.
-import type { HistoryArgs } from "../cli/argv";
 import type { Deps } from "../deps";
 import type { JournalEntry } from "../state/store";
+import { EXIT } from "../errors";
+import { integerArg, oneStack } from "./args";
+import { JSON_OPTION, Verb } from "./command";
+import type { StackArgs } from "./up";
+
+export interface HistoryArgs extends StackArgs {
+  limit: number;
+}
+
+/** The most journal entries one `history` prints. */
+export const MAX_LIMIT = 10_000;
 
 export async function history(d: Deps, a: HistoryArgs): Promise<JournalEntry[]> {
   const all = await d.state(a.stack).read();
@@ -34,3 +44,22 @@ export function historyText(entries: JournalEntry[]): string {
       .join("\n") + "\n"
   );
 }
+
+export const historyVerb: Verb<HistoryArgs> = {
+  words: ["history"],
+  description: "the stack's journal: promotions, steps, verdicts",
+  options: [
+    { flags: "--stack <name>", help: "stack whose journal to print" },
+    { flags: "--limit <n>", help: `last N entries, 1 to ${MAX_LIMIT} (default: 50)` },
+    JSON_OPTION,
+  ],
+  parse: (o, stacks) => ({
+    stack: oneStack(o, stacks),
+    json: o.json === true,
+    limit: integerArg(o, "limit", "--limit", 1, MAX_LIMIT) ?? 50,
+  }),
+  async run(d, a) {
+    const r = await history(d, a);
+    return { code: EXIT.ok, json: r, text: historyText(r), outcome: "ok" };
+  },
+};

@@ -2,14 +2,16 @@
 // weight), the last promotion and the lock holder. Every runner reads the same record, so every runner reports the
 // same release. A stack that is not deployed, or whose backend is not configured, is listed as such.
 import { environmentOfStack } from "../../contract/release";
-import type { StacksArgs } from "../cli/argv";
+import type { StacksArgs } from "./preview";
 import type { Deps } from "../deps";
-import { SlipwayError } from "../errors";
+import { EXIT, SlipwayError } from "../errors";
 import { lastPromotion, PromotionRecord } from "../state/progress";
 import { openRelease, readRelease } from "../state/release";
 import type { LockHolder } from "../state/store";
 import { activeWindow, nextWindow, Occurrence } from "../release/freeze";
 import { holdAdvice, irreversibleReason } from "../release/hooks";
+import { manyStacks } from "./args";
+import { JSON_OPTION, STACKS_OPTION, Verb } from "./command";
 
 export type StackState = "deployed" | "not deployed" | "no backend configured";
 
@@ -134,3 +136,14 @@ function freezeText(f: NonNullable<StackStatus["freeze"]>): string {
   const now = f.active ? `FROZEN by "${f.active.name}" until ${f.active.end}; ` : "";
   return `${now}${f.next ? `next "${f.next.name}" ${f.next.start} -> ${f.next.end}` : "no window ahead"}`;
 }
+
+export const statusVerb: Verb<StacksArgs> = {
+  words: ["status"],
+  description: "stable and canary versions, weight, last promotion and lock holder per stack",
+  options: [STACKS_OPTION, JSON_OPTION],
+  parse: (o, stacks) => ({ stacks: manyStacks(o, stacks), json: o.json === true }),
+  async run(d, a) {
+    const r = await status(d, a);
+    return { code: EXIT.ok, json: r, text: statusText(r), outcome: "ok" };
+  },
+};
