@@ -58,7 +58,7 @@ const BAD: Array<[string[], RegExp]> = [
   [["status", "extra"], /too many arguments|unknown command/],
 ];
 
-describe("slipway argv", () => {
+describe("slipway argv: refusals", () => {
   it(`has at least 30 refused inputs`, () => assert.ok(BAD.length >= 30));
   for (const [argv, message] of BAD) {
     it(`refuses ${argv.join(" ")} with exit 1, one line naming the argument, and no engine call`, async () => {
@@ -79,7 +79,9 @@ describe("slipway argv", () => {
       assert.equal(built, 0);
     });
   }
+});
 
+describe("slipway argv: parsing", () => {
   it("parses a full promote", () => {
     const inv = parseArgv(
       [
