@@ -8,7 +8,7 @@ import { ENVIRONMENTS, environmentOfStack } from "../../contract/release";
 import { engineEnv } from "../../tools/env";
 import { createProviders } from "../analysis";
 import { run } from "./entry";
-import { stacksOfArgv } from "./argv";
+import { Invocation, stacksOf } from "./argv";
 import type { Clock, Deps, Renderers } from "../deps";
 import { createEngine } from "../engine/engine";
 import { EngineError } from "../errors";
@@ -119,8 +119,8 @@ export async function main(argv: string[]): Promise<number> {
     ctl.abort(new Error("SIGINT"));
   });
   const progress = (line: string) => process.stderr.write(`${line}\n`);
-  const makeDeps = async (): Promise<Deps> => {
-    const env = backendEnv(stacksOfArgv(argv, presentStacks()), process.env, argv[0] !== "status");
+  const makeDeps = async (inv: Invocation): Promise<Deps> => {
+    const env = backendEnv(stacksOf(inv) ?? presentStacks(), process.env, argv[0] !== "status");
     const engine = await createEngine({ workDir: workDir(), env, engineRoot: env.SLIPWAY_ENGINE_ROOT, progress });
     return {
       engine,
