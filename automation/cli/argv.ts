@@ -2,6 +2,7 @@
 // naming the argument and the fix. The command tree comes from the verb table (verbs.ts); each command module owns its
 // options, help text and checks (automation/commands/*.ts).
 import { Command, CommanderError } from "commander";
+import { quote } from "../commands/args";
 import type { Opts, OptionSpec, Verb } from "../commands/command";
 import { InputError } from "../errors";
 import { Call, GROUPS, VERBS, VerbName } from "./verbs";
@@ -23,7 +24,7 @@ const collect = (v: string, prev: string[] = []) => [...prev, v];
 function once(flag: string) {
   return (v: string, prev: string | undefined) => {
     if (prev !== undefined)
-      throw new InputError(`${flag} is given twice (${JSON.stringify(prev)}, then ${JSON.stringify(v)}): give it once`);
+      throw new InputError(`${flag} is given twice (${quote(prev)}, then ${quote(v)}): give it once`);
     return v;
   };
 }

@@ -5,7 +5,7 @@ import { renderAuditHtml, renderAuditJson, renderAuditMarkdown } from "../report
 import { changeRecords, Export } from "../report/changeRecords";
 import { verifyChain } from "../state/chain";
 import { EXIT, InputError } from "../errors";
-import { oneStack, text } from "./args";
+import { oneStack, quote, text } from "./args";
 import { JSON_OPTION, Opts, Verb } from "./command";
 import { dateArg } from "./dates";
 import type { StackArgs } from "./up";
@@ -58,7 +58,7 @@ function parseAuditExport(o: Opts, stacks: readonly string[]): AuditExportArgs {
   const format = text(o, "format", "--format");
   if (format !== "md" && format !== "json" && format !== "html") {
     throw new InputError(
-      `--format ${format === undefined ? "is required" : `${JSON.stringify(format)} is not allowed`}: use md, json or html, e.g. --format html`,
+      `--format ${format === undefined ? "is required" : `${quote(format)} is not allowed`}: use md, json or html, e.g. --format html`,
     );
   }
   const out = text(o, "out", "--out");

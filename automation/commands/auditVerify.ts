@@ -3,7 +3,7 @@
 import type { Deps } from "../deps";
 import { verifyChain, Verification } from "../state/chain";
 import { EXIT, InputError } from "../errors";
-import { oneStack, text } from "./args";
+import { oneStack, quote, text } from "./args";
 import { JSON_OPTION, Verb } from "./command";
 import type { StackArgs } from "./up";
 
@@ -48,7 +48,7 @@ export const auditVerifyVerb: Verb<AuditVerifyArgs> = {
     const head = text(o, "head", "--head");
     if (head !== undefined && !/^[0-9a-f]{64}$/.test(head))
       throw new InputError(
-        `--head ${JSON.stringify(head)} is not allowed: give the 64-hex-digit SHA-256 a promotion printed as its journal head`,
+        `--head ${quote(head)} is not allowed: give the 64-hex-digit SHA-256 a promotion printed as its journal head`,
       );
     return { stack: oneStack(o, stacks), json: o.json === true, head };
   },

@@ -1,7 +1,7 @@
 // Dates on the command line: a UTC day (2026-11-01) or an ISO date-time with its offset (2026-11-01T09:00:00Z). A day
 // or time that does not exist (2026-02-30, month 13, hour 25) is refused, never rolled over into the next one.
 import { InputError } from "../errors";
-import { text } from "./args";
+import { quote, text } from "./args";
 import type { Opts } from "./command";
 
 const DAY_MS = 86_400_000;
@@ -39,7 +39,7 @@ export function dateArg(o: Opts, key: string, flag: string, end: boolean): numbe
   const ms = parseDateArg(raw, end);
   if (ms === undefined)
     throw new InputError(
-      `${flag} ${JSON.stringify(raw)} is not allowed: no such day or time; give a day such as 2026-11-01 or a time such as 2026-11-01T09:00:00Z`,
+      `${flag} ${quote(raw)} is not allowed: no such day or time; give a day such as 2026-11-01 or a time such as 2026-11-01T09:00:00Z`,
     );
   return ms;
 }
