@@ -61,7 +61,13 @@ export const TRAFFIC_KINDS = { smi: TRAFFIC_SPLIT, gateway: HTTP_ROUTE } as cons
 // ---------------------------------------------------------------------------------------------------------------
 // Validators. Each `*_FIX` is the fix a refusal names; each check returns the fix when the value is bad.
 
-export const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$/;
+/**
+ * A semantic version that is also a Kubernetes label value (the image tag and the track labels carry it): at most 63
+ * characters, ending in a letter or digit, an optional leading v and -prerelease (numeric identifiers without leading
+ * zeros), no +build metadata.
+ */
+export const SEMVER =
+  /^(?=.{1,63}$)(?=.*[0-9A-Za-z]$)v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-(0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(\.(0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*)?$/;
 export const VERSION_FIX = "set a semantic version such as 1.4.0 (optional leading v and -prerelease; never latest)";
 
 export function checkVersion(v: unknown): string | undefined {

@@ -7,6 +7,7 @@ import * as path from "path";
 import { ENVIRONMENTS } from "../../contract/release";
 import { createProviders } from "../analysis";
 import { run } from "./entry";
+import { Invocation, stacksOf } from "./argv";
 import type { Clock, Deps, Renderers } from "../deps";
 import { createEngine } from "../engine/engine";
 import { EngineError } from "../errors";
@@ -84,15 +85,6 @@ const renderers: Renderers = {
   previewSarif: (results) => renderSarif(results),
 };
 
-function stacksOf(argv: string[]): string[] {
-  const out: string[] = [];
-  argv.forEach((a, i) => {
-    if (a === "--stack" && argv[i + 1]) out.push(...argv[i + 1].split(","));
-    if (a.startsWith("--stack=")) out.push(...a.slice(8).split(","));
-  });
-  return out.length > 0 ? out : presentStacks();
-}
-
 /** The checkout's commit, for the change record; undefined outside a git work tree. */
 function headCommit(): string | undefined {
   try {
@@ -120,15 +112,16 @@ export async function main(argv: string[]): Promise<number> {
     ctl.abort(new Error("SIGINT"));
   });
   const progress = (line: string) => process.stderr.write(`${line}\n`);
-  const makeDeps = async (): Promise<Deps> => {
-    const { env, stateUrl } = backendEnv(stacksOf(argv), process.env, argv[0] !== "status");
+  const makeDeps = async (inv: Invocation): Promise<Deps> => {
+    const stacks = stacksOf(inv) ?? presentStacks();
+    const { env, stateUrl } = backendEnv(stacks, process.env, argv[0] !== "status");
     const engine = await createEngine({ workDir: workDir(), env, progress });
     return {
       engine,
       state: stateUrl
         ? stateStoreFor(stateUrl, PROJECT, os.hostname())
         : () => {
-            throw noStateError(stacksOf(argv));
+            throw noStateError(stacks);
           },
       providers: (specs) => createProviders(specs),
       weights: clusterWeights,

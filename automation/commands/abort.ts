@@ -3,16 +3,24 @@
 // reads at its next check and answers with its own rollback; this command waits for that answer. After an
 // irreversible hook ran in the open (or running) promotion it refuses unless --force: the old version may not read
 // the database.
-import type { AbortArgs } from "../cli/argv";
 import { rollback } from "../release/canary";
 import { rollbackPlan } from "../release/plan";
 import type { Deps } from "../deps";
-import { InputError, LockedError } from "../errors";
+import { EXIT, InputError, LockedError } from "../errors";
 import { holdAdvice, irreversibleReason } from "../release/hooks";
 import { withStackLock } from "../state/lock";
 import { irreversibleHookRan, openPromotion, PromotionRecord } from "../state/progress";
 import { origin } from "../release/evidence";
 import type { JournalEntry } from "../state/store";
+import { freeText, oneStack } from "./args";
+import { JSON_OPTION, Verb } from "./command";
+import type { StackArgs } from "./up";
+
+export interface AbortArgs extends StackArgs {
+  reason?: string;
+  /** Route back even after an irreversible hook ran in the open promotion. */
+  force: boolean;
+}
 
 /** How long an abort waits for the promotion holding the lock to answer its request: one update and its check. */
 export const ABORT_WAIT_MS = 15 * 60_000;
@@ -108,3 +116,30 @@ async function abortLocked(d: Deps, a: AbortArgs): Promise<AbortResult> {
     return { stack: a.stack, rolledBack: true, canaryVersion: r.canaryVersion, forcedPast: hook };
   });
 }
+
+export const abortVerb: Verb<AbortArgs> = {
+  words: ["abort"],
+  description: "roll the canary of a stack back now (weight 0, canary cleared)",
+  options: [
+    { flags: "--stack <name>", help: "stack whose canary to roll back" },
+    { flags: "--reason <text>", help: "recorded in the journal" },
+    {
+      flags: "--force",
+      help: "roll back even after an irreversible hook (a schema migration) ran: the old version may not read the database",
+    },
+    JSON_OPTION,
+  ],
+  parse: (o, stacks) => ({
+    stack: oneStack(o, stacks),
+    json: o.json === true,
+    reason: freeText(o, "reason", "--reason"),
+    force: o.force === true,
+  }),
+  async run(d, a) {
+    const r = await abort(d, a);
+    const text =
+      (r.rolledBack ? `${r.stack}: canary ${r.canaryVersion} rolled back` : `${r.stack}: no canary to roll back`) +
+      (r.forcedPast ? ` (--force past the irreversible hook ${r.forcedPast})\n` : "\n");
+    return { code: EXIT.ok, json: r, text, outcome: "ok" };
+  },
+};

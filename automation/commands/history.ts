@@ -1,7 +1,21 @@
-// `slipway history`: the stack's journal, newest last.
-import type { HistoryArgs } from "../cli/argv";
+// `slipway history`: the stack's journal, newest last: a table of promotions (historyTable.ts), or with --verbose
+// every raw entry.
 import type { Deps } from "../deps";
 import type { JournalEntry } from "../state/store";
+import { EXIT } from "../errors";
+import { integerArg, oneStack } from "./args";
+import { JSON_OPTION, Verb } from "./command";
+import { historyTable } from "./historyTable";
+import type { StackArgs } from "./up";
+
+export interface HistoryArgs extends StackArgs {
+  limit: number;
+  /** Every raw journal entry instead of one line per promotion; set only when asked. */
+  verbose?: boolean;
+}
+
+/** The most journal entries one `history` prints. */
+export const MAX_LIMIT = 10_000;
 
 export async function history(d: Deps, a: HistoryArgs): Promise<JournalEntry[]> {
   const all = await d.state(a.stack).read();
@@ -34,3 +48,24 @@ export function historyText(entries: JournalEntry[]): string {
       .join("\n") + "\n"
   );
 }
+
+export const historyVerb: Verb<HistoryArgs> = {
+  words: ["history"],
+  description: "the stack's journal: promotions, steps, verdicts",
+  options: [
+    { flags: "--stack <name>", help: "stack whose journal to print" },
+    { flags: "--limit <n>", help: `last N entries, 1 to ${MAX_LIMIT} (default: 50)` },
+    { flags: "--verbose", help: "print every journal entry instead of one line per promotion" },
+    JSON_OPTION,
+  ],
+  parse: (o, stacks) => ({
+    stack: oneStack(o, stacks),
+    json: o.json === true,
+    limit: integerArg(o, "limit", "--limit", 1, MAX_LIMIT) ?? 50,
+    ...(o.verbose === true ? { verbose: true } : {}),
+  }),
+  async run(d, a) {
+    const r = await history(d, a);
+    return { code: EXIT.ok, json: r, text: a.verbose ? historyText(r) : historyTable(r), outcome: "ok" };
+  },
+};

@@ -7,11 +7,10 @@ import {
   SERVICE_NAMES,
 } from "../../contract/release";
 import type { StackConfig } from "../../stacks/config";
-import type { PromoteArgs } from "../cli/argv";
 import { runPlan, StepReport } from "../release/canary";
-import { planRelease, ReleasePlan } from "../release/plan";
+import { planRelease, planText, ReleasePlan } from "../release/plan";
 import type { Deps } from "../deps";
-import { InputError } from "../errors";
+import { EXIT, InputError } from "../errors";
 import { StackSession, withStackLock } from "../state/lock";
 import { stageReadiness } from "../state/progress";
 import { readRelease, StackRelease } from "../state/release";
@@ -19,6 +18,24 @@ import { recoverIfInterrupted, Resumption } from "./recover";
 import { admit, engineUpdates, Evidence, gatesOf, origin } from "../release/evidence";
 import { activeWindow, BreakGlass } from "../release/freeze";
 import { headOf } from "../state/chain";
+import { breakGlassArgs, durationArg, freeText, oneStack, servicesArg, stepsArg, versionArg } from "./args";
+import { glassLine, JSON_OPTION, Opts, Verb } from "./command";
+
+export interface PromoteArgs {
+  stack: string;
+  version: string;
+  approvedBy?: string;
+  steps?: number[];
+  intervalMs?: number;
+  skipCanary: boolean;
+  /** Override a change freeze; needs `reason`. */
+  breakGlass: boolean;
+  reason?: string;
+  dryRun: boolean;
+  resume: boolean;
+  services?: string[];
+  json: boolean;
+}
 
 export interface PromoteResult {
   stack: string;
@@ -186,3 +203,85 @@ async function promoteLocked(
   const journalHead = headOf(await s.state.records());
   return { ...base, status: "completed", steps, journalHead, durationMs: d.clock.now() - started };
 }
+
+/** The wait between a step and its analysis: at least a second, at most a day (Node's timers stop at 24.8 days). */
+export const INTERVAL_MS = { min: 1_000, max: 86_400_000 } as const;
+
+function parsePromote(o: Opts, stacks: readonly string[]): PromoteArgs {
+  const stack = oneStack(o, stacks);
+  const version = versionArg(o);
+  const approvedBy = freeText(o, "approvedBy", "--approved-by");
+  const skipCanary = o.skipCanary === true;
+  const { breakGlass, reason } = breakGlassArgs(o, skipCanary);
+  if (skipCanary && reason === undefined)
+    throw new InputError('--skip-canary needs --reason: say why, e.g. --reason "CVE-2026-1234 hotfix"');
+  const steps = stepsArg(o);
+  const intervalMs = durationArg(o, "interval", "--interval", INTERVAL_MS.min, INTERVAL_MS.max);
+  if (skipCanary && (steps !== undefined || intervalMs !== undefined))
+    throw new InputError("--skip-canary runs no canary steps: drop --steps and --interval, or drop --skip-canary");
+  const resume = o.resume === true;
+  const dryRun = o.dryRun === true;
+  if (resume && dryRun) throw new InputError("--resume changes the stack: drop --dry-run, or drop --resume");
+  if (resume && skipCanary)
+    throw new InputError("--resume continues canary steps: drop --skip-canary, or drop --resume");
+  const services = servicesArg(o);
+  const json = o.json === true;
+  return {
+    stack,
+    version,
+    approvedBy,
+    steps,
+    intervalMs,
+    skipCanary,
+    breakGlass,
+    reason,
+    dryRun,
+    resume,
+    services,
+    json,
+  };
+}
+
+function promoteLine(r: PromoteResult): string {
+  if (r.status === "dry-run") return planText(r.plan);
+  if (r.status === "unchanged") return `${r.stack} already runs ${r.version}\n`;
+  const head = r.journalHead ? `; journal head ${r.journalHead}` : "";
+  return `${r.version} promoted to ${r.stack} (${r.skipCanary ? "canary skipped" : `${r.steps.length} steps`}, ${r.durationMs} ms)${head}\n`;
+}
+
+export const promoteVerb: Verb<PromoteArgs> = {
+  words: ["promote"],
+  description: "release a version to a stack through canary steps and health gates",
+  options: [
+    { flags: "--stack <name>", help: "stack to promote to (dev -> staging -> prod; local stands alone)" },
+    { flags: "--version <version>", help: "image version to release, e.g. 1.4.0" },
+    {
+      flags: "--approved-by <name>",
+      help: "approver outside CI (journaled as unverified); in GitHub Actions the environment review is read instead",
+    },
+    {
+      flags: "--steps <weights>",
+      help: "canary weights in percent, e.g. 10,30,100 (default: the stack's canary.steps)",
+    },
+    {
+      flags: "--interval <duration>",
+      help: "wait between a step and its analysis, 1s to 24h, e.g. 60s (default: the stack's)",
+    },
+    { flags: "--services <names>", help: "release only these services, comma-separated (default: every service)" },
+    { flags: "--skip-canary", help: "go straight to stable (urgent fix); needs --reason" },
+    { flags: "--break-glass", help: "override a change freeze (journaled, flagged in every report); needs --reason" },
+    { flags: "--reason <text>", help: "why the canary is skipped or the freeze overridden; recorded" },
+    {
+      flags: "--resume",
+      help: "continue an interrupted or held promotion from its last completed step instead of rolling back",
+    },
+    { flags: "--dry-run", help: "print the plan and the preview; change nothing" },
+    JSON_OPTION,
+  ],
+  parse: parsePromote,
+  async run(d, a) {
+    const r = await promote(d, a);
+    const outcome = r.status === "completed" ? "promoted" : r.status;
+    return { code: EXIT.ok, json: r, text: glassLine(r.breakGlass) + promoteLine(r), outcome };
+  },
+};

@@ -2,14 +2,16 @@
 // weight), the last promotion and the lock holder. Every runner reads the same record, so every runner reports the
 // same release. A stack that is not deployed, or whose backend is not configured, is listed as such.
 import { environmentOfStack } from "../../contract/release";
-import type { StacksArgs } from "../cli/argv";
+import type { StacksArgs } from "./preview";
 import type { Deps } from "../deps";
-import { SlipwayError } from "../errors";
+import { EXIT, SlipwayError } from "../errors";
 import { lastPromotion, PromotionRecord } from "../state/progress";
 import { openRelease, readRelease } from "../state/release";
-import type { LockHolder } from "../state/store";
+import { LockHolder, pidAlive } from "../state/store";
 import { activeWindow, nextWindow, Occurrence } from "../release/freeze";
 import { holdAdvice, irreversibleReason } from "../release/hooks";
+import { manyStacks } from "./args";
+import { JSON_OPTION, STACKS_OPTION, Verb } from "./command";
 
 export type StackState = "deployed" | "not deployed" | "no backend configured";
 
@@ -27,6 +29,11 @@ export interface StackStatus {
   record?: { seq: number; location: string; updatedAt: string; writtenBy: string; command: string };
   lastPromotion?: PromotionRecord;
   lock?: LockHolder;
+  /**
+   * Set when the last promotion has no end: true while a live driver holds the stack's lock (its pid alive on this
+   * host, or a lock held from another host, which its store keeps only while fresh), false when that driver is gone.
+   */
+  promotionRunning?: boolean;
   /** The change freeze in force now, and the next one to start (deployed stacks). */
   freeze?: { active?: Occurrence; next?: Occurrence };
 }
@@ -74,13 +81,27 @@ async function one(d: Deps, stack: string): Promise<StackStatus> {
       writtenBy: rec.writtenBy,
       command: rec.command,
     },
-    lastPromotion: lastPromotion(await state.read()),
-    lock: await state.holder(),
+    ...promotionState(d, lastPromotion(await state.read()), await state.holder()),
     freeze: {
       active: activeWindow(rel.config.freeze, d.clock.now()),
       next: nextWindow(rel.config.freeze, d.clock.now()),
     },
   };
+}
+
+/** Whether a promotion without an end still runs: a live `promote` driver holds the lock. */
+export function holderAlive(d: Pick<Deps, "host">, lock: LockHolder | undefined, alive = pidAlive): boolean {
+  if (lock === undefined || lock.command !== "promote") return false;
+  return lock.host !== d.host.hostname || alive(lock.pid);
+}
+
+function promotionState(
+  d: Deps,
+  last: PromotionRecord | undefined,
+  lock: LockHolder | undefined,
+): Pick<StackStatus, "lastPromotion" | "lock" | "promotionRunning"> {
+  if (last === undefined || last.status !== undefined) return { lastPromotion: last, lock };
+  return { lastPromotion: last, lock, promotionRunning: holderAlive(d, lock) };
 }
 
 export async function status(d: Deps, a: StacksArgs): Promise<StackStatus[]> {
@@ -127,10 +148,21 @@ export function statusText(all: StackStatus[]): string {
 function outcomeText(s: StackStatus, p: PromotionRecord): string {
   if (p.status === "held")
     return `HELD at ${s.canaryWeight ?? 0}% (${irreversibleReason(p.irreversibleHook ?? "?")}): ${holdAdvice(s.stack, p.version)}`;
-  return p.status ?? "INTERRUPTED";
+  return p.status ?? (s.promotionRunning ? "RUNNING" : "INTERRUPTED");
 }
 
 function freezeText(f: NonNullable<StackStatus["freeze"]>): string {
   const now = f.active ? `FROZEN by "${f.active.name}" until ${f.active.end}; ` : "";
   return `${now}${f.next ? `next "${f.next.name}" ${f.next.start} -> ${f.next.end}` : "no window ahead"}`;
 }
+
+export const statusVerb: Verb<StacksArgs> = {
+  words: ["status"],
+  description: "stable and canary versions, weight, last promotion and lock holder per stack",
+  options: [STACKS_OPTION, JSON_OPTION],
+  parse: (o, stacks) => ({ stacks: manyStacks(o, stacks), json: o.json === true }),
+  async run(d, a) {
+    const r = await status(d, a);
+    return { code: EXIT.ok, json: r, text: statusText(r), outcome: "ok" };
+  },
+};

@@ -1,11 +1,22 @@
 // `slipway up`: a full update of one stack with the policy pack, under the stack's lock, journaled. The program reads
 // the release from the stack's record, so the update applies what the last promotion shipped, from any runner. A change
 // freeze refuses it unless --break-glass --reason overrides.
-import type { UpArgs } from "../cli/argv";
 import { BreakGlass, checkFreeze } from "../release/freeze";
 import { origin } from "../release/evidence";
 import type { Deps, UpdateResult } from "../deps";
 import { withStackLock } from "../state/lock";
+import { EXIT } from "../errors";
+import { breakGlassArgs, oneStack } from "./args";
+import { glassLine, JSON_OPTION, Verb } from "./command";
+
+export interface StackArgs {
+  stack: string;
+  json: boolean;
+}
+export interface UpArgs extends StackArgs {
+  breakGlass: boolean;
+  reason?: string;
+}
 
 export async function up(d: Deps, a: UpArgs): Promise<UpdateResult & { breakGlass?: BreakGlass }> {
   const started = d.clock.now();
@@ -43,3 +54,20 @@ export async function up(d: Deps, a: UpArgs): Promise<UpdateResult & { breakGlas
     }
   });
 }
+
+export const upVerb: Verb<UpArgs> = {
+  words: ["up"],
+  description: "update a stack to the desired state, with the policy pack",
+  options: [
+    { flags: "--stack <name>", help: "stack to update" },
+    JSON_OPTION,
+    { flags: "--break-glass", help: "override a change freeze (journaled, flagged in every report); needs --reason" },
+    { flags: "--reason <text>", help: "why the freeze is overridden; recorded" },
+  ],
+  parse: (o, stacks) => ({ stack: oneStack(o, stacks), json: o.json === true, ...breakGlassArgs(o) }),
+  async run(d, a) {
+    const r = await up(d, a);
+    const text = `${glassLine(r.breakGlass)}${r.stack}: updated, ${r.changes.length} changes (${r.durationMs} ms)\n`;
+    return { code: EXIT.ok, json: r, text, outcome: "ok" };
+  },
+};

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { run } from "../../../automation/cli/entry";
-import { parseArgv } from "../../../automation/cli/argv";
+import { parseArgv, stacksOfArgv } from "../../../automation/cli/argv";
 
 const STACKS = ["dev", "staging", "prod", "local"];
 const P = ["promote", "--stack", "dev", "--version", "1.4.0"];
@@ -58,7 +58,7 @@ const BAD: Array<[string[], RegExp]> = [
   [["status", "extra"], /too many arguments|unknown command/],
 ];
 
-describe("slipway argv", () => {
+describe("slipway argv: refusals", () => {
   it(`has at least 30 refused inputs`, () => assert.ok(BAD.length >= 30));
   for (const [argv, message] of BAD) {
     it(`refuses ${argv.join(" ")} with exit 1, one line naming the argument, and no engine call`, async () => {
@@ -79,7 +79,9 @@ describe("slipway argv", () => {
       assert.equal(built, 0);
     });
   }
+});
 
+describe("slipway argv: parsing", () => {
   it("parses a full promote", () => {
     const inv = parseArgv(
       [
@@ -153,5 +155,35 @@ describe("slipway argv", () => {
     assert.equal(code, 0);
     for (const c of ["preview", "up", "promote", "status", "abort", "drift", "history"])
       assert.match(out, new RegExp(`\\b${c}\\b`));
+  });
+});
+
+describe("slipway argv: the stacks a command line acts on, parsed once", () => {
+  const ROWS: Array<[string[], string[]]> = [
+    [["promote", "--stack", "prod", "--version", "1.4.0"], ["prod"]],
+    [
+      ["status", "--stack=dev,prod", "--stack", "dev"],
+      ["dev", "prod"],
+    ],
+    [["status"], STACKS],
+    [["audit", "export", "--stack", "staging", "--since", "2026-11-01", "--format", "md", "--out", "x"], ["staging"]],
+    [["promote", "--stack", "qa", "--version", "1.4.0"], STACKS],
+    [["--help"], STACKS],
+  ];
+  for (const [argv, stacks] of ROWS)
+    it(`reads ${stacks.join(",")} from ${argv.join(" ")}`, () => assert.deepEqual(stacksOfArgv(argv, STACKS), stacks));
+
+  it("hands the parsed invocation to makeDeps, so the entry builds its dependencies from the same parse", async () => {
+    const seen: unknown[] = [];
+    await run(
+      ["abort", "--stack", "dev", "--json"],
+      STACKS,
+      async (inv) => {
+        seen.push(inv);
+        throw new Error("stop");
+      },
+      { stdout: () => undefined, stderr: () => undefined },
+    );
+    assert.deepEqual(seen, [{ command: "abort", args: { stack: "dev", json: true, reason: undefined, force: false } }]);
   });
 });

@@ -111,104 +111,112 @@ function dumpDom(file: string): string {
   return r.stdout;
 }
 
-describe("slipway audit export", function () {
-  this.timeout(120_000);
-  let gh: FakeGithub;
-  let h: Harness;
-  let dir: string;
+interface Exported {
+  gh: FakeGithub;
+  h: Harness;
+  dir: string;
+}
 
-  before(async () => {
-    gh = await fakeGithub({
-      run: workflowRun("bob"),
-      approvals: [review("carol", "approved")],
-      commit: commit("alice"),
-    });
-    const canary = {
-      steps: [10, 30, 100],
-      interval: "0s",
-      timeout: "200ms",
-      analysis: [
-        {
-          provider: "prometheus",
-          url: "http://ops:pw-in-url@prometheus.monitoring:9090",
-          query: "error_rate",
-          max: 0.01,
-        },
-      ],
-    };
-    h = harness(
-      new ReportingEngine({
-        staging: baseConfig("staging", { "slipway:stableVersion": "1.4.0" }),
-        prod: baseConfig("prod", { "slipway:canary": JSON.stringify(canary) }),
-      }),
-    );
-    h.deps.writeFile = (p, t) => fs.promises.writeFile(p, t);
-    h.deps.ci = ciFor(gh.url);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-export-"));
-    await stagingShipped(h);
-    assert.equal((await cli(h, ["promote", "--stack", "prod", "--version", "1.4.0"])).code, 0);
-    h.engine.config.set("staging", { ...h.engine.config.get("staging")!, "slipway:stableVersion": "1.5.0" });
-    await h.deps.state("staging").append({
-      at: "2026-11-21T10:00:00Z",
-      promotionId: "s2",
-      stack: "staging",
-      event: "start",
-      action: "promote",
-      version: "1.5.0",
-    });
-    await h.deps.state("staging").append({
-      at: "2026-11-21T11:00:00Z",
-      promotionId: "s2",
-      stack: "staging",
-      event: "end",
-      action: "promote",
-      status: "completed",
-    });
-    h.deps.providers = () => [
-      provider(
-        (w) => ({
-          provider: "prometheus",
-          ok: w < 30,
-          detail: w < 30 ? "0.002 <= max 0.01" : "0.04 > max 0.01",
-          value: w < 30 ? 0.002 : 0.04,
-          durationMs: 3,
-        }),
-        "prometheus",
-      ),
-    ];
-    assert.equal((await cli(h, ["promote", "--stack", "prod", "--version", "1.5.0"])).code, 3);
-    h.deps.ci = undefined;
-    h.engine.drift = [
-      {
-        urn: "urn:pulumi:prod::slipway::kubernetes:apps/v1:Deployment::api-gateway-stable",
-        type: "kubernetes:apps/v1:Deployment",
-        name: "api-gateway-stable",
-        op: "update",
-        properties: ["spec.replicas"],
-      },
-    ];
-    assert.equal((await cli(h, ["drift", "--stack", "prod", "--remediate"])).code, 0);
+/** A journal the driver wrote: a promotion, one rolled back by its gates, a remediation (built once per file). */
+async function driverJournal(): Promise<Exported> {
+  const gh = await fakeGithub({
+    run: workflowRun("bob"),
+    approvals: [review("carol", "approved")],
+    commit: commit("alice"),
   });
-  after(() => gh.close());
+  const canary = {
+    steps: [10, 30, 100],
+    interval: "0s",
+    timeout: "200ms",
+    analysis: [
+      {
+        provider: "prometheus",
+        url: "http://ops:pw-in-url@prometheus.monitoring:9090",
+        query: "error_rate",
+        max: 0.01,
+      },
+    ],
+  };
+  const h = harness(
+    new ReportingEngine({
+      staging: baseConfig("staging", { "slipway:stableVersion": "1.4.0" }),
+      prod: baseConfig("prod", { "slipway:canary": JSON.stringify(canary) }),
+    }),
+  );
+  h.deps.writeFile = (p, t) => fs.promises.writeFile(p, t);
+  h.deps.ci = ciFor(gh.url);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-export-"));
+  await stagingShipped(h);
+  assert.equal((await cli(h, ["promote", "--stack", "prod", "--version", "1.4.0"])).code, 0);
+  h.engine.config.set("staging", { ...h.engine.config.get("staging")!, "slipway:stableVersion": "1.5.0" });
+  await h.deps.state("staging").append({
+    at: "2026-11-21T10:00:00Z",
+    promotionId: "s2",
+    stack: "staging",
+    event: "start",
+    action: "promote",
+    version: "1.5.0",
+  });
+  await h.deps.state("staging").append({
+    at: "2026-11-21T11:00:00Z",
+    promotionId: "s2",
+    stack: "staging",
+    event: "end",
+    action: "promote",
+    status: "completed",
+  });
+  h.deps.providers = () => [
+    provider(
+      (w) => ({
+        provider: "prometheus",
+        ok: w < 30,
+        detail: w < 30 ? "0.002 <= max 0.01" : "0.04 > max 0.01",
+        value: w < 30 ? 0.002 : 0.04,
+        durationMs: 3,
+      }),
+      "prometheus",
+    ),
+  ];
+  assert.equal((await cli(h, ["promote", "--stack", "prod", "--version", "1.5.0"])).code, 3);
+  h.deps.ci = undefined;
+  h.engine.drift = [
+    {
+      urn: "urn:pulumi:prod::slipway::kubernetes:apps/v1:Deployment::api-gateway-stable",
+      type: "kubernetes:apps/v1:Deployment",
+      name: "api-gateway-stable",
+      op: "update",
+      properties: ["spec.replicas"],
+    },
+  ];
+  assert.equal((await cli(h, ["drift", "--stack", "prod", "--remediate"])).code, 0);
+  return { gh, h, dir };
+}
+let journalOnce: Promise<Exported> | undefined;
+const ctx = () => (journalOnce ??= driverJournal());
 
-  async function exported(format: string): Promise<string> {
-    const out = path.join(dir, `evidence.${format}`);
-    const r = await cli(h, [
-      "audit",
-      "export",
-      "--stack",
-      "prod",
-      "--since",
-      "2026-11-01",
-      "--format",
-      format,
-      "--out",
-      out,
-    ]);
-    assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /journal chain intact/);
-    return fs.readFileSync(out, "utf8");
-  }
+async function exported(format: string): Promise<string> {
+  const { h, dir } = await ctx();
+  const out = path.join(dir, `evidence.${format}`);
+  const r = await cli(h, [
+    "audit",
+    "export",
+    "--stack",
+    "prod",
+    "--since",
+    "2026-11-01",
+    "--format",
+    format,
+    "--out",
+    out,
+  ]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /journal chain intact/);
+  return fs.readFileSync(out, "utf8");
+}
+
+describe("slipway audit export: the records", function () {
+  this.timeout(120_000);
+  before(() => ctx());
 
   it("writes one record per promotion, rollback and remediation, with who, approval, commit, steps and outcome", async () => {
     const x = JSON.parse(await exported("json"));
@@ -255,6 +263,12 @@ describe("slipway audit export", function () {
       /`spec.template.spec.containers\[0\].image: "registry.local\/slipway\/api-gateway:1.0.0" -> "registry.local\/slipway\/api-gateway:1.4.0"`/,
     );
   });
+});
+
+describe("slipway audit export: secrets and the HTML page", function () {
+  this.timeout(120_000);
+  before(() => ctx());
+  after(async () => (await ctx()).gh.close());
 
   it("lets no secret into any format", async () => {
     for (const f of ["json", "md", "html"]) {
@@ -267,7 +281,7 @@ describe("slipway audit export", function () {
   it("writes a self-contained HTML page that headless Chromium renders with each promotion's steps and timeline", async () => {
     const html = await exported("html");
     assert.doesNotMatch(html, /<script|<link|<img|<iframe|@import|url\(/i, "nothing is fetched");
-    const file = path.join(dir, "evidence.html");
+    const file = path.join((await ctx()).dir, "evidence.html");
     const dom = dumpDom(file);
     const steps = dom.match(/<tr class="step">/g) ?? [];
     assert.equal(steps.length, 5, "3 steps of the first promotion and 2 of the rolled-back one");

@@ -81,7 +81,7 @@ describe("slipway status, abort, history", () => {
       (await cli(h, ["status", "--stack", "local"])).out,
       /canary none \(1\.4\.0 rolled back, at zero replicas\)/,
     );
-    const hist = await cli(h, ["history", "--stack", "local"]);
+    const hist = await cli(h, ["history", "--stack", "local", "--verbose"]);
     assert.match(hist.out, /abort:end.*rolled-back.*reason: pager/);
   });
 

@@ -220,7 +220,7 @@ describe("#hold: a held promotion goes on", () => {
   it("history and the audit export show every hook run with its Job's outcome", async () => {
     const h = stackAt(30);
     await promotionAfterHook(h, { irreversible: true, end: "held" });
-    const hist = (await cli(h, ["history", "--stack", "local"])).out;
+    const hist = (await cli(h, ["history", "--stack", "local", "--verbose"])).out;
     assert.match(hist, /h1 {2}hook:intent {2}1\.4\.0 {2}hook migrate \(preTraffic\) IRREVERSIBLE/);
     assert.match(
       hist,

@@ -1,36 +1,9 @@
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { run } from "../../../automation/cli/entry";
 import type { Deps } from "../../../automation/deps";
-import {
-  baseConfig,
-  canaryUrn,
-  FakeEngine,
-  harness,
-  Harness,
-  provider,
-  recorded,
-  trafficUrn,
-  stagingShipped,
-} from "../fakes";
+import { baseConfig, canaryUrn, FakeEngine, harness, provider, recorded, trafficUrn } from "../fakes";
+import { cli, journal, promoteLocal, SERVICES } from "./promoteKit";
 
-const STACKS = ["dev", "staging", "prod", "local"];
-const SERVICES = ["api-gateway", "calculation-service", "data-service", "cache-service", "audit-service"];
-
-async function cli(h: Harness, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await run(argv, STACKS, async () => h.deps, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  return { code, out, err };
-}
-function journal(h: Harness, stack: string) {
-  return h.deps.state(stack).read();
-}
-const promoteLocal = ["promote", "--stack", "local", "--version", "1.4.0"];
-
-describe("slipway promote", () => {
+describe("slipway promote: the canary walk and a failed gate", () => {
   it("walks 10 -> 30 -> 100, then makes the canary stable, in this exact sequence of engine calls", async () => {
     const h = harness(new FakeEngine({ local: baseConfig("local") }));
     const r = await cli(h, promoteLocal);
@@ -97,7 +70,9 @@ describe("slipway promote", () => {
     const end = (await journal(h, "local")).pop()!;
     assert.equal(end.status, "rolled-back");
   });
+});
 
+describe("slipway promote: the rollback order and the next promotion", () => {
   it("rolls back with weight 0 on the traffic objects first, read from the cluster, then scales the canary Deployments to zero", async () => {
     const h = harness(new FakeEngine({ local: baseConfig("local") }));
     h.deps.providers = () => [
@@ -166,7 +141,9 @@ describe("slipway promote", () => {
       canaryServices: SERVICES,
     });
   });
+});
 
+describe("slipway promote: failed checks", () => {
   it("treats a provider error as a failed check and rolls back", async () => {
     const h = harness(new FakeEngine({ local: baseConfig("local") }));
     h.deps.providers = () => [provider(() => Promise.reject(new Error("connection refused")))];
@@ -222,176 +199,6 @@ describe("slipway promote", () => {
     ]);
     assert.equal(recorded(h, "local")!.rolledBackVersion, undefined);
   });
-
-  it("after a killed driver, the next promote rolls back first and records it", async () => {
-    const h = harness(
-      new FakeEngine({
-        local: baseConfig("local", { "slipway:canaryVersion": "1.3.0", "slipway:canaryWeight": "30" }),
-      }),
-    );
-    await killedAfterFirstStep(h, "1.3.0");
-    const r = await cli(h, promoteLocal);
-    assert.equal(r.code, 0, r.err);
-    const trace = h.engine.trace();
-    // The first config read admits the promotion (freeze, approval) before the lock; recovery follows under the lock.
-    assert.deepEqual(trace.slice(0, 7), [
-      "getConfig local",
-      "getConfig local",
-      "outputs local",
-      "cancel local",
-      "settlePendingCreates local",
-      "outputs local",
-      "up local targeted 1.0.0 canary none@0 rolled-back 1.3.0",
-    ]);
-    const entries = await journal(h, "local");
-    assert.ok(entries.some((e) => e.promotionId === "dead1" && e.status === "recovered: rolled back"));
-    assert.ok(h.progress.some((l) => /removed the stale lock of pid/.test(l)));
-  });
-
-  it("--resume continues an interrupted promotion after its last completed step", async () => {
-    const h = harness(
-      new FakeEngine({
-        local: baseConfig("local", { "slipway:canaryVersion": "1.4.0", "slipway:canaryWeight": "10" }),
-      }),
-    );
-    await killedAfterFirstStep(h, "1.4.0");
-    const r = await cli(h, [...promoteLocal, "--resume"]);
-    assert.equal(r.code, 0, r.err);
-    const weights = h.engine.calls.filter((c) => c.op === "up").map((c) => c.release!.canaryWeight);
-    assert.deepEqual(weights, [30, 100, 0]);
-    const entries = await journal(h, "local");
-    assert.equal(entries.filter((e) => e.event === "start").length, 1);
-    assert.equal(entries[entries.length - 1].promotionId, "dead1");
-  });
-
-  it("refuses a promotion of a locked stack with exit 5 and no update", async () => {
-    const h = harness(new FakeEngine({ local: baseConfig("local") }));
-    const release = await h.deps
-      .state("local")
-      .acquire(
-        { pid: process.pid, host: os.hostname(), startedAt: "x", promotionId: "other", command: "promote" },
-        () => undefined,
-      );
-    const r = await cli(h, promoteLocal);
-    assert.equal(r.code, 5);
-    assert.match(r.err, /locked by promote other/);
-    assert.deepEqual(h.engine.trace(), ["getConfig local"]);
-    await release();
-  });
-
-  it("on SIGINT stops, rolls back without the aborted signal, and exits 3", async () => {
-    const h = harness(new FakeEngine({ local: baseConfig("local") }));
-    h.engine.beforeUp = (_s, _o, n) => {
-      if (n === 1) h.ctl.abort();
-    };
-    const r = await cli(h, promoteLocal);
-    assert.equal(r.code, 3);
-    assert.match(r.err, /interrupted \(SIGINT\)/);
-    const last = h.engine.calls[h.engine.calls.length - 1];
-    assert.equal(last.op, "up");
-    assert.equal(last.signal, false);
-    assert.equal(recorded(h, "local")!.canaryVersion, "");
-  });
-
-  it("--skip-canary goes straight to stable in one full update and records the reason", async () => {
-    const h = harness(new FakeEngine({ local: baseConfig("local") }));
-    const r = await cli(h, [...promoteLocal, "--skip-canary", "--reason", "CVE-2026-1 hotfix"]);
-    assert.equal(r.code, 0, r.err);
-    assert.deepEqual(h.engine.trace(), [
-      "getConfig local",
-      "getConfig local",
-      "outputs local",
-      "outputs local",
-      "up local full 1.4.0 canary none@0",
-    ]);
-    const start = (await journal(h, "local"))[0];
-    assert.equal(start.action, "skip-canary");
-    assert.equal(start.reason, "CVE-2026-1 hotfix");
-  });
-
-  it("--dry-run prints the whole plan, previews the first step and changes nothing", async () => {
-    const h = harness(new FakeEngine({ local: baseConfig("local") }));
-    const r = await cli(h, [...promoteLocal, "--dry-run", "--steps", "10,50,100"]);
-    assert.equal(r.code, 0, r.err);
-    const on = "on api-gateway, calculation-service, data-service, cache-service, audit-service";
-    assert.equal(
-      r.out,
-      [
-        "dry run: 1.4.0 to local, canary, services api-gateway, calculation-service, data-service, cache-service, audit-service, a step every 0 ms",
-        `  1. step 1/3 weight 10%: stable 1.0.0, canary 1.4.0 at 10% ${on} (full update)`,
-        `  2. step 2/3 weight 50%: stable 1.0.0, canary 1.4.0 at 50% ${on} (targeted at the release targets the update before exports)`,
-        `  3. step 3/3 weight 100%: stable 1.0.0, canary 1.4.0 at 100% ${on} (targeted at the release targets the update before exports)`,
-        "  4. stable: stable 1.4.0, no canary (full update)",
-        `  on failure: stable 1.0.0, no canary (1.4.0 rolled back, scaled to zero ${on}) (weight 0 targeted at 5 resources, then the canary Deployments scale to zero)`,
-        "nothing changed",
-        "",
-      ].join("\n"),
-    );
-    assert.deepEqual(h.engine.trace(), ["getConfig local", "outputs local", "preview local 1.0.0 canary 1.4.0@10"]);
-    assert.deepEqual(await journal(h, "local"), []);
-    assert.equal(recorded(h, "local"), undefined);
-  });
-
-  it("records the approver of a prod promotion once staging ran the version", async () => {
-    const h = harness(
-      new FakeEngine({
-        staging: baseConfig("staging", { "slipway:stableVersion": "1.4.0" }),
-        prod: baseConfig("prod"),
-      }),
-    );
-    await stagingShipped(h);
-    const r = await cli(h, ["promote", "--stack", "prod", "--version", "1.4.0", "--approved-by", "Jane Doe", "--json"]);
-    assert.equal(r.code, 0, r.err);
-    assert.equal(JSON.parse(r.out).status, "completed");
-    assert.equal((await journal(h, "prod"))[0].approvedBy, "Jane Doe");
-  });
-
-  it("refuses staging until dev ran the same version healthily", async () => {
-    const h = harness(new FakeEngine({ dev: baseConfig("dev"), staging: baseConfig("staging") }));
-    const r = await cli(h, ["promote", "--stack", "staging", "--version", "1.4.0"]);
-    assert.equal(r.code, 1);
-    assert.match(
-      r.err,
-      /staging takes 1.4.0 only after dev ran it healthily, but it has no completed promotion: promote dev first/,
-    );
-    assert.ok(!h.engine.calls.some((c) => c.op === "up"));
-  });
-
-  it("releases a subset of services through serviceVersions", async () => {
-    const h = harness(new FakeEngine({ local: baseConfig("local") }));
-    const r = await cli(h, [...promoteLocal, "--services", "api-gateway,data-service"]);
-    assert.equal(r.code, 0, r.err);
-    assert.deepEqual(recorded(h, "local")!.serviceVersions, { "api-gateway": "1.4.0", "data-service": "1.4.0" });
-    assert.equal(recorded(h, "local")!.stableVersion, "1.0.0");
-  });
 });
-
-/** What a driver killed after step 1 leaves: an open promotion and its lock, held by a pid that no longer exists. */
-async function killedAfterFirstStep(h: Harness, version: string): Promise<void> {
-  const s = h.deps.state("local");
-  const at = "2026-11-22T07:00:00Z";
-  await s.append({
-    at,
-    promotionId: "dead1",
-    stack: "local",
-    event: "start",
-    action: "promote",
-    version,
-    steps: [10, 30, 100],
-  });
-  await s.append({ at, promotionId: "dead1", stack: "local", event: "intent", action: "step", step: 0, weight: 10 });
-  await s.append({ at, promotionId: "dead1", stack: "local", event: "outcome", action: "step", step: 0, ok: true });
-  const dir = (s as unknown as { location: string }).location;
-  fs.writeFileSync(
-    path.join(dir, "lock"),
-    JSON.stringify({
-      pid: 2 ** 22 + 12345,
-      host: os.hostname(),
-      startedAt: at,
-      promotionId: "dead1",
-      command: "promote",
-    }),
-  );
-}
 
 export type { Deps };

@@ -98,52 +98,52 @@ describe("#release-record", () => {
   });
 });
 
-describe("#reconcile", () => {
-  /** What a driver killed right after the update of step 1 (before its record write and outcome) leaves behind. */
-  async function killedBeforeRecordWrite(h: Harness, applied: boolean): Promise<Release> {
-    const release: Release = {
-      stableVersion: "1.0.0",
-      serviceVersions: {},
-      canaryVersion: "1.4.0",
-      canaryWeight: 10,
-      canaryServices: ALL,
-    };
-    const s = h.deps.state("local");
-    await s.writeRelease(
-      {
-        seq: 1,
-        stack: "local",
-        updatedAt: "2026-12-01T07:00:00Z",
-        writtenBy: "dead1",
-        command: "promote",
-        release: { ...release, canaryVersion: "", canaryWeight: 0 },
-      },
-      undefined,
-    );
-    await s.append({
-      at: "2026-12-01T07:00:00Z",
-      promotionId: "dead1",
+/** What a driver killed right after the update of step 1 (before its record write and outcome) leaves behind. */
+async function killedBeforeRecordWrite(h: Harness, applied: boolean): Promise<Release> {
+  const release: Release = {
+    stableVersion: "1.0.0",
+    serviceVersions: {},
+    canaryVersion: "1.4.0",
+    canaryWeight: 10,
+    canaryServices: ALL,
+  };
+  const s = h.deps.state("local");
+  await s.writeRelease(
+    {
+      seq: 1,
       stack: "local",
-      event: "start",
-      action: "promote",
-      version: "1.4.0",
-      steps: [10, 30, 100],
-    });
-    await s.append({
-      at: "2026-12-01T07:00:01Z",
-      promotionId: "dead1",
-      stack: "local",
-      event: "intent",
-      action: "step",
-      step: 0,
-      weight: 10,
-      release,
-    });
-    if (applied) await h.engine.up("local", { release });
-    h.engine.calls.length = 0;
-    return release;
-  }
+      updatedAt: "2026-12-01T07:00:00Z",
+      writtenBy: "dead1",
+      command: "promote",
+      release: { ...release, canaryVersion: "", canaryWeight: 0 },
+    },
+    undefined,
+  );
+  await s.append({
+    at: "2026-12-01T07:00:00Z",
+    promotionId: "dead1",
+    stack: "local",
+    event: "start",
+    action: "promote",
+    version: "1.4.0",
+    steps: [10, 30, 100],
+  });
+  await s.append({
+    at: "2026-12-01T07:00:01Z",
+    promotionId: "dead1",
+    stack: "local",
+    event: "intent",
+    action: "step",
+    step: 0,
+    weight: 10,
+    release,
+  });
+  if (applied) await h.engine.up("local", { release });
+  h.engine.calls.length = 0;
+  return release;
+}
 
+describe("#reconcile: an interrupted update", () => {
   it("records the release an interrupted update applied, and says so, before the command goes on", async () => {
     const h = harness(new FakeEngine({ local: baseConfig("local") }));
     const release = await killedBeforeRecordWrite(h, true);
@@ -188,7 +188,9 @@ describe("#reconcile", () => {
     );
     assert.equal(recorded(h, "local")!.stableVersion, "1.4.1");
   });
+});
 
+describe("#reconcile: an interrupted finalize", () => {
   it("closes a promotion whose finalize had applied as completed, without rolling it back", async () => {
     const h = harness(new FakeEngine({ local: baseConfig("local") }));
     const s = h.deps.state("local");
