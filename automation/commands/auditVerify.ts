@@ -1,8 +1,10 @@
 // `slipway audit verify`: recompute the stack's journal hash chain from the backend and report the first entry that
-// was changed, removed, reordered or inserted. Reads only; exit 6 on a broken chain (automation/cli/entry.ts).
+// was changed, removed, reordered or inserted, then check it against the release record's versions (a tail cut off,
+// a journal deleted). Reads only; exit 6 on a broken chain (automation/cli/entry.ts).
 import type { AuditVerifyArgs } from "../cli/argv";
 import type { Deps } from "../deps";
-import { verifyChain, Verification } from "../state/chain";
+import type { Verification } from "../state/chain";
+import { verifyStack } from "../state/integrity";
 
 export interface AuditVerifyResult extends Verification {
   stack: string;
@@ -11,7 +13,7 @@ export interface AuditVerifyResult extends Verification {
 
 export async function auditVerify(d: Deps, a: AuditVerifyArgs): Promise<AuditVerifyResult> {
   const state = d.state(a.stack);
-  const v = verifyChain(await state.records(), a.head);
+  const v = await verifyStack(state, a.head);
   d.progress(
     `${a.stack}: journal chain of ${v.entries} entries at ${state.location}: ${v.ok ? "intact" : `BROKEN at entry ${v.broken!.index + 1}`}`,
   );
