@@ -107,7 +107,7 @@ export class FileStackState implements StackState {
       if (err.code === "EISDIR") throw notAFile(this.abortFile, "the abort request", "remove it");
       throw err;
     });
-    return text === undefined ? undefined : parseAbort(this.abortFile, text);
+    return text === undefined ? undefined : parseAbort(text);
   }
 
   holder(): Promise<LockHolder | undefined> {

@@ -78,7 +78,7 @@ export class S3StackState implements StackState {
 
   async abortRequest(): Promise<AbortRequest | undefined> {
     const got = await this.objects.get(this.abortKey, "reading the abort request");
-    return got && parseAbort(`${this.location}/abort-request.json`, got.text);
+    return got && parseAbort(got.text);
   }
 
   holder(): Promise<LockHolder | undefined> {

@@ -123,13 +123,17 @@ export function parseLock(where: string, text: string): StoredLock {
   return parseWith<StoredLock>(LockSchema, `the lock ${where}`, text, LOCK_FIX);
 }
 
-export function parseAbort(where: string, text: string): AbortRequest {
-  return parseWith<AbortRequest>(
-    AbortSchema,
-    `the abort request ${where}`,
-    text,
-    "delete it and run slipway abort again",
-  );
+/**
+ * An abort request, or undefined when it is not one: a request only ever stops a promotion, so a garbled one is
+ * ignored (the promotion goes on) rather than failing a canary half-way; `slipway abort` writes a fresh one.
+ */
+export function parseAbort(text: string): AbortRequest | undefined {
+  try {
+    const r = AbortSchema.safeParse(JSON.parse(text));
+    return r.success ? (r.data as AbortRequest) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The holder a stored lock names, without the store's own fields; undefined for a released lock. */
