@@ -63,13 +63,13 @@ describe("slipway audit verify", () => {
 
 const journalOf = (h: Harness, stack: string) => path.join(h.dir, ".slipway", "slipway", stack, "journal.jsonl");
 
-describe("slipway audit verify against the release record", () => {
-  async function promoted() {
-    const h = harness(new FakeEngine({ local: baseConfig("local") }));
-    assert.equal((await cli(h, ["promote", "--stack", "local", "--version", "1.4.0"])).code, 0);
-    return h;
-  }
+async function promoted() {
+  const h = harness(new FakeEngine({ local: baseConfig("local") }));
+  assert.equal((await cli(h, ["promote", "--stack", "local", "--version", "1.4.0"])).code, 0);
+  return h;
+}
 
+describe("slipway audit verify against the release record", () => {
   it("exits 6 when the journal's tail was cut off behind the release record's last version", async () => {
     const h = await promoted();
     const lines = fs
@@ -103,7 +103,9 @@ describe("slipway audit verify against the release record", () => {
       /the journal is empty, but release record version 2 .* was written after its entry 2/,
     );
   });
+});
 
+describe("slipway audit verify: replaced entries and a torn line", () => {
   it("exits 6 when entries after a record version's mark were replaced by others", async () => {
     const h = await promoted();
     const file = journalOf(h, "local");

@@ -78,6 +78,10 @@ describe("S3 lock: exclusion and release (real S3-compatible server)", function 
     await releaseA();
     assert.equal((await a.holder())?.promotionId, "b");
   });
+});
+
+describe("S3 lock: leases, takeover and backend errors (real S3-compatible server)", function () {
+  const f = s3Fixture();
 
   it("reports a missing bucket as an engine error naming the backend", async () => {
     const state = new S3StackState(
@@ -91,10 +95,6 @@ describe("S3 lock: exclusion and release (real S3-compatible server)", function 
       /listing the journal on s3:\/\/no-such-bucket-here\/x\?endpoint=.* failed: NoSuchBucket/,
     );
   });
-});
-
-describe("S3 lock: leases and takeover (real S3-compatible server)", function () {
-  const f = s3Fixture();
 
   it("takes over a lock not renewed within its lease, with a write conditional on its ETag", async () => {
     const lease = 60_000;
