@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { randomBytes } from "crypto";
-import { LockedError } from "../errors";
+import { InputError, LockedError } from "../errors";
 import { sha256 } from "./chain";
 import { fenced, holderOf, LOCK_FIX, notAFile, parseLock, StoredLock } from "./schema";
 import { describeHolder } from "./store";
@@ -137,7 +137,8 @@ export class FileLock {
   private async claims(): Promise<string[]> {
     return fs.promises.readdir(this.ended).catch((err: NodeJS.ErrnoException) => {
       if (err.code === "ENOENT") return [];
-      if (err.code === "ENOTDIR") throw notAFile(this.ended, "the lock's claims", LOCK_FIX);
+      if (err.code === "ENOTDIR")
+        throw new InputError(`the lock's claims ${this.ended} is a file, not a directory; ${LOCK_FIX}`);
       throw err;
     });
   }

@@ -1,5 +1,5 @@
 // What every store reads back is checked here, at the read boundary, before any command trusts it: a journal entry,
-// a release record, a lock and an abort request are parsed with zod, and anything else (a `null` line, a field of the
+// a release record and a lock are parsed with zod, and anything else (a `null` line, a field of the
 // wrong type, a record whose number disagrees with its name) is refused with InputError (exit 1) naming the file and
 // the fix. Shared by the file store (./file.ts) and the S3 store (./s3.ts), with the record numbering and messages.
 import { z } from "zod";

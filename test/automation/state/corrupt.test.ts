@@ -110,6 +110,13 @@ const cases = (s3: boolean): Case[] => [
     message: /the lock .*lock is a directory, not a file; if no promotion runs, remove that directory/,
     fileOnly: true,
   },
+  {
+    what: "a file where the lock's claims directory belongs",
+    plant: { at: "lock.ended", text: "x" },
+    act: take,
+    message: /the lock's claims .*lock\.ended is a file, not a directory; if no promotion runs, delete it/,
+    fileOnly: true,
+  },
 ];
 
 function refuses(c: Case) {
