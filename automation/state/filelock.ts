@@ -68,8 +68,9 @@ export class FileLock {
       const seen = await this.read();
       if (seen === undefined) {
         const token = (await this.lastEnded()) + 1;
-        if (await this.place({ ...holder, token }, false)) return this.held(token, holder.promotionId);
-        continue;
+        if (!(await this.place({ ...holder, token }, false))) continue;
+        await this.prune(token);
+        return this.held(token, holder.promotionId);
       }
       const stale = holderOf(seen.lock);
       if (stale && (stale.host !== this.hostname || this.alive(stale.pid))) {

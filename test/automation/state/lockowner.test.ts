@@ -123,3 +123,18 @@ async function lockText(s: StackState): Promise<Record<string, unknown>> {
   const got = await (await s3TestServer()).client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
   return JSON.parse(await got.Body!.transformToString());
 }
+
+describe("#lock-owner on the file store: claims", () => {
+  it("keeps only the last claims beside the lock, however many commands took and released it", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-claims-"));
+    for (let i = 0; i < 8; i++)
+      await (
+        await new FileStackState(dir, HOST).acquire(holder(`p${i}`, 1), () => undefined)
+      )();
+    const claims = fs.readdirSync(path.join(dir, "lock.ended"));
+    assert.ok(claims.length <= 2, JSON.stringify(claims));
+    const next = await new FileStackState(dir, HOST).acquire(holder("p8", 1), () => undefined);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(dir, "lock"), "utf8")).token, 9, "the token still grows");
+    await next();
+  });
+});
