@@ -24,5 +24,6 @@ export function auditVerifyText(r: AuditVerifyResult): string {
   const adopted = r.adopted > 0 ? ` (${r.adopted} entries from before the chain, pinned by its genesis)` : "";
   if (r.ok) return `${r.stack}: journal intact: ${r.entries} entries${adopted}, head ${r.head ?? "(empty)"}\n`;
   const b = r.broken!;
+  if (r.entries === 0) return `${r.stack}: journal chain BROKEN: ${b.problem}: ${b.detail}\n`;
   return `${r.stack}: journal chain BROKEN at entry ${b.index + 1} of ${r.entries} (${b.ref}): ${b.problem}: ${b.detail}\n`;
 }

@@ -102,6 +102,10 @@ describe("slipway audit verify against the release record", () => {
       j.broken.detail,
       /the journal is empty, but release record version 2 .* was written after its entry 2/,
     );
+    assert.match(
+      (await cli(h, ["audit", "verify", "--stack", "local"])).out,
+      /^local: journal chain BROKEN: deleted: the journal is empty, but release record version 2 .*: the journal was deleted\n$/,
+    );
   });
 });
 
