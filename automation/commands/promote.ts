@@ -36,6 +36,7 @@ export interface PromoteArgs {
   services?: string[];
   json: boolean;
 }
+import { verifyStack } from "../state/integrity";
 
 export interface PromoteResult {
   stack: string;
@@ -77,15 +78,20 @@ async function checkStage(
 ): Promise<string | undefined> {
   const prev = previousStage(a.stack, d.stacks);
   if (prev === undefined) return undefined;
-  const ready = stageReadiness(await d.state(prev).read(), a.version, d.clock.now(), config.canary.soak);
+  // Admission reads only a verified journal: entries inserted or rewritten by hand must not admit a version.
+  const state = d.state(prev);
+  const verified = await verifyStack(state);
+  if (!verified.ok)
+    throw new InputError(
+      `${a.stack} is admitted on ${prev}'s journal, which does not verify (${verified.broken!.problem} at ${verified.broken!.ref}: ` +
+        `${verified.broken!.detail}): run slipway audit verify --stack ${prev}, restore that journal, then promote again`,
+    );
+  const ready = stageReadiness(await state.read(), a.version, d.clock.now(), config.canary.soak);
   if (!ready.ok)
     throw new InputError(
       `${a.stack} takes ${a.version} only after ${prev} ran it healthily, but ${ready.why}: promote ${prev} first`,
     );
-  const running = (await readRelease(d.engine, d.state(prev), prev)).config.release.serviceVersions as Record<
-    string,
-    string
-  >;
+  const running = (await readRelease(d.engine, state, prev)).config.release.serviceVersions as Record<string, string>;
   const behind = services.filter((s) => running[s] !== a.version);
   if (behind.length > 0)
     throw new InputError(`${prev} no longer runs ${a.version} on ${behind.join(", ")}: promote ${prev} first`);

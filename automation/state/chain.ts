@@ -93,7 +93,8 @@ export async function seal<T extends { at: string; stack: string }>(
   return [genesis, link(entry, 1, genesis.chain.hash)];
 }
 
-export type Problem = "changed" | "removed" | "reordered" | "inserted" | "unchained" | "rewritten";
+export type Problem =
+  "changed" | "removed" | "reordered" | "inserted" | "unchained" | "rewritten" | "truncated" | "deleted";
 export interface StoredRecord {
   /** Where the record is: "journal.jsonl:12" or the S3 key. */
   ref: string;
@@ -109,7 +110,7 @@ export interface Verification {
   broken?: { index: number; ref: string; problem: Problem; detail: string };
 }
 
-function broken(
+export function broken(
   records: readonly StoredRecord[],
   index: number,
   problem: Problem,

@@ -1,12 +1,16 @@
-// The file store (`file://` backends): a directory beside Pulumi's own `.pulumi/`, holding journal.jsonl, the lock
-// file and release/<seq>.json, one file per version of the release record.
+// The file store (`file://` backends): a directory beside Pulumi's own `.pulumi/`, holding journal.jsonl
+// (./filejournal.ts), the lock (./filelock.ts) and release/<seq>.json, one file per version of the release record.
+// What is read back is checked by ./schema.ts: a corrupt file is refused by name, never skipped or guessed around.
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { EngineError, LockedError } from "../errors";
-import { describeHolder, pidAlive, recordRaceMessage } from "./store";
+import { LockedError } from "../errors";
+import type { StoredRecord } from "./chain";
+import { FileJournal } from "./filejournal";
+import { FileLock } from "./filelock";
+import { nextRecordSeq, notAFile, parseAbort, parseRecord, RECORD_FIX } from "./schema";
+import { pidAlive, recordRaceMessage } from "./store";
 import type { AbortRequest, JournalEntry, LockHolder, ReleaseRecord, StackState, Versioned } from "./store";
-import { seal, StoredRecord } from "./chain";
 
 const SEQ_WIDTH = 10;
 const SEQ_FILE = /^(\d+)\.json$/;
@@ -14,92 +18,79 @@ const SEQ_FILE = /^(\d+)\.json$/;
 export const releaseFile = (dir: string, seq: number) =>
   path.join(dir, "release", `${String(seq).padStart(SEQ_WIDTH, "0")}.json`);
 
-function parseRecord(file: string, text: string): ReleaseRecord {
+function seqsOf(names: string[]): number[] {
+  return names
+    .map((n) => SEQ_FILE.exec(n)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
+}
+
+function readSync(file: string): string {
   try {
-    return JSON.parse(text) as ReleaseRecord;
-  } catch {
-    throw new EngineError(
-      `the release record ${file} is unreadable; restore it from the journal (slipway history) or delete it to start again from the stack file`,
-    );
+    return fs.readFileSync(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "EISDIR") throw notAFile(file, "the release record", RECORD_FIX);
+    throw err;
   }
 }
 
-function newestSeq(names: string[]): number | undefined {
-  const seqs = names
-    .map((n) => SEQ_FILE.exec(n)?.[1])
-    .filter((s): s is string => s !== undefined)
-    .map(Number);
-  return seqs.length === 0 ? undefined : Math.max(...seqs);
+function recordSeqs(dir: string): number[] {
+  try {
+    return seqsOf(fs.readdirSync(path.join(dir, "release")));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return [];
+    if (code === "ENOTDIR") throw notAFile(path.join(dir, "release"), "the release record directory", RECORD_FIX);
+    throw err;
+  }
+}
+
+function readVersion(dir: string, seq: number): ReleaseRecord {
+  return parseRecord(releaseFile(dir, seq), readSync(releaseFile(dir, seq)), seq);
 }
 
 /** The newest release record under `dir`, read synchronously: the program reads it while it starts (stacks/config.ts). */
 export function readReleaseSync(dir: string): ReleaseRecord | undefined {
-  let names: string[];
-  try {
-    names = fs.readdirSync(path.join(dir, "release"));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw err;
-  }
-  const seq = newestSeq(names);
-  return seq === undefined
-    ? undefined
-    : parseRecord(releaseFile(dir, seq), fs.readFileSync(releaseFile(dir, seq), "utf8"));
+  const seq = recordSeqs(dir).at(-1);
+  return seq === undefined ? undefined : readVersion(dir, seq);
 }
 
 export class FileStackState implements StackState {
   readonly location: string;
-  private readonly journal: string;
-  private readonly lock: string;
+  private readonly journal: FileJournal;
+  private readonly lock: FileLock;
   private readonly abortFile: string;
+  /** The fencing token and promotion of the lock this store object holds, checked before each write. */
+  private held: { token: number; promotionId: string } | undefined;
 
   constructor(
     dir: string,
-    private readonly hostname: string,
-    private readonly alive = pidAlive,
+    hostname: string,
+    alive = pidAlive,
+    warn: (message: string) => void = (m) => process.stderr.write(`slipway: ${m}\n`),
   ) {
     this.location = dir;
-    this.journal = path.join(dir, "journal.jsonl");
-    this.lock = path.join(dir, "lock");
+    this.journal = new FileJournal(path.join(dir, "journal.jsonl"), warn);
+    this.lock = new FileLock(dir, hostname, alive);
     this.abortFile = path.join(dir, "abort-request.json");
   }
 
+  private async fence(): Promise<void> {
+    if (this.held) await this.lock.check(this.held.token, this.held.promotionId);
+  }
+
   async append(entry: JournalEntry): Promise<void> {
-    await fs.promises.mkdir(this.location, { recursive: true });
-    const texts = (await this.records()).map((r) => r.text);
-    const lines = (await seal(entry, texts.at(-1), async () => texts)).map((r) => `${JSON.stringify(r)}\n`).join("");
-    // One write with O_APPEND: concurrent readers never see half an entry on a local file system.
-    await fs.promises.appendFile(this.journal, lines, { flag: "a" });
+    await this.fence();
+    await this.journal.append(entry);
   }
 
-  async records(): Promise<StoredRecord[]> {
-    const text = await fs.promises
-      .readFile(this.journal, "utf8")
-      .catch((err: NodeJS.ErrnoException) => (err.code === "ENOENT" ? "" : Promise.reject(err)));
-    return text
-      .split("\n")
-      .flatMap((line, i) => (line.trim() === "" ? [] : [{ ref: `journal.jsonl:${i + 1}`, text: line }]));
+  records(): Promise<StoredRecord[]> {
+    return this.journal.records();
   }
 
-  async read(): Promise<JournalEntry[]> {
-    let text: string;
-    try {
-      text = await fs.promises.readFile(this.journal, "utf8");
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
-      throw err;
-    }
-    // A driver killed mid-write can leave a torn last line: skip it rather than refuse the whole journal.
-    return text
-      .split("\n")
-      .filter((l) => l.trim() !== "")
-      .flatMap((l) => {
-        try {
-          return [JSON.parse(l) as JournalEntry];
-        } catch {
-          return [];
-        }
-      });
+  read(): Promise<JournalEntry[]> {
+    return this.journal.read();
   }
 
   async requestAbort(r: AbortRequest): Promise<void> {
@@ -111,52 +102,25 @@ export class FileStackState implements StackState {
   }
 
   async abortRequest(): Promise<AbortRequest | undefined> {
-    try {
-      return JSON.parse(await fs.promises.readFile(this.abortFile, "utf8")) as AbortRequest;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT" || err instanceof SyntaxError) return undefined;
+    const text = await fs.promises.readFile(this.abortFile, "utf8").catch((err: NodeJS.ErrnoException) => {
+      if (err.code === "ENOENT") return undefined;
+      if (err.code === "EISDIR") throw notAFile(this.abortFile, "the abort request", "remove it");
       throw err;
-    }
+    });
+    return text === undefined ? undefined : parseAbort(text);
   }
 
-  async holder(): Promise<LockHolder | undefined> {
-    try {
-      return JSON.parse(await fs.promises.readFile(this.lock, "utf8")) as LockHolder;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-      if (err instanceof SyntaxError) {
-        throw new EngineError(`the lock file ${this.lock} is unreadable; if no promotion runs, delete it`);
-      }
-      throw err;
-    }
+  holder(): Promise<LockHolder | undefined> {
+    return this.lock.holder();
   }
 
   async acquire(holder: LockHolder, onStale: (stale: LockHolder) => void): Promise<() => Promise<void>> {
-    await fs.promises.mkdir(this.location, { recursive: true });
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const fd = await fs.promises.open(this.lock, "wx");
-        await fd.writeFile(JSON.stringify(holder));
-        await fd.close();
-        return async () => {
-          await fs.promises.rm(this.lock, { force: true });
-        };
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      }
-      const current = await this.holder();
-      if (current === undefined) continue;
-      if (current.host !== this.hostname || this.alive(current.pid)) {
-        throw new LockedError(
-          `stack ${path.basename(this.location)} is locked by ${describeHolder(current)}; wait for it to finish ` +
-            `(if that process is gone on another host, delete ${this.lock})`,
-          { holder: current },
-        );
-      }
-      onStale(current);
-      await fs.promises.rm(this.lock, { force: true });
-    }
-    throw new LockedError(`stack ${path.basename(this.location)}: another process took the lock first; try again`);
+    const { token, release } = await this.lock.acquire(holder, onStale);
+    this.held = { token, promotionId: holder.promotionId };
+    return async () => {
+      this.held = undefined;
+      await release();
+    };
   }
 
   async readRelease(): Promise<Versioned | undefined> {
@@ -164,16 +128,21 @@ export class FileStackState implements StackState {
     return record === undefined ? undefined : { record };
   }
 
+  async releaseHistory(): Promise<ReleaseRecord[]> {
+    return recordSeqs(this.location).map((seq) => readVersion(this.location, seq));
+  }
+
   // The conditional write: the next version is written whole to a temporary file, then linked to release/<seq>.json.
   // link(2) fails with EEXIST when that name exists, so of two writers quoting the same previous version exactly one
   // creates it, and a reader never sees half a record (a rename would silently replace the winner's).
   async writeRelease(record: ReleaseRecord, previous: Versioned | undefined): Promise<Versioned> {
-    const seq = (previous?.record.seq ?? 0) + 1;
-    if (record.seq !== seq) throw new EngineError(`release record version ${record.seq} does not follow ${seq - 1}`);
+    const seq = nextRecordSeq(record, previous);
+    await this.fence();
+    const marked: ReleaseRecord = { ...record, journal: record.journal ?? (await this.journal.mark()) };
     const target = releaseFile(this.location, seq);
     await fs.promises.mkdir(path.dirname(target), { recursive: true });
     const tmp = path.join(path.dirname(target), `.${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
-    await fs.promises.writeFile(tmp, `${JSON.stringify(record, null, 2)}\n`);
+    await fs.promises.writeFile(tmp, `${JSON.stringify(marked, null, 2)}\n`);
     try {
       await fs.promises.link(tmp, target);
     } catch (err) {
@@ -183,6 +152,6 @@ export class FileStackState implements StackState {
     } finally {
       await fs.promises.rm(tmp, { force: true });
     }
-    return { record };
+    return { record: marked };
   }
 }

@@ -87,6 +87,17 @@ export interface ReleaseRecord {
   writtenBy: string;
   command: string;
   release: Release;
+  /**
+   * Where the journal stood when this version was written (absent on versions written before): `audit verify` finds
+   * a journal cut short or deleted behind it.
+   */
+  journal?: JournalMark;
+}
+
+/** The journal's length (entries stored, chained or not) and the hash of its last entry, at one moment. */
+export interface JournalMark {
+  entries: number;
+  head?: string;
 }
 
 /** A record as read, with what a conditional write of the next version must quote. */
@@ -119,7 +130,11 @@ export interface StackState {
   read(): Promise<JournalEntry[]>;
   /** Every stored record as written, unparsed, in journal order: what `slipway audit verify` checks. */
   records(): Promise<StoredRecord[]>;
-  /** Takes the lock or throws LockedError; resolves to the release function. */
+  /**
+   * Takes the lock or throws LockedError; resolves to the release function, which removes the lock only while it is
+   * still this holder's. From then on every append and record write of this store object first checks that the lock
+   * still carries this holder's fencing token, and throws LockedError (nothing written) when another took it over.
+   */
   acquire(holder: LockHolder, onStale: (stale: LockHolder) => void): Promise<() => Promise<void>>;
   holder(): Promise<LockHolder | undefined>;
   /** The newest release record, or undefined when none was written yet. */
@@ -130,6 +145,8 @@ export interface StackState {
    * version exactly one wins.
    */
   writeRelease(record: ReleaseRecord, previous: Versioned | undefined): Promise<Versioned>;
+  /** Every stored version of the release record, oldest first (the S3 store keeps only the newest). */
+  releaseHistory?(): Promise<ReleaseRecord[]>;
 }
 
 /** `process.kill(pid, 0)` probes without signalling: ESRCH means the process is gone. */

@@ -61,61 +61,75 @@ const KINDS: Kind[] = [
   },
 ];
 
-for (const kind of KINDS) {
-  describe(`#stack-state on the ${kind.name}`, function () {
-    this.timeout(120_000);
-    let url = "";
-    /** Two runners' views of the same stack: separate store objects sharing only the backend. */
-    let a: StackState;
-    let b: StackState;
-    const held: Array<() => Promise<void>> = [];
+interface Stores {
+  url: string;
+  /** Two runners' views of the same stack: separate store objects sharing only the backend. */
+  a: StackState;
+  b: StackState;
+  held: Array<() => Promise<void>>;
+}
 
-    beforeEach(async () => {
-      url = await kind.url();
-      a = stateStoreFor(url, "slipway", "runner-a")("dev");
-      b = stateStoreFor(url, "slipway", "runner-b")("dev");
-    });
-    afterEach(async () => {
-      await Promise.all(held.splice(0).map((r) => r()));
-    });
+/** Registers the hooks that give each test a fresh stack on `kind`, seen by two runners. */
+function stores(kind: Kind): Stores {
+  const f: Stores = { url: "", a: undefined as never, b: undefined as never, held: [] };
+  beforeEach(async () => {
+    f.url = await kind.url();
+    f.a = stateStoreFor(f.url, "slipway", "runner-a")("dev");
+    f.b = stateStoreFor(f.url, "slipway", "runner-b")("dev");
+  });
+  afterEach(async () => {
+    await Promise.all(f.held.splice(0).map((r) => r()));
+  });
+  return f;
+}
+
+for (const kind of KINDS) {
+  describe(`#stack-state on the ${kind.name}: journal and lock`, function () {
+    this.timeout(120_000);
+    const f = stores(kind);
 
     it("reads back journal entries in the order they were appended, from another runner too", async () => {
-      for (let i = 1; i <= 5; i++) await a.append(entry(i));
+      for (let i = 1; i <= 5; i++) await f.a.append(entry(i));
       assert.deepEqual(
-        (await b.read()).map((e) => e.step),
+        (await f.b.read()).map((e) => e.step),
         [1, 2, 3, 4, 5],
       );
     });
 
     it("lets exactly one of two drivers take the lock; the other gets LockedError (exit 5)", async () => {
       const results = await Promise.allSettled([
-        a.acquire(holder("a"), () => undefined),
-        b.acquire(holder("b"), () => undefined),
+        f.a.acquire(holder("a"), () => undefined),
+        f.b.acquire(holder("b"), () => undefined),
       ]);
       const won = results.filter((r): r is PromiseFulfilledResult<() => Promise<void>> => r.status === "fulfilled");
       const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-      held.push(...won.map((w) => w.value));
+      f.held.push(...won.map((w) => w.value));
       assert.equal(won.length, 1);
       assert.equal(lost.length, 1);
       assert.ok(lost[0].reason instanceof LockedError, String(lost[0].reason));
       assert.equal(exitCodeOf(lost[0].reason), EXIT.locked);
     });
+  });
+
+  describe(`#stack-state on the ${kind.name}: release record`, function () {
+    this.timeout(120_000);
+    const f = stores(kind);
 
     it("has no release record until one is written, then hands every runner the newest version", async () => {
-      assert.equal(await a.readRelease(), undefined);
-      const v1 = await a.writeRelease(record(1, release("1.0.0")), undefined);
-      await a.writeRelease(record(2, release("1.0.1")), v1);
-      const seen = await b.readRelease();
+      assert.equal(await f.a.readRelease(), undefined);
+      const v1 = await f.a.writeRelease(record(1, release("1.0.0")), undefined);
+      await f.a.writeRelease(record(2, release("1.0.1")), v1);
+      const seen = await f.b.readRelease();
       assert.equal(seen?.record.seq, 2);
       assert.deepEqual(seen?.record.release, release("1.0.1"));
     });
 
     it("of two writers quoting the same version, exactly one wins; the loser gets LockedError and writes nothing", async () => {
-      const v1 = await a.writeRelease(record(1, release("1.0.0")), undefined);
-      const fromB = (await b.readRelease()) as Versioned;
+      const v1 = await f.a.writeRelease(record(1, release("1.0.0")), undefined);
+      const fromB = (await f.b.readRelease()) as Versioned;
       const results = await Promise.allSettled([
-        a.writeRelease(record(2, release("1.0.1"), "a"), v1),
-        b.writeRelease(record(2, release("2.0.0"), "b"), fromB),
+        f.a.writeRelease(record(2, release("1.0.1"), "a"), v1),
+        f.b.writeRelease(record(2, release("2.0.0"), "b"), fromB),
       ]);
       const won = results.filter((r): r is PromiseFulfilledResult<Versioned> => r.status === "fulfilled");
       const lost = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -125,31 +139,31 @@ for (const kind of KINDS) {
         lost[0].reason.message,
         /changed under this driver \(version 2 was written by another\); nothing was written/,
       );
-      assert.deepEqual((await a.readRelease())?.record, won[0].value.record);
+      assert.deepEqual((await f.a.readRelease())?.record, won[0].value.record);
     });
 
     it("refuses a write quoting a version that is no longer the newest", async () => {
-      const v1 = await a.writeRelease(record(1, release("1.0.0")), undefined);
-      await b.writeRelease(record(2, release("1.0.1")), (await b.readRelease()) as Versioned);
-      await assert.rejects(a.writeRelease(record(2, release("3.0.0")), v1), LockedError);
-      assert.equal((await a.readRelease())?.record.release.stableVersion, "1.0.1");
+      const v1 = await f.a.writeRelease(record(1, release("1.0.0")), undefined);
+      await f.b.writeRelease(record(2, release("1.0.1")), (await f.b.readRelease()) as Versioned);
+      await assert.rejects(f.a.writeRelease(record(2, release("3.0.0")), v1), LockedError);
+      assert.equal((await f.a.readRelease())?.record.release.stableVersion, "1.0.1");
     });
 
     it("refuses a first write when another runner created the record first", async () => {
-      await b.writeRelease(record(1, release("1.0.0"), "b"), undefined);
-      await assert.rejects(a.writeRelease(record(1, release("1.0.5"), "a"), undefined), LockedError);
-      assert.equal((await a.readRelease())?.record.writtenBy, "b");
+      await f.b.writeRelease(record(1, release("1.0.0"), "b"), undefined);
+      await assert.rejects(f.a.writeRelease(record(1, release("1.0.5"), "a"), undefined), LockedError);
+      assert.equal((await f.a.readRelease())?.record.writtenBy, "b");
     });
 
     it("is what the program reads, synchronously, from PULUMI_BACKEND_URL", async () => {
       assert.equal(
-        programRelease("slipway", "dev", { ...process.env, PULUMI_BACKEND_URL: url, SLIPWAY_RELEASE: "" }),
+        programRelease("slipway", "dev", { ...process.env, PULUMI_BACKEND_URL: f.url, SLIPWAY_RELEASE: "" }),
         undefined,
       );
-      const v1 = await a.writeRelease(record(1, release("1.0.0")), undefined);
-      await a.writeRelease(record(2, release("1.0.1", 30)), v1);
+      const v1 = await f.a.writeRelease(record(1, release("1.0.0")), undefined);
+      await f.a.writeRelease(record(2, release("1.0.1", 30)), v1);
       assert.deepEqual(
-        programRelease("slipway", "dev", { ...process.env, PULUMI_BACKEND_URL: url, SLIPWAY_RELEASE: "" }),
+        programRelease("slipway", "dev", { ...process.env, PULUMI_BACKEND_URL: f.url, SLIPWAY_RELEASE: "" }),
         release("1.0.1", 30),
       );
     });
