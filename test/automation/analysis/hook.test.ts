@@ -13,7 +13,8 @@ const MIGRATE: HookJob = {
   timeout: 30_000,
   irreversible: true,
 };
-const CTX = { stack: "prod", namespace: "slipway-prod", version: "1.4.0", kubeconfigPath: "/tmp/kc" };
+// Staging: its images may go by tag (prod asks for digests, see job policy tests).
+const CTX = { stack: "staging", namespace: "slipway-prod", version: "1.4.0", kubeconfigPath: "/tmp/kc" };
 const done = (type: "Complete" | "Failed", reason?: string): k8s.V1Job => ({
   metadata: { name: "migrate-x7k2p" },
   status: { conditions: [{ type, status: "True", reason }] },

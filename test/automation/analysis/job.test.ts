@@ -52,19 +52,21 @@ describe("#job-gate: manifest from the template", () => {
     assert.equal(c.securityContext!.allowPrivilegeEscalation, false);
     assert.deepEqual(c.securityContext!.capabilities!.drop, ["ALL"]);
     assert.deepEqual(c.resources, {
-      requests: { cpu: "100m", memory: "128Mi" },
-      limits: { cpu: "500m", memory: "256Mi" },
+      requests: { cpu: "125m", memory: "128Mi", "ephemeral-storage": "64Mi" },
+      limits: { cpu: "500m", memory: "256Mi", "ephemeral-storage": "256Mi" },
     });
     assert.equal(pod.automountServiceAccountToken, false);
     assert.deepEqual(c.volumeMounts, [{ name: "tmp", mountPath: "/tmp" }]);
   });
 
-  it("uses the template's resources and service account when given", () => {
+  it("uses the template's resources and service account when given, and mounts the token only when declared", () => {
     const r = { cpuRequest: "50m", memoryRequest: "64Mi", cpuLimit: "1", memoryLimit: "1Gi" };
-    const j = jobManifest({ ...TEMPLATE, resources: r, serviceAccountName: "smoke", backoffLimit: 2 }, VARS, AT);
+    const t = { ...TEMPLATE, resources: r, serviceAccountName: "smoke", backoffLimit: 2 };
+    assert.equal(jobManifest(t, VARS, AT).spec!.template.spec!.automountServiceAccountToken, false);
+    const j = jobManifest({ ...t, automountServiceAccountToken: true }, VARS, AT);
     assert.deepEqual(j.spec!.template.spec!.containers[0].resources, {
-      requests: { cpu: "50m", memory: "64Mi" },
-      limits: { cpu: "1", memory: "1Gi" },
+      requests: { cpu: "50m", memory: "64Mi", "ephemeral-storage": "64Mi" },
+      limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": "256Mi" },
     });
     assert.equal(j.spec!.template.spec!.serviceAccountName, "smoke");
     assert.equal(j.spec!.template.spec!.automountServiceAccountToken, true);
