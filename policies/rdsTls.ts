@@ -1,11 +1,6 @@
 // TLS forced in transit: every RDS instance and Aurora cluster uses a parameter group of the stack that refuses
 // unencrypted connections.
-import {
-  Cluster as RdsCluster,
-  ClusterParameterGroup,
-  Instance as RdsInstance,
-  ParameterGroup,
-} from "@pulumi/aws/rds";
+import { Cluster as RdsCluster, ClusterParameterGroup, Instance as RdsInstance, ParameterGroup } from "@pulumi/aws/rds";
 import { awsLabel, isAuroraEngine, linkedResources } from "./lib/aws";
 import { stackPolicy, StackSubject, typeOf } from "./lib/define";
 import { Report } from "./lib/report";

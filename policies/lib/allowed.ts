@@ -3,7 +3,13 @@ import { Report } from "./report";
 import { show } from "./values";
 
 /** Checks a pod- or container-level securityContext field against allowed values; true when it is set and allowed. */
-export function allowedValue(value: unknown, what: string, allowed: readonly unknown[], report: Report, fix: string): boolean {
+export function allowedValue(
+  value: unknown,
+  what: string,
+  allowed: readonly unknown[],
+  report: Report,
+  fix: string,
+): boolean {
   if (!report.known(value, what) || value === undefined || value === null) {
     return false;
   }
