@@ -22,13 +22,17 @@ export {
 } from "./podHost";
 export type { HostPortsConfig } from "./podHost";
 
-/** The inline volume sources the restricted profile allows. */
+/**
+ * The inline volume sources the restricted profile allows: Pod Security Admission's list, which has allowed `image`
+ * (OCI image volumes) since Kubernetes 1.33 (kubernetes/kubernetes#130394), although the Standards page still lists eight.
+ */
 export const RESTRICTED_VOLUME_TYPES = [
   "configMap",
   "csi",
   "downwardAPI",
   "emptyDir",
   "ephemeral",
+  "image",
   "persistentVolumeClaim",
   "projected",
   "secret",
