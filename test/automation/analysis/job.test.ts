@@ -231,4 +231,18 @@ describe("#job-gate: the gate", () => {
     assert.equal(v.ok, false);
     assert.match(v.detail, /Job smoke-tests: jobs\.batch is forbidden/);
   });
+
+  it("fails, creating nothing, when the stack's policies refuse the Job (a literal secret on staging)", async () => {
+    const c = fakeCluster([withStatus({ succeeded: 1, conditions: [cond("Complete")] })]);
+    const secret = { ...spec, env: { API_TOKEN: "t0k3n" } };
+    const [v] = await runGates(
+      createProviders([secret], { jobs: () => c.api, jobPollMs: 5 }),
+      gateContext({ stack: "staging" }),
+      { timeoutMs: 3000 },
+    );
+    assert.equal(v.ok, false);
+    assert.match(v.detail, /policy containers-no-literal-secrets refuses the Job: Job "smoke-tests" container "job"/);
+    assert.ok(!v.detail.includes("t0k3n"), "the secret never reaches the verdict");
+    assert.deepEqual(c.calls, []);
+  });
 });
