@@ -86,13 +86,18 @@ export const CREDENTIAL_SHAPES: ReadonlyArray<readonly [string, RegExp]> = [
   ["a JSON Web Token", /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/],
 ];
 
-/** What credential `value` looks like, if any. */
-export function credentialShape(value: string): string | undefined {
-  return CREDENTIAL_SHAPES.find(([, shape]) => shape.test(value))?.[0];
-}
-
 /** `$(OTHER_VAR)`: Kubernetes substitutes another variable of the container, which is not a literal. */
+const REFERENCES = /\$\([A-Za-z_][A-Za-z0-9_.-]*\)/g;
 const REFERENCE = /^\$\([A-Za-z_][A-Za-z0-9_.-]*\)$/;
+
+/**
+ * What credential `value` looks like, if any. References to other variables do not count, so
+ * `postgres://app:$(DB_PASSWORD)@db/orders` (the password from a Secret-backed variable) passes.
+ */
+export function credentialShape(value: string): string | undefined {
+  const literal = value.replace(REFERENCES, "");
+  return CREDENTIAL_SHAPES.find(([, shape]) => shape.test(literal))?.[0];
+}
 
 const FIX = "move it into a Secret and set env[].valueFrom.secretKeyRef instead of value";
 

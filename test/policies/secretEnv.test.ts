@@ -96,7 +96,13 @@ describe("#containers-no-literal-secrets: values", () => {
       assert.ok(!messages[0].includes(value));
     });
   }
-  for (const value of ["http://api-gateway.slipway.svc:8080/health", "https://user@example.com/x", "1.4.0", "AKIA"]) {
+  for (const value of [
+    "http://api-gateway.slipway.svc:8080/health",
+    "https://user@example.com/x",
+    "postgres://app:$(DB_PASSWORD)@db.internal:5432/orders",
+    "1.4.0",
+    "AKIA",
+  ]) {
     it(`passes the plain value ${JSON.stringify(value)}`, () => assert.strictEqual(credentialShape(value), undefined));
   }
 });
