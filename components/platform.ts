@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { callersOf, needsAwsAccess, SERVICE_ACCESS, ServiceAccess } from "./access";
 import { PART_OF } from "./naming";
-import { CONNECTION_SECRET } from "../contract/release";
+import { CONNECTION_SECRET, JOB_SERVICE_ACCOUNT } from "../contract/release";
 import { defaultDenySpec, dnsEgressSpec, jobsSpec, NetworkRules, serviceSpec } from "./networkPolicy";
 import { SeccompProfile, ZoneSpread } from "./podSpec";
 import { RouterCrds } from "./routerCrds";
@@ -194,6 +194,15 @@ export class Platform extends pulumi.ComponentResource {
     policy(`${name}-default-deny`, "default-deny", defaultDenySpec());
     policy(`${name}-allow-dns`, "allow-dns", dnsEgressSpec());
     policy(`${name}-netpol-jobs`, "slipway-jobs", jobsSpec(rules));
+    // The account the driver's Jobs run under unless they name a service's: no role, no API token.
+    new k8s.core.v1.ServiceAccount(
+      `${name}-jobs-sa`,
+      {
+        metadata: { name: JOB_SERVICE_ACCOUNT, namespace, labels: { "app.kubernetes.io/part-of": PART_OF } },
+        automountServiceAccountToken: false,
+      },
+      { parent: this },
+    );
     const access = SERVICE_ACCESS as Record<string, ServiceAccess>;
     for (const service of Object.keys(args.services)) {
       const a = access[service] ?? { calls: [], dataStores: [], databaseSecret: false, buckets: {} };

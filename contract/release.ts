@@ -108,3 +108,6 @@ export function parseDuration(text: string): number | undefined {
 
 /** The Secret of the services' connection settings (addresses and ARNs, no passwords) in every stack's namespace. */
 export const CONNECTION_SECRET = "slipway-connections";
+
+/** The ServiceAccount the driver's Jobs run under unless they name one: it holds no role and mounts no API token. */
+export const JOB_SERVICE_ACCOUNT = "slipway-jobs";

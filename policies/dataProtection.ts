@@ -2,7 +2,7 @@
 import { Cluster as RdsCluster, ClusterInstance, Instance as RdsInstance } from "@pulumi/aws/rds";
 import { resourcePolicy, typeOf } from "./lib/define";
 import { get, isSet, show } from "./lib/values";
-import { awsLabel, isAuroraEngine } from "./encryption";
+import { awsLabel, isAuroraEngine } from "./lib/aws";
 
 export const rdsNotPubliclyAccessible = resourcePolicy({
   name: "rds-not-publicly-accessible",

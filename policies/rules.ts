@@ -46,6 +46,7 @@ import {
 } from "./podSecurity";
 import { notVerifiableAtPreview, stackNotVerifiableAtPreview } from "./previewUnknowns";
 import { containerResourceCeilings, containerResourcesRequired, hpaReplicaRange } from "./resourceLimits";
+import { containersNoLiteralSecrets } from "./secretEnv";
 import {
   containerEphemeralStorageLimits,
   containerImagesDigestPinned,
@@ -82,6 +83,7 @@ export const checkedResourcePolicies: readonly CheckedResourcePolicy<any>[] = [
   containerProbesRequired,
   containerReadinessOwnEndpoint,
   containerEphemeralStorageLimits,
+  containersNoLiteralSecrets,
   workloadsOwnServiceAccount,
   workloadsSpreadAcrossFailureDomains,
   pdbUnhealthyPodEvictionAlwaysAllow,

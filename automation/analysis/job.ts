@@ -1,9 +1,11 @@
 // The `job` gate, as Argo Rollouts' Job metric: a Kubernetes Job from a template in stack config runs in the stack's
 // namespace against the canary (the seeds' `run_smoke_tests.sh --environment ...`); it passes when the Job succeeds
-// within its timeout. Per released service when the template names `$service`.
+// within its timeout. Per released service when the template names `$service`. Each Job is checked with the policy
+// pack at the stack's levels before the cluster is asked anything: a refused Job throws its PolicyError, which fails
+// the gate with the policy's message (automation/analysis/index.ts).
 import type { AnalysisProvider, GateContext, Verdict } from "../types";
 import { checkEach, describeError } from "./common";
-import { batchJobApi, JobApi, jobManifest, JobTemplate, runJob } from "./jobRunner";
+import { batchJobApi, checkJobPolicies, JobApi, jobManifest, JobTemplate, runJob } from "./jobRunner";
 import { describeApiError } from "./kubernetes";
 
 export interface JobGateSpec {
@@ -32,6 +34,20 @@ export function jobProvider(
     name,
     async check(ctx: GateContext, signal: AbortSignal): Promise<Verdict> {
       const started = performance.now();
+      const services = perService(spec.template) ? ctx.services : [ctx.services[0] ?? ""];
+      const labels = {
+        "app.kubernetes.io/managed-by": "slipway",
+        "slipway.dev/gate": spec.template.name,
+        "slipway.dev/checks-version": ctx.canaryVersion,
+      };
+      const manifests = new Map(
+        services.map((service) => {
+          const vars = { version: ctx.canaryVersion, namespace: ctx.namespace, service };
+          const at = { namespace: ctx.namespace, labels, timeoutMs: spec.timeoutMs };
+          return [service, jobManifest(spec.template, vars, at)] as const;
+        }),
+      );
+      for (const manifest of manifests.values()) checkJobPolicies(manifest, ctx.stack);
       let api: JobApi;
       try {
         api = apiFor(ctx.kubeconfigPath);
@@ -39,22 +55,14 @@ export function jobProvider(
         const detail = `cannot load the kubeconfig ${ctx.kubeconfigPath ?? "(default)"}: ${describeError(err)}`;
         return { provider: name, ok: false, detail, durationMs: performance.now() - started };
       }
-      const services = perService(spec.template) ? ctx.services : [ctx.services[0] ?? ""];
       return checkEach(name, services, started, async (service) => {
         const label = perService(spec.template) ? `${service}: ` : "";
-        const labels = {
-          "app.kubernetes.io/managed-by": "slipway",
-          "slipway.dev/gate": spec.template.name,
-          "slipway.dev/checks-version": ctx.canaryVersion,
-        };
-        const vars = { version: ctx.canaryVersion, namespace: ctx.namespace, service };
-        const manifest = jobManifest(spec.template, vars, {
-          namespace: ctx.namespace,
-          labels,
-          timeoutMs: spec.timeoutMs,
-        });
         try {
-          const outcome = await runJob(api, manifest, { timeoutMs: spec.timeoutMs, signal, pollMs: spec.pollMs });
+          const outcome = await runJob(api, manifests.get(service)!, {
+            timeoutMs: spec.timeoutMs,
+            signal,
+            pollMs: spec.pollMs,
+          });
           return { ok: outcome.status === "succeeded", detail: `${label}${outcome.detail}` };
         } catch (err) {
           return { ok: false, detail: `${label}Job ${spec.template.name}: ${describeApiError(err)}` };

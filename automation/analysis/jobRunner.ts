@@ -1,10 +1,13 @@
 // Running one Kubernetes Job to its end: the manifest from a template (pinned image, placeholders filled, the pod
 // spec the policy pack demands of every workload), then create -> wait -> verdict -> delete. Used by the `job` gate;
 // any other step that has to run a one-off container in the stack's namespace (a migration before traffic moves)
-// runs it the same way. The judgement is pure; the cluster is a small port a test can fake.
+// runs it the same way. Before it is created, the manifest is checked with the policy pack at the stack's levels, as a
+// stack update checks the stack's own workloads. The judgement is pure; the cluster is a small port a test can fake.
 import * as k8s from "@kubernetes/client-node";
 import { containerSecurityContext, RUN_AS_USER } from "../../contract/podSecurity";
-import { CONNECTION_SECRET } from "../../contract/release";
+import { CONNECTION_SECRET, JOB_SERVICE_ACCOUNT } from "../../contract/release";
+import { evaluateManifestForStack, Manifest, ManifestViolation } from "../../policies/evaluate";
+import { PolicyError } from "../errors";
 import { loadKubeConfig } from "./cluster";
 import { excerpt } from "./common";
 import { describeApiError, withSignal } from "./kubernetes";
@@ -14,6 +17,9 @@ export interface JobResources {
   memoryRequest: string;
   cpuLimit: string;
   memoryLimit: string;
+  /** Scratch space (the /tmp emptyDir and logs); default 64Mi requested, 256Mi limit. */
+  ephemeralStorageRequest?: string;
+  ephemeralStorageLimit?: string;
 }
 
 /** What stack config says about a Job; strings may carry `$version`, `$namespace` and `$service`. */
@@ -29,18 +35,27 @@ export interface JobTemplate {
   resources?: JobResources;
   /** Retries before the Job fails; default 0 (a failed check is a failure, not a flake to retry). */
   backoffLimit?: number;
-  /** Service account the pod runs as; default none (no API token mounted). */
+  /** Service account the pod runs as; default the platform's `slipway-jobs` account, which may do nothing. */
   serviceAccountName?: string;
+  /** Mount the service account's API token: only for a Job that calls the Kubernetes API; default false. */
+  automountServiceAccountToken?: boolean;
   /** The services' connection Secret as environment variables, as the service pods get it; default off. */
   connectionEnv?: boolean;
 }
 
+/** Within every stack's ceilings, limit/request ratio included (container-resource-ceilings: at most 4). */
 export const DEFAULT_JOB_RESOURCES: JobResources = {
-  cpuRequest: "100m",
+  cpuRequest: "125m",
   memoryRequest: "128Mi",
   cpuLimit: "500m",
   memoryLimit: "256Mi",
 };
+export const DEFAULT_JOB_EPHEMERAL_STORAGE = { request: "64Mi", limit: "256Mi" };
+
+/** A digest names one image for good, so a cached copy is that image; a tag may have moved since it was pulled. */
+export function pullPolicyFor(image: string): "IfNotPresent" | "Always" {
+  return /@sha256:[0-9a-f]{64}$/.test(image) ? "IfNotPresent" : "Always";
+}
 /** Kept this long after it ends when the driver could not delete it (killed runner): the cluster cleans up itself. */
 export const JOB_TTL_SECONDS = 600;
 
@@ -65,17 +80,26 @@ export interface JobPlacement {
 /** The Job to create. Pure. */
 export function jobManifest(t: JobTemplate, vars: JobVars, at: JobPlacement): k8s.V1Job {
   const r = t.resources ?? DEFAULT_JOB_RESOURCES;
+  const image = fill(t.image, vars);
   const container: k8s.V1Container = {
     name: "job",
-    image: fill(t.image, vars),
-    imagePullPolicy: "IfNotPresent",
+    image,
+    imagePullPolicy: pullPolicyFor(image),
     command: t.command?.map((c) => fill(c, vars)),
     args: t.args?.map((a) => fill(a, vars)),
     env: Object.entries(t.env ?? {}).map(([name, value]) => ({ name, value: fill(value, vars) })),
     envFrom: t.connectionEnv ? [{ secretRef: { name: CONNECTION_SECRET } }] : undefined,
     resources: {
-      requests: { cpu: r.cpuRequest, memory: r.memoryRequest },
-      limits: { cpu: r.cpuLimit, memory: r.memoryLimit },
+      requests: {
+        cpu: r.cpuRequest,
+        memory: r.memoryRequest,
+        "ephemeral-storage": r.ephemeralStorageRequest ?? DEFAULT_JOB_EPHEMERAL_STORAGE.request,
+      },
+      limits: {
+        cpu: r.cpuLimit,
+        memory: r.memoryLimit,
+        "ephemeral-storage": r.ephemeralStorageLimit ?? DEFAULT_JOB_EPHEMERAL_STORAGE.limit,
+      },
     },
     securityContext: containerSecurityContext(),
     // A read-only root filesystem still needs a writable scratch directory.
@@ -93,8 +117,8 @@ export function jobManifest(t: JobTemplate, vars: JobVars, at: JobPlacement): k8
         metadata: { labels: at.labels },
         spec: {
           restartPolicy: "Never",
-          serviceAccountName: t.serviceAccountName,
-          automountServiceAccountToken: t.serviceAccountName !== undefined,
+          serviceAccountName: t.serviceAccountName ?? JOB_SERVICE_ACCOUNT,
+          automountServiceAccountToken: t.automountServiceAccountToken ?? false,
           securityContext: {
             runAsNonRoot: true,
             runAsUser: RUN_AS_USER,
@@ -108,6 +132,24 @@ export function jobManifest(t: JobTemplate, vars: JobVars, at: JobPlacement): k8
       },
     },
   };
+}
+
+/**
+ * Checks a Job with the policy pack at `stack`'s levels (policies/config/<stack>.json) before anything asks the
+ * cluster: a mandatory violation refuses it as a stack update would (PolicyError, exit code 4); the advisory ones are
+ * returned for the caller to report.
+ */
+export function checkJobPolicies(manifest: k8s.V1Job, stack: string): ManifestViolation[] {
+  const violations = evaluateManifestForStack(manifest as Manifest, stack);
+  const mandatory = violations.filter((v) => v.level === "mandatory");
+  if (mandatory.length > 0) {
+    const v = mandatory[0];
+    const more = mandatory.length > 1 ? ` (and ${mandatory.length - 1} more)` : "";
+    throw new PolicyError(`${stack}: policy ${v.policy} refuses the Job: ${v.message}${more}`, {
+      violations: mandatory,
+    });
+  }
+  return violations;
 }
 
 export type JobStatus = "succeeded" | "failed" | "deleted" | "timed-out" | "interrupted";

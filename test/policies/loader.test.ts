@@ -66,39 +66,41 @@ describe("the engine's loader (policies/loader.js)", () => {
     assert.equal(r.after, "undefined");
     assert.match(r.frame as string, /^ {4}at .*:\d+:\d+\)?$/, "a frame the SDK's source-position parser reads");
   });
+});
 
-  describe("with SLIPWAY_TRANSPILE_CACHE", () => {
-    let dir: string;
-    beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-loader-"))));
-    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+describe("the engine's loader (policies/loader.js) with SLIPWAY_TRANSPILE_CACHE", () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-loader-"))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    const load = (root: string, file: string) =>
-      inFreshNode(
-        `require("./policies/loader").prepareLoader(${JSON.stringify(root)});
-        const m = require(${JSON.stringify(file)});
-        console.log(JSON.stringify({ value: m.value, esbuild: ${loaded("esbuild/lib")} }));`,
-        { SLIPWAY_TRANSPILE_CACHE: path.join(dir, "cache") },
-      );
+  const load = (root: string, file: string) =>
+    inFreshNode(
+      `require("./policies/loader").prepareLoader(${JSON.stringify(root)});
+      const m = require(${JSON.stringify(file)});
+      console.log(JSON.stringify({ value: m.value, esbuild: ${loaded("esbuild/lib")} }));`,
+      { SLIPWAY_TRANSPILE_CACHE: path.join(dir, "cache") },
+    );
 
-    it("reads an unchanged file from the cache without loading esbuild", () => {
-      const src = path.join(dir, "src");
-      fs.mkdirSync(src);
-      fs.writeFileSync(path.join(src, "m.ts"), "export const value: number = 1;\n");
-      assert.deepEqual(load(src, path.join(src, "m.ts")), { value: 1, esbuild: true });
-      assert.equal(fs.readdirSync(path.join(dir, "cache")).length, 1);
-      assert.deepEqual(load(src, path.join(src, "m.ts")), { value: 1, esbuild: false });
-    });
-
-    it("transpiles a changed file anew instead of serving the cached one", () => {
-      const src = path.join(dir, "src");
-      fs.mkdirSync(src);
-      fs.writeFileSync(path.join(src, "m.ts"), "export const value: number = 1;\n");
-      load(src, path.join(src, "m.ts"));
-      fs.writeFileSync(path.join(src, "m.ts"), "export const value: number = 2;\n");
-      assert.deepEqual(load(src, path.join(src, "m.ts")), { value: 2, esbuild: true });
-    });
+  it("reads an unchanged file from the cache without loading esbuild", () => {
+    const src = path.join(dir, "src");
+    fs.mkdirSync(src);
+    fs.writeFileSync(path.join(src, "m.ts"), "export const value: number = 1;\n");
+    assert.deepEqual(load(src, path.join(src, "m.ts")), { value: 1, esbuild: true });
+    assert.equal(fs.readdirSync(path.join(dir, "cache")).length, 1);
+    assert.deepEqual(load(src, path.join(src, "m.ts")), { value: 1, esbuild: false });
   });
 
+  it("transpiles a changed file anew instead of serving the cached one", () => {
+    const src = path.join(dir, "src");
+    fs.mkdirSync(src);
+    fs.writeFileSync(path.join(src, "m.ts"), "export const value: number = 1;\n");
+    load(src, path.join(src, "m.ts"));
+    fs.writeFileSync(path.join(src, "m.ts"), "export const value: number = 2;\n");
+    assert.deepEqual(load(src, path.join(src, "m.ts")), { value: 2, esbuild: true });
+  });
+});
+
+describe("the engine's loader (policies/loader.js): Node's compile cache", () => {
   it("writes Node's compile cache of what it loaded even when the process is killed", () => {
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-compile-cache-"));
     try {

@@ -29,7 +29,7 @@ function run(policy: Parameters<typeof validateResource>[0], ...changes: Array<[
   });
 }
 
-describe("#containers-run-as-non-root", () => {
+describe("#containers-run-as-non-root: the effective runAsNonRoot and container UID", () => {
   it("passes runAsNonRoot at both levels", () => assert.deepStrictEqual(run(containersRunAsNonRoot), []));
 
   it("passes runAsNonRoot set only on the pod", () => {
@@ -64,7 +64,9 @@ describe("#containers-run-as-non-root", () => {
       `${LABEL} must not run as user 0 (root); set securityContext.runAsUser to a non-zero UID such as 10001.`,
     ]);
   });
+});
 
+describe("#containers-run-as-non-root: pod-level values, user namespaces, init and ephemeral containers", () => {
   it("fails when the pod runs as user 0 and the container does not override it", () => {
     assert.deepStrictEqual(
       run(

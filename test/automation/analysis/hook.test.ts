@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import * as k8s from "@kubernetes/client-node";
 import { hookRunner } from "../../../automation/analysis/hook";
 import type { JobApi } from "../../../automation/analysis/jobRunner";
+import { EXIT, exitCodeOf, PolicyError } from "../../../automation/errors";
 import type { HookJob } from "../../../stacks/config";
 
 const MIGRATE: HookJob = {
@@ -13,7 +14,8 @@ const MIGRATE: HookJob = {
   timeout: 30_000,
   irreversible: true,
 };
-const CTX = { stack: "prod", namespace: "slipway-prod", version: "1.4.0", kubeconfigPath: "/tmp/kc" };
+// Staging: its images may go by tag (prod asks for digests, see job policy tests).
+const CTX = { stack: "staging", namespace: "slipway-prod", version: "1.4.0", kubeconfigPath: "/tmp/kc" };
 const done = (type: "Complete" | "Failed", reason?: string): k8s.V1Job => ({
   metadata: { name: "migrate-x7k2p" },
   status: { conditions: [{ type, status: "True", reason }] },
@@ -90,5 +92,24 @@ describe("#release-hooks: the real hook runner", () => {
     })(MIGRATE, CTX, signal());
     assert.equal(r.ok, false);
     assert.equal(r.detail, "cannot load the kubeconfig /tmp/kc: ENOENT: no such file");
+  });
+
+  it("refuses a Job the stack's policies refuse with a PolicyError, before the kubeconfig or the cluster", async () => {
+    const c = fakeCluster(done("Complete"));
+    const secret = { ...MIGRATE, env: { DB_PASSWORD: "hunter2" } };
+    for (const [hook, ctx, policy] of [
+      [MIGRATE, { ...CTX, stack: "prod" }, "container-images-digest-pinned"],
+      [secret, CTX, "containers-no-literal-secrets"],
+    ] as const) {
+      await assert.rejects(hookRunner(c.apiFor)(hook, ctx, signal()), (err: unknown) => {
+        assert.ok(err instanceof PolicyError);
+        assert.equal(exitCodeOf(err), EXIT.policy);
+        assert.match(err.message, new RegExp(`^${ctx.stack}: policy ${policy} refuses the Job: Job "migrate"`));
+        assert.ok(!err.message.includes("hunter2"), "the secret never reaches the error");
+        return true;
+      });
+    }
+    assert.deepEqual(c.kubeconfigs, []);
+    assert.deepEqual(c.created, []);
   });
 });

@@ -52,19 +52,21 @@ describe("#job-gate: manifest from the template", () => {
     assert.equal(c.securityContext!.allowPrivilegeEscalation, false);
     assert.deepEqual(c.securityContext!.capabilities!.drop, ["ALL"]);
     assert.deepEqual(c.resources, {
-      requests: { cpu: "100m", memory: "128Mi" },
-      limits: { cpu: "500m", memory: "256Mi" },
+      requests: { cpu: "125m", memory: "128Mi", "ephemeral-storage": "64Mi" },
+      limits: { cpu: "500m", memory: "256Mi", "ephemeral-storage": "256Mi" },
     });
     assert.equal(pod.automountServiceAccountToken, false);
     assert.deepEqual(c.volumeMounts, [{ name: "tmp", mountPath: "/tmp" }]);
   });
 
-  it("uses the template's resources and service account when given", () => {
+  it("uses the template's resources and service account when given, and mounts the token only when declared", () => {
     const r = { cpuRequest: "50m", memoryRequest: "64Mi", cpuLimit: "1", memoryLimit: "1Gi" };
-    const j = jobManifest({ ...TEMPLATE, resources: r, serviceAccountName: "smoke", backoffLimit: 2 }, VARS, AT);
+    const t = { ...TEMPLATE, resources: r, serviceAccountName: "smoke", backoffLimit: 2 };
+    assert.equal(jobManifest(t, VARS, AT).spec!.template.spec!.automountServiceAccountToken, false);
+    const j = jobManifest({ ...t, automountServiceAccountToken: true }, VARS, AT);
     assert.deepEqual(j.spec!.template.spec!.containers[0].resources, {
-      requests: { cpu: "50m", memory: "64Mi" },
-      limits: { cpu: "1", memory: "1Gi" },
+      requests: { cpu: "50m", memory: "64Mi", "ephemeral-storage": "64Mi" },
+      limits: { cpu: "1", memory: "1Gi", "ephemeral-storage": "256Mi" },
     });
     assert.equal(j.spec!.template.spec!.serviceAccountName, "smoke");
     assert.equal(j.spec!.template.spec!.automountServiceAccountToken, true);
@@ -228,5 +230,19 @@ describe("#job-gate: the gate", () => {
     const [v] = await runGates(createProviders([spec], { jobs: () => api }), gateContext(), { timeoutMs: 3000 });
     assert.equal(v.ok, false);
     assert.match(v.detail, /Job smoke-tests: jobs\.batch is forbidden/);
+  });
+
+  it("fails, creating nothing, when the stack's policies refuse the Job (a literal secret on staging)", async () => {
+    const c = fakeCluster([withStatus({ succeeded: 1, conditions: [cond("Complete")] })]);
+    const secret = { ...spec, env: { API_TOKEN: "t0k3n" } };
+    const [v] = await runGates(
+      createProviders([secret], { jobs: () => c.api, jobPollMs: 5 }),
+      gateContext({ stack: "staging" }),
+      { timeoutMs: 3000 },
+    );
+    assert.equal(v.ok, false);
+    assert.match(v.detail, /policy containers-no-literal-secrets refuses the Job: Job "smoke-tests" container "job"/);
+    assert.ok(!v.detail.includes("t0k3n"), "the secret never reaches the verdict");
+    assert.deepEqual(c.calls, []);
   });
 });
