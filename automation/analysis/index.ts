@@ -2,6 +2,7 @@
 // owns the failure rules: a provider that throws, hangs, answers nothing or is interrupted fails its gate; only an
 // explicit ok:true from a provider passes.
 import type { AnalysisProvider as AnalysisSpec } from "../../stacks/config";
+import { scrubText } from "../secrets";
 import type { AnalysisProvider, GateContext, Verdict } from "../types";
 import { describeError, elapsed } from "./common";
 import { httpProvider } from "./http";
@@ -89,13 +90,17 @@ export interface RunGatesOptions {
   signal?: AbortSignal;
 }
 
-/** Runs every provider in parallel and returns one verdict per provider, in provider order. Never throws. */
+/**
+ * Runs every provider in parallel and returns one verdict per provider, in provider order. Never throws. A verdict's
+ * detail goes to the journal and the CI log, so URL credentials and secret shapes in it are masked here.
+ */
 export async function runGates(
   providers: readonly AnalysisProvider[],
   ctx: GateContext,
   { timeoutMs, signal }: RunGatesOptions,
 ): Promise<Verdict[]> {
-  return Promise.all(providers.map((p) => runOne(p, ctx, timeoutMs, signal)));
+  const verdicts = await Promise.all(providers.map((p) => runOne(p, ctx, timeoutMs, signal)));
+  return verdicts.map((v) => ({ ...v, detail: scrubText(v.detail) }));
 }
 
 async function runOne(
