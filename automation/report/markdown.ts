@@ -32,10 +32,13 @@ export function mdText(text: unknown): string {
 
 /**
  * Inline code on one line. A backtick inside would end the span, so it becomes a quote; a pipe is escaped for
- * tables; mentions and links are not made inside code, but the zero-width characters keep copies of it inert too.
+ * tables. Code shows "<" and "&" literally (no entities), so "<" and "](" get a zero-width space: a copy of the text
+ * pasted elsewhere, or a renderer less strict than GitHub's, finds no tag, comment or link; mentions and autolinks
+ * are neutralised the same way.
  */
 export function mdCode(text: unknown): string {
-  return `\`${neutralised(oneLine(String(text)).replace(/`/g, "'").replace(/\|/g, "\\|"))}\``;
+  const flat = oneLine(String(text)).replace(/`/g, "'").replace(/\|/g, "\\|");
+  return `\`${neutralised(flat.replace(/</g, `<${ZWSP}`).replace(/\]\(/g, `]${ZWSP}(`))}\``;
 }
 
 /** A number for a Markdown table; anything that is not a finite number is escaped text. */
