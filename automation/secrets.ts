@@ -50,6 +50,22 @@ export function secretShapes(text: string): string[] {
   return out;
 }
 
+/** `text` with each secret shape replaced where it matched (the whole match, or its `secret` part). */
+function maskShapes(text: string): string {
+  let out = text;
+  for (const shape of SHAPES)
+    out = out.replace(shape, (...args: unknown[]) => {
+      const match = args[0] as string;
+      const groups = args.at(-1) as Record<string, string | undefined> | undefined;
+      const secret = typeof groups === "object" && groups !== null ? groups.secret : undefined;
+      if (!secret) return SECRET;
+      // The secret part ends each shape (a URL's password just before its "@").
+      const at = match.lastIndexOf(secret);
+      return `${match.slice(0, at)}${SECRET}${match.slice(at + secret.length)}`;
+    });
+  return out;
+}
+
 /** Every secret value found in a document, so each can be masked wherever else it occurs. */
 export class SecretSet {
   private readonly values = new Set<string>();
@@ -81,7 +97,7 @@ export class SecretSet {
     this.sorted ??= [...this.values].sort((a, b) => b.length - a.length);
     let out = text;
     for (const s of this.sorted) if (out.includes(s)) out = out.split(s).join(SECRET);
-    for (const s of secretShapes(out)) if (s.length >= 1) out = out.split(s).join(SECRET);
+    out = maskShapes(out);
     return out.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi, (url) => displayUrl(url));
   }
 }
