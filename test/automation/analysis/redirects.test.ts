@@ -111,3 +111,28 @@ describe("#gate redirects: a SigV4 gate's credentials never leave the workspace'
     assert.notEqual(first, second);
   });
 });
+
+describe("#gate URLs with credentials", () => {
+  it("refuses a gate URL with credentials, naming the key and the fix, without sending a request", async () => {
+    let asked = 0;
+    const fetchFn = (async () => {
+      asked += 1;
+      return new Response("UP");
+    }) as unknown as typeof fetch;
+    const specs = [
+      { provider: "kubernetes" as const },
+      { provider: "http" as const, url: "https://probe:Hunter2pass@status.example.com/health" },
+      { provider: "prometheus" as const, url: "https://prom.example.com/?access_token=Tok123456", query: "up", max: 1 },
+    ];
+    const gates = createProviders(specs, { transport: { fetch: fetchFn } }).slice(1);
+    const verdicts = await runGates(gates, gateContext(), { timeoutMs: 2000 });
+    assert.equal(asked, 0);
+    assert.deepEqual(
+      verdicts.map((v) => v.ok),
+      [false, false],
+    );
+    assert.match(verdicts[0].detail, /^slipway:canary\.analysis\[1\]\.url: .*Kubernetes Secret \/ secret reference/);
+    assert.match(verdicts[1].detail, /slipway:canary\.analysis\[2\]\.url: .*"access_token"/);
+    for (const v of verdicts) assert.ok(!/Hunter2pass|Tok123456/.test(v.detail), v.detail);
+  });
+});
