@@ -129,7 +129,7 @@ export class EventCollector {
       this.secrets.collect(state.inputs).collect(state.outputs);
       if (m.type === "kubernetes:core/v1:Secret")
         for (const part of [state.inputs, state.outputs])
-          for (const key of ["data", "stringData"]) this.secrets.collect(part?.[key], "data");
+          for (const key of ["data", "stringData"]) this.secrets.collect(part?.[key], "secret");
     }
   }
 

@@ -116,4 +116,24 @@ describe("secrets in engine events", () => {
     for (const s of ["Pw0rd9876", "AKIAIOSFODNN7EXAMPLE", "Tok3nTok3nTok3n"]) assert.ok(!everything.includes(s), s);
     assert.match(ev.violations()[0].message, /Bearer \[secret\]/);
   });
+
+  it("mask a Secret's data, plain and decoded, wherever a message repeats it", () => {
+    const urn = "urn:pulumi:dev::slipway::kubernetes:core/v1:Secret::db";
+    const ev = new EventCollector("dev", () => undefined);
+    const data = { conn: Buffer.from("DecodedConn42").toString("base64") };
+    ev.handle({
+      resourcePreEvent: {
+        metadata: {
+          op: "create",
+          urn,
+          type: "kubernetes:core/v1:Secret",
+          new: { inputs: { data, stringData: { dsn: "PlainDsn77" } } },
+        },
+      },
+    });
+    ev.handle({
+      diagnosticEvent: { urn, severity: "error", message: "bad DecodedConn42 / PlainDsn77 / " + data.conn },
+    });
+    assert.equal(ev.firstError(), "db: bad [secret] / [secret] / [secret]");
+  });
 });
