@@ -1,6 +1,7 @@
 // Engine events -> ResourceChange / PolicyViolation, and progress lines as they arrive. The event shapes are the
 // subset of the Automation API's EngineEvent the driver reads, declared here so only engine.ts imports the SDK.
 import { isSecretPath, mask, redact, SECRET, SecretSet } from "../secrets";
+import { terminalText } from "../report/terminal";
 import type { ChangeOp, EnforcementLevel, PolicyViolation, ResourceChange } from "../types";
 
 interface StepState {
@@ -102,7 +103,8 @@ export class EventCollector {
     private readonly stack: string,
     progress: (line: string) => void,
   ) {
-    this.progress = (line) => progress(this.secrets.scrub(line));
+    // Progress goes to a terminal or the CI log: secrets masked, control and bidi characters shown as escapes.
+    this.progress = (line) => progress(terminalText(this.secrets.scrub(line)));
   }
 
   readonly handle = (e: EngineEventLike): void => {

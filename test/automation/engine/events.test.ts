@@ -137,3 +137,16 @@ describe("secrets in engine events", () => {
     assert.equal(ev.firstError(), "db: bad [secret] / [secret] / [secret]");
   });
 });
+
+describe("progress lines from the engine", () => {
+  it("show control and bidi characters in names and messages as visible escapes", () => {
+    const lines: string[] = [];
+    const ev = new EventCollector("dev", (l) => lines.push(l));
+    const urn = "urn:pulumi:dev::slipway::kubernetes:apps/v1:Deployment::api\x1b[2J\u202e";
+    ev.handle({ resourcePreEvent: { metadata: { op: "create", urn, type: "kubernetes:apps/v1:Deployment" } } });
+    ev.handle({ diagnosticEvent: { urn, severity: "error", message: "failed \x1b]8;;https://evil\x07 here\rOK" } });
+    const out = lines.join("\n");
+    assert.doesNotMatch(out, /[\x1b\x07\r\u202e]/);
+    assert.match(out, /api\\x1b\[2J\\u202e/);
+  });
+});
