@@ -135,10 +135,11 @@ export function collectSecrets(value: unknown, into: SecretSet, path = ""): Secr
 
 /**
  * `value` with every Pulumi secret inside, and every field whose name says secret, replaced by "[secret]"; the whole
- * value when `path` (the property it sits at) says secret.
+ * value when `path` (the property it sits at) says secret. Strings lose their secret shapes and URL credentials.
  */
 export function mask(value: unknown, path = ""): unknown {
   if (path !== "" && isSecretPath(path)) return SECRET;
+  if (typeof value === "string") return scrubText(value);
   if (Array.isArray(value)) return value.map((v) => mask(v));
   if (typeof value === "object" && value !== null) {
     if (isPulumiSecret(value)) return SECRET;

@@ -3,6 +3,7 @@
 // metacharacters are escaped, "<" and ">" become entities (no HTML, no "<!--" hiding the rest), "@" gets a zero-width
 // joiner (no @mention pings a team), autolinks are broken with a zero-width space (no bare URL becomes a link), and
 // line breaks and control characters cannot start a new block.
+import { SECRET } from "../secrets";
 import { terminalLine } from "./terminal";
 
 const ZWJ = "\u200d";
@@ -19,14 +20,24 @@ function oneLine(text: string): string {
   return terminalLine(String(text).replace(/\r\n|\r|\n/g, " "));
 }
 
-/** Text for Markdown prose and table cells, on one line. */
+const ESCAPED_MASK = SECRET.replace(/([[\]])/g, "\\$1");
+
+/**
+ * Text for Markdown prose and table cells, on one line. The secret mask stays readable as "[secret]": with every
+ * other bracket escaped it cannot pair into a link, and a "(" or ":" right after it is escaped.
+ */
 export function mdText(text: unknown): string {
+  const escaped = oneLine(String(text))
+    .replace(/&/g, "&amp;")
+    .replace(/([\\`*_[\]|#~])/g, "\\$1")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;");
   return neutralised(
-    oneLine(String(text))
-      .replace(/&/g, "&amp;")
-      .replace(/([\\`*_[\]|#~])/g, "\\$1")
-      .replace(/</g, "&lt;")
-      .replace(/>/g, "&gt;"),
+    escaped
+      .split(ESCAPED_MASK)
+      .join(SECRET)
+      .replaceAll(`${SECRET}(`, `${SECRET}\\(`)
+      .replaceAll(`${SECRET}:`, `${SECRET}\\:`),
   );
 }
 

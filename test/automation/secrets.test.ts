@@ -96,3 +96,12 @@ describe("the secret masker: by key, by shape, by value", () => {
     );
   });
 });
+
+describe("the secret masker on a single value", () => {
+  it("masks secret shapes and URL credentials in a string wherever it sits", () => {
+    assert.deepEqual(mask({ url: "postgres://app:pw@db/app", note: "key AKIAIOSFODNN7EXAMPLE" }), {
+      url: "postgres://***@db/app",
+      note: `key ${SECRET}`,
+    });
+  });
+});

@@ -74,6 +74,12 @@ describe("#hostile-input: the escaping modules", () => {
     assert.equal(mdText("a\r\nb\rc\nd"), "a b c d");
   });
 
+  it("keeps the secret mask readable in prose without letting it pair into a link", () => {
+    assert.equal(mdText("key [secret] leaked"), "key [secret] leaked");
+    assert.equal(mdText("[secret](https://evil)"), "[secret]\\(https:\u200b//evil)");
+    assert.equal(mdText("[secret]: https://evil"), "[secret]\\: https:\u200b//evil");
+  });
+
   it("keeps inline code on one line and inside its span", () => {
     assert.equal(mdCode("a`b|c\nd"), "`a'b\\|c d`");
     assert.equal(mdCode("@x https://y"), "`@\u200dx https:\u200b//y`");
