@@ -75,9 +75,10 @@ export class SecretSet {
     if (typeof value !== "string" || value === SECRET || value.trim().length < MIN_SEARCHED) return;
     this.values.add(value);
     // A base64 value (a Secret's data) is also printed decoded.
-    if (/^[A-Za-z0-9+/]{8,}={0,2}$/.test(value)) {
+    if (/^[A-Za-z0-9+/]{8,}={0,2}$/.test(value) && value.length % 4 === 0) {
       const decoded = Buffer.from(value, "base64").toString("utf8");
-      if (/^[\x20-\x7e]+$/.test(decoded) && decoded.length >= MIN_SEARCHED) this.values.add(decoded);
+      const canonical = Buffer.from(decoded, "utf8").toString("base64") === value;
+      if (canonical && /^[\x20-\x7e]+$/.test(decoded) && decoded.length >= MIN_SEARCHED) this.values.add(decoded);
     }
     this.sorted = undefined;
   }
