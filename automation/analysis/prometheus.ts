@@ -44,7 +44,8 @@ const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 export function sampleValue(sample: unknown): number | string {
   if (!Array.isArray(sample) || sample.length !== 2) return `a sample is not a [time, value] pair: ${brief(sample)}`;
   const raw: unknown = sample[1];
-  if (typeof raw === "string" && /^nan$/i.test(raw.trim())) return "the query returned NaN (no requests in the window?)";
+  if (typeof raw === "string" && /^nan$/i.test(raw.trim()))
+    return "the query returned NaN (no requests in the window?)";
   const n = typeof raw === "string" && NUMBER.test(raw.trim()) ? Number(raw) : Number.NaN;
   if (!Number.isFinite(n)) return `a sample's value ${brief(raw)} is not a finite number`;
   return n;
@@ -69,7 +70,9 @@ export function sampleValues(body: unknown): number[] | string {
   if (!Array.isArray(result)) return "the answer has no result list";
   const values: number[] = [];
   for (const series of result) {
-    const v = sampleValue(typeof series === "object" && series !== null ? (series as { value?: unknown }).value : series);
+    const v = sampleValue(
+      typeof series === "object" && series !== null ? (series as { value?: unknown }).value : series,
+    );
     if (typeof v === "string") return v;
     values.push(v);
   }
