@@ -46,14 +46,17 @@ export interface HttpAnswer {
 
 export type Fetch = typeof fetch;
 
-/** GET with the signal attached; the body is cut at MAX_BODY_BYTES so a runaway endpoint cannot exhaust memory. */
+/**
+ * GET with the signal attached; the body is cut at MAX_BODY_BYTES so a runaway endpoint cannot exhaust memory. A
+ * redirect is returned as it is, never followed (transport.ts follows same-origin ones itself).
+ */
 export async function getText(
   fetchFn: Fetch,
   url: string,
   signal: AbortSignal,
   headers: Record<string, string> = {},
 ): Promise<HttpAnswer> {
-  const res = await fetchFn(url, { method: "GET", signal, headers });
+  const res = await fetchFn(url, { method: "GET", signal, headers, redirect: "manual" });
   return readBounded(res.status, res.body);
 }
 

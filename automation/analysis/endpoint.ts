@@ -2,6 +2,7 @@
 // names (NAME.NAMESPACE.svc[.cluster.local]) do not resolve: those URLs go through the Kubernetes API server's service
 // proxy with the stack's kubeconfig. Amazon Managed Prometheus workspaces are called directly, signed with SigV4.
 // Everything else is called directly. Pure: the transports live in cluster.ts and sigv4.ts.
+import { displayUrl } from "../../contract/urls";
 
 /** How a gate's URL is reached; `via` in a gate's config overrides the choice made from the host. */
 export type Via = "direct" | "kubernetes-proxy";
@@ -40,7 +41,7 @@ function parse(url: string): URL {
   try {
     return new URL(url);
   } catch {
-    throw new Error(`"${url}" is not a URL; write scheme://host[:port]/path`);
+    throw new Error(`"${displayUrl(url)}" is not a URL; write scheme://host[:port]/path`);
   }
 }
 
@@ -97,11 +98,12 @@ export function proxyPath(route: ProxyRoute): string {
   return `/api/v1/namespaces/${route.namespace}/services/${target}/proxy${route.path}`;
 }
 
-/** Words for a verdict's detail line: where the request really went. */
+/** Words for a verdict's detail line: where the request really went; credentials in the URL shown as "***". */
 export function describeRoute(route: Route): string {
+  const url = displayUrl(route.url);
   if (route.via === "kubernetes-proxy")
-    return `${route.url} (through the API server: services/${route.service}:${route.port}/proxy)`;
-  return route.awsRegion ? `${route.url} (SigV4, ${route.awsRegion})` : route.url;
+    return `${url} (through the API server: services/${route.service}:${route.port}/proxy)`;
+  return route.awsRegion ? `${url} (SigV4, ${route.awsRegion})` : url;
 }
 
 /**

@@ -2,6 +2,8 @@
 // owns the failure rules: a provider that throws, hangs, answers nothing or is interrupted fails its gate; only an
 // explicit ok:true from a provider passes.
 import type { AnalysisProvider as AnalysisSpec } from "../../stacks/config";
+import { gateUrlProblem } from "../../contract/urls";
+import { scrubText } from "../secrets";
 import type { AnalysisProvider, GateContext, Verdict } from "../types";
 import { describeError, elapsed } from "./common";
 import { httpProvider } from "./http";
@@ -39,10 +41,13 @@ export function createProviders(specs: readonly AnalysisSpec[], deps: ProviderDe
   const total = new Map<string, number>();
   for (const s of specs) total.set(s.provider, (total.get(s.provider) ?? 0) + 1);
   const seen = new Map<string, number>();
-  return specs.map((spec) => {
+  return specs.map((spec, i) => {
     const n = (seen.get(spec.provider) ?? 0) + 1;
     seen.set(spec.provider, n);
     const name = (total.get(spec.provider) ?? 0) > 1 ? `${spec.provider}#${n}` : String(spec.provider);
+    // Stack config refuses these first; a gate built another way still never sends (or prints) them.
+    const credentials = spec.url ? gateUrlProblem(spec.url, `slipway:canary.analysis[${i}].url`) : undefined;
+    if (credentials) return refused(name, credentials);
     switch (spec.provider) {
       case "kubernetes":
         return kubernetesProvider(name, deps.cluster ?? kubernetesReader);
@@ -89,13 +94,17 @@ export interface RunGatesOptions {
   signal?: AbortSignal;
 }
 
-/** Runs every provider in parallel and returns one verdict per provider, in provider order. Never throws. */
+/**
+ * Runs every provider in parallel and returns one verdict per provider, in provider order. Never throws. A verdict's
+ * detail goes to the journal and the CI log, so URL credentials and secret shapes in it are masked here.
+ */
 export async function runGates(
   providers: readonly AnalysisProvider[],
   ctx: GateContext,
   { timeoutMs, signal }: RunGatesOptions,
 ): Promise<Verdict[]> {
-  return Promise.all(providers.map((p) => runOne(p, ctx, timeoutMs, signal)));
+  const verdicts = await Promise.all(providers.map((p) => runOne(p, ctx, timeoutMs, signal)));
+  return verdicts.map((v) => ({ ...v, detail: scrubText(v.detail) }));
 }
 
 async function runOne(

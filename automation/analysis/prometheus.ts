@@ -37,30 +37,57 @@ export function queryUrl(base: string, promql: string): string {
   return `${base.replace(/\/+$/, "")}/api/v1/query?${new URLSearchParams({ query: promql }).toString()}`;
 }
 
+/** Prometheus's text form of a sample value: a decimal or exponent number, or NaN / ±Inf (which no gate accepts). */
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** A sample's value, or why it is not a finite number: a `[time, "value"]` pair is the only shape read. */
+export function sampleValue(sample: unknown): number | string {
+  if (!Array.isArray(sample) || sample.length !== 2) return `a sample is not a [time, value] pair: ${brief(sample)}`;
+  const raw: unknown = sample[1];
+  if (typeof raw === "string" && /^nan$/i.test(raw.trim()))
+    return "the query returned NaN (no requests in the window?)";
+  const n = typeof raw === "string" && NUMBER.test(raw.trim()) ? Number(raw) : Number.NaN;
+  if (!Number.isFinite(n)) return `a sample's value ${brief(raw)} is not a finite number`;
+  return n;
+}
+
+function brief(v: unknown): string {
+  return excerpt(JSON.stringify(v) ?? String(v), 60);
+}
+
 /** Reads the sample values of an instant-query answer; a string says why there are none usable. */
 export function sampleValues(body: unknown): number[] | string {
   if (typeof body !== "object" || body === null) return "the answer is not a JSON object";
   const { status, data, error, errorType } = body as Record<string, unknown>;
   if (status !== "success") return `query failed: ${String(errorType ?? "error")}: ${String(error ?? status)}`;
   const { resultType, result } = (data ?? {}) as Record<string, unknown>;
-  const toNumber = (sample: unknown): number => (Array.isArray(sample) ? Number(sample[1]) : Number.NaN);
-  if (resultType === "scalar") return [toNumber(result)];
+  if (resultType === "scalar") {
+    const v = sampleValue(result);
+    return typeof v === "string" ? v : [v];
+  }
   if (resultType !== "vector")
     return `unsupported result type ${String(resultType)}; write an instant vector or scalar query`;
   if (!Array.isArray(result)) return "the answer has no result list";
-  return result.map((series) => toNumber((series as { value?: unknown }).value));
+  const values: number[] = [];
+  for (const series of result) {
+    const v = sampleValue(
+      typeof series === "object" && series !== null ? (series as { value?: unknown }).value : series,
+    );
+    if (typeof v === "string") return v;
+    values.push(v);
+  }
+  return values;
 }
 
-/** Judges an instant-query answer against `max`; the worst series decides. Pure. */
+/** Judges an instant-query answer against `max`; the worst series decides, and only finite numbers count. Pure. */
 export function evaluatePrometheusAnswer(body: unknown, max: number): Finding {
   const values = sampleValues(body);
   if (typeof values === "string") return { ok: false, detail: values };
   if (values.length === 0)
     return { ok: false, detail: "empty result: no series matched (no traffic yet, or the labels differ)" };
-  if (values.some((v) => Number.isNaN(v)))
-    return { ok: false, detail: "the query returned NaN (no requests in the window?)" };
+  if (!Number.isFinite(max)) return { ok: false, detail: `max ${String(max)} is not a finite number` };
   const worst = Math.max(...values);
-  const ok = worst <= max;
+  const ok = Number.isFinite(worst) && worst <= max;
   return { ok, value: worst, detail: `${worst} ${ok ? "<=" : ">"} max ${max}` };
 }
 

@@ -1,6 +1,7 @@
 // Engine events -> ResourceChange / PolicyViolation, and progress lines as they arrive. The event shapes are the
 // subset of the Automation API's EngineEvent the driver reads, declared here so only engine.ts imports the SDK.
-import { isSecretPath, mask, SECRET } from "../secrets";
+import { isSecretPath, mask, redact, SECRET, SecretSet } from "../secrets";
+import { terminalText } from "../report/terminal";
 import type { ChangeOp, EnforcementLevel, PolicyViolation, ResourceChange } from "../types";
 
 interface StepState {
@@ -93,13 +94,22 @@ export class EventCollector {
   private readonly policy: PolicyViolation[] = [];
   private readonly errors: { resource?: string; text: string }[] = [];
   private rootOutputs?: Record<string, unknown>;
+  /** Every secret value seen in any step's inputs or outputs, masked wherever else it shows up (errors included). */
+  private readonly secrets = new SecretSet();
+
+  private readonly progress: (line: string) => void;
 
   constructor(
     private readonly stack: string,
-    private readonly progress: (line: string) => void,
-  ) {}
+    progress: (line: string) => void,
+  ) {
+    // Progress goes to a terminal or the CI log: secrets masked, control and bidi characters shown as escapes.
+    this.progress = (line) => progress(terminalText(this.secrets.scrub(line)));
+  }
 
   readonly handle = (e: EngineEventLike): void => {
+    if (e.resourcePreEvent) this.learn(e.resourcePreEvent.metadata);
+    if (e.resOutputsEvent) this.learn(e.resOutputsEvent.metadata);
     if (e.resourcePreEvent) this.onStep(e.resourcePreEvent.metadata);
     if (e.resOutputsEvent) this.outputs.set(e.resOutputsEvent.metadata.urn, e.resOutputsEvent.metadata);
     if (e.resOutputsEvent?.metadata.type === "pulumi:pulumi:Stack")
@@ -113,6 +123,17 @@ export class EventCollector {
       this.progress(`${this.stack}: done in ${e.summaryEvent.durationSeconds}s (${c.join(", ") || "no changes"})`);
     }
   };
+
+  /** Learns the secrets of a step: values secret by key, env entry, Pulumi secret or shape, and a Secret's data. */
+  private learn(m: StepMetadata): void {
+    for (const state of [m.old, m.new]) {
+      if (state === undefined) continue;
+      this.secrets.collect(state.inputs).collect(state.outputs);
+      if (m.type === "kubernetes:core/v1:Secret")
+        for (const part of [state.inputs, state.outputs])
+          for (const key of ["data", "stringData"]) this.secrets.collect(part?.[key], "secret");
+    }
+  }
 
   private onStep(m: StepMetadata): void {
     const prev = this.steps.get(m.urn);
@@ -170,7 +191,8 @@ export class EventCollector {
           : mask(v, p);
     for (const p of properties)
       values[p] = { old: at(p, valueAtPath(pick(m.old), p)), new: at(p, valueAtPath(pick(m.new), p)) };
-    return { urn: m.urn, type: m.type, name: nameOfUrn(m.urn), op: OPS[m.op] ?? "other", properties, values };
+    const change = { urn: m.urn, type: m.type, name: nameOfUrn(m.urn), op: OPS[m.op] ?? "other", properties, values };
+    return redact(change as ResourceChange, this.secrets);
   }
 
   changes(): ResourceChange[] {
@@ -190,7 +212,7 @@ export class EventCollector {
   }
 
   violations(): PolicyViolation[] {
-    return [...this.policy];
+    return this.policy.map((v) => redact(v, this.secrets));
   }
 
   /** Refresh results: a resource drifted when its read state differs from the recorded one, or it is gone. */
@@ -213,11 +235,13 @@ export class EventCollector {
    */
   stackOutputs(): Record<string, unknown> | undefined {
     if (this.rootOutputs === undefined) return undefined;
-    return Object.fromEntries(Object.entries(this.rootOutputs).filter(([k, v]) => mask(v, k) !== SECRET));
+    const shown = Object.entries(this.rootOutputs).filter(([k, v]) => mask(v, k) !== SECRET);
+    return redact(Object.fromEntries(shown), this.secrets);
   }
 
   /** The first resource's error in full, else the first error of the update as a whole ("update failed"). */
   firstError(): string | undefined {
-    return (this.errors.find((e) => e.resource !== undefined) ?? this.errors[0])?.text;
+    const text = (this.errors.find((e) => e.resource !== undefined) ?? this.errors[0])?.text;
+    return text === undefined ? undefined : this.secrets.scrub(text);
   }
 }

@@ -1,15 +1,21 @@
 // The export of `slipway audit export`: the same change records as JSON (for machines), Markdown (for a ticket) and a
 // self-contained HTML page (for an auditor: no script, no stylesheet or image fetched, a timeline picture per
-// promotion drawn as inline SVG). Pure: an Export in, text out; every value shown goes through the secret masking.
+// promotion drawn as inline SVG). Pure: an Export in, text out; every value shown goes through the secret masking
+// and is escaped for its format (markdown.ts, html.ts): a journal is input like any other.
 import type { ChangeRecord, Export, HookRecord, StepRecord } from "./changeRecords";
 import type { PreviewSummary } from "../release/evidence";
 import type { ResourceChange } from "../types";
 import { propertyLines } from "./preview";
-import { code, mask, md, seconds } from "./format";
+import { code, md, renderMasked, seconds } from "./format";
+import { html as esc, htmlNumber } from "./html";
+import { mdNumber } from "./markdown";
 
 export function renderAuditJson(x: Export): string {
-  return `${JSON.stringify(mask(x), null, 2)}\n`;
+  return renderMasked(x, (safe) => `${JSON.stringify(safe, null, 2)}\n`);
 }
+
+/** A step's number as people count (from 1); whatever else a journal holds is shown as it is. */
+const stepNo = (s: StepRecord): unknown => (typeof s.step === "number" ? s.step + 1 : s.step);
 
 function approvalText(r: ChangeRecord): string {
   const a = r.approval;
@@ -120,7 +126,7 @@ function recordMarkdown(r: ChangeRecord): string[] {
     for (const s of r.steps) {
       const result = s.ok === undefined ? "no outcome" : s.ok ? "pass" : "FAIL";
       out.push(
-        `| ${s.step + 1} | ${s.weight}% | ${s.startedAt} | ${s.durationMs ?? "-"} ms | ${result} | ${md(s.verdicts.map(verdictText).join("; ") || "-")} |`,
+        `| ${mdNumber(stepNo(s))} | ${mdNumber(s.weight)}% | ${md(s.startedAt)} | ${mdNumber(s.durationMs)} ms | ${result} | ${md(s.verdicts.map(verdictText).join("; ") || "-")} |`,
       );
     }
     out.push("");
@@ -134,7 +140,7 @@ function recordMarkdown(r: ChangeRecord): string[] {
     );
     for (const h of r.hooks)
       out.push(
-        `| ${md(hookName(h))} | ${h.phase ?? "-"} | ${h.startedAt} | ${h.durationMs ?? "-"} ms | ${hookResult(h)} | ${md(h.detail ?? "-")} |`,
+        `| ${md(hookName(h))} | ${md(h.phase ?? "-")} | ${md(h.startedAt)} | ${mdNumber(h.durationMs)} ms | ${hookResult(h)} | ${md(h.detail ?? "-")} |`,
       );
     out.push("");
   }
@@ -142,20 +148,22 @@ function recordMarkdown(r: ChangeRecord): string[] {
 }
 
 export function renderAuditMarkdown(x: Export): string {
+  return renderMasked(x, auditMarkdown);
+}
+
+function auditMarkdown(x: Export): string {
   const out = [
     `# Change evidence: stack ${code(x.stack)}`,
     "",
-    `Records from ${x.since}${x.until ? ` until ${x.until}` : ""}, generated ${x.generatedAt}.`,
+    `Records from ${md(x.since)}${x.until ? ` until ${md(x.until)}` : ""}, generated ${md(x.generatedAt)}.`,
     "",
   ];
-  out.push(`Journal chain: ${md(chainText(x))}`, "", `${x.records.length} change records.`, "");
+  out.push(`Journal chain: ${md(chainText(x))}`, "", `${mdNumber(x.records.length)} change records.`, "");
   for (const r of x.records) out.push(...recordMarkdown(r));
   return `${out.join("\n")}\n`;
 }
 
 // ----- HTML
-
-const esc = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 /**
  * Weight on the new version over time: a step line through each step's weight (set at its intent), dropping to 0 at
@@ -182,7 +190,7 @@ export function timelineSvg(r: ChangeRecord): string {
     .map((s) => {
       const [cx, cy] = [x(s.endedAt!), y(s.weight)];
       const label = esc(
-        `step ${s.step + 1} at ${s.weight}%: ${s.ok ? "pass" : "FAIL"} ${s.verdicts.map(verdictText).join("; ")}`,
+        `step ${String(stepNo(s))} at ${s.weight}%: ${s.ok ? "pass" : "FAIL"} ${s.verdicts.map(verdictText).join("; ")}`,
       );
       return s.ok
         ? `<circle class="pass" cx="${cx.toFixed(1)}" cy="${cy.toFixed(1)}" r="5"><title>${label}</title></circle>`
@@ -226,7 +234,7 @@ function recordHtml(r: ChangeRecord): string {
       : `<h3>Steps</h3><table class="steps"><tr><th>Step</th><th>Weight</th><th>Started</th><th>Duration</th><th>Result</th><th>Verdicts</th></tr>${r.steps
           .map(
             (s) =>
-              `<tr class="step"><td>${s.step + 1}</td><td>${s.weight}%</td><td>${esc(s.startedAt)}</td><td>${s.durationMs ?? "-"} ms</td><td class="${s.ok ? "pass" : "fail"}">${s.ok === undefined ? "no outcome" : s.ok ? "pass" : "FAIL"}</td><td>${esc(s.verdicts.map(verdictText).join("; ") || "-")}</td></tr>`,
+              `<tr class="step"><td>${htmlNumber(stepNo(s))}</td><td>${htmlNumber(s.weight)}%</td><td>${esc(s.startedAt)}</td><td>${htmlNumber(s.durationMs)} ms</td><td class="${s.ok ? "pass" : "fail"}">${s.ok === undefined ? "no outcome" : s.ok ? "pass" : "FAIL"}</td><td>${esc(s.verdicts.map(verdictText).join("; ") || "-")}</td></tr>`,
           )
           .join("")}</table>`;
   const hooks =
@@ -235,7 +243,7 @@ function recordHtml(r: ChangeRecord): string {
       : `<h3>Hooks</h3><table class="hooks"><tr><th>Hook</th><th>Phase</th><th>Started</th><th>Duration</th><th>Result</th><th>Job outcome</th></tr>${r.hooks
           .map(
             (h) =>
-              `<tr class="hook"><td>${esc(hookName(h))}</td><td>${esc(h.phase ?? "-")}</td><td>${esc(h.startedAt)}</td><td>${h.durationMs ?? "-"} ms</td><td class="${h.ok ? "pass" : "fail"}">${esc(hookResult(h))}</td><td>${esc(h.detail ?? "-")}</td></tr>`,
+              `<tr class="hook"><td>${esc(hookName(h))}</td><td>${esc(h.phase ?? "-")}</td><td>${esc(h.startedAt)}</td><td>${htmlNumber(h.durationMs)} ms</td><td class="${h.ok ? "pass" : "fail"}">${esc(hookResult(h))}</td><td>${esc(h.detail ?? "-")}</td></tr>`,
           )
           .join("")}</table>`;
   const picture = r.kind === "promote" || r.kind === "skip-canary" ? timelineSvg(r) : "";
@@ -247,12 +255,16 @@ const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}tab
 .timeline .weight{fill:none;stroke:#0969da;stroke-width:2}.timeline .grid{stroke:#ddd}.timeline text{font-size:11px;fill:#555}.chain-ok{color:#1a7f37}.chain-broken{color:#cf222e;font-weight:bold}section{border-top:2px solid #eee;margin-top:1.5em}`;
 
 export function renderAuditHtml(x: Export): string {
+  return renderMasked(x, auditHtml);
+}
+
+function auditHtml(x: Export): string {
   const chain = `<p class="${x.chain.ok ? "chain-ok" : "chain-broken"}">Journal chain: ${esc(chainText(x))}</p>`;
   return [
     "<!doctype html>",
     `<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
     `<title>${esc(`Change evidence: ${x.stack}`)}</title><style>${STYLE}</style></head><body>`,
-    `<h1>Change evidence: stack ${esc(x.stack)}</h1><p>Records from ${esc(x.since)}${x.until ? ` until ${esc(x.until)}` : ""}, generated ${esc(x.generatedAt)}; ${x.records.length} change records.</p>`,
+    `<h1>Change evidence: stack ${esc(x.stack)}</h1><p>Records from ${esc(x.since)}${x.until ? ` until ${esc(x.until)}` : ""}, generated ${esc(x.generatedAt)}; ${htmlNumber(x.records.length)} change records.</p>`,
     chain,
     ...x.records.map(recordHtml),
     "</body></html>",

@@ -1,7 +1,9 @@
 // The drift report of `slipway drift`: each drifted resource (type, name, URN) and each changed property with its old
 // and new value, as text for a terminal, JSON for machines and Markdown for the daily issue. Secrets never appear.
 import type { DriftResult, ResourceChange } from "../types";
-import { code, mask, md, plural, seconds, show } from "./format";
+import { redact } from "../secrets";
+import { code, mask, md, plural, renderMasked, seconds, show } from "./format";
+import { terminalLine as t } from "./terminal";
 
 /** First line of the Markdown report, so the scheduled workflow updates one issue instead of opening new ones. */
 export const DRIFT_MARKER = "<!-- slipway-drift-report -->";
@@ -35,8 +37,9 @@ export function driftedProperties(c: ResourceChange): DriftedProperty[] {
   });
 }
 
-/** The JSON document of `slipway drift --json`. */
-export function buildDriftReport(results: DriftResult[]): DriftReport {
+/** The JSON document of `slipway drift --json`; secrets masked by key, shape and value wherever they repeat. */
+export function buildDriftReport(input: DriftResult[]): DriftReport {
+  const results = redact(input);
   return {
     drift: results.some((r) => r.drifted.length > 0),
     stacks: results.map((r) => ({
@@ -54,7 +57,7 @@ export function buildDriftReport(results: DriftResult[]): DriftReport {
 }
 
 export function renderDriftJson(results: DriftResult[]): string {
-  return `${JSON.stringify(buildDriftReport(results), null, 2)}\n`;
+  return renderMasked(results, (safe) => `${JSON.stringify(buildDriftReport(safe), null, 2)}\n`);
 }
 
 function change(p: DriftedProperty, withValues: boolean): string {
@@ -66,23 +69,33 @@ function known(c: ResourceChange, p: DriftedProperty): boolean {
   return c.values?.[p.path] !== undefined;
 }
 
+/** Text for a terminal; secrets masked, control characters escaped. */
 export function renderDriftText(results: DriftResult[]): string {
+  return renderMasked(results, driftText);
+}
+
+function driftText(results: DriftResult[]): string {
   const lines: string[] = [];
   for (const r of results) {
     if (r.drifted.length === 0) {
-      lines.push(`${r.stack}: no drift (${seconds(r.durationMs)})`);
+      lines.push(`${t(r.stack)}: no drift (${seconds(r.durationMs)})`);
       continue;
     }
-    lines.push(`${r.stack}: ${plural(r.drifted.length, "resource")} drifted (${seconds(r.durationMs)})`);
+    lines.push(`${t(r.stack)}: ${plural(r.drifted.length, "resource")} drifted (${seconds(r.durationMs)})`);
     for (const c of r.drifted) {
-      lines.push(`  ~ ${c.type} ${c.name}`, `    urn: ${c.urn}`);
-      for (const p of driftedProperties(c)) lines.push(`    ${p.path}: ${change(p, known(c, p))}`);
+      lines.push(`  ~ ${t(c.type)} ${t(c.name)}`, `    urn: ${t(c.urn)}`);
+      for (const p of driftedProperties(c)) lines.push(`    ${t(p.path)}: ${t(change(p, known(c, p)))}`);
     }
   }
   return `${lines.join("\n")}\n`;
 }
 
+/** Markdown for the daily issue, starting with DRIFT_MARKER; secrets masked, every string escaped. */
 export function renderDriftMarkdown(results: DriftResult[]): string {
+  return renderMasked(results, driftMarkdown);
+}
+
+function driftMarkdown(results: DriftResult[]): string {
   const drifted = results.filter((r) => r.drifted.length > 0);
   const out = [DRIFT_MARKER, "## slipway drift", ""];
   out.push(

@@ -1,22 +1,19 @@
-// Text helpers shared by the renderers: Markdown escaping, value formatting with secrets masked, durations.
+// Text helpers shared by the renderers: Markdown escaping (markdown.ts), value formatting with secrets masked,
+// durations.
+import { isSecretPath, mask, renderMasked, SECRET } from "../secrets";
+import { mdCode, mdText } from "./markdown";
 
-/** Escapes text for Markdown prose and table cells (one line; pipes and HTML neutralised). */
+export { isSecretPath, mask, renderMasked, SECRET };
+
+/** Escapes text for Markdown prose and table cells (one line; pipes, HTML, mentions and autolinks neutralised). */
 export function md(text: string): string {
-  return text
-    .replace(/\r?\n/g, " ")
-    .replace(/([\\`*_[\]|#])/g, "\\$1")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;");
+  return mdText(text);
 }
 
 /** Inline code on one line; a backtick inside would end the span, so it becomes a quote. */
 export function code(text: string): string {
-  return `\`${text.replace(/\r?\n/g, " ").replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
+  return mdCode(text);
 }
-
-import { isSecretPath, mask, SECRET } from "../secrets";
-
-export { isSecretPath, mask, SECRET };
 
 /** A property value for a report line: JSON, secrets masked, long values cut. */
 export function show(value: unknown, present: boolean, path = "", max = 120): string {
@@ -28,7 +25,7 @@ export function show(value: unknown, present: boolean, path = "", max = 120): st
 }
 
 export function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
+  return typeof ms === "number" ? `${(ms / 1000).toFixed(1)} s` : `${String(ms)} ms`;
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

@@ -1,7 +1,8 @@
 // The pull-request summary of `slipway preview`: per stack the changes, the replacements and deletions by resource,
 // policy violations by level (mandatory first) and the checks a preview cannot settle. Pure: data in, Markdown out.
 import type { ChangeOp, EnforcementLevel, PolicyViolation, PreviewResult, ResourceChange } from "../types";
-import { code, md, plural, seconds, show } from "./format";
+import { code, md, plural, renderMasked, seconds, show } from "./format";
+import { terminalLine as t } from "./terminal";
 import { driftedProperties } from "./drift";
 
 /** First line of every report, so a workflow finds and updates one sticky comment instead of adding new ones. */
@@ -113,8 +114,12 @@ function stackSection(result: PreviewResult): string[] {
   return out;
 }
 
-/** Markdown for the pull-request comment, one section per stack, starting with PREVIEW_MARKER. */
+/** Markdown for the pull-request comment, one section per stack, starting with PREVIEW_MARKER; secrets masked. */
 export function renderPreviewMarkdown(results: PreviewResult[]): string {
+  return renderMasked(results, previewMarkdown);
+}
+
+function previewMarkdown(results: PreviewResult[]): string {
   const out = [PREVIEW_MARKER, "## slipway preview", ""];
   if (results.length === 0) return [...out, "No stack was previewed.", ""].join("\n");
   out.push("| Stack | Create | Update | Replace | Delete | Mandatory | Advisory | Not verifiable |");
@@ -132,20 +137,24 @@ export function renderPreviewMarkdown(results: PreviewResult[]): string {
   return out.join("\n");
 }
 
-/** Plain-text summary for the terminal: one block per stack. */
+/** Plain-text summary for the terminal: one block per stack; secrets masked, control characters escaped. */
 export function renderPreviewText(results: PreviewResult[]): string {
+  return renderMasked(results, previewText);
+}
+
+function previewText(results: PreviewResult[]): string {
   const lines: string[] = [];
   for (const r of results) {
     const n = countsOf(r);
     lines.push(
-      `${r.stack}: ${n.create} to create, ${n.update} to update, ${n.replace} to replace, ${n.delete} to delete (${seconds(r.durationMs)})`,
+      `${t(r.stack)}: ${n.create} to create, ${n.update} to update, ${n.replace} to replace, ${n.delete} to delete (${seconds(r.durationMs)})`,
     );
     for (const c of r.changes.filter((c) => c.op === "update" || c.op === "replace" || c.op === "delete")) {
       const mark = c.op === "replace" ? "+-" : c.op === "delete" ? "- " : "~ ";
       lines.push(
-        `  ${mark} ${c.type} ${c.name}${c.op !== "update" && c.properties.length > 0 ? ` (${c.properties.join(", ")})` : ""}`,
+        `  ${mark} ${t(c.type)} ${t(c.name)}${c.op !== "update" && c.properties.length > 0 ? ` (${t(c.properties.join(", "))})` : ""}`,
       );
-      if (c.op !== "delete") lines.push(...propertyLines(c).map((l) => `      ${l}`));
+      if (c.op !== "delete") lines.push(...propertyLines(c).map((l) => `      ${t(l)}`));
     }
     for (const v of [
       ...violationsByLevel(r.violations).flatMap(([, l]) => l),
@@ -153,7 +162,7 @@ export function renderPreviewText(results: PreviewResult[]): string {
     ]) {
       const level = v.unverifiable ? "not verifiable at preview" : v.level;
       lines.push(
-        `  [${level}] ${v.policyName}${v.resourceName ? ` on ${v.resourceName}` : ""}: ${v.message.replace(/\s+/g, " ")}`,
+        `  [${t(level)}] ${t(v.policyName)}${v.resourceName ? ` on ${t(v.resourceName)}` : ""}: ${t(v.message.replace(/\s+/g, " "))}`,
       );
     }
   }

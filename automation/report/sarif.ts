@@ -2,6 +2,7 @@
 // the resource's URN as its logical location. Pure: data in, log out.
 import { createHash } from "node:crypto";
 import type * as sarif from "sarif";
+import { redactAll } from "../secrets";
 import type { PolicyViolation, PreviewResult } from "../types";
 
 export const SARIF_SCHEMA =
@@ -59,8 +60,12 @@ export interface SarifOptions {
   toolVersion?: string;
 }
 
-/** One run, tool `slipway`, one rule per policy seen (in order of first appearance), one result per violation. */
-export function buildSarif(results: PreviewResult[], options: SarifOptions = {}): sarif.Log {
+/**
+ * One run, tool `slipway`, one rule per policy seen (in order of first appearance), one result per violation. Secrets
+ * in the results (by key, shape or value, wherever they repeat) are masked before anything is read.
+ */
+export function buildSarif(input: PreviewResult[], options: SarifOptions = {}): sarif.Log {
+  const { value: results, secrets } = redactAll(input);
   const rules: sarif.ReportingDescriptor[] = [];
   const index = new Map<string, number>();
   const out: sarif.Result[] = [];
@@ -86,7 +91,8 @@ export function buildSarif(results: PreviewResult[], options: SarifOptions = {})
     rules,
   };
   if (options.toolVersion) driver.version = options.toolVersion;
-  return { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [{ tool: { driver }, results: out }] };
+  const log: sarif.Log = { $schema: SARIF_SCHEMA, version: "2.1.0", runs: [{ tool: { driver }, results: out }] };
+  return JSON.parse(secrets.scrub(JSON.stringify(log))) as sarif.Log;
 }
 
 /** The SARIF log as the JSON text code scanning uploads. */

@@ -3,11 +3,12 @@ import { createProviders, runGates } from "../../../automation/analysis";
 import { evaluateHttpAnswer } from "../../../automation/analysis/http";
 import { gateContext, refusedUrl, serve, TestServer } from "./server";
 
-describe("#http gate", () => {
-  let server: TestServer;
-  let health = { status: 200, body: '{"status":"UP"}' };
-  let delayMs = 0;
+let server: TestServer;
+let health = { status: 200, body: '{"status":"UP"}' };
+let delayMs = 0;
 
+/** A health endpoint answering `health` after `delayMs`, for the describe block that calls it. */
+function healthServer(): void {
   before(async () => {
     server = await serve((_req, res) => {
       setTimeout(() => {
@@ -22,9 +23,13 @@ describe("#http gate", () => {
     delayMs = 0;
     server.requests.length = 0;
   });
+}
 
-  const gate = (url: string, extra: { status?: number; body?: string } = { body: "UP" }) =>
-    createProviders([{ provider: "http", url, ...extra }]);
+const gate = (url: string, extra: { status?: number; body?: string } = { body: "UP" }) =>
+  createProviders([{ provider: "http", url, ...extra }]);
+
+describe("#http gate", () => {
+  healthServer();
 
   it("passes when /health answers 200 and says UP", async () => {
     const [v] = await runGates(gate(`${server.url}/health`), gateContext(), { timeoutMs: 2000 });
@@ -62,6 +67,10 @@ describe("#http gate", () => {
     const [v] = await runGates(gate(`${server.url}/health`, { status: 204 }), gateContext(), { timeoutMs: 2000 });
     assert.equal(v.ok, true, v.detail);
   });
+});
+
+describe("#http gate: unreachable, slow and interrupted endpoints", () => {
+  healthServer();
 
   it("fails when the server does not answer within the timeout", async () => {
     delayMs = 1000;

@@ -99,15 +99,16 @@ describe("#kubernetes gate: pod evaluation", () => {
   });
 });
 
-describe("#kubernetes gate: against a Kubernetes API server", () => {
-  let api: TestServer;
-  let dir: string;
-  let kubeconfig: string;
-  const pods: Record<string, V1Pod[]> = {};
-  const replicas: Record<string, number> = {};
-  let status = 200;
-  let hang = false;
+let api: TestServer;
+let dir: string;
+let kubeconfig: string;
+const pods: Record<string, V1Pod[]> = {};
+const replicas: Record<string, number> = {};
+let status = 200;
+let hang = false;
 
+/** A fake API server serving `pods` and `replicas` (or `status`, or nothing), for the describe block that calls it. */
+function fakeApiServer(): void {
   before(async () => {
     api = await serve((req, res) => {
       const url = new URL(req.url ?? "/", "http://x");
@@ -154,11 +155,15 @@ describe("#kubernetes gate: against a Kubernetes API server", () => {
     for (const k of Object.keys(pods)) delete pods[k];
     for (const k of Object.keys(replicas)) delete replicas[k];
   });
+}
 
-  const check = (services = ["api-gateway"], path = kubeconfig) =>
-    runGates(createProviders([{ provider: "kubernetes" }]), gateContext({ services, kubeconfigPath: path }), {
-      timeoutMs: 5000,
-    });
+const check = (services = ["api-gateway"], path = kubeconfig) =>
+  runGates(createProviders([{ provider: "kubernetes" }]), gateContext({ services, kubeconfigPath: path }), {
+    timeoutMs: 5000,
+  });
+
+describe("#kubernetes gate: against a Kubernetes API server", () => {
+  fakeApiServer();
 
   it("passes when the canary pods of every released service are ready", async () => {
     pods["api-gateway"] = [pod("a"), pod("b")];
@@ -187,6 +192,10 @@ describe("#kubernetes gate: against a Kubernetes API server", () => {
     assert.equal(v.ok, false);
     assert.match(v.detail, /Deployment api-gateway-canary not found/);
   });
+});
+
+describe("#kubernetes gate: when the API server refuses, hangs or cannot be configured", () => {
+  fakeApiServer();
 
   it("fails with the API's message when access is refused", async () => {
     status = 403;

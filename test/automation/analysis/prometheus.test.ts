@@ -14,11 +14,12 @@ const vector = (...values: string[]) => ({
   data: { resultType: "vector", result: values.map((v) => ({ metric: {}, value: [1700000000.1, v] })) },
 });
 
-describe("#prometheus gate", () => {
-  let server: TestServer;
-  let answer: (query: string) => { status: number; body: unknown; delayMs?: number };
-  const queries: string[] = [];
+let server: TestServer;
+let answer: (query: string) => { status: number; body: unknown; delayMs?: number };
+const queries: string[] = [];
 
+/** A Prometheus query endpoint answering `answer(query)`, for the describe block that calls it. */
+function prometheusServer(): void {
   before(async () => {
     server = await serve((req, res) => {
       const url = new URL(req.url ?? "/", "http://x");
@@ -34,9 +35,13 @@ describe("#prometheus gate", () => {
     queries.length = 0;
     answer = () => ({ status: 200, body: vector("0.002") });
   });
+}
 
-  const gate = (max = 0.01, query = ERROR_RATE_QUERY, url = server.url) =>
-    createProviders([{ provider: "prometheus", url, query, max }]);
+const gate = (max = 0.01, query = ERROR_RATE_QUERY, url = server.url) =>
+  createProviders([{ provider: "prometheus", url, query, max }]);
+
+describe("#prometheus gate", () => {
+  prometheusServer();
 
   it("passes when the error rate is under 1%", async () => {
     const [v] = await runGates(gate(), gateContext(), { timeoutMs: 2000 });
@@ -77,6 +82,10 @@ describe("#prometheus gate", () => {
     assert.equal(v.ok, false);
     assert.match(v.detail, /empty result/);
   });
+});
+
+describe("#prometheus gate: answers that are no measurement", () => {
+  prometheusServer();
 
   it("fails on NaN (no requests in the window)", async () => {
     answer = () => ({ status: 200, body: vector("NaN") });
@@ -112,6 +121,10 @@ describe("#prometheus gate", () => {
     assert.equal(v.ok, false);
     assert.match(v.detail, /query failed/);
   });
+});
+
+describe("#prometheus gate: unreachable endpoints, answer shapes and the seeds", () => {
+  prometheusServer();
 
   it("fails when Prometheus does not answer within the timeout", async () => {
     answer = () => ({ status: 200, body: vector("0"), delayMs: 1000 });

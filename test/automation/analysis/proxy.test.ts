@@ -9,13 +9,14 @@ import { gateContext, json, serve, TestServer } from "./server";
 
 const PROMETHEUS = "http://prometheus-server.monitoring.svc.cluster.local";
 
-describe("#gate-endpoint: in-cluster URLs through the API server's service proxy", () => {
-  let api: TestServer;
-  let dir: string;
-  let kubeconfig: string;
-  let headers: IncomingHttpHeaders[];
-  let reply: (pathname: string, query: URLSearchParams) => { status: number; body: unknown } | "hang" | "empty";
+let api: TestServer;
+let dir: string;
+let kubeconfig: string;
+let headers: IncomingHttpHeaders[];
+let reply: (pathname: string, query: URLSearchParams) => { status: number; body: unknown } | "hang" | "empty";
 
+/** A fake API server answering `reply`, and a kubeconfig for it, for the describe block that calls it. */
+function fakeApiServer(): void {
   before(async () => {
     headers = [];
     api = await serve((req, res) => {
@@ -47,8 +48,12 @@ describe("#gate-endpoint: in-cluster URLs through the API server's service proxy
     headers.length = 0;
     api.requests.length = 0;
   });
+}
 
-  const ctx = () => gateContext({ kubeconfigPath: kubeconfig, namespace: "slipway" });
+const ctx = () => gateContext({ kubeconfigPath: kubeconfig, namespace: "slipway" });
+
+describe("#gate-endpoint: in-cluster URLs through the API server's service proxy", () => {
+  fakeApiServer();
 
   it("asks the http gate's in-cluster URL through the proxy with the kubeconfig's credentials", async () => {
     reply = (p) =>
@@ -102,6 +107,10 @@ describe("#gate-endpoint: in-cluster URLs through the API server's service proxy
     assert.equal(v.ok, false);
     assert.match(v.detail, /HTTP 503: no endpoints available for service "prometheus-server"/);
   });
+});
+
+describe("#gate-endpoint: the service proxy's failures, and via: direct", () => {
+  fakeApiServer();
 
   it("fails on an empty answer", async () => {
     reply = () => "empty";

@@ -58,3 +58,95 @@ describe("error diagnostics from the engine", () => {
     assert.equal(ev.firstError(), "update failed");
   });
 });
+
+describe("secrets in engine events", () => {
+  const URN = "urn:pulumi:dev::slipway::kubernetes:apps/v1:Deployment::api-gateway-stable";
+  const env = (value: string) => ({
+    spec: { template: { spec: { containers: [{ name: "app", env: [{ name: "API_KEY", value }] }] } } },
+  });
+  const step = (op: string, oldValue: string, newValue: string) => ({
+    resourcePreEvent: {
+      metadata: {
+        op,
+        urn: URN,
+        type: "kubernetes:apps/v1:Deployment",
+        old: { inputs: env(oldValue) },
+        new: { inputs: env(newValue) },
+        diffs: ["spec"],
+      },
+    },
+  });
+
+  it("mask an env value named like a secret wherever the provider repeats it: errors, progress and changes", () => {
+    const lines: string[] = [];
+    const ev = new EventCollector("dev", (l) => lines.push(l));
+    ev.handle(step("update", "OldKeyValue123", "NewKeyValue456"));
+    ev.handle({
+      diagnosticEvent: {
+        urn: URN,
+        severity: "error",
+        message: "admission webhook denied API_KEY=NewKeyValue456 (was OldKeyValue123)",
+      },
+    });
+    const everything = JSON.stringify([ev.firstError(), lines, ev.changes()]);
+    assert.ok(!everything.includes("NewKeyValue456") && !everything.includes("OldKeyValue123"), everything);
+    assert.match(ev.firstError() ?? "", /API_KEY=\[secret\] \(was \[secret\]\)/);
+  });
+
+  it("mask token shapes and URL credentials in diagnostics and policy messages", () => {
+    const lines: string[] = [];
+    const ev = new EventCollector("dev", (l) => lines.push(l));
+    ev.handle({
+      diagnosticEvent: {
+        urn: URN,
+        severity: "error",
+        message: "dial postgres://app:Pw0rd9876@db:5432/app with AKIAIOSFODNN7EXAMPLE",
+      },
+    });
+    ev.handle({
+      policyEvent: {
+        policyName: "no-plaintext-token",
+        policyPackName: "slipway",
+        enforcementLevel: "mandatory",
+        resourceUrn: URN,
+        message: "header Authorization: Bearer Tok3nTok3nTok3n is set in plain text",
+      },
+    });
+    const everything = JSON.stringify([ev.firstError(), lines, ev.violations()]);
+    for (const s of ["Pw0rd9876", "AKIAIOSFODNN7EXAMPLE", "Tok3nTok3nTok3n"]) assert.ok(!everything.includes(s), s);
+    assert.match(ev.violations()[0].message, /Bearer \[secret\]/);
+  });
+
+  it("mask a Secret's data, plain and decoded, wherever a message repeats it", () => {
+    const urn = "urn:pulumi:dev::slipway::kubernetes:core/v1:Secret::db";
+    const ev = new EventCollector("dev", () => undefined);
+    const data = { conn: Buffer.from("DecodedConn42").toString("base64") };
+    ev.handle({
+      resourcePreEvent: {
+        metadata: {
+          op: "create",
+          urn,
+          type: "kubernetes:core/v1:Secret",
+          new: { inputs: { data, stringData: { dsn: "PlainDsn77" } } },
+        },
+      },
+    });
+    ev.handle({
+      diagnosticEvent: { urn, severity: "error", message: "bad DecodedConn42 / PlainDsn77 / " + data.conn },
+    });
+    assert.equal(ev.firstError(), "db: bad [secret] / [secret] / [secret]");
+  });
+});
+
+describe("progress lines from the engine", () => {
+  it("show control and bidi characters in names and messages as visible escapes", () => {
+    const lines: string[] = [];
+    const ev = new EventCollector("dev", (l) => lines.push(l));
+    const urn = "urn:pulumi:dev::slipway::kubernetes:apps/v1:Deployment::api\x1b[2J\u202e";
+    ev.handle({ resourcePreEvent: { metadata: { op: "create", urn, type: "kubernetes:apps/v1:Deployment" } } });
+    ev.handle({ diagnosticEvent: { urn, severity: "error", message: "failed \x1b]8;;https://evil\x07 here\rOK" } });
+    const out = lines.join("\n");
+    assert.doesNotMatch(out, /[\x1b\x07\r\u202e]/);
+    assert.match(out, /api\\x1b\[2J\\u202e/);
+  });
+});

@@ -9,10 +9,10 @@ import {
 import type { PreviewResult } from "../../../automation/types";
 import { devPreview, prodPreview, violation } from "./fixtures";
 
-describe("#preview report", () => {
-  const report = renderPreviewMarkdown([devPreview, prodPreview]);
-  const section = (stack: string) => report.slice(report.indexOf(`### Stack \`${stack}\``));
+const report = renderPreviewMarkdown([devPreview, prodPreview]);
+const section = (stack: string) => report.slice(report.indexOf(`### Stack \`${stack}\``));
 
+describe("#preview report", () => {
   it("starts with the sticky-comment marker", () => {
     assert.equal(report.split("\n")[0], PREVIEW_MARKER);
     assert.equal(PREVIEW_MARKER, "<!-- slipway-preview-report -->");
@@ -57,7 +57,9 @@ describe("#preview report", () => {
     assert.match(dev.slice(at), /`rds-storage-encrypted` on `aws:rds\/instance:Instance` \*\*data-db\*\*/);
     assert.ok(!dev.slice(0, at).includes("rds-storage-encrypted"));
   });
+});
 
+describe("#preview report: escaping, limits and the terminal", () => {
   it("escapes Markdown in messages", () => {
     const r: PreviewResult = { ...prodPreview, violations: [violation({ message: "a | b <script> *bold*\nnext" })] };
     const md = renderPreviewMarkdown([r]);
