@@ -4,6 +4,9 @@
 #   bash tools/s3-test-server.sh run PORT     # installs if needed, then serves on 127.0.0.1:PORT in the foreground
 # moto's server mode implements the conditional writes the lock relies on (PutObject If-None-Match / If-Match,
 # DeleteObject If-Match); the pin is the version checked for that. Needs python3 with venv and pip.
+# moto checks a condition and then writes, in a threaded server: two racing writes can both pass the check. S3 makes
+# each conditional write atomic, so the server here answers one request at a time (a lock around moto's app), as the
+# lock race tests need.
 set -euo pipefail
 MOTO_VERSION=5.2.5
 cache="${SLIPWAY_CACHE:-$HOME/.cache/slipway}"
@@ -31,7 +34,21 @@ case "${1:-}" in
   run)
     port="${2:?usage: s3-test-server.sh run PORT}"
     install
-    exec "$venv/bin/moto_server" -H 127.0.0.1 -p "$port"
+    exec "$venv/bin/python" -c '
+import os, sys, threading
+from werkzeug.serving import run_simple
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+
+os.environ.setdefault("MOTO_PORT", sys.argv[1])
+app = DomainDispatcherApplication(create_backend_app)
+one_at_a_time = threading.Lock()
+
+def serialized(environ, start_response):
+    with one_at_a_time:
+        return list(app(environ, start_response))
+
+run_simple("127.0.0.1", int(sys.argv[1]), serialized, threaded=True, request_handler=MotoRequestHandler)
+' "$port"
     ;;
   *)
     echo "usage: bash tools/s3-test-server.sh install | run PORT" >&2
