@@ -19,8 +19,8 @@ import {
   VERSION_FIX,
   WEIGHT_FIX,
 } from "../contract/release";
-import { programRelease } from "../automation/state/program";
-import type { Release } from "../automation/state/store";
+import { RELEASE_ENV, type Release } from "../contract/store";
+import { programRelease } from "./release";
 import type { SeccompProfile } from "../contract/podSecurity";
 import type { DatabaseArgs } from "../components/dataTier";
 
@@ -948,15 +948,21 @@ export function releaseOf(r: ReleaseConfig): Release {
   };
 }
 
+/** How the program reads its config: `readRelease` when the engine runs it (the release record in the store). */
+export interface LoadOptions {
+  /**
+   * Read the release record from the store (SLIPWAY_STATE_URL or PULUMI_BACKEND_URL). Off (the default), only a
+   * release the driver handed over (SLIPWAY_RELEASE) is merged: a unit test under mocks gets exactly the config it
+   * set, never a developer's local record.
+   */
+  readRelease?: boolean;
+}
+
 /** Program side: the current stack's config with its release, validated. */
-export function loadConfig(): StackConfig {
+export function loadConfig(opts: LoadOptions = {}): StackConfig {
   // Required lazily so the driver can import parseStackConfig without the Pulumi runtime.
   const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
-  // Only a program the engine runs reads the backend (the language host sets PULUMI_NODEJS_MONITOR, the driver's
-  // program server SLIPWAY_PROGRAM_SERVER): a unit test under mocks gets exactly the config it set, never a
-  // developer's local record.
-  const byEngine = process.env.PULUMI_NODEJS_MONITOR || process.env.SLIPWAY_PROGRAM_SERVER;
-  const env = byEngine ? process.env : { SLIPWAY_RELEASE: process.env.SLIPWAY_RELEASE };
+  const env = opts.readRelease ? process.env : { [RELEASE_ENV]: process.env[RELEASE_ENV] };
   const release = programRelease(pulumi.getProject(), pulumi.getStack(), env);
   return parseStackConfig(pulumi.getStack(), withRelease(pulumi.runtime.allConfig(), release));
 }

@@ -7,12 +7,9 @@ import { EngineError, LockedError } from "../errors";
 import { describeHolder, pidAlive, recordRaceMessage } from "./store";
 import type { AbortRequest, JournalEntry, LockHolder, ReleaseRecord, StackState, Versioned } from "./store";
 import { seal, StoredRecord } from "./chain";
+import { newestReleaseSeq, releaseFile } from "../../contract/store";
 
-const SEQ_WIDTH = 10;
-const SEQ_FILE = /^(\d+)\.json$/;
-
-export const releaseFile = (dir: string, seq: number) =>
-  path.join(dir, "release", `${String(seq).padStart(SEQ_WIDTH, "0")}.json`);
+export { releaseFile };
 
 function parseRecord(file: string, text: string): ReleaseRecord {
   try {
@@ -24,15 +21,7 @@ function parseRecord(file: string, text: string): ReleaseRecord {
   }
 }
 
-function newestSeq(names: string[]): number | undefined {
-  const seqs = names
-    .map((n) => SEQ_FILE.exec(n)?.[1])
-    .filter((s): s is string => s !== undefined)
-    .map(Number);
-  return seqs.length === 0 ? undefined : Math.max(...seqs);
-}
-
-/** The newest release record under `dir`, read synchronously: the program reads it while it starts (stacks/config.ts). */
+/** The newest release record under `dir`, read synchronously. */
 export function readReleaseSync(dir: string): ReleaseRecord | undefined {
   let names: string[];
   try {
@@ -41,7 +30,7 @@ export function readReleaseSync(dir: string): ReleaseRecord | undefined {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw err;
   }
-  const seq = newestSeq(names);
+  const seq = newestReleaseSeq(names);
   return seq === undefined
     ? undefined
     : parseRecord(releaseFile(dir, seq), fs.readFileSync(releaseFile(dir, seq), "utf8"));

@@ -4,6 +4,9 @@
 import type { Evidence } from "../release/evidence";
 import type { Verdict } from "../types";
 import type { StoredRecord } from "./chain";
+import type { Release, ReleaseRecord } from "../../contract/store";
+
+export type { Release, ReleaseRecord };
 
 export type JournalAction =
   | "promote"
@@ -63,30 +66,6 @@ export interface LockHolder {
   startedAt: string;
   promotionId: string;
   command: string;
-}
-
-/** The release of a stack: what the five release keys say, every field present. */
-export interface Release {
-  stableVersion: string;
-  /** Services whose stable version differs from stableVersion. */
-  serviceVersions: Record<string, string>;
-  /** "" when no canary runs. */
-  canaryVersion: string;
-  canaryWeight: number;
-  canaryServices: string[];
-  /** A canary version rolled back and never served; its Deployments wait at zero replicas for the next promotion. Absent = none. */
-  rolledBackVersion?: string;
-}
-
-/** One version of the release record. `seq` starts at 1 and grows by one per write. */
-export interface ReleaseRecord {
-  seq: number;
-  stack: string;
-  updatedAt: string;
-  /** The promotion or command id that wrote it, and the command. */
-  writtenBy: string;
-  command: string;
-  release: Release;
 }
 
 /** A record as read, with what a conditional write of the next version must quote. */
