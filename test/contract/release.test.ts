@@ -21,6 +21,18 @@ describe("release contract", () => {
       assert.equal(previousStage("dev"), undefined);
       assert.equal(previousStage("local"), undefined);
     });
+    const stacks: Array<[string, string[], string | undefined]> = [
+      ["prod-eu", ["dev", "staging", "staging-eu", "prod-eu"], "staging-eu"],
+      ["acme/prod", ["acme/dev", "acme/staging", "acme/prod"], "acme/staging"],
+      ["prod", ["dev", "prod"], "staging"],
+      ["local-staging", ["local-dev", "local-staging"], "local-dev"],
+      ["local-prod", ["local-dev", "local-prod"], undefined],
+    ];
+    for (const [stack, known, prev] of stacks) {
+      it(`puts ${prev ?? "no stage"} before the stack ${stack} among ${known.join(", ")}`, () => {
+        assert.equal(previousStage(stack, known), prev);
+      });
+    }
     it("reads the environment from the stack name: prod, prod-eu and acme/prod are prod", () => {
       for (const s of ["prod", "prod-eu", "acme/prod", "prod.blue"]) assert.equal(environmentOfStack(s), "prod", s);
       assert.equal(environmentOfStack("sandbox"), undefined);
