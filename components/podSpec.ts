@@ -24,14 +24,19 @@ export interface Resources {
 export type ZoneSpread = "required" | "preferred";
 
 export interface PodTemplateArgs {
+  /** Service name S: the container's name and the app label. */
   service: string;
+  /** stable or canary: the track label. */
   track: Track;
+  /** Image tag, and the version label. */
   version: string;
   /** Image repository without a tag; the image is `<repository>/<service>:<version>`. */
   imageRepository: string;
+  /** Requests and limits of the container. */
   resources: Resources;
   /** Secret whose keys become the container's connection settings. */
   connectionSecret: pulumi.Input<string>;
+  /** Environment of the stack, handed to the container as SLIPWAY_ENVIRONMENT. */
   environment: string;
   /** The service's own ServiceAccount (never "default"). */
   serviceAccountName: string;

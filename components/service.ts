@@ -17,21 +17,26 @@ import { TrafficRoute } from "./trafficRoute";
 export interface ServiceSizing extends Resources {
   /** HPA floor; also the stable Deployment's initial replicas. */
   minReplicas: number;
+  /** HPA ceiling. */
   maxReplicas: number;
-  /** Resource the HPA scales on. */
+  /** Resource the HPA scales on: CPU at 70% or memory at 80% utilization. */
   scaleOn: "cpu" | "memory";
-  /** Optional per-pod request-rate target (custom metric http_requests_per_second). */
+  /** Per-pod request-rate target in requests per second (custom metric http_requests_per_second); default none. */
   requestsPerSecond?: number;
 }
 
 export interface ServiceArgs {
   /** Service name S (one of the naming contract's five). */
   service: string;
+  /** Namespace of every object of the service. */
   namespace: pulumi.Input<string>;
+  /** Environment of the stack, handed to the containers as SLIPWAY_ENVIRONMENT. */
   environment: string;
+  /** Replicas (HPA range), requests and limits, and what the HPA scales on. */
   sizing: ServiceSizing;
   /** Image repository without tag; images are `<repository>/<service>:<version>`. */
   imageRepository: string;
+  /** Version (image tag) of the stable track. */
   stableVersion: string;
   /**
    * The canary track; absent when this service is not part of the current release. A rolled-back canary has weight 0
@@ -42,7 +47,9 @@ export interface ServiceArgs {
   connectionSecret: pulumi.Input<string>;
   /** Seconds the engine waits for a Deployment to become ready (annotation pulumi.com/timeoutSeconds). */
   timeoutSeconds: number;
+  /** The traffic object's kind: smi, gateway or alb. */
   router: Router;
+  /** Gateway the HTTPRoute attaches to (router gateway only); default "slipway". */
   gatewayName?: string;
   /** Resources (e.g. router CRDs) the traffic object must wait for. */
   routeDependsOn?: pulumi.Resource[];
@@ -124,7 +131,36 @@ export class Service extends pulumi.ComponentResource {
 
     // Replacements create before they delete (no deleteBeforeReplace): an object that must be replaced under the
     // same name is still replaced delete-first by the provider, which is why selectors never carry the version.
-    this.serviceAccount = new k8s.core.v1.ServiceAccount(
+    this.serviceAccount = this.account(name, args);
+    this.stable = this.deployment(name, args, "stable", args.stableVersion, args.sizing.minReplicas);
+    if (args.canary !== undefined) {
+      this.canary = this.deployment(name, args, "canary", args.canary.version, trackReplicas(args));
+    }
+    this.services = {
+      root: this.k8sService(`${name}-svc`, s, args, selectorLabels(s)),
+      stable: this.k8sService(`${name}-svc-stable`, trackName(s, "stable"), args, selectorLabels(s, "stable")),
+      canary: this.k8sService(`${name}-svc-canary`, trackName(s, "canary"), args, selectorLabels(s, "canary")),
+    };
+    this.budgets(name, args);
+    this.route = this.trafficRoute(name, args, weight);
+
+    this.stableVersion = args.stableVersion;
+    // A rolled-back canary serves nothing: it is not the service's canary version, only a Deployment at zero replicas.
+    this.canaryVersion = args.canary?.rolledBack ? "" : (args.canary?.version ?? "");
+    this.rolledBackVersion = args.canary?.rolledBack ? args.canary.version : "";
+    this.canaryWeight = weight;
+    this.registerOutputs({
+      stableVersion: this.stableVersion,
+      canaryVersion: this.canaryVersion,
+      canaryWeight: weight,
+      rolledBackVersion: this.rolledBackVersion,
+    });
+  }
+
+  /** The service's own ServiceAccount, annotated with its IAM role when it has one; no token mounted. */
+  private account(name: string, args: ServiceArgs): k8s.core.v1.ServiceAccount {
+    const s = args.service;
+    return new k8s.core.v1.ServiceAccount(
       `${name}-sa`,
       {
         metadata: {
@@ -137,15 +173,11 @@ export class Service extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.stable = this.deployment(name, args, "stable", args.stableVersion, args.sizing.minReplicas);
-    if (args.canary !== undefined) {
-      this.canary = this.deployment(name, args, "canary", args.canary.version, trackReplicas(args));
-    }
-    this.services = {
-      root: this.k8sService(`${name}-svc`, s, args, selectorLabels(s)),
-      stable: this.k8sService(`${name}-svc-stable`, trackName(s, "stable"), args, selectorLabels(s, "stable")),
-      canary: this.k8sService(`${name}-svc-canary`, trackName(s, "canary"), args, selectorLabels(s, "canary")),
-    };
+  }
+
+  /** The HPA of the stable track and the disruption budget of its pods. */
+  private budgets(name: string, args: ServiceArgs): void {
+    const s = args.service;
     new k8s.autoscaling.v2.HorizontalPodAutoscaler(
       `${name}-hpa`,
       {
@@ -172,7 +204,12 @@ export class Service extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.route = new TrafficRoute(
+  }
+
+  /** The traffic object between the tracks, applied only once the tracks it sends traffic to are ready. */
+  private trafficRoute(name: string, args: ServiceArgs, weight: number): TrafficRoute {
+    const s = args.service;
+    return new TrafficRoute(
       `${name}-route`,
       {
         service: s,
@@ -194,18 +231,6 @@ export class Service extends pulumi.ComponentResource {
         ],
       },
     );
-
-    this.stableVersion = args.stableVersion;
-    // A rolled-back canary serves nothing: it is not the service's canary version, only a Deployment at zero replicas.
-    this.canaryVersion = args.canary?.rolledBack ? "" : (args.canary?.version ?? "");
-    this.rolledBackVersion = args.canary?.rolledBack ? args.canary.version : "";
-    this.canaryWeight = weight;
-    this.registerOutputs({
-      stableVersion: this.stableVersion,
-      canaryVersion: this.canaryVersion,
-      canaryWeight: weight,
-      rolledBackVersion: this.rolledBackVersion,
-    });
   }
 
   private deployment(name: string, args: ServiceArgs, track: Track, version: string, replicas: number) {

@@ -13,10 +13,13 @@ export interface ServiceIdentitiesArgs {
   namespace: string;
   /** Access per service; services that read nothing get no role. */
   access: Record<string, ServiceAccess>;
+  /** Secrets Manager ARN of the database's master credentials, readable by services with database access. */
   databaseSecretArn: pulumi.Input<string>;
+  /** ARN per bucket purpose, for the bucket grants of each service's access. */
   bucketArns: Record<BucketPurpose, pulumi.Input<string>>;
   /** The data tier's KMS key: the secret and the buckets are encrypted with it. */
   kmsKeyArn: pulumi.Input<string>;
+  /** Tags of every IAM role; default none. */
   tags?: Record<string, string>;
 }
 
