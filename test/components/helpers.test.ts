@@ -57,19 +57,20 @@ describe("subnet layout", () => {
   });
 });
 
-describe("pod template", () => {
-  const t = podTemplate({
-    service: "audit-service",
-    track: "stable",
-    version: "1.0.0",
-    imageRepository: "r/s",
-    environment: "prod",
-    resources: { cpuRequest: "500m", memoryRequest: "1Gi", cpuLimit: "1000m", memoryLimit: "2Gi" },
-    connectionSecret: "slipway-connections",
-    serviceAccountName: "audit-service",
-  });
-  const c = (t.spec as any).containers[0];
+/** The stable pod template of audit-service, and its container. */
+const t = podTemplate({
+  service: "audit-service",
+  track: "stable",
+  version: "1.0.0",
+  imageRepository: "r/s",
+  environment: "prod",
+  resources: { cpuRequest: "500m", memoryRequest: "1Gi", cpuLimit: "1000m", memoryLimit: "2Gi" },
+  connectionSecret: "slipway-connections",
+  serviceAccountName: "audit-service",
+});
+const c = (t.spec as any).containers[0];
 
+describe("pod template: security, probes and identity", () => {
   it("runs as a non-root user with a read-only root filesystem, no privilege escalation, ALL dropped and RuntimeDefault seccomp", () => {
     assert.deepEqual(c.securityContext, containerSecurityContext());
     assert.equal(c.securityContext.runAsNonRoot, true);
@@ -99,6 +100,9 @@ describe("pod template", () => {
     assert.equal((t.spec as any).serviceAccountName, "audit-service");
     assert.equal((t.spec as any).automountServiceAccountToken, false);
   });
+});
+
+describe("pod template: resources, placement, image and settings", () => {
   it("requests and limits ephemeral storage (defaults 128Mi / 1Gi)", () => {
     assert.equal(c.resources.requests["ephemeral-storage"], "128Mi");
     assert.equal(c.resources.limits["ephemeral-storage"], "1Gi");

@@ -10,12 +10,20 @@ const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 
-describe("hardening of the shipped stacks", () => {
+/** The shipped prod and local stacks, built once for every block below. */
+let shipped: Promise<{ prod: StackRun; local: StackRun }> | undefined;
+function shippedStacks(): Promise<{ prod: StackRun; local: StackRun }> {
+  return (shipped ??= (async () => ({
+    prod: await runStack("prod", stackFileConfig("prod")),
+    local: await runStack("local", stackFileConfig("local")),
+  }))());
+}
+
+describe("hardening of the shipped stacks: network isolation", () => {
   let prod: StackRun;
   let local: StackRun;
   before(async () => {
-    prod = await runStack("prod", stackFileConfig("prod"));
-    local = await runStack("local", stackFileConfig("local"));
+    ({ prod, local } = await shippedStacks());
   });
 
   it("denies all traffic in the namespace by default and lets every pod resolve names", () => {
@@ -78,6 +86,13 @@ describe("hardening of the shipped stacks", () => {
       !gateway.some((r: any) => r.ports.some((p: any) => p.port === 5432 || p.port === 6379 || p.port === 443)),
     );
   });
+});
+
+describe("hardening of the shipped stacks: identities and roles", () => {
+  let prod: StackRun;
+  before(async () => {
+    ({ prod } = await shippedStacks());
+  });
 
   it("gives every service its own ServiceAccount, used by both tracks' pods", () => {
     for (const s of SERVICE_NAMES) {
@@ -115,6 +130,14 @@ describe("hardening of the shipped stacks", () => {
     for (const st of policy.Statement) for (const a of st.Action) assert.ok(!a.includes("*"), a);
     const audit = JSON.parse(prod.mocks.one(ROLE_POLICY, "identities-audit-service-access").inputs.policy);
     assert.deepEqual(audit.Statement[2].Action, ["s3:GetObject", "s3:PutObject"]);
+  });
+});
+
+describe("hardening of the shipped stacks: spread, images and budgets", () => {
+  let prod: StackRun;
+  let local: StackRun;
+  before(async () => {
+    ({ prod, local } = await shippedStacks());
   });
 
   it("spreads prod's pods over zones as a hard rule, the local stack's as a preference", () => {
