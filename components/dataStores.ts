@@ -5,8 +5,14 @@ import * as aws from "@pulumi/aws";
 import { dataSecurityGroup } from "./database";
 import { DataTierArgs, REDIS_PORT, tlsOnlyPolicy } from "./dataNames";
 
+/** The Redis user group, and the user the services sign in as with IAM. */
+interface RedisUsers {
+  group: aws.elasticache.UserGroup;
+  app: aws.elasticache.User;
+}
+
 /** The Redis user group: "default" switched off, the app's user signing in with IAM. */
-function redisUsers(tier: pulumi.Resource, name: string, args: DataTierArgs): aws.elasticache.UserGroup {
+function redisUsers(tier: pulumi.Resource, name: string, args: DataTierArgs): RedisUsers {
   const parent = { parent: tier };
   // ElastiCache requires a user named "default" in every group: it is switched off; the app signs in with IAM.
   const disabledDefault = new aws.elasticache.User(
@@ -33,7 +39,7 @@ function redisUsers(tier: pulumi.Resource, name: string, args: DataTierArgs): aw
     },
     parent,
   );
-  return new aws.elasticache.UserGroup(
+  const group = new aws.elasticache.UserGroup(
     `${name}-redis-users`,
     {
       userGroupId: `${args.prefix}-redis`,
@@ -43,6 +49,7 @@ function redisUsers(tier: pulumi.Resource, name: string, args: DataTierArgs): aw
     },
     parent,
   );
+  return { group, app };
 }
 
 /** The Redis replication group: encrypted with the data tier's key at rest, TLS in transit, admitted from the nodes only. */
@@ -51,7 +58,7 @@ export function redis(
   name: string,
   args: DataTierArgs,
   key: aws.kms.Key,
-): aws.elasticache.ReplicationGroup {
+): { replicationGroup: aws.elasticache.ReplicationGroup; app: aws.elasticache.User } {
   const parent = { parent: tier };
   const c = args.cache;
   const sg = dataSecurityGroup(tier, `${name}-redis-sg`, args, REDIS_PORT, "Redis");
@@ -64,9 +71,9 @@ export function redis(
     },
     parent,
   );
-  const group = redisUsers(tier, name, args);
+  const { group, app } = redisUsers(tier, name, args);
   const replicated = c.replicasPerShard > 0;
-  return new aws.elasticache.ReplicationGroup(
+  const replicationGroup = new aws.elasticache.ReplicationGroup(
     `${name}-redis`,
     {
       replicationGroupId: `${args.prefix}-redis`,
@@ -92,6 +99,7 @@ export function redis(
     },
     parent,
   );
+  return { replicationGroup, app };
 }
 
 /** A bucket encrypted with the data tier's key (SSE-KMS), versioned, private and TLS only. */

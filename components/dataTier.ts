@@ -20,6 +20,8 @@ export class DataTier extends pulumi.ComponentResource {
   /** Secrets Manager ARN of the RDS-managed master credentials (the password never enters state). */
   public readonly databaseSecretArn: pulumi.Output<string>;
   public readonly redisAddress: pulumi.Output<string>;
+  /** The replication group and the IAM-authenticated app user: what a service signing in to Redis may connect to. */
+  public readonly redisArns: { replicationGroupArn: pulumi.Output<string>; userArns: pulumi.Output<string>[] };
   public readonly bucketNames: pulumi.Output<string[]>;
   /** ARN per bucket purpose, for the services' least-privilege roles. */
   public readonly bucketArns: Record<BucketPurpose, pulumi.Output<string>>;
@@ -50,7 +52,8 @@ export class DataTier extends pulumi.ComponentResource {
     const db = database(this, name, args, key);
     if (args.backupFor !== undefined)
       this.releaseSnapshot = releaseSnapshot(this, name, args, args.backupFor, db.primary);
-    const redis = redisGroup(this, name, args, key);
+    const { replicationGroup: redis, app } = redisGroup(this, name, args, key);
+    this.redisArns = { replicationGroupArn: redis.arn, userArns: [app.arn] };
     const buckets = BUCKETS.map((purpose) =>
       encryptedBucket(this, `${name}-${purpose}`, `${args.prefix}-${purpose}`, key, tags),
     );

@@ -13,6 +13,7 @@ import {
 import { podTemplate, Resources, SeccompProfile, ZoneSpread } from "./podSpec";
 import { Router } from "./routing";
 import { TrafficRoute } from "./trafficRoute";
+import { trackAutoscaler, trackBudget } from "./scaling";
 
 export interface ServiceSizing extends Resources {
   /** HPA floor; also the stable Deployment's initial replicas. */
@@ -85,6 +86,12 @@ export function trackReplicas(args: ServiceArgs): number {
   const c = args.canary;
   if (c === undefined || c.rolledBack) return 0;
   return c.fullSize ? args.sizing.minReplicas : canaryReplicas(args.sizing.minReplicas, c.weight);
+}
+
+/** Whether the canary track takes full traffic: at weight 100, or blue-green's full-size track; never once rolled back. */
+export function takesFullTraffic(args: ServiceArgs): boolean {
+  const c = args.canary;
+  return c !== undefined && !c.rolledBack && (c.fullSize === true || c.weight === 100);
 }
 
 export function hpaMetrics(s: ServiceSizing) {
@@ -175,35 +182,25 @@ export class Service extends pulumi.ComponentResource {
     );
   }
 
-  /** The HPA of the stable track and the disruption budget of its pods. */
+  /**
+   * The HPA and PDB of each track: the stable track's always; the canary track's PDB while its Deployment exists, and
+   * its HPA while it takes full traffic (weight 100, or blue-green's full-size track).
+   */
   private budgets(name: string, args: ServiceArgs): void {
-    const s = args.service;
-    new k8s.autoscaling.v2.HorizontalPodAutoscaler(
-      `${name}-hpa`,
-      {
-        metadata: { name: s, namespace: args.namespace, labels: selectorLabels(s) },
-        spec: {
-          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: trackName(s, "stable") },
-          minReplicas: args.sizing.minReplicas,
-          maxReplicas: args.sizing.maxReplicas,
-          metrics: hpaMetrics(args.sizing),
-        },
-      },
-      { parent: this, dependsOn: [this.stable] },
-    );
-    new k8s.policy.v1.PodDisruptionBudget(
-      `${name}-pdb`,
-      {
-        metadata: { name: s, namespace: args.namespace, labels: selectorLabels(s) },
-        // An unhealthy pod is evicted even when the budget is spent, so it never blocks a node drain or an upgrade.
-        spec: {
-          maxUnavailable: 1,
-          unhealthyPodEvictionPolicy: "AlwaysAllow",
-          selector: { matchLabels: selectorLabels(s, "stable") },
-        },
-      },
-      { parent: this },
-    );
+    const scaling = {
+      service: args.service,
+      namespace: args.namespace,
+      minReplicas: args.sizing.minReplicas,
+      maxReplicas: args.sizing.maxReplicas,
+      metrics: hpaMetrics(args.sizing),
+    };
+    trackAutoscaler(`${name}-hpa`, scaling, "stable", { parent: this, dependsOn: [this.stable] });
+    trackBudget(`${name}-pdb`, scaling, "stable", { parent: this });
+    if (this.canary === undefined) return;
+    trackBudget(`${name}-pdb-canary`, scaling, "canary", { parent: this });
+    if (takesFullTraffic(args)) {
+      trackAutoscaler(`${name}-hpa-canary`, scaling, "canary", { parent: this, dependsOn: [this.canary] });
+    }
   }
 
   /** The traffic object between the tracks, applied only once the tracks it sends traffic to are ready. */

@@ -2,7 +2,7 @@
 // allowed exactly the secrets and buckets ./access.ts says it reads (and the data key that decrypts them).
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { BucketPurpose, needsAwsAccess, ServiceAccess } from "./access";
+import { BucketPurpose, needsAwsAccess, readsDataKey, ServiceAccess } from "./access";
 
 export interface ServiceIdentitiesArgs {
   /** ARN of the cluster's IAM OIDC provider. */
@@ -19,6 +19,8 @@ export interface ServiceIdentitiesArgs {
   bucketArns: Record<BucketPurpose, pulumi.Input<string>>;
   /** The data tier's KMS key: the secret and the buckets are encrypted with it. */
   kmsKeyArn: pulumi.Input<string>;
+  /** The Redis replication group and the IAM-authenticated users a service signing in to Redis may connect as. */
+  redis?: { replicationGroupArn: pulumi.Input<string>; userArns: pulumi.Input<string>[] };
   /** Tags of every IAM role; default none. */
   tags?: Record<string, string>;
 }
@@ -53,6 +55,19 @@ export interface AccessArns {
   databaseSecretArn: string;
   bucketArns: Record<BucketPurpose, string>;
   kmsKeyArn: string;
+  /** The Redis replication group and its IAM-authenticated users; needed by a service that signs in to Redis. */
+  redis?: { replicationGroupArn: string; userArns: string[] };
+}
+
+/** elasticache:Connect on the replication group and the users it signs in as: what IAM authentication to Redis needs. */
+function redisStatement(arns: AccessArns): object {
+  if (arns.redis === undefined) throw new Error("a service signing in to Redis needs the replication group's ARN");
+  return {
+    Sid: "RedisConnect",
+    Effect: "Allow",
+    Action: ["elasticache:Connect"],
+    Resource: [arns.redis.replicationGroupArn, ...arns.redis.userArns],
+  };
 }
 
 /** The service's permissions: named actions on named resources only, never a wildcard action. */
@@ -72,12 +87,15 @@ export function accessPolicy(a: ServiceAccess, arns: AccessArns): string {
     const actions = mode === "write" ? ["s3:GetObject", "s3:PutObject"] : ["s3:GetObject"];
     statements.push({ Sid: `${purpose}Objects`, Effect: "Allow", Action: actions, Resource: `${arn}/*` });
   }
-  statements.push({
-    Sid: "DataKey",
-    Effect: "Allow",
-    Action: ["kms:Decrypt", ...(Object.values(a.buckets).includes("write") ? ["kms:GenerateDataKey"] : [])],
-    Resource: arns.kmsKeyArn,
-  });
+  if (a.redisSignIn) statements.push(redisStatement(arns));
+  if (readsDataKey(a)) {
+    statements.push({
+      Sid: "DataKey",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", ...(Object.values(a.buckets).includes("write") ? ["kms:GenerateDataKey"] : [])],
+      Resource: arns.kmsKeyArn,
+    });
+  }
   return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
@@ -106,12 +124,13 @@ export class ServiceIdentities extends pulumi.ComponentResource {
         {
           role: role.name,
           policy: pulumi
-            .all([args.databaseSecretArn, pulumi.all(args.bucketArns), args.kmsKeyArn])
-            .apply(([databaseSecretArn, bucketArns, kmsKeyArn]) =>
+            .all([args.databaseSecretArn, pulumi.all(args.bucketArns), args.kmsKeyArn, pulumi.output(args.redis)])
+            .apply(([databaseSecretArn, bucketArns, kmsKeyArn, redis]) =>
               accessPolicy(access, {
                 databaseSecretArn,
                 bucketArns: bucketArns as Record<BucketPurpose, string>,
                 kmsKeyArn,
+                redis,
               }),
             ),
         },

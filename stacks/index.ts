@@ -67,6 +67,7 @@ function awsFoundation(): Foundation {
     databaseSecretArn: data.databaseSecretArn,
     bucketArns: data.bucketArns,
     kmsKeyArn: data.kmsKeyArn,
+    redis: data.redisArns,
     tags,
   });
   return {

@@ -218,6 +218,10 @@ describe("network rules", () => {
     );
     assert.deepEqual(spec.egress, [{ to: undefined, ports: [{ protocol: "TCP", port: 6379 }] }]);
   });
+  it("gives cache-service HTTPS egress for its Redis sign-in credentials once it has a role", () => {
+    const egress = serviceSpec("cache-service", SERVICE_ACCESS["cache-service"], [], rules, true).egress as any[];
+    assert.deepEqual(egress[egress.length - 1], { ports: [{ protocol: "TCP", port: 443 }] });
+  });
   it("gives HTTPS egress only to a service with AWS access", () => {
     const https = (aws: boolean) =>
       (serviceSpec("data-service", SERVICE_ACCESS["data-service"], [], rules, aws).egress as any[]).some(
@@ -255,5 +259,20 @@ describe("service roles", () => {
     );
     const audit = JSON.parse(accessPolicy(SERVICE_ACCESS["audit-service"], arns)).Statement;
     assert.deepEqual(audit[audit.length - 1].Action, ["kms:Decrypt", "kms:GenerateDataKey"]);
+  });
+  it("lets a Redis user connect to its replication group as its IAM users only, with no data key", () => {
+    const redis = { replicationGroupArn: "arn:rg", userArns: ["arn:user/slipway-app"] };
+    const cache = JSON.parse(accessPolicy(SERVICE_ACCESS["cache-service"], { ...arns, redis })).Statement;
+    assert.deepEqual(cache, [
+      {
+        Sid: "RedisConnect",
+        Effect: "Allow",
+        Action: ["elasticache:Connect"],
+        Resource: ["arn:rg", "arn:user/slipway-app"],
+      },
+    ]);
+  });
+  it("refuses to build a Redis user's policy without the replication group", () => {
+    assert.throws(() => accessPolicy(SERVICE_ACCESS["cache-service"], arns), /needs the replication group's ARN/);
   });
 });

@@ -101,11 +101,14 @@ describe("hardening of the shipped stacks: identities and roles", () => {
     }
   });
 
-  it("binds an IRSA role only to services that read secrets or buckets, trusting exactly that ServiceAccount", () => {
+  it("binds an IRSA role only to services that read secrets or buckets or sign in to Redis, trusting exactly that ServiceAccount", () => {
     const readers = SERVICE_NAMES.filter(
-      (s) => SERVICE_ACCESS[s].databaseSecret || Object.keys(SERVICE_ACCESS[s].buckets).length > 0,
+      (s) =>
+        SERVICE_ACCESS[s].databaseSecret ||
+        Object.keys(SERVICE_ACCESS[s].buckets).length > 0 ||
+        SERVICE_ACCESS[s].redisSignIn === true,
     );
-    assert.deepEqual(readers, ["data-service", "audit-service"]);
+    assert.deepEqual(readers, ["data-service", "cache-service", "audit-service"]);
     for (const s of SERVICE_NAMES) {
       const annotations = prod.mocks.one(SA, s).inputs.metadata.annotations ?? {};
       assert.equal("eks.amazonaws.com/role-arn" in annotations, readers.includes(s), s);
@@ -167,5 +170,45 @@ describe("hardening of the shipped stacks: spread, images and budgets", () => {
         "AlwaysAllow",
       );
     }
+  });
+});
+
+describe("hardening of the shipped stacks: Redis sign-in", () => {
+  let prod: StackRun;
+  let local: StackRun;
+  before(async () => {
+    ({ prod, local } = await shippedStacks());
+  });
+
+  it("lets cache-service connect to exactly the replication group as the IAM-authenticated app user, nothing else", () => {
+    const policy = JSON.parse(prod.mocks.one(ROLE_POLICY, "identities-cache-service-access").inputs.policy);
+    assert.deepEqual(policy.Statement, [
+      {
+        Sid: "RedisConnect",
+        Effect: "Allow",
+        Action: ["elasticache:Connect"],
+        Resource: [
+          prod.mocks.one("aws:elasticache/replicationGroup:ReplicationGroup").state.arn,
+          prod.mocks.one("aws:elasticache/user:User", "data-redis-app").state.arn,
+        ],
+      },
+    ]);
+    assert.equal(
+      prod.mocks.one(SA, "cache-service").inputs.metadata.annotations["eks.amazonaws.com/role-arn"],
+      prod.mocks.one(ROLE, "identities-cache-service").state.arn,
+    );
+  });
+
+  it("never lets cache-service connect as the disabled default user", () => {
+    const policy = prod.mocks.one(ROLE_POLICY, "identities-cache-service-access").inputs.policy;
+    assert.ok(!policy.includes(prod.mocks.one("aws:elasticache/user:User", "data-redis-default").state.arn));
+  });
+
+  it("lets cache-service reach AWS on HTTPS for its credentials on AWS stacks only", () => {
+    const https = (run: StackRun) =>
+      run.mocks
+        .one(NP, "cache-service")
+        .inputs.spec.egress.some((r: any) => r.to === undefined && r.ports.some((p: any) => p.port === 443));
+    assert.deepEqual([https(prod), https(local)], [true, false]);
   });
 });
