@@ -99,6 +99,11 @@ export function accessPolicy(a: ServiceAccess, arns: AccessArns): string {
   return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
+/** The Redis ARNs, for a service that signs in to Redis only: no other policy waits for the cache. */
+function redisOf(access: ServiceAccess, args: ServiceIdentitiesArgs) {
+  return access.redisSignIn ? pulumi.output(args.redis) : pulumi.output(undefined);
+}
+
 export class ServiceIdentities extends pulumi.ComponentResource {
   /** Role ARN per service that has one. */
   public readonly roleArns: Record<string, pulumi.Output<string>>;
@@ -124,7 +129,7 @@ export class ServiceIdentities extends pulumi.ComponentResource {
         {
           role: role.name,
           policy: pulumi
-            .all([args.databaseSecretArn, pulumi.all(args.bucketArns), args.kmsKeyArn, pulumi.output(args.redis)])
+            .all([args.databaseSecretArn, pulumi.all(args.bucketArns), args.kmsKeyArn, redisOf(access, args)])
             .apply(([databaseSecretArn, bucketArns, kmsKeyArn, redis]) =>
               accessPolicy(access, {
                 databaseSecretArn,
