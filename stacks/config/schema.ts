@@ -69,12 +69,10 @@ export const schema = z.strictObject({
   canary: canarySchema
     .optional()
     .register(KEY_INFO, { jsonFix: 'set a JSON object such as {"steps":[10,30,100],"interval":"60s"}' }),
-  release: releasePolicySchema
-    .optional()
-    .register(KEY_INFO, {
-      jsonFix:
-        'set a JSON object such as {"backup":true,"hooks":{"preTraffic":[{"name":"migrate","image":"repo/app:$version"}]}}',
-    }),
+  release: releasePolicySchema.optional().register(KEY_INFO, {
+    jsonFix:
+      'set a JSON object such as {"backup":true,"hooks":{"preTraffic":[{"name":"migrate","image":"repo/app:$version"}]}}',
+  }),
   imageDigests: z
     .partialRecord(
       serviceName,
@@ -88,12 +86,10 @@ export const schema = z.strictObject({
   approval: approvalSchema
     .optional()
     .register(KEY_INFO, { jsonFix: 'set a JSON object such as {"requiredReviewers":1,"fourEyes":true}' }),
-  freeze: freezeSchema
-    .optional()
-    .register(KEY_INFO, {
-      jsonFix:
-        'set a JSON object such as {"timeZone":"America/New_York","windows":[{"name":"year-end","from":"2026-12-24","until":"2027-01-04"}]}',
-    }),
+  freeze: freezeSchema.optional().register(KEY_INFO, {
+    jsonFix:
+      'set a JSON object such as {"timeZone":"America/New_York","windows":[{"name":"year-end","from":"2026-12-24","until":"2027-01-04"}]}',
+  }),
   kubernetesVersion: z
     .string()
     .regex(/^1\.\d{2}$/, { error: 'set an EKS version such as "1.31"' })
