@@ -60,16 +60,20 @@ describe("#program-release: the store the program reads", () => {
 
 describe("#program-release: only a program the engine runs reads the store", () => {
   const config = fullKeys({ stableVersion: "1.0.0", imageRepository: "registry.local/slipway" });
-  let saved: string | undefined;
+  const VARS = ["PULUMI_BACKEND_URL", "SLIPWAY_STATE_URL", "SLIPWAY_RELEASE"] as const;
+  let saved: Partial<Record<(typeof VARS)[number], string>> = {};
   beforeEach(() => {
-    saved = process.env.PULUMI_BACKEND_URL;
+    saved = Object.fromEntries(VARS.map((v) => [v, process.env[v]]));
+    for (const v of VARS) delete process.env[v];
     process.env.PULUMI_BACKEND_URL = fileStore(release("3.0.0"));
     setMocks("dev");
     pulumi.runtime.setAllConfig(config);
   });
   afterEach(() => {
-    if (saved === undefined) delete process.env.PULUMI_BACKEND_URL;
-    else process.env.PULUMI_BACKEND_URL = saved;
+    for (const v of VARS) {
+      if (saved[v] === undefined) delete process.env[v];
+      else process.env[v] = saved[v];
+    }
     setMocks("dev");
   });
 
