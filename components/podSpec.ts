@@ -10,9 +10,13 @@ export type { SeccompProfile };
 type PodTemplate = k8s.types.input.core.v1.PodTemplateSpec;
 
 export interface Resources {
+  /** CPU the scheduler reserves, a Kubernetes quantity, e.g. "500m" (millicores). */
   cpuRequest: string;
+  /** Memory the scheduler reserves, e.g. "1Gi". */
   memoryRequest: string;
+  /** CPU above which the container is throttled, e.g. "2000m". */
   cpuLimit: string;
+  /** Memory above which the container is killed, e.g. "4Gi". */
   memoryLimit: string;
   /** Scratch space (logs, /tmp) the pod reserves; default "128Mi". */
   ephemeralStorageRequest?: string;

@@ -11,8 +11,9 @@ export interface ScalingArgs {
   service: string;
   /** Namespace of the service. */
   namespace: pulumi.Input<string>;
-  /** HPA range: the track never runs fewer than min or more than max replicas while it is scaled. */
+  /** HPA floor, replicas: the track never runs fewer while it is scaled. */
   minReplicas: number;
+  /** HPA ceiling, replicas. */
   maxReplicas: number;
   /** The HPA's metrics (./service.ts hpaMetrics). */
   metrics: k8s.types.input.autoscaling.v2.MetricSpec[];

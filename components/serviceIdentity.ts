@@ -52,8 +52,11 @@ export function trustPolicy(
 }
 
 export interface AccessArns {
+  /** Secrets Manager ARN of the database's master credentials. */
   databaseSecretArn: string;
+  /** ARN per bucket purpose. */
   bucketArns: Record<BucketPurpose, string>;
+  /** The data tier's KMS key. */
   kmsKeyArn: string;
   /** The Redis replication group and its IAM-authenticated users; needed by a service that signs in to Redis. */
   redis?: { replicationGroupArn: string; userArns: string[] };
