@@ -15,6 +15,8 @@ export interface ServiceAccess {
   databaseSecret: boolean;
   /** Buckets it reads, or reads and writes. */
   buckets: Partial<Record<BucketPurpose, "read" | "write">>;
+  /** Signs in to Redis as the data tier's IAM-authenticated user (elasticache:Connect); default false. */
+  redisSignIn?: boolean;
 }
 
 export const SERVICE_ACCESS: Record<ServiceName, ServiceAccess> = {
@@ -36,7 +38,7 @@ export const SERVICE_ACCESS: Record<ServiceName, ServiceAccess> = {
     databaseSecret: true,
     buckets: { artifacts: "read" },
   },
-  "cache-service": { calls: [], dataStores: ["redis"], databaseSecret: false, buckets: {} },
+  "cache-service": { calls: [], dataStores: ["redis"], databaseSecret: false, buckets: {}, redisSignIn: true },
   "audit-service": { calls: [], dataStores: ["postgres"], databaseSecret: true, buckets: { audit: "write" } },
 };
 
@@ -47,7 +49,12 @@ export function callersOf(service: string, access: Record<string, ServiceAccess>
     .map(([name]) => name);
 }
 
+/** Whether the service reads anything encrypted with the data key: the database secret or a bucket. */
+export function readsDataKey(a: ServiceAccess): boolean {
+  return a.databaseSecret || Object.keys(a.buckets).length > 0;
+}
+
 /** Whether `service` needs AWS credentials at all (a role of its own); a service that reads nothing gets none. */
 export function needsAwsAccess(a: ServiceAccess): boolean {
-  return a.databaseSecret || Object.keys(a.buckets).length > 0;
+  return readsDataKey(a) || a.redisSignIn === true;
 }

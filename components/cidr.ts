@@ -2,8 +2,11 @@
 // private-data subnets. Pure integer math on IPv4 CIDRs.
 
 export interface SubnetLayout {
+  /** CIDR per zone of the public subnets (load balancers, NAT). */
   public: string[];
+  /** CIDR per zone of the private application subnets (nodes, pods). */
   app: string[];
+  /** CIDR per zone of the isolated data subnets (no route to the internet). */
   data: string[];
 }
 

@@ -13,9 +13,11 @@ const NODE_POLICIES = [
 export interface ClusterArgs {
   /** EKS cluster name (explicit, so the driver and kubeconfig name it predictably). */
   clusterName: string;
+  /** VPC the cluster and its nodes run in. */
   vpcId: pulumi.Input<string>;
   /** Subnets for nodes and the private API endpoint. */
   privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Subnets for public load balancers. */
   publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Kubernetes minor version, e.g. "1.31". */
   kubernetesVersion: string;
@@ -25,6 +27,7 @@ export interface ClusterArgs {
   apiAllowedCidrs: string[];
   /** Root volume size of each node in GiB; default 50. */
   nodeVolumeGb?: number;
+  /** Tags of every AWS resource; default none. */
   tags?: Record<string, string>;
 }
 
@@ -56,32 +59,8 @@ export class Cluster extends pulumi.ComponentResource {
     if (invalid !== undefined) throw new pulumi.ResourceError(invalid, this);
     const parent = { parent: this };
 
-    const key = new aws.kms.Key(
-      `${name}-secrets-key`,
-      {
-        description: `Envelope encryption of Kubernetes secrets in ${args.clusterName}`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        tags: args.tags,
-      },
-      parent,
-    );
-
-    const nodeRole = new aws.iam.Role(
-      `${name}-node-role`,
-      {
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-        }),
-        tags: args.tags,
-      },
-      parent,
-    );
-    NODE_POLICIES.forEach(
-      (policyArn, i) =>
-        new aws.iam.RolePolicyAttachment(`${name}-node-policy-${i}`, { role: nodeRole.name, policyArn }, parent),
-    );
+    const key = this.secretsKey(name, args);
+    const nodeRole = this.nodeRole(name, args);
 
     const cluster = new eks.Cluster(
       `${name}-eks`,
@@ -105,6 +84,67 @@ export class Cluster extends pulumi.ComponentResource {
       parent,
     );
 
+    this.nodes(name, args, cluster, nodeRole);
+
+    this.clusterName = pulumi.output(args.clusterName);
+    this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
+    this.secretsKeyArn = key.arn;
+    this.oidcProviderArn = cluster.oidcProviderArn;
+    this.oidcProviderUrl = cluster.oidcProviderUrl;
+    // Read through the API so the value does not depend on how the remote component serializes its children.
+    this.nodeSecurityGroupId = aws.eks.getClusterOutput(
+      { name: cluster.kubeconfigJson.apply(() => args.clusterName) },
+      parent,
+    ).vpcConfig.clusterSecurityGroupId;
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, parent);
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      kubeconfig: this.kubeconfig,
+      secretsKeyArn: this.secretsKeyArn,
+      oidcProviderArn: this.oidcProviderArn,
+      oidcProviderUrl: this.oidcProviderUrl,
+      nodeSecurityGroupId: this.nodeSecurityGroupId,
+    });
+  }
+
+  /** The KMS key envelope-encrypting the cluster's Kubernetes secrets. */
+  private secretsKey(name: string, args: ClusterArgs): aws.kms.Key {
+    return new aws.kms.Key(
+      `${name}-secrets-key`,
+      {
+        description: `Envelope encryption of Kubernetes secrets in ${args.clusterName}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+  }
+
+  /** The managed nodes' role with the worker, CNI and registry read-only policies. */
+  private nodeRole(name: string, args: ClusterArgs): aws.iam.Role {
+    const parent = { parent: this };
+    const nodeRole = new aws.iam.Role(
+      `${name}-node-role`,
+      {
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+        tags: args.tags,
+      },
+      parent,
+    );
+    NODE_POLICIES.forEach(
+      (policyArn, i) =>
+        new aws.iam.RolePolicyAttachment(`${name}-node-policy-${i}`, { role: nodeRole.name, policyArn }, parent),
+    );
+    return nodeRole;
+  }
+
+  /** The managed node group on encrypted gp3 volumes with IMDSv2 only. */
+  private nodes(name: string, args: ClusterArgs, cluster: eks.Cluster, nodeRole: aws.iam.Role): void {
+    const parent = { parent: this };
     const launchTemplate = new aws.ec2.LaunchTemplate(
       `${name}-nodes`,
       {
@@ -143,25 +183,5 @@ export class Cluster extends pulumi.ComponentResource {
       },
       parent,
     );
-
-    this.clusterName = pulumi.output(args.clusterName);
-    this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
-    this.secretsKeyArn = key.arn;
-    this.oidcProviderArn = cluster.oidcProviderArn;
-    this.oidcProviderUrl = cluster.oidcProviderUrl;
-    // Read through the API so the value does not depend on how the remote component serializes its children.
-    this.nodeSecurityGroupId = aws.eks.getClusterOutput(
-      { name: cluster.kubeconfigJson.apply(() => args.clusterName) },
-      parent,
-    ).vpcConfig.clusterSecurityGroupId;
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, parent);
-    this.registerOutputs({
-      clusterName: this.clusterName,
-      kubeconfig: this.kubeconfig,
-      secretsKeyArn: this.secretsKeyArn,
-      oidcProviderArn: this.oidcProviderArn,
-      oidcProviderUrl: this.oidcProviderUrl,
-      nodeSecurityGroupId: this.nodeSecurityGroupId,
-    });
   }
 }

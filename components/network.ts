@@ -9,6 +9,7 @@ export interface NetworkArgs {
   availabilityZones?: number;
   /** One NAT gateway per zone (prod: no zone depends on another) or a single one; default single. */
   natGateways?: "single" | "perAz";
+  /** Tags of every AWS resource; default none. */
   tags?: Record<string, string>;
 }
 

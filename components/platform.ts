@@ -25,14 +25,19 @@ export interface PlatformRelease {
 }
 
 export interface PlatformArgs {
+  /** Environment of the stack (dev, staging, prod, local): the namespace's label and the containers' SLIPWAY_ENVIRONMENT. */
   environment: string;
   /** Namespace created for the services (one per environment). */
   namespace: string;
   /** Sizing per service; its keys are the services deployed. */
   services: Record<string, ServiceSizing>;
+  /** The release: stable and canary versions, weight and the services released together. */
   release: PlatformRelease;
+  /** Image repository without a tag; images are `<repository>/<service>:<version>`. */
   imageRepository: string;
+  /** The traffic objects' kind: smi, gateway or alb. */
   router: Router;
+  /** Gateway the HTTPRoutes attach to (router gateway only); default "slipway". */
   gatewayName?: string;
   /** Install the router's CRDs (bare clusters only); default false. */
   installRouterCrds?: boolean;

@@ -10,9 +10,13 @@ export type { SeccompProfile };
 type PodTemplate = k8s.types.input.core.v1.PodTemplateSpec;
 
 export interface Resources {
+  /** CPU the scheduler reserves, a Kubernetes quantity, e.g. "500m" (millicores). */
   cpuRequest: string;
+  /** Memory the scheduler reserves, e.g. "1Gi". */
   memoryRequest: string;
+  /** CPU above which the container is throttled, e.g. "2000m". */
   cpuLimit: string;
+  /** Memory above which the container is killed, e.g. "4Gi". */
   memoryLimit: string;
   /** Scratch space (logs, /tmp) the pod reserves; default "128Mi". */
   ephemeralStorageRequest?: string;
@@ -24,14 +28,19 @@ export interface Resources {
 export type ZoneSpread = "required" | "preferred";
 
 export interface PodTemplateArgs {
+  /** Service name S: the container's name and the app label. */
   service: string;
+  /** stable or canary: the track label. */
   track: Track;
+  /** Image tag, and the version label. */
   version: string;
   /** Image repository without a tag; the image is `<repository>/<service>:<version>`. */
   imageRepository: string;
+  /** Requests and limits of the container. */
   resources: Resources;
   /** Secret whose keys become the container's connection settings. */
   connectionSecret: pulumi.Input<string>;
+  /** Environment of the stack, handed to the container as SLIPWAY_ENVIRONMENT. */
   environment: string;
   /** The service's own ServiceAccount (never "default"). */
   serviceAccountName: string;

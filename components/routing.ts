@@ -7,7 +7,9 @@ export { HTTP_ROUTE, TRAFFIC_SPLIT };
 export type Router = "smi" | "gateway" | "alb";
 
 export interface Weights {
+  /** Percent of traffic to the stable track. */
   stable: number;
+  /** Percent of traffic to the canary track; the two sum to 100. */
   canary: number;
 }
 

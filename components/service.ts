@@ -13,25 +13,31 @@ import {
 import { podTemplate, Resources, SeccompProfile, ZoneSpread } from "./podSpec";
 import { Router } from "./routing";
 import { TrafficRoute } from "./trafficRoute";
+import { trackAutoscaler, trackBudget } from "./scaling";
 
 export interface ServiceSizing extends Resources {
   /** HPA floor; also the stable Deployment's initial replicas. */
   minReplicas: number;
+  /** HPA ceiling. */
   maxReplicas: number;
-  /** Resource the HPA scales on. */
+  /** Resource the HPA scales on: CPU at 70% or memory at 80% utilization. */
   scaleOn: "cpu" | "memory";
-  /** Optional per-pod request-rate target (custom metric http_requests_per_second). */
+  /** Per-pod request-rate target in requests per second (custom metric http_requests_per_second); default none. */
   requestsPerSecond?: number;
 }
 
 export interface ServiceArgs {
   /** Service name S (one of the naming contract's five). */
   service: string;
+  /** Namespace of every object of the service. */
   namespace: pulumi.Input<string>;
+  /** Environment of the stack, handed to the containers as SLIPWAY_ENVIRONMENT. */
   environment: string;
+  /** Replicas (HPA range), requests and limits, and what the HPA scales on. */
   sizing: ServiceSizing;
   /** Image repository without tag; images are `<repository>/<service>:<version>`. */
   imageRepository: string;
+  /** Version (image tag) of the stable track. */
   stableVersion: string;
   /**
    * The canary track; absent when this service is not part of the current release. A rolled-back canary has weight 0
@@ -42,7 +48,9 @@ export interface ServiceArgs {
   connectionSecret: pulumi.Input<string>;
   /** Seconds the engine waits for a Deployment to become ready (annotation pulumi.com/timeoutSeconds). */
   timeoutSeconds: number;
+  /** The traffic object's kind: smi, gateway or alb. */
   router: Router;
+  /** Gateway the HTTPRoute attaches to (router gateway only); default "slipway". */
   gatewayName?: string;
   /** Resources (e.g. router CRDs) the traffic object must wait for. */
   routeDependsOn?: pulumi.Resource[];
@@ -78,6 +86,12 @@ export function trackReplicas(args: ServiceArgs): number {
   const c = args.canary;
   if (c === undefined || c.rolledBack) return 0;
   return c.fullSize ? args.sizing.minReplicas : canaryReplicas(args.sizing.minReplicas, c.weight);
+}
+
+/** Whether the canary track takes full traffic: at weight 100, or blue-green's full-size track; never once rolled back. */
+export function takesFullTraffic(args: ServiceArgs): boolean {
+  const c = args.canary;
+  return c !== undefined && !c.rolledBack && (c.fullSize === true || c.weight === 100);
 }
 
 export function hpaMetrics(s: ServiceSizing) {
@@ -124,7 +138,36 @@ export class Service extends pulumi.ComponentResource {
 
     // Replacements create before they delete (no deleteBeforeReplace): an object that must be replaced under the
     // same name is still replaced delete-first by the provider, which is why selectors never carry the version.
-    this.serviceAccount = new k8s.core.v1.ServiceAccount(
+    this.serviceAccount = this.account(name, args);
+    this.stable = this.deployment(name, args, "stable", args.stableVersion, args.sizing.minReplicas);
+    if (args.canary !== undefined) {
+      this.canary = this.deployment(name, args, "canary", args.canary.version, trackReplicas(args));
+    }
+    this.services = {
+      root: this.k8sService(`${name}-svc`, s, args, selectorLabels(s)),
+      stable: this.k8sService(`${name}-svc-stable`, trackName(s, "stable"), args, selectorLabels(s, "stable")),
+      canary: this.k8sService(`${name}-svc-canary`, trackName(s, "canary"), args, selectorLabels(s, "canary")),
+    };
+    this.budgets(name, args);
+    this.route = this.trafficRoute(name, args, weight);
+
+    this.stableVersion = args.stableVersion;
+    // A rolled-back canary serves nothing: it is not the service's canary version, only a Deployment at zero replicas.
+    this.canaryVersion = args.canary?.rolledBack ? "" : (args.canary?.version ?? "");
+    this.rolledBackVersion = args.canary?.rolledBack ? args.canary.version : "";
+    this.canaryWeight = weight;
+    this.registerOutputs({
+      stableVersion: this.stableVersion,
+      canaryVersion: this.canaryVersion,
+      canaryWeight: weight,
+      rolledBackVersion: this.rolledBackVersion,
+    });
+  }
+
+  /** The service's own ServiceAccount, annotated with its IAM role when it has one; no token mounted. */
+  private account(name: string, args: ServiceArgs): k8s.core.v1.ServiceAccount {
+    const s = args.service;
+    return new k8s.core.v1.ServiceAccount(
       `${name}-sa`,
       {
         metadata: {
@@ -137,42 +180,33 @@ export class Service extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.stable = this.deployment(name, args, "stable", args.stableVersion, args.sizing.minReplicas);
-    if (args.canary !== undefined) {
-      this.canary = this.deployment(name, args, "canary", args.canary.version, trackReplicas(args));
-    }
-    this.services = {
-      root: this.k8sService(`${name}-svc`, s, args, selectorLabels(s)),
-      stable: this.k8sService(`${name}-svc-stable`, trackName(s, "stable"), args, selectorLabels(s, "stable")),
-      canary: this.k8sService(`${name}-svc-canary`, trackName(s, "canary"), args, selectorLabels(s, "canary")),
+  }
+
+  /**
+   * The HPA and PDB of each track: the stable track's always; the canary track's PDB while its Deployment exists, and
+   * its HPA while it takes full traffic (weight 100, or blue-green's full-size track).
+   */
+  private budgets(name: string, args: ServiceArgs): void {
+    const scaling = {
+      service: args.service,
+      namespace: args.namespace,
+      minReplicas: args.sizing.minReplicas,
+      maxReplicas: args.sizing.maxReplicas,
+      metrics: hpaMetrics(args.sizing),
     };
-    new k8s.autoscaling.v2.HorizontalPodAutoscaler(
-      `${name}-hpa`,
-      {
-        metadata: { name: s, namespace: args.namespace, labels: selectorLabels(s) },
-        spec: {
-          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: trackName(s, "stable") },
-          minReplicas: args.sizing.minReplicas,
-          maxReplicas: args.sizing.maxReplicas,
-          metrics: hpaMetrics(args.sizing),
-        },
-      },
-      { parent: this, dependsOn: [this.stable] },
-    );
-    new k8s.policy.v1.PodDisruptionBudget(
-      `${name}-pdb`,
-      {
-        metadata: { name: s, namespace: args.namespace, labels: selectorLabels(s) },
-        // An unhealthy pod is evicted even when the budget is spent, so it never blocks a node drain or an upgrade.
-        spec: {
-          maxUnavailable: 1,
-          unhealthyPodEvictionPolicy: "AlwaysAllow",
-          selector: { matchLabels: selectorLabels(s, "stable") },
-        },
-      },
-      { parent: this },
-    );
-    this.route = new TrafficRoute(
+    trackAutoscaler(`${name}-hpa`, scaling, "stable", { parent: this, dependsOn: [this.stable] });
+    trackBudget(`${name}-pdb`, scaling, "stable", { parent: this });
+    if (this.canary === undefined) return;
+    trackBudget(`${name}-pdb-canary`, scaling, "canary", { parent: this });
+    if (takesFullTraffic(args)) {
+      trackAutoscaler(`${name}-hpa-canary`, scaling, "canary", { parent: this, dependsOn: [this.canary] });
+    }
+  }
+
+  /** The traffic object between the tracks, applied only once the tracks it sends traffic to are ready. */
+  private trafficRoute(name: string, args: ServiceArgs, weight: number): TrafficRoute {
+    const s = args.service;
+    return new TrafficRoute(
       `${name}-route`,
       {
         service: s,
@@ -194,18 +228,6 @@ export class Service extends pulumi.ComponentResource {
         ],
       },
     );
-
-    this.stableVersion = args.stableVersion;
-    // A rolled-back canary serves nothing: it is not the service's canary version, only a Deployment at zero replicas.
-    this.canaryVersion = args.canary?.rolledBack ? "" : (args.canary?.version ?? "");
-    this.rolledBackVersion = args.canary?.rolledBack ? args.canary.version : "";
-    this.canaryWeight = weight;
-    this.registerOutputs({
-      stableVersion: this.stableVersion,
-      canaryVersion: this.canaryVersion,
-      canaryWeight: weight,
-      rolledBackVersion: this.rolledBackVersion,
-    });
   }
 
   private deployment(name: string, args: ServiceArgs, track: Track, version: string, replicas: number) {

@@ -15,6 +15,7 @@ import {
 export interface TrafficRouteArgs {
   /** Service name S; the traffic object is named S and splits between S-stable and S-canary. */
   service: string;
+  /** Namespace of the traffic object and the Services it names. */
   namespace: pulumi.Input<string>;
   /** Percent of traffic to the canary track, 0..100. */
   canaryWeight: number;

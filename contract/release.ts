@@ -23,10 +23,31 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 /** Promotion order: a stage takes a version only after the one before it completed it. `local` stands alone. */
 export const STAGE_ORDER = ["dev", "staging", "prod"] as const;
 
+/** A local stack named after a stage (local-staging) plays that stage on the local cluster, after local-dev. */
+const LOCAL_STAGE = /^(.*local-)(staging|prod)$/;
+
 /** The stage a stack's environment takes its versions from; undefined for the first stage and for `local`. */
-export function previousStage(env: Environment | undefined): Environment | undefined {
-  const i = (STAGE_ORDER as readonly string[]).indexOf(env ?? "");
-  return i > 0 ? STAGE_ORDER[i - 1] : undefined;
+export function previousStage(env: Environment | undefined): Environment | undefined;
+/**
+ * The stack before `stack` among `stacks`: the stack of the previous environment with the same suffix, else the bare
+ * environment name; `local-staging` follows `local-dev` when that stack exists.
+ */
+export function previousStage(stack: string, stacks: readonly string[]): string | undefined;
+export function previousStage(stack: string | undefined, stacks?: readonly string[]): string | undefined {
+  if (stacks === undefined) {
+    const i = (STAGE_ORDER as readonly string[]).indexOf(stack ?? "");
+    return i > 0 ? STAGE_ORDER[i - 1] : undefined;
+  }
+  const local = LOCAL_STAGE.exec(stack!);
+  if (local) {
+    const prev = `${local[1]}${previousStage(local[2] as Environment)}`;
+    return stacks.includes(prev) ? prev : undefined;
+  }
+  const env = environmentOfStack(stack!);
+  const prev = previousStage(env);
+  if (prev === undefined) return undefined;
+  const same = stack!.replace(env as string, prev);
+  return stacks.includes(same) ? same : prev;
 }
 
 /** The environment a stack name implies: `prod`, `prod-eu` and `acme/prod` are prod stacks. */

@@ -2,9 +2,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { loadConfig } from "./config";
+import { runByEngine } from "./release";
 import { LocalCluster, Platform, SERVICE_ACCESS, ServiceName } from "../components";
 
-const cfg = loadConfig();
+const cfg = loadConfig({ readRelease: runByEngine() });
 const prefix = `slipway-${cfg.environment}`;
 const tags = {
   "slipway.dev/environment": cfg.environment,
@@ -66,6 +67,7 @@ function awsFoundation(): Foundation {
     databaseSecretArn: data.databaseSecretArn,
     bucketArns: data.bucketArns,
     kmsKeyArn: data.kmsKeyArn,
+    redis: data.redisArns,
     tags,
   });
   return {

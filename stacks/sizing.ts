@@ -1,6 +1,6 @@
 // The seeds' per-service numbers (deployment guide 001: HPA ranges, requests and limits), shared by every AWS stack.
-import { ServiceName } from "../components/naming";
-import type { ServiceSizing } from "./config";
+import type { ServiceName } from "../contract/release";
+import type { ServiceSizing } from "../components/service";
 
 export const SERVICE_SEEDS: Record<ServiceName, ServiceSizing> = {
   "api-gateway": {

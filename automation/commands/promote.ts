@@ -1,11 +1,6 @@
 // `slipway promote`: staged promotion (dev -> staging -> prod; local stands alone) through canary steps. It checks
 // the stage order, builds the release plan (automation/release/plan.ts) and hands it to the executor (canary.ts).
-import {
-  Environment,
-  environmentOfStack,
-  previousStage as previousEnvironment,
-  SERVICE_NAMES,
-} from "../../contract/release";
+import { previousStage, SERVICE_NAMES } from "../../contract/release";
 import type { StackConfig } from "../../stacks/config";
 import { runPlan, StepReport } from "../release/canary";
 import { planRelease, planText, ReleasePlan } from "../release/plan";
@@ -53,22 +48,8 @@ export interface PromoteResult {
   durationMs: number;
 }
 
-/** A local stack named after a stage (local-staging) plays that stage on the local cluster, after local-dev. */
-const LOCAL_STAGE = /^(.*local-)(staging|prod)$/;
-
-/** The stage before `stack`: the stack of the previous environment with the same suffix, else the bare name. */
-export function previousStage(stack: string, stacks: readonly string[]): string | undefined {
-  const local = LOCAL_STAGE.exec(stack);
-  if (local) {
-    const prev = `${local[1]}${previousEnvironment(local[2] as Environment)}`;
-    return stacks.includes(prev) ? prev : undefined;
-  }
-  const env = environmentOfStack(stack);
-  const prev = previousEnvironment(env);
-  if (prev === undefined) return undefined;
-  const same = stack.replace(env as string, prev);
-  return stacks.includes(same) ? same : prev;
-}
+/** The stage before a stack among the known stacks (contract/release.ts). */
+export { previousStage };
 
 async function checkStage(
   d: Deps,

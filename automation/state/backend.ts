@@ -1,36 +1,31 @@
 // The one place that turns PULUMI_BACKEND_URL into where a stack's slipway state lives and which store keeps it:
 // file:// -> <root>/.slipway/<project>/<stack>/ (./file.ts), s3:// -> the same path under the bucket prefix (./s3.ts).
-// The driver (automation/cli/main.ts), the engine adapter (Pulumi's own lock files) and the program
-// (stacks/config.ts, through ./program.ts) all ask here, so they can never disagree about the file:// root.
-import * as os from "os";
+// The layout itself is contract/store.ts, which the program (stacks/release.ts) reads too, so the driver
+// (automation/cli/main.ts), the engine adapter (Pulumi's own lock files) and the program never disagree about it.
 import * as path from "path";
-import { EngineError } from "../errors";
+import {
+  BackendUrlError,
+  fileStackDir,
+  parseBackend as parseBackendUrl,
+  stackDir,
+  type Backend,
+} from "../../contract/store";
+import { EngineError, InputError } from "../errors";
 import { FileStackState } from "./file";
-import { DEFAULT_LEASE_MS, parseLease, parseS3Backend, S3Backend, S3StackState, s3ClientFactory } from "./s3";
+import { DEFAULT_LEASE_MS, parseLease, S3StackState, s3ClientFactory } from "./s3";
 import type { StackState } from "./store";
 
-export type Backend = { kind: "file"; url: string; root: string } | ({ kind: "s3" } & S3Backend);
+export { fileStackDir, stackDir };
+export type { Backend };
 
 /** `file://~/x`, `file:///abs` and `s3://bucket/prefix?...`; other schemes are refused by name rather than faked locally. */
 export function parseBackend(url: string): Backend {
-  if (url.startsWith("s3://")) return { kind: "s3", ...parseS3Backend(url) };
-  if (url.startsWith("file://"))
-    return { kind: "file", url, root: url.slice("file://".length).replace(/^~(?=\/|$)/, os.homedir()) };
-  const scheme = url.split("://")[0] || url;
-  throw new EngineError(
-    `the journal, lock and release record are not supported yet on the ${scheme} backend (${url}); ` +
-      "run promotions against a file:// or s3:// backend until the store for it lands",
-  );
-}
-
-/** <project>/<stack> under `.slipway/`; an org-qualified stack (`org/project/stack`) keeps its segments. */
-export function stackDir(project: string, stack: string): string[] {
-  return [".slipway", project, ...stack.split("/")];
-}
-
-/** Directory of the file store of a stack. */
-export function fileStackDir(root: string, project: string, stack: string): string {
-  return path.join(root, ...stackDir(project, stack));
+  try {
+    return parseBackendUrl(url);
+  } catch (err) {
+    if (!(err instanceof BackendUrlError)) throw err;
+    throw err.reason === "input" ? new InputError(err.message) : new EngineError(err.message);
+  }
 }
 
 /** Pulumi's own locks directory in a file backend (<root>/.pulumi/locks), or undefined for other backends. */

@@ -11,12 +11,9 @@ import { FileLock } from "./filelock";
 import { nextRecordSeq, notAFile, parseAbort, parseRecord, RECORD_FIX } from "./schema";
 import { pidAlive, recordRaceMessage } from "./store";
 import type { AbortRequest, JournalEntry, LockHolder, ReleaseRecord, StackState, Versioned } from "./store";
+import { releaseFile, SEQ_FILE } from "../../contract/store";
 
-const SEQ_WIDTH = 10;
-const SEQ_FILE = /^(\d+)\.json$/;
-
-export const releaseFile = (dir: string, seq: number) =>
-  path.join(dir, "release", `${String(seq).padStart(SEQ_WIDTH, "0")}.json`);
+export { releaseFile };
 
 function seqsOf(names: string[]): number[] {
   return names

@@ -4,6 +4,9 @@
 import type { Evidence } from "../release/evidence";
 import type { Verdict } from "../types";
 import type { StoredRecord } from "./chain";
+import type { JournalMark, Release, ReleaseRecord } from "../../contract/store";
+
+export type { JournalMark, Release, ReleaseRecord };
 
 export type JournalAction =
   | "promote"
@@ -63,41 +66,6 @@ export interface LockHolder {
   startedAt: string;
   promotionId: string;
   command: string;
-}
-
-/** The release of a stack: what the five release keys say, every field present. */
-export interface Release {
-  stableVersion: string;
-  /** Services whose stable version differs from stableVersion. */
-  serviceVersions: Record<string, string>;
-  /** "" when no canary runs. */
-  canaryVersion: string;
-  canaryWeight: number;
-  canaryServices: string[];
-  /** A canary version rolled back and never served; its Deployments wait at zero replicas for the next promotion. Absent = none. */
-  rolledBackVersion?: string;
-}
-
-/** One version of the release record. `seq` starts at 1 and grows by one per write. */
-export interface ReleaseRecord {
-  seq: number;
-  stack: string;
-  updatedAt: string;
-  /** The promotion or command id that wrote it, and the command. */
-  writtenBy: string;
-  command: string;
-  release: Release;
-  /**
-   * Where the journal stood when this version was written (absent on versions written before): `audit verify` finds
-   * a journal cut short or deleted behind it.
-   */
-  journal?: JournalMark;
-}
-
-/** The journal's length (entries stored, chained or not) and the hash of its last entry, at one moment. */
-export interface JournalMark {
-  entries: number;
-  head?: string;
 }
 
 /** A record as read, with what a conditional write of the next version must quote. */

@@ -57,19 +57,20 @@ describe("subnet layout", () => {
   });
 });
 
-describe("pod template", () => {
-  const t = podTemplate({
-    service: "audit-service",
-    track: "stable",
-    version: "1.0.0",
-    imageRepository: "r/s",
-    environment: "prod",
-    resources: { cpuRequest: "500m", memoryRequest: "1Gi", cpuLimit: "1000m", memoryLimit: "2Gi" },
-    connectionSecret: "slipway-connections",
-    serviceAccountName: "audit-service",
-  });
-  const c = (t.spec as any).containers[0];
+/** The stable pod template of audit-service, and its container. */
+const t = podTemplate({
+  service: "audit-service",
+  track: "stable",
+  version: "1.0.0",
+  imageRepository: "r/s",
+  environment: "prod",
+  resources: { cpuRequest: "500m", memoryRequest: "1Gi", cpuLimit: "1000m", memoryLimit: "2Gi" },
+  connectionSecret: "slipway-connections",
+  serviceAccountName: "audit-service",
+});
+const c = (t.spec as any).containers[0];
 
+describe("pod template: security, probes and identity", () => {
   it("runs as a non-root user with a read-only root filesystem, no privilege escalation, ALL dropped and RuntimeDefault seccomp", () => {
     assert.deepEqual(c.securityContext, containerSecurityContext());
     assert.equal(c.securityContext.runAsNonRoot, true);
@@ -99,6 +100,9 @@ describe("pod template", () => {
     assert.equal((t.spec as any).serviceAccountName, "audit-service");
     assert.equal((t.spec as any).automountServiceAccountToken, false);
   });
+});
+
+describe("pod template: resources, placement, image and settings", () => {
   it("requests and limits ephemeral storage (defaults 128Mi / 1Gi)", () => {
     assert.equal(c.resources.requests["ephemeral-storage"], "128Mi");
     assert.equal(c.resources.limits["ephemeral-storage"], "1Gi");
@@ -214,6 +218,10 @@ describe("network rules", () => {
     );
     assert.deepEqual(spec.egress, [{ to: undefined, ports: [{ protocol: "TCP", port: 6379 }] }]);
   });
+  it("gives cache-service HTTPS egress for its Redis sign-in credentials once it has a role", () => {
+    const egress = serviceSpec("cache-service", SERVICE_ACCESS["cache-service"], [], rules, true).egress as any[];
+    assert.deepEqual(egress[egress.length - 1], { ports: [{ protocol: "TCP", port: 443 }] });
+  });
   it("gives HTTPS egress only to a service with AWS access", () => {
     const https = (aws: boolean) =>
       (serviceSpec("data-service", SERVICE_ACCESS["data-service"], [], rules, aws).egress as any[]).some(
@@ -251,5 +259,20 @@ describe("service roles", () => {
     );
     const audit = JSON.parse(accessPolicy(SERVICE_ACCESS["audit-service"], arns)).Statement;
     assert.deepEqual(audit[audit.length - 1].Action, ["kms:Decrypt", "kms:GenerateDataKey"]);
+  });
+  it("lets a Redis user connect to its replication group as its IAM users only, with no data key", () => {
+    const redis = { replicationGroupArn: "arn:rg", userArns: ["arn:user/slipway-app"] };
+    const cache = JSON.parse(accessPolicy(SERVICE_ACCESS["cache-service"], { ...arns, redis })).Statement;
+    assert.deepEqual(cache, [
+      {
+        Sid: "RedisConnect",
+        Effect: "Allow",
+        Action: ["elasticache:Connect"],
+        Resource: ["arn:rg", "arn:user/slipway-app"],
+      },
+    ]);
+  });
+  it("refuses to build a Redis user's policy without the replication group", () => {
+    assert.throws(() => accessPolicy(SERVICE_ACCESS["cache-service"], arns), /needs the replication group's ARN/);
   });
 });

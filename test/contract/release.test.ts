@@ -12,21 +12,33 @@ import {
 import { parseStackConfig } from "../../stacks/config";
 import { parseArgv } from "../../automation/cli/argv";
 
-describe("release contract", () => {
-  describe("stages", () => {
-    it("orders promotion dev -> staging -> prod, with local standing alone", () => {
-      assert.deepEqual([...STAGE_ORDER], ["dev", "staging", "prod"]);
-      assert.equal(previousStage("staging"), "dev");
-      assert.equal(previousStage("prod"), "staging");
-      assert.equal(previousStage("dev"), undefined);
-      assert.equal(previousStage("local"), undefined);
-    });
-    it("reads the environment from the stack name: prod, prod-eu and acme/prod are prod", () => {
-      for (const s of ["prod", "prod-eu", "acme/prod", "prod.blue"]) assert.equal(environmentOfStack(s), "prod", s);
-      assert.equal(environmentOfStack("sandbox"), undefined);
-    });
+describe("release contract: stages", () => {
+  it("orders promotion dev -> staging -> prod, with local standing alone", () => {
+    assert.deepEqual([...STAGE_ORDER], ["dev", "staging", "prod"]);
+    assert.equal(previousStage("staging"), "dev");
+    assert.equal(previousStage("prod"), "staging");
+    assert.equal(previousStage("dev"), undefined);
+    assert.equal(previousStage("local"), undefined);
   });
+  const stacks: Array<[string, string[], string | undefined]> = [
+    ["prod-eu", ["dev", "staging", "staging-eu", "prod-eu"], "staging-eu"],
+    ["acme/prod", ["acme/dev", "acme/staging", "acme/prod"], "acme/staging"],
+    ["prod", ["dev", "prod"], "staging"],
+    ["local-staging", ["local-dev", "local-staging"], "local-dev"],
+    ["local-prod", ["local-dev", "local-prod"], undefined],
+  ];
+  for (const [stack, known, prev] of stacks) {
+    it(`puts ${prev ?? "no stage"} before the stack ${stack} among ${known.join(", ")}`, () => {
+      assert.equal(previousStage(stack, known), prev);
+    });
+  }
+  it("reads the environment from the stack name: prod, prod-eu and acme/prod are prod", () => {
+    for (const s of ["prod", "prod-eu", "acme/prod", "prod.blue"]) assert.equal(environmentOfStack(s), "prod", s);
+    assert.equal(environmentOfStack("sandbox"), undefined);
+  });
+});
 
+describe("release contract", () => {
   describe("weights", () => {
     it("accepts integers 0..100 and refuses the rest, in one place", () => {
       for (const w of [0, 1, 50, 100]) assert.equal(checkWeight(w), undefined, String(w));

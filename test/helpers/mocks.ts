@@ -2,8 +2,9 @@
 // promiseOf() to await an Output in tests.
 import * as pulumi from "@pulumi/pulumi";
 
-export const ACCOUNT = "123456789012";
-export const REGION = "us-east-1";
+import { ACCOUNT, outputsFor, REGION } from "./mockOutputs";
+
+export { ACCOUNT, outputsFor, REGION };
 
 export interface Registered {
   type: string;
@@ -44,142 +45,6 @@ export function plain(v: any): any {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
   }
   return v;
-}
-
-function arn(service: string, resource: string): string {
-  return `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
-}
-
-function kubeconfigFor(cluster: string): string {
-  return JSON.stringify({
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [{ name: cluster, cluster: { server: `https://${cluster}.gr7.${REGION}.eks.amazonaws.com` } }],
-    contexts: [{ name: cluster, context: { cluster, user: cluster } }],
-    "current-context": cluster,
-    users: [{ name: cluster, user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws" } } }],
-  });
-}
-
-function subnetIds(kind: string, n = 3): string[] {
-  return Array.from({ length: n }, (_, i) => `subnet-${kind}${i}`);
-}
-
-/** Outputs a real deployment would report for the types the program reads. */
-export function outputsFor(type: string, name: string, inputs: any): { id: string; state: any } {
-  const id = `${name}-id`;
-  switch (type) {
-    case "aws:kms/key:Key":
-      return { id, state: { ...inputs, arn: arn("kms", `key/${id}`), keyId: id } };
-    case "aws:iam/role:Role":
-      return { id: name, state: { ...inputs, name, arn: `arn:aws:iam::${ACCOUNT}:role/${name}` } };
-    case "aws:s3/bucket:Bucket": {
-      const bucket = inputs.bucket ?? name;
-      return { id: bucket, state: { ...inputs, bucket, arn: `arn:aws:s3:::${bucket}` } };
-    }
-    case "aws:rds/instance:Instance": {
-      const identifier = inputs.identifier ?? name;
-      const address = `${identifier}.c1a2b3c4d5e6.${REGION}.rds.amazonaws.com`;
-      return {
-        id: identifier,
-        state: {
-          ...inputs,
-          identifier,
-          address,
-          port: 5432,
-          endpoint: `${address}:5432`,
-          arn: arn("rds", `db:${identifier}`),
-          masterUserSecrets: inputs.manageMasterUserPassword
-            ? [
-                {
-                  secretArn: arn("secretsmanager", `secret:rds!db-${identifier}`),
-                  secretStatus: "active",
-                  kmsKeyId: inputs.masterUserSecretKmsKeyId,
-                },
-              ]
-            : [],
-        },
-      };
-    }
-    case "aws:rds/snapshot:Snapshot": {
-      // Encryption (encrypted, kmsKeyId) comes from the source instance, which a per-resource mock does not see.
-      const identifier = inputs.dbSnapshotIdentifier ?? name;
-      return {
-        id: identifier,
-        state: {
-          ...inputs,
-          dbSnapshotArn: arn("rds", `snapshot:${identifier}`),
-          snapshotType: "manual",
-          status: "available",
-          engine: "postgres",
-        },
-      };
-    }
-    case "aws:elasticache/replicationGroup:ReplicationGroup": {
-      const rg = inputs.replicationGroupId ?? name;
-      return {
-        id: rg,
-        state: {
-          ...inputs,
-          arn: arn("elasticache", `replicationgroup:${rg}`),
-          primaryEndpointAddress:
-            inputs.clusterMode === "enabled" ? undefined : `master.${rg}.abc123.use1.cache.amazonaws.com`,
-          configurationEndpointAddress:
-            inputs.clusterMode === "enabled" ? `clustercfg.${rg}.abc123.use1.cache.amazonaws.com` : undefined,
-        },
-      };
-    }
-    case "aws:elasticache/userGroup:UserGroup":
-      return {
-        id: inputs.userGroupId,
-        state: { ...inputs, arn: arn("elasticache", `usergroup:${inputs.userGroupId}`) },
-      };
-    case "aws:elasticache/user:User":
-      return { id: inputs.userId, state: { ...inputs, arn: arn("elasticache", `user:${inputs.userId}`) } };
-    case "aws:ec2/launchTemplate:LaunchTemplate":
-      return {
-        id: `lt-${name}`,
-        state: { ...inputs, latestVersion: 1, arn: arn("ec2", `launch-template/lt-${name}`) },
-      };
-    case "aws:ec2/securityGroup:SecurityGroup":
-      return { id: `sg-${name}`, state: { ...inputs, arn: arn("ec2", `security-group/sg-${name}`) } };
-    case "awsx:ec2:Vpc":
-      return {
-        id,
-        state: {
-          vpcId: "vpc-0123456789",
-          publicSubnetIds: subnetIds("public"),
-          privateSubnetIds: subnetIds("app"),
-          isolatedSubnetIds: subnetIds("data"),
-        },
-      };
-    case "eks:index:Cluster": {
-      const cluster = inputs.name ?? name;
-      return {
-        id,
-        state: {
-          kubeconfigJson: kubeconfigFor(cluster),
-          kubeconfig: JSON.parse(kubeconfigFor(cluster)),
-          oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.eks.${REGION}.amazonaws.com/id/EXAMPLE`,
-          oidcProviderUrl: `oidc.eks.${REGION}.amazonaws.com/id/EXAMPLE`,
-          clusterSecurityGroupId: "sg-control-plane",
-          nodeSecurityGroupId: "sg-nodes",
-        },
-      };
-    }
-    default:
-      break;
-  }
-  if (type.startsWith("kubernetes:")) {
-    const meta = inputs.metadata ?? {};
-    const objName = meta.name ?? name;
-    const k8sId = meta.namespace ? `${meta.namespace}/${objName}` : objName;
-    return { id: k8sId, state: { ...inputs, metadata: { ...meta, name: objName, uid: `${objName}-uid` } } };
-  }
-  if (type.startsWith("aws:")) {
-    return { id, state: { ...inputs, arn: arn(type.split(":")[1].split("/")[0], id) } };
-  }
-  return { id, state: inputs };
 }
 
 function callResult(token: string, inputs: any): Record<string, any> {

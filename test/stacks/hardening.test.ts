@@ -10,12 +10,20 @@ const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const ROLE = "aws:iam/role:Role";
 const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 
-describe("hardening of the shipped stacks", () => {
+/** The shipped prod and local stacks, built once for every block below. */
+let shipped: Promise<{ prod: StackRun; local: StackRun }> | undefined;
+function shippedStacks(): Promise<{ prod: StackRun; local: StackRun }> {
+  return (shipped ??= (async () => ({
+    prod: await runStack("prod", stackFileConfig("prod")),
+    local: await runStack("local", stackFileConfig("local")),
+  }))());
+}
+
+describe("hardening of the shipped stacks: network isolation", () => {
   let prod: StackRun;
   let local: StackRun;
   before(async () => {
-    prod = await runStack("prod", stackFileConfig("prod"));
-    local = await runStack("local", stackFileConfig("local"));
+    ({ prod, local } = await shippedStacks());
   });
 
   it("denies all traffic in the namespace by default and lets every pod resolve names", () => {
@@ -78,6 +86,13 @@ describe("hardening of the shipped stacks", () => {
       !gateway.some((r: any) => r.ports.some((p: any) => p.port === 5432 || p.port === 6379 || p.port === 443)),
     );
   });
+});
+
+describe("hardening of the shipped stacks: identities and roles", () => {
+  let prod: StackRun;
+  before(async () => {
+    ({ prod } = await shippedStacks());
+  });
 
   it("gives every service its own ServiceAccount, used by both tracks' pods", () => {
     for (const s of SERVICE_NAMES) {
@@ -86,11 +101,14 @@ describe("hardening of the shipped stacks", () => {
     }
   });
 
-  it("binds an IRSA role only to services that read secrets or buckets, trusting exactly that ServiceAccount", () => {
+  it("binds an IRSA role only to services that read secrets or buckets or sign in to Redis, trusting exactly that ServiceAccount", () => {
     const readers = SERVICE_NAMES.filter(
-      (s) => SERVICE_ACCESS[s].databaseSecret || Object.keys(SERVICE_ACCESS[s].buckets).length > 0,
+      (s) =>
+        SERVICE_ACCESS[s].databaseSecret ||
+        Object.keys(SERVICE_ACCESS[s].buckets).length > 0 ||
+        SERVICE_ACCESS[s].redisSignIn === true,
     );
-    assert.deepEqual(readers, ["data-service", "audit-service"]);
+    assert.deepEqual(readers, ["data-service", "cache-service", "audit-service"]);
     for (const s of SERVICE_NAMES) {
       const annotations = prod.mocks.one(SA, s).inputs.metadata.annotations ?? {};
       assert.equal("eks.amazonaws.com/role-arn" in annotations, readers.includes(s), s);
@@ -115,6 +133,14 @@ describe("hardening of the shipped stacks", () => {
     for (const st of policy.Statement) for (const a of st.Action) assert.ok(!a.includes("*"), a);
     const audit = JSON.parse(prod.mocks.one(ROLE_POLICY, "identities-audit-service-access").inputs.policy);
     assert.deepEqual(audit.Statement[2].Action, ["s3:GetObject", "s3:PutObject"]);
+  });
+});
+
+describe("hardening of the shipped stacks: spread, images and budgets", () => {
+  let prod: StackRun;
+  let local: StackRun;
+  before(async () => {
+    ({ prod, local } = await shippedStacks());
   });
 
   it("spreads prod's pods over zones as a hard rule, the local stack's as a preference", () => {
@@ -144,5 +170,45 @@ describe("hardening of the shipped stacks", () => {
         "AlwaysAllow",
       );
     }
+  });
+});
+
+describe("hardening of the shipped stacks: Redis sign-in", () => {
+  let prod: StackRun;
+  let local: StackRun;
+  before(async () => {
+    ({ prod, local } = await shippedStacks());
+  });
+
+  it("lets cache-service connect to exactly the replication group as the IAM-authenticated app user, nothing else", () => {
+    const policy = JSON.parse(prod.mocks.one(ROLE_POLICY, "identities-cache-service-access").inputs.policy);
+    assert.deepEqual(policy.Statement, [
+      {
+        Sid: "RedisConnect",
+        Effect: "Allow",
+        Action: ["elasticache:Connect"],
+        Resource: [
+          prod.mocks.one("aws:elasticache/replicationGroup:ReplicationGroup").state.arn,
+          prod.mocks.one("aws:elasticache/user:User", "data-redis-app").state.arn,
+        ],
+      },
+    ]);
+    assert.equal(
+      prod.mocks.one(SA, "cache-service").inputs.metadata.annotations["eks.amazonaws.com/role-arn"],
+      prod.mocks.one(ROLE, "identities-cache-service").state.arn,
+    );
+  });
+
+  it("never lets cache-service connect as the disabled default user", () => {
+    const policy = prod.mocks.one(ROLE_POLICY, "identities-cache-service-access").inputs.policy;
+    assert.ok(!policy.includes(prod.mocks.one("aws:elasticache/user:User", "data-redis-default").state.arn));
+  });
+
+  it("lets cache-service reach AWS on HTTPS for its credentials on AWS stacks only", () => {
+    const https = (run: StackRun) =>
+      run.mocks
+        .one(NP, "cache-service")
+        .inputs.spec.egress.some((r: any) => r.to === undefined && r.ports.some((p: any) => p.port === 443));
+    assert.deepEqual([https(prod), https(local)], [true, false]);
   });
 });

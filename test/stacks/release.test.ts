@@ -14,7 +14,7 @@ function backends(run: StackRun, service: string) {
   return run.mocks.one(SPLIT, service).inputs.spec.backends.map((b: any) => [b.service, b.weight]);
 }
 
-describe("release state", () => {
+describe("release state: the canary track", () => {
   it("puts the canary weight into the traffic split and its annotation", async () => {
     const run = await release("prod", { "slipway:canaryVersion": "1.1.0", "slipway:canaryWeight": "30" });
     assert.deepEqual(backends(run, "api-gateway"), [
@@ -57,7 +57,9 @@ describe("release state", () => {
     assert.equal(run.mocks.ofType(DEPLOYMENT).filter((d) => d.inputs.metadata.name.endsWith("-canary")).length, 0);
     assert.deepEqual(run.outputs.releaseTargets, []);
   });
+});
 
+describe("release state: the services released together, rollback and targets", () => {
   it("canaries only the services released together and leaves the others untouched", async () => {
     const run = await release("prod", {
       "slipway:canaryVersion": "1.1.0",
@@ -130,7 +132,9 @@ describe("release state", () => {
     assert.deepEqual(names.sort(), ["api-gateway-canary", "api-gateway-route-split"]);
     assert.ok(targets.every((u) => u.startsWith("urn:pulumi:prod::slipway::")));
   });
+});
 
+describe("release state: the routers", () => {
   it("routes through a Gateway API HTTPRoute when the router is gateway", async () => {
     const run = await release("local", {
       "slipway:router": "gateway",

@@ -1,6 +1,6 @@
 "use strict";
 // Reads one object and prints it (nothing when it does not exist): the program's synchronous read of the release
-// record on an S3 backend (./program.ts runs this in a child process while the program starts). Input on stdin:
+// record on an S3 backend (./release.ts runs this in a child process while the program starts). Input on stdin:
 // {"bucket","key","region","endpoint","forcePathStyle","profile"}.
 const { GetObjectCommand, S3Client } = require("@aws-sdk/client-s3");
 

@@ -1,0 +1,70 @@
+// What the config resolves to: the program's keys, the release and the driver's release policy, every default applied.
+import type { Environment, ServiceName } from "../../contract/release";
+import type { SeccompProfile } from "../../contract/podSecurity";
+import type { DatabaseArgs } from "../../components/dataTier";
+import type { ServiceSizing } from "../../components/service";
+import type { ApprovalRule, CanaryPolicy, FreezeWindow, ReleaseHooks } from "./policyTypes";
+
+export type { ServiceSizing, SeccompProfile };
+
+export const ROUTERS = ["smi", "gateway", "alb"] as const;
+export type Router = (typeof ROUTERS)[number];
+
+export interface ReleaseConfig {
+  /** Image tag every service runs on the stable track unless serviceVersions overrides it. */
+  stableVersion: string;
+  /** Resolved stable version per service. */
+  serviceVersions: Record<ServiceName, string>;
+  /** Version on the canary track; undefined when no canary runs. */
+  canaryVersion?: string;
+  /** Percent of traffic sent to the canary, 0..100. */
+  canaryWeight: number;
+  /** Services released together; the canary exists only for these. */
+  canaryServices: ServiceName[];
+  /** A canary version rolled back (never served): its Deployments of canaryServices stay at zero replicas. */
+  rolledBackVersion?: string;
+}
+
+export interface AwsConfig {
+  kubernetesVersion: string;
+  nodeGroup: { instanceType: string; minSize: number; maxSize: number; desiredSize: number };
+  /** CIDRs allowed to reach the public API endpoint; empty = private endpoint only. */
+  apiAllowedCidrs: string[];
+  natGateways: "single" | "perAz";
+  database: DatabaseArgs;
+  cache: { nodeType: string; clusterMode: boolean; shards: number; replicasPerShard: number };
+}
+
+export interface LocalConfig {
+  /** Kubeconfig contents or path; undefined = the ambient KUBECONFIG. */
+  kubeconfig?: string;
+  kubeContext?: string;
+  /** Connection settings put into the connection Secret. */
+  dataEndpoints: Record<string, string>;
+}
+
+export interface StackConfig {
+  stack: string;
+  environment: Environment;
+  namespace: string;
+  router: Router;
+  gatewayName: string;
+  installRouterCrds: boolean;
+  imageRepository: string;
+  deploymentTimeoutSeconds: number;
+  services: Record<ServiceName, ServiceSizing>;
+  release: ReleaseConfig;
+  /** Image digest per service and version (`sha256:<hex>`); prod's policy refuses an image without one. */
+  imageDigests: Partial<Record<ServiceName, Record<string, string>>>;
+  /** Zone spread of the service pods: required on prod (the node group spans three zones), preferred elsewhere. */
+  zoneSpread: "required" | "preferred";
+  seccompProfile: SeccompProfile;
+  canary: CanaryPolicy;
+  hooks: ReleaseHooks;
+  /** A manual database snapshot named after the release before its first traffic step. prod: on. */
+  backup: boolean;
+  approval: ApprovalRule;
+  freeze: FreezeWindow[];
+  aws?: AwsConfig;
+  local?: LocalConfig;
+}
