@@ -22,6 +22,7 @@ import {
 import { programRelease } from "../automation/state/program";
 import type { Release } from "../automation/state/store";
 import type { SeccompProfile } from "../contract/podSecurity";
+import { refineFreeze } from "../contract/freeze";
 import type { DatabaseArgs } from "../components/dataTier";
 
 export type { SeccompProfile };
@@ -362,7 +363,7 @@ const validRrule = (text: string) => {
   try {
     const { RRule } = require("rrule") as typeof import("rrule");
     const o = RRule.parseString(text);
-    return o.freq !== undefined && !/DTSTART|TZID/i.test(text);
+    return o.freq !== undefined;
   } catch {
     return false;
   }
@@ -462,7 +463,7 @@ const schema = z.strictObject({
   zoneSpread: z.enum(["required", "preferred"], { error: "use required or preferred" }).optional(),
   seccompProfile: seccomp.optional(),
   approval: approvalSchema.optional(),
-  freeze: freezeSchema.optional(),
+  freeze: freezeSchema.superRefine(refineFreeze).optional(),
   kubernetesVersion: z
     .string()
     .regex(/^1\.\d{2}$/, { error: 'set an EKS version such as "1.31"' })
