@@ -132,6 +132,8 @@ function shapeProblems(o: Partial<RRuleOptions>, text: string, anchored: boolean
   const selectors = [...RANGES.map(([k]) => k).filter((k) => k !== "bysetpos"), "byweekday" as const];
   if (list(o.bysetpos).length > 0 && !selectors.some((k) => list(o[k]).length > 0))
     return "BYSETPOS needs another BY part to select from (RFC 5545)";
+  if (freq === RRule.MINUTELY && (60 % (o.interval ?? 1) !== 0 || list(o.bysetpos).length > 0))
+    return "a MINUTELY rule takes an INTERVAL that divides 60 and no BYSETPOS: list the minutes in BYMINUTE of an HOURLY rule instead";
   if (o.count != null && o.until != null) return "COUNT and UNTIL cannot both be set (RFC 5545): keep one";
   if (o.count != null && (o.count < 1 || o.count > MAX_COUNT)) return `COUNT must be between 1 and ${MAX_COUNT}`;
   if (o.interval != null && (o.interval < 1 || o.interval > MAX_INTERVAL))
@@ -172,6 +174,22 @@ function explicitDefaults(o: Partial<RRuleOptions>, anchor: Date): Partial<RRule
   return out;
 }
 
+/**
+ * A MINUTELY rule as the HOURLY rule with the same starts (its minutes listed in BYMINUTE): rrule's MINUTELY
+ * iteration never finds a start when BYHOUR and BYDAY are both set, and walks minute by minute where HOURLY walks hours.
+ */
+function asHourly(o: Partial<RRuleOptions>, anchor: Date): Partial<RRuleOptions> {
+  const { RRule } = lib().rrule;
+  if (o.freq !== RRule.MINUTELY) return o;
+  const k = o.interval ?? 1;
+  const phase = anchor.getUTCMinutes() % k;
+  const given = list(o.byminute).map(Number);
+  const minutes = Array.from({ length: 60 }, (_, m) => m).filter(
+    (m) => m % k === phase && (given.length === 0 || given.includes(m)),
+  );
+  return { ...o, freq: RRule.HOURLY, interval: 1, byminute: minutes };
+}
+
 const DTSTART = /DTSTART[:=](\d{8}(?:T\d{6})?)(?=$|[\s;])/i;
 
 /** Parses a recurring window's rule and duration; throws FreezeRuleError naming the key and the fix. */
@@ -202,7 +220,7 @@ export function parseRule(w: FreezeWindowSpec): ParsedRule {
   const probe = luxon.DateTime.fromMillis(anchor.getTime(), { zone: "UTC" });
   if (probe.plus(duration) <= probe)
     throw new FreezeRuleError("duration", "set a positive duration such as PT6H30M or P3D");
-  const options = { ...explicitDefaults(o, anchor), dtstart: anchor, tzid: undefined };
+  const options = { ...asHourly(explicitDefaults(o, anchor), anchor), dtstart: anchor, tzid: undefined };
   return { options, anchor, anchored: start !== undefined, duration };
 }
 
