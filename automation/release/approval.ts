@@ -2,7 +2,6 @@
 // environment review (the deployment protection rule GitHub enforces before the job starts), never from a flag, and
 // the four-eyes rule is checked against the run's actors and the author and committer of the commit being shipped. Anything that
 // cannot be proven (an API error, a timeout, an unexpected answer) refuses the promotion: it never passes by default.
-import type { ApprovalRule } from "../../stacks/config";
 import { InputError } from "../errors";
 import { githubReader, GithubReader } from "./github";
 
@@ -30,6 +29,13 @@ export interface Approval {
   rule: { requiredReviewers: number; fourEyes: boolean };
   run?: { id: string; url: string; actor?: string; triggeringActor?: string };
   commit?: { sha: string; author?: string };
+}
+
+/** Who must approve (stacks/config.ts ApprovalRule, `slipway:approval`), as the rule reads it. */
+export interface ApprovalRule {
+  requiredReviewers: number;
+  fourEyes: boolean;
+  environment: string;
 }
 
 export const APPROVAL_TIMEOUT_MS = 10_000;

@@ -5,8 +5,14 @@
 // (never past what a counted rule needs), and stops after MAX_STARTS starts. Pure: the windows and the instant in.
 import { DateTime } from "luxon";
 import { RRule } from "rrule";
-import type { FreezeWindow } from "../../stacks/config";
-import { FreezeRuleError, localInstant, parseOneOff, parseRule, ParsedRule } from "../../contract/freeze";
+import {
+  FreezeRuleError,
+  FreezeWindowSpec as FreezeWindow,
+  localInstant,
+  parseOneOff,
+  parseRule,
+  ParsedRule,
+} from "../../contract/freeze";
 import { InputError } from "../errors";
 
 export interface Occurrence {

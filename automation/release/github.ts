@@ -33,6 +33,66 @@ export function nextLink(link: string | null): string | undefined {
   return undefined;
 }
 
+interface Origin {
+  base: URL;
+  headers: Record<string, string>;
+  timeoutMs: number;
+}
+
+/** One GET, following same-origin redirects only; the token never leaves the API's origin. */
+async function fetchOnce(o: Origin, route: string, start: URL): Promise<Response> {
+  const { base, timeoutMs } = o;
+  const signal = AbortSignal.timeout(timeoutMs);
+  let url = start;
+  for (let hop = 0; ; hop++) {
+    if (url.origin !== base.origin)
+      throw fail(
+        route,
+        `the API pointed to ${url.origin}, not ${base.origin}; the token is sent to ${base.origin} only`,
+      );
+    let r: Response;
+    try {
+      r = await fetch(url, { headers: o.headers, redirect: "manual", signal });
+    } catch (err) {
+      const e = err as Error & { cause?: Error };
+      const timedOut = [e.name, e.cause?.name].some((n) => n === "TimeoutError" || n === "AbortError");
+      throw fail(route, timedOut ? `no answer within ${timeoutMs} ms` : `${e.name}: ${e.message.split("\n")[0]}`);
+    }
+    if (r.status < 300 || r.status >= 400) return r;
+    const location = r.headers.get("location");
+    await r.body?.cancel();
+    if (location === null || hop >= MAX_REDIRECTS)
+      throw fail(route, `${r.status}: a redirect ${location === null ? "without a Location" : "loop"}`);
+    const next = new URL(location, url);
+    if (next.origin !== base.origin)
+      throw fail(
+        route,
+        `${r.status}: a redirect to another origin (${next.origin}), not followed; the token is sent to ${base.origin} only`,
+      );
+    url = next;
+  }
+}
+
+/** One answer as JSON, with the next page's URL when the Link header gives one. */
+async function read(o: Origin, route: string, url: URL): Promise<{ data: unknown; next?: string }> {
+  const r = await fetchOnce(o, route, url);
+  const text = await r.text().catch(() => "");
+  if (!r.ok) {
+    let message = text.slice(0, 200);
+    try {
+      message = String((JSON.parse(text) as { message?: unknown }).message ?? message);
+    } catch {
+      // not JSON: the text itself
+    }
+    throw fail(route, `${r.status}: ${message.split("\n")[0]}`);
+  }
+  try {
+    return { data: JSON.parse(text) as unknown, next: nextLink(r.headers.get("link")) };
+  } catch {
+    throw fail(route, `${r.status}: the answer is not JSON`);
+  }
+}
+
 export function githubReader(apiUrl: string, repository: string, token: string, timeoutMs: number): GithubReader {
   const base = new URL(apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/`);
   const [owner, repo] = repository.split("/");
@@ -42,7 +102,7 @@ export function githubReader(apiUrl: string, repository: string, token: string, 
     "user-agent": "slipway",
     "x-github-api-version": "2022-11-28",
   };
-
+  const o: Origin = { base, headers, timeoutMs };
   const urlOf = (route: string, params: Record<string, string>): URL => {
     const all: Record<string, string> = { owner, repo, ...params };
     const path = route
@@ -51,62 +111,9 @@ export function githubReader(apiUrl: string, repository: string, token: string, 
       .replace(/^\//, "");
     return new URL(path, base);
   };
-
-  /** One GET, following same-origin redirects only; the token never leaves the API's origin. */
-  async function fetchOnce(route: string, start: URL): Promise<Response> {
-    const signal = AbortSignal.timeout(timeoutMs);
-    let url = start;
-    for (let hop = 0; ; hop++) {
-      if (url.origin !== base.origin)
-        throw fail(
-          route,
-          `the API pointed to ${url.origin}, not ${base.origin}; the token is sent to ${base.origin} only`,
-        );
-      let r: Response;
-      try {
-        r = await fetch(url, { headers, redirect: "manual", signal });
-      } catch (err) {
-        const e = err as Error & { cause?: Error };
-        const timedOut = [e.name, e.cause?.name].some((n) => n === "TimeoutError" || n === "AbortError");
-        throw fail(route, timedOut ? `no answer within ${timeoutMs} ms` : `${e.name}: ${e.message.split("\n")[0]}`);
-      }
-      if (r.status < 300 || r.status >= 400) return r;
-      const location = r.headers.get("location");
-      await r.body?.cancel();
-      if (location === null || hop >= MAX_REDIRECTS)
-        throw fail(route, `${r.status}: a redirect ${location === null ? "without a Location" : "loop"}`);
-      const next = new URL(location, url);
-      if (next.origin !== base.origin)
-        throw fail(
-          route,
-          `${r.status}: a redirect to another origin (${next.origin}), not followed; the token is sent to ${base.origin} only`,
-        );
-      url = next;
-    }
-  }
-
-  async function read(route: string, url: URL): Promise<{ data: unknown; next?: string }> {
-    const r = await fetchOnce(route, url);
-    const text = await r.text().catch(() => "");
-    if (!r.ok) {
-      let message = text.slice(0, 200);
-      try {
-        message = String((JSON.parse(text) as { message?: unknown }).message ?? message);
-      } catch {
-        // not JSON: the text itself
-      }
-      throw fail(route, `${r.status}: ${message.split("\n")[0]}`);
-    }
-    try {
-      return { data: JSON.parse(text) as unknown, next: nextLink(r.headers.get("link")) };
-    } catch {
-      throw fail(route, `${r.status}: the answer is not JSON`);
-    }
-  }
-
   return {
     async get<T>(route: string, params: Record<string, string>): Promise<T> {
-      return (await read(route, urlOf(route, params))).data as T;
+      return (await read(o, route, urlOf(route, params))).data as T;
     },
     async list<T>(route: string, params: Record<string, string>, what: string): Promise<T[]> {
       const first = urlOf(route, params);
@@ -116,7 +123,7 @@ export function githubReader(apiUrl: string, repository: string, token: string, 
       for (let page = 1; url !== undefined; page++) {
         if (page > MAX_PAGES)
           throw fail(route, `more than ${MAX_PAGES} pages of ${what}; the approval is not read half way`);
-        const r = await read(route, url);
+        const r = await read(o, route, url);
         if (!Array.isArray(r.data))
           throw new InputError(`approval refused (rule verified-approval): the ${what} answer is not a list`, {
             rule: "verified-approval",

@@ -11,6 +11,64 @@ const OTHER_SHA = "0123456789abcdef0123456789abcdef01234567";
 const approved = (login: string, extra: Record<string, unknown> = {}) => ({ ...review(login, "approved"), ...extra });
 const staging = (n: number) => Array.from({ length: n }, (_, i) => review(`s${i}`, "approved", "staging"));
 
+const refusals: [string, Scene, RegExp][] = [
+  [
+    "a bot account's approval (user.type Bot)",
+    { approvals: [approved("deployer", { user: bot("deployer") })] },
+    /rule environment-review\).*deployer is a bot account: not an approval/,
+  ],
+  [
+    "an approval by a login ending in [bot]",
+    { approvals: [review("renovate[bot]", "approved")] },
+    /rule environment-review\).*renovate\[bot\] is a bot account/,
+  ],
+  [
+    "an approval by the commit's committer",
+    { approvals: [review("carol", "approved")], commit: commit("alice", "carol") },
+    /rule four-eyes\): carol committed the commit being shipped, so their approval does not count/,
+  ],
+  [
+    "a review of another commit (commit_id)",
+    { approvals: [approved("carol", { commit_id: OTHER_SHA })] },
+    /rule environment-review\).*carol approved commit 0123456789ab, not 3f2a9c1b7e4d/,
+  ],
+  [
+    "a review of another run (run_id)",
+    { approvals: [approved("carol", { run_id: 8999 })] },
+    /rule environment-review\).*carol approved run 8999, not 9001/,
+  ],
+  [
+    "a run record at another head SHA than the one promoted",
+    { run: { ...workflowRun("bob"), head_sha: OTHER_SHA }, approvals: [review("carol", "approved")] },
+    /rule verified-approval\): run 9001 is at commit 0123456789ab, not 3f2a9c1b7e4d being promoted/,
+  ],
+  [
+    "a run record of another run id",
+    { run: { ...workflowRun("bob"), id: 8999 }, approvals: [review("carol", "approved")] },
+    /rule verified-approval\): the API answered for run 8999, not run 9001/,
+  ],
+  [
+    "a commit answer for another SHA",
+    { approvals: [review("carol", "approved")], commit: { ...commit("alice"), sha: OTHER_SHA } },
+    /rule verified-approval\): the API answered for commit 0123456789ab/,
+  ],
+  ...["REJECTED", "Rejected", "CHANGES_REQUESTED", "changes_requested"].map((state): [string, Scene, RegExp] => [
+    `a rejection spelled ${state}`,
+    { approvals: [review("carol", "approved"), review("dave", state)] },
+    /rule rejected-review\): dave rejected the prod deployment/,
+  ]),
+  [
+    "a rejection on the second page of reviews",
+    { approvals: [review("carol", "approved"), review("dave", "rejected")], pageSize: 1 },
+    /rule rejected-review\): dave rejected/,
+  ],
+  [
+    `more than ${MAX_PAGES} pages of reviews`,
+    { approvals: [...staging(MAX_PAGES), review("carol", "approved")], pageSize: 1 },
+    new RegExp(`rule verified-approval\\).*more than ${MAX_PAGES} pages of approvals`),
+  ],
+];
+
 describe("#verified-approval refuses what is not a person's approval of this run and commit", () => {
   let gh: FakeGithub;
   beforeEach(async () => (gh = await fakeGithub()));
@@ -21,64 +79,7 @@ describe("#verified-approval refuses what is not a person's approval of this run
       (e: Error) => e,
     );
 
-  const cases: [string, Scene, RegExp][] = [
-    [
-      "a bot account's approval (user.type Bot)",
-      { approvals: [approved("deployer", { user: bot("deployer") })] },
-      /rule environment-review\).*deployer is a bot account: not an approval/,
-    ],
-    [
-      "an approval by a login ending in [bot]",
-      { approvals: [review("renovate[bot]", "approved")] },
-      /rule environment-review\).*renovate\[bot\] is a bot account/,
-    ],
-    [
-      "an approval by the commit's committer",
-      { approvals: [review("carol", "approved")], commit: commit("alice", "carol") },
-      /rule four-eyes\): carol committed the commit being shipped, so their approval does not count/,
-    ],
-    [
-      "a review of another commit (commit_id)",
-      { approvals: [approved("carol", { commit_id: OTHER_SHA })] },
-      /rule environment-review\).*carol approved commit 0123456789ab, not 3f2a9c1b7e4d/,
-    ],
-    [
-      "a review of another run (run_id)",
-      { approvals: [approved("carol", { run_id: 8999 })] },
-      /rule environment-review\).*carol approved run 8999, not 9001/,
-    ],
-    [
-      "a run record at another head SHA than the one promoted",
-      { run: { ...workflowRun("bob"), head_sha: OTHER_SHA }, approvals: [review("carol", "approved")] },
-      /rule verified-approval\): run 9001 is at commit 0123456789ab, not 3f2a9c1b7e4d being promoted/,
-    ],
-    [
-      "a run record of another run id",
-      { run: { ...workflowRun("bob"), id: 8999 }, approvals: [review("carol", "approved")] },
-      /rule verified-approval\): the API answered for run 8999, not run 9001/,
-    ],
-    [
-      "a commit answer for another SHA",
-      { approvals: [review("carol", "approved")], commit: { ...commit("alice"), sha: OTHER_SHA } },
-      /rule verified-approval\): the API answered for commit 0123456789ab/,
-    ],
-    ...["REJECTED", "Rejected", "CHANGES_REQUESTED", "changes_requested"].map((state): [string, Scene, RegExp] => [
-      `a rejection spelled ${state}`,
-      { approvals: [review("carol", "approved"), review("dave", state)] },
-      /rule rejected-review\): dave rejected the prod deployment/,
-    ]),
-    [
-      "a rejection on the second page of reviews",
-      { approvals: [review("carol", "approved"), review("dave", "rejected")], pageSize: 1 },
-      /rule rejected-review\): dave rejected/,
-    ],
-    [
-      `more than ${MAX_PAGES} pages of reviews`,
-      { approvals: [...staging(MAX_PAGES), review("carol", "approved")], pageSize: 1 },
-      new RegExp(`rule verified-approval\\).*more than ${MAX_PAGES} pages of approvals`),
-    ],
-  ];
-  for (const [what, scene, message] of cases) {
+  for (const [what, scene, message] of refusals) {
     it(`refuses ${what}`, async () => {
       gh.scene = { run: workflowRun("bob"), commit: commit("alice"), ...scene };
       assert.match((await refusal()).message, message);
