@@ -47,7 +47,7 @@ const lib = () => ({
 export function validZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return lib().luxon.DateTime.now().setZone(zone).isValid;
+    return lib().luxon.DateTime.fromMillis(0).setZone(zone).isValid;
   } catch {
     return false;
   }

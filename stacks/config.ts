@@ -384,7 +384,7 @@ const freezeWindowSchema = z
     timeZone: zone.optional(),
     rrule: z
       .string()
-      .refine(validRrule, { error: "set an RRULE without DTSTART, e.g. FREQ=MONTHLY;BYMONTHDAY=-1;BYHOUR=18" })
+      .refine(validRrule, { error: "set an RRULE such as FREQ=MONTHLY;BYMONTHDAY=-1;BYHOUR=18" })
       .optional(),
     duration: z.string().refine(validDuration, { error: "set an ISO 8601 duration such as PT6H30M or P3D" }).optional(),
     from: z.string().refine(validLocal, { error: LOCAL_FIX }).optional(),

@@ -98,7 +98,8 @@ function activeOf(w: FreezeWindow, now: number): Occurrence | undefined {
     return start.toMillis() <= now && now < end.toMillis() ? occurrence(w, start, end) : undefined;
   }
   const p = parseRule(w);
-  const earliest = DateTime.fromMillis(now, { zone: w.timeZone }).minus(p.duration).toMillis() + 1;
+  // A start this far back may still cover `now` (slack for a calendar duration across a daylight-saving change).
+  const earliest = DateTime.fromMillis(now, { zone: w.timeZone }).minus(p.duration).toMillis() - SLACK;
   for (const span of [...SPANS, Infinity]) {
     const from = Math.max(earliest, now - span);
     const start = startsIn(w, p, from, now).at(-1);
