@@ -112,6 +112,25 @@ describe("#bake-window", () => {
     assert.equal(recorded(h, "local")!.canaryWeight, 0);
   });
 
+  // The bake and the analysis after a step are one gate loop: a failed check under failureLimit is asked again.
+  for (const [failures, code] of [
+    [1, 0],
+    [2, 3],
+  ] as const)
+    it(`${code === 0 ? "asks again after" : "switches back at"} ${failures} failed bake check${failures > 1 ? "s" : ""} with failureLimit 2, as a step's analysis does`, async () => {
+      const h = stack({ steps: [100], bake: "5s", failureLimit: 2, postPromotionAnalysis: [HEALTH] });
+      const asked: string[] = [];
+      gates(h, () => asked.filter((a) => a.startsWith("http")).length > failures, asked);
+      const r = await cli(h, promoteLocal);
+      assert.equal(r.code, code, r.err);
+      assert.ok(h.progress.some((l) => /step 1 failed 1 of 2 allowed checks; asking again/.test(l)));
+      const bake = (await h.deps.state("local").read()).filter((e) => e.action === "bake" && e.event === "outcome");
+      assert.deepEqual(
+        bake.map((e) => e.ok),
+        [code === 0],
+      );
+    });
+
   it("finalizes at once with no bake configured (dev's default)", async () => {
     const h = stack({ steps: [100] });
     gates(h, () => true);
