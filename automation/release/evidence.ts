@@ -1,8 +1,8 @@
 // What a change record carries beyond the journal's step lines: who started it and from which run, who approved it
 // (verified or not), a freeze override, the commit, what the first step's preview showed, the engine's updates.
 // Admission (approval + freeze) is decided here before a promotion or update takes the lock.
-import type { AnalysisProvider as GateSpec, StackConfig } from "../../stacks/config";
-import { Approval, CiRun, flagApproval, verifyApproval } from "./approval";
+import type { FreezeWindowSpec } from "../../contract/freeze";
+import { Approval, ApprovalRule, CiRun, flagApproval, verifyApproval } from "./approval";
 import { BreakGlass, checkFreeze } from "./freeze";
 import type { ChangeOp, PolicyViolation, ResourceChange } from "../types";
 
@@ -19,6 +19,14 @@ export interface EvidenceDeps {
       limit?: number,
     ): Promise<{ version: number; kind: string; result: string; message: string; startTime: string }[]>;
   };
+}
+
+/** A gate spec as the change record keeps it: stacks/config.ts AnalysisProvider, as far as the record reads it. */
+export interface GateSpec {
+  provider: "kubernetes" | "prometheus" | "http" | "job";
+  url?: string;
+  max?: number;
+  status?: number;
 }
 
 export interface PreviewSummary {
@@ -67,7 +75,7 @@ export function origin(d: EvidenceDeps): Pick<Evidence, "startedBy" | "run" | "c
 export async function admit(
   d: EvidenceDeps,
   stack: string,
-  config: StackConfig,
+  config: { freeze: FreezeWindowSpec[]; approval: ApprovalRule },
   a: { approvedBy?: string; breakGlass: boolean; reason?: string },
 ): Promise<Pick<Evidence, "approval" | "breakGlass">> {
   const breakGlass = checkFreeze(stack, config.freeze, d.clock.now(), a.breakGlass ? { reason: a.reason } : undefined);
@@ -147,6 +155,6 @@ export async function engineUpdates(
 }
 
 /** The stack's gate specs as the change record keeps them: a URL's user:password part never leaves the config. */
-export function gatesOf(config: StackConfig): GateSpec[] {
+export function gatesOf<G extends GateSpec>(config: { canary: { analysis: G[] } }): G[] {
   return config.canary.analysis.map((g) => (g.url ? { ...g, url: g.url.replace(/\/\/[^/@]*@/, "//") } : { ...g }));
 }
