@@ -221,6 +221,12 @@ export function parseRule(w: FreezeWindowSpec): ParsedRule {
   if (probe.plus(duration) <= probe)
     throw new FreezeRuleError("duration", "set a positive duration such as PT6H30M or P3D");
   const options = { ...asHourly(explicitDefaults(o, anchor), anchor), dtstart: anchor, tzid: undefined };
+  // RFC 5545 leaves a rule whose DTSTART is not one of its own starts undefined (some readers add it, rrule does not).
+  if (start !== undefined && list(o.bysetpos).length === 0) {
+    const first = new rrule.RRule({ ...options, count: 1, until: null }).all()[0];
+    if (first?.getTime() !== anchor.getTime())
+      throw bad(`DTSTART ${start} is not one of the rule's own starts: move it to the first start the rule gives`);
+  }
   return { options, anchor, anchored: start !== undefined, duration };
 }
 

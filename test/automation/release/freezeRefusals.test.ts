@@ -75,6 +75,11 @@ const refused: [string, unknown, RegExp][] = [
     /rrule: .* DTSTART 20260308T023000 does not exist in America\/New_York/,
   ],
   [
+    "a DTSTART that is not one of the rule's starts",
+    rule("DTSTART:20261102T090000\nRRULE:FREQ=WEEKLY;BYDAY=TU;BYHOUR=9"),
+    /rrule: .* DTSTART 20261102T090000 is not one of the rule's own starts/,
+  ],
+  [
     "a one-off start in the New York spring gap",
     oneOff("2026-03-08T02:30", "2026-03-09", NY),
     /windows\[0\]\.from: "2026-03-08T02:30" is not allowed; it does not exist in America\/New_York \(a daylight-saving gap\)/,
