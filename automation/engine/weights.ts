@@ -47,3 +47,19 @@ export const clusterWeights: WeightReader = async (ctx, signal) => {
     }),
   );
 };
+
+/**
+ * The services whose applied weight is not `weight`, as `read` finds them in the cluster (a missing or unreadable
+ * annotation counts as wrong); undefined when the cluster cannot be read here (no reader, no kubeconfig).
+ */
+export async function weightsOff(
+  read: WeightReader | undefined,
+  ctx: Parameters<WeightReader>[0],
+  weight: number,
+  signal: AbortSignal,
+): Promise<string[] | undefined> {
+  if (read === undefined) return undefined;
+  const applied = await read(ctx, signal);
+  if (applied === undefined) return undefined;
+  return ctx.services.filter((s) => applied[s] !== weight);
+}

@@ -1,9 +1,9 @@
 // Who approved a promotion, and whether that is proven. In GitHub Actions the approver is read from the run's
 // environment review (the deployment protection rule GitHub enforces before the job starts), never from a flag, and
-// the four-eyes rule is checked against the run's actors and the author of the commit being shipped. Anything that
+// the four-eyes rule is checked against the run's actors and the author and committer of the commit being shipped. Anything that
 // cannot be proven (an API error, a timeout, an unexpected answer) refuses the promotion: it never passes by default.
-import type { ApprovalRule } from "../../stacks/config";
-import { EngineError, InputError } from "../errors";
+import { InputError } from "../errors";
+import { githubReader, GithubReader } from "./github";
 
 /** The GitHub Actions run the driver is in (from GITHUB_* variables, read in automation/cli/github.ts). */
 export interface CiRun {
@@ -31,104 +31,120 @@ export interface Approval {
   commit?: { sha: string; author?: string };
 }
 
+/** Who must approve (stacks/config.ts ApprovalRule, `slipway:approval`), as the rule reads it. */
+export interface ApprovalRule {
+  requiredReviewers: number;
+  fourEyes: boolean;
+  environment: string;
+}
+
 export const APPROVAL_TIMEOUT_MS = 10_000;
 
 /** The subset of the REST answers the rule reads (GET .../runs/{id}/approvals, GET .../runs/{id}, GET .../commits/{sha}). */
+interface Account {
+  login?: string;
+  type?: string;
+}
 interface Review {
   state: string;
-  user?: { login?: string } | null;
+  user?: Account | null;
   environments?: { name?: string }[];
   comment?: string;
+  /** Pull request reviews carry the commit they reviewed; a review of another commit does not approve this one. */
+  commit_id?: string;
+  /** The run a review belongs to, when the answer says. */
+  run_id?: number | string;
 }
 interface Run {
-  actor?: { login?: string } | null;
-  triggering_actor?: { login?: string } | null;
+  id?: number | string;
+  actor?: Account | null;
+  triggering_actor?: Account | null;
   html_url?: string;
   head_sha?: string;
 }
 interface Commit {
   sha?: string;
-  author?: { login?: string } | null;
+  author?: Account | null;
+  committer?: Account | null;
+}
+
+/** Who the four-eyes rule compares approvers with, and which run and commit an approval must be for. */
+export interface ReviewContext {
+  actor?: string;
+  triggeringActor?: string;
+  author?: string;
+  committer?: string;
+  /** The commit being promoted: a review naming another commit does not count. */
+  sha?: string;
+  /** The run being promoted: a review naming another run does not count. */
+  runId?: string;
 }
 
 function refuse(rule: string, why: string): InputError {
   return new InputError(`approval refused (rule ${rule}): ${why}`, { rule });
 }
 
-async function client(ci: CiRun, timeoutMs: number) {
-  const { Octokit } = await import("@octokit/core");
-  const octokit = new Octokit({ auth: ci.token, baseUrl: ci.apiUrl, userAgent: "slipway" });
-  const [owner, repo] = ci.repository.split("/");
-  return async <T>(route: string, params: Record<string, string>): Promise<T> => {
-    try {
-      const r = await octokit.request(route, {
-        owner,
-        repo,
-        ...params,
-        request: { signal: AbortSignal.timeout(timeoutMs) },
-      });
-      return r.data as T;
-    } catch (err) {
-      const e = err as Error & { status?: number; cause?: Error };
-      // Octokit reports an aborted fetch as a RequestError with status 500; the abort is in its cause.
-      const timedOut = [e.name, e.cause?.name].some((n) => n === "TimeoutError" || n === "AbortError");
-      const why = timedOut ? `no answer within ${timeoutMs} ms` : `${e.status ?? e.name}: ${e.message.split("\n")[0]}`;
-      throw new EngineError(
-        `approval refused (rule verified-approval): ${route} failed (${why}); the approval cannot be proven, so the promotion does not run. ` +
-          "Check that the job's token has `actions: read` and re-run the job",
-        { rule: "verified-approval" },
-      );
-    }
-  };
-}
-
-function loginOf(u: { login?: string } | null | undefined): string | undefined {
+function loginOf(u: Account | null | undefined): string | undefined {
   return u?.login?.toLowerCase();
 }
 
+/** A GitHub App or other machine account: its review is never an approval. */
+export function isBot(u: Account | null | undefined): boolean {
+  return u?.type?.toLowerCase() === "bot" || (loginOf(u) ?? "").endsWith("[bot]");
+}
+
+const REJECTIONS = new Set(["rejected", "changes_requested"]);
+const stateOf = (r: Review) => String(r.state ?? "").toLowerCase();
+const short = (sha: unknown) => String(sha ?? "(none)").slice(0, 12);
+
+/** Why an approved review does not count whatever the four-eyes setting, or undefined when it may. */
+function notAnApproval(r: Review, ctx: ReviewContext): string | undefined {
+  const who = r.user?.login ?? "a reviewer";
+  if (isBot(r.user)) return `${who} is a bot account`;
+  if (ctx.sha && r.commit_id !== undefined && String(r.commit_id).toLowerCase() !== ctx.sha.toLowerCase())
+    return `${who} approved commit ${short(r.commit_id)}, not ${short(ctx.sha)}`;
+  if (ctx.runId && r.run_id !== undefined && String(r.run_id) !== ctx.runId)
+    return `${who} approved run ${r.run_id}, not ${ctx.runId}`;
+  return undefined;
+}
+
+function noApproval(reviews: Review[], rule: ApprovalRule, dropped: string[]): InputError {
+  const others = [...new Set(reviews.flatMap((r) => (r.environments ?? []).map((e) => e.name)))].filter(
+    (n) => n && n !== rule.environment,
+  );
+  const seen = others.length > 0 ? ` (reviews exist only for ${others.join(", ")})` : "";
+  const why = dropped.length > 0 ? ` (${[...new Set(dropped)].join("; ")}: not an approval)` : "";
+  return refuse(
+    "environment-review",
+    `the run has no approved review for the ${rule.environment} environment${seen}${why}; run the job in environment ${rule.environment} with required reviewers`,
+  );
+}
+
 /** Approvers of `environment` that the rule lets count, or a refusal naming the rule that struck them. */
-export function checkReviews(
-  reviews: Review[],
-  rule: ApprovalRule,
-  ctx: { actor?: string; triggeringActor?: string; author?: string },
-): string[] {
+export function checkReviews(reviews: Review[], rule: ApprovalRule, ctx: ReviewContext): string[] {
   if (!Array.isArray(reviews)) throw refuse("verified-approval", "the approvals answer is not a list of reviews");
   const mine = reviews.filter((r) => (r.environments ?? []).some((e) => e.name === rule.environment));
-  const rejected = mine.find((r) => r.state === "rejected");
+  const rejected = mine.find((r) => REJECTIONS.has(stateOf(r)));
   if (rejected)
     throw refuse(
       "rejected-review",
       `${rejected.user?.login ?? "a reviewer"} rejected the ${rule.environment} deployment of this run`,
     );
-  const approvers = [
-    ...new Set(
-      mine
-        .filter((r) => r.state === "approved")
-        .map((r) => loginOf(r.user))
-        .filter((l): l is string => !!l),
-    ),
-  ];
-  if (approvers.length === 0) {
-    const others = [...new Set(reviews.flatMap((r) => (r.environments ?? []).map((e) => e.name)))].filter(
-      (n) => n && n !== rule.environment,
-    );
-    const seen = others.length > 0 ? ` (reviews exist only for ${others.join(", ")})` : "";
-    throw refuse(
-      "environment-review",
-      `the run has no approved review for the ${rule.environment} environment${seen}; run the job in environment ${rule.environment} with required reviewers`,
-    );
-  }
+  const approved = mine.filter((r) => stateOf(r) === "approved");
+  const dropped = approved.map((r) => notAnApproval(r, ctx)).filter((w): w is string => w !== undefined);
+  const logins = approved.filter((r) => notAnApproval(r, ctx) === undefined).map((r) => loginOf(r.user));
+  const approvers = [...new Set(logins.filter((l): l is string => !!l))];
+  if (approvers.length === 0) throw noApproval(reviews, rule, dropped);
   if (!rule.fourEyes) return enough(approvers, rule, []);
+  const roles: [string | undefined, string][] = [
+    [ctx.actor, "started the run"],
+    [ctx.triggeringActor, "triggered the run"],
+    [ctx.author, "wrote the commit being shipped"],
+    [ctx.committer, "committed the commit being shipped"],
+  ];
   const struck: string[] = [];
   const counted = approvers.filter((a) => {
-    const role =
-      a === ctx.actor
-        ? "started the run"
-        : a === ctx.triggeringActor
-          ? "triggered the run"
-          : a === ctx.author
-            ? "wrote the commit being shipped"
-            : undefined;
+    const role = roles.find(([who]) => who !== undefined && who === a)?.[1];
     if (role) struck.push(`${a} ${role}`);
     return role === undefined;
   });
@@ -144,33 +160,57 @@ function enough(counted: string[], rule: ApprovalRule, struck: string[]): string
   );
 }
 
-/** Reads the run's reviews, actors and commit and applies the rule; resolves to the verified approval or throws. */
+/** The run record must be the run being promoted, at the commit being promoted. */
+function checkRun(ci: CiRun, run: Run): void {
+  if (run === null || typeof run !== "object")
+    throw refuse("verified-approval", "the run answer is not a workflow run");
+  if (run.id !== undefined && String(run.id) !== ci.runId)
+    throw refuse("verified-approval", `the API answered for run ${run.id}, not run ${ci.runId} being promoted`);
+  if (typeof run.head_sha !== "string" || run.head_sha.toLowerCase() !== ci.sha.toLowerCase())
+    throw refuse(
+      "verified-approval",
+      `run ${ci.runId} is at commit ${short(run.head_sha)}, not ${short(ci.sha)} being promoted; promote from the run that built that commit`,
+    );
+}
+
+/** The commit being shipped: its author and committer, for four-eyes. */
+async function commitPeople(gh: GithubReader, ci: CiRun): Promise<{ author: string; committer?: string }> {
+  const commit = await gh.get<Commit>("GET /repos/{owner}/{repo}/commits/{ref}", { ref: ci.sha });
+  if (typeof commit?.sha === "string" && commit.sha.toLowerCase() !== ci.sha.toLowerCase())
+    throw refuse("verified-approval", `the API answered for commit ${short(commit.sha)}, not ${short(ci.sha)}`);
+  const author = loginOf(commit?.author);
+  if (author === undefined) {
+    throw refuse(
+      "four-eyes",
+      `commit ${short(ci.sha)} has no GitHub author, so the approver cannot be shown not to have written it`,
+    );
+  }
+  return { author, committer: loginOf(commit.committer) };
+}
+
+/** Reads the run, every page of its reviews and the commit, and applies the rule; resolves to the verified approval or throws. */
 export async function verifyApproval(
   ci: CiRun,
   rule: ApprovalRule,
   timeoutMs = APPROVAL_TIMEOUT_MS,
 ): Promise<Approval> {
-  const get = await client(ci, timeoutMs);
-  const run = await get<Run>("GET /repos/{owner}/{repo}/actions/runs/{run_id}", { run_id: ci.runId });
-  const reviews = await get<Review[]>("GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals", {
-    run_id: ci.runId,
-  });
+  const gh = githubReader(ci.apiUrl, ci.repository, ci.token, timeoutMs);
+  const run = await gh.get<Run>("GET /repos/{owner}/{repo}/actions/runs/{run_id}", { run_id: ci.runId });
+  checkRun(ci, run);
+  const reviews = await gh.list<Review>(
+    "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals",
+    { run_id: ci.runId },
+    "approvals",
+  );
   const actor = loginOf(run.actor);
   const triggeringActor = loginOf(run.triggering_actor);
   if (rule.fourEyes && actor === undefined)
     throw refuse("four-eyes", "the run record names no actor, so the approver cannot be shown to be someone else");
-  let author: string | undefined;
-  if (rule.fourEyes) {
-    const commit = await get<Commit>("GET /repos/{owner}/{repo}/commits/{ref}", { ref: ci.sha });
-    author = loginOf(commit.author);
-    if (author === undefined) {
-      throw refuse(
-        "four-eyes",
-        `commit ${ci.sha.slice(0, 12)} has no GitHub author, so the approver cannot be shown not to have written it`,
-      );
-    }
-  }
-  const approvers = checkReviews(reviews, rule, { actor, triggeringActor, author });
+  const people = rule.fourEyes ? await commitPeople(gh, ci) : undefined;
+  const approvers = checkReviews(reviews, rule, {
+    ...{ actor, triggeringActor, author: people?.author, committer: people?.committer },
+    ...{ sha: ci.sha, runId: ci.runId },
+  });
   return {
     verified: true,
     approvers,
@@ -183,7 +223,7 @@ export async function verifyApproval(
       actor,
       triggeringActor,
     },
-    commit: { sha: ci.sha, author },
+    commit: { sha: ci.sha, author: people?.author },
   };
 }
 

@@ -1,11 +1,33 @@
 // What a change record carries beyond the journal's step lines: who started it and from which run, who approved it
 // (verified or not), a freeze override, the commit, what the first step's preview showed, the engine's updates.
 // Admission (approval + freeze) is decided here before a promotion or update takes the lock.
-import type { AnalysisProvider as GateSpec, StackConfig } from "../../stacks/config";
-import type { Deps } from "../deps";
-import { Approval, flagApproval, verifyApproval } from "./approval";
+import type { FreezeWindowSpec } from "../../contract/freeze";
+import { Approval, ApprovalRule, CiRun, flagApproval, verifyApproval } from "./approval";
 import { BreakGlass, checkFreeze } from "./freeze";
 import type { ChangeOp, PolicyViolation, ResourceChange } from "../types";
+
+/** What these functions read of the driver's dependencies (automation/deps.ts Deps has it all). */
+export interface EvidenceDeps {
+  ci?: CiRun;
+  host: { user?: string };
+  commit?: string;
+  clock: { now(): number };
+  progress(line: string): void;
+  engine: {
+    history(
+      stack: string,
+      limit?: number,
+    ): Promise<{ version: number; kind: string; result: string; message: string; startTime: string }[]>;
+  };
+}
+
+/** A gate spec as the change record keeps it: stacks/config.ts AnalysisProvider, as far as the record reads it. */
+export interface GateSpec {
+  provider: "kubernetes" | "prometheus" | "http" | "job";
+  url?: string;
+  max?: number;
+  status?: number;
+}
 
 export interface PreviewSummary {
   counts: Partial<Record<ChangeOp, number>>;
@@ -39,7 +61,7 @@ export interface Evidence {
 }
 
 /** Who and where: the same for every command that changes a stack. */
-export function origin(d: Deps): Pick<Evidence, "startedBy" | "run" | "commit"> {
+export function origin(d: EvidenceDeps): Pick<Evidence, "startedBy" | "run" | "commit"> {
   const ci = d.ci;
   if (ci === undefined) return { startedBy: d.host.user, commit: d.commit };
   return {
@@ -51,9 +73,9 @@ export function origin(d: Deps): Pick<Evidence, "startedBy" | "run" | "commit"> 
 
 /** Freeze first (it needs no network), then the approval: verified in GitHub Actions, the flag elsewhere. */
 export async function admit(
-  d: Deps,
+  d: EvidenceDeps,
   stack: string,
-  config: StackConfig,
+  config: { freeze: FreezeWindowSpec[]; approval: ApprovalRule },
   a: { approvedBy?: string; breakGlass: boolean; reason?: string },
 ): Promise<Pick<Evidence, "approval" | "breakGlass">> {
   const breakGlass = checkFreeze(stack, config.freeze, d.clock.now(), a.breakGlass ? { reason: a.reason } : undefined);
@@ -108,7 +130,11 @@ export function previewSummary(r: {
  * The engine's updates of a change: every update of the stack since it began (the stack was locked throughout), from
  * the stack's update history, read once at the end. A history that cannot be read is reported, not fatal.
  */
-export async function engineUpdates(d: Deps, stack: string, sinceMs: number): Promise<Pick<Evidence, "updates">> {
+export async function engineUpdates(
+  d: EvidenceDeps,
+  stack: string,
+  sinceMs: number,
+): Promise<Pick<Evidence, "updates">> {
   try {
     const all = await d.engine.history(stack, 50);
     const mine = all.filter((u) => Date.parse(u.startTime) >= sinceMs - 1_000);
@@ -129,6 +155,6 @@ export async function engineUpdates(d: Deps, stack: string, sinceMs: number): Pr
 }
 
 /** The stack's gate specs as the change record keeps them: a URL's user:password part never leaves the config. */
-export function gatesOf(config: StackConfig): GateSpec[] {
+export function gatesOf<G extends GateSpec>(config: { canary: { analysis: G[] } }): G[] {
   return config.canary.analysis.map((g) => (g.url ? { ...g, url: g.url.replace(/\/\/[^/@]*@/, "//") } : { ...g }));
 }

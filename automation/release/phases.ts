@@ -8,7 +8,7 @@ import type { Journal } from "../state/journal";
 import type { StackSession } from "../state/lock";
 import type { GateContext, Verdict } from "../types";
 import { runGates } from "./gates";
-import type { Execution } from "./canary";
+import type { Execution } from "./planTypes";
 
 export class PhaseFailed extends Error {}
 
@@ -52,6 +52,36 @@ function gateContext(d: Deps, x: Execution, round: GateRound): GateContext {
   };
 }
 
+/**
+ * The one gate loop: an interval (cut short by an abort request), then every provider; a failed check is asked again
+ * after another interval until failureLimit failures. Without `until` it ends at the first pass (the analysis after a
+ * step); with it (the bake window) it keeps asking until that instant, at least once.
+ */
+async function gateLoop(
+  d: Deps,
+  s: StackSession,
+  x: Execution,
+  round: GateRound,
+  failures: { n: number },
+  until?: number,
+): Promise<{ verdicts: Verdict[]; passed: boolean }> {
+  const { plan: p, config: c } = x;
+  const providers = d.providers(round.specs);
+  const ctx = gateContext(d, x, round);
+  for (;;) {
+    const wait = until === undefined ? p.intervalMs : Math.max(0, Math.min(p.intervalMs, until - d.clock.now()));
+    await pause(d, s, x, wait);
+    const verdicts = await runGates(d, providers, ctx, c.canary.timeout, d.signal);
+    const ok = verdicts.every((v) => v.ok);
+    if (!ok && ++failures.n >= c.canary.failureLimit) return { verdicts, passed: false };
+    if (until === undefined ? ok : d.clock.now() >= until) return { verdicts, passed: true };
+    if (!ok)
+      d.progress(
+        `${p.stack}: step ${round.step} failed ${failures.n} of ${c.canary.failureLimit} allowed checks; asking again`,
+      );
+  }
+}
+
 /** One interval, then the gates; asked again after another interval until failureLimit failures are reached. */
 export async function analyse(
   d: Deps,
@@ -60,18 +90,7 @@ export async function analyse(
   round: GateRound,
   failures: { n: number },
 ): Promise<Verdict[]> {
-  const { plan: p, config: c } = x;
-  const providers = d.providers(round.specs);
-  for (;;) {
-    await pause(d, s, x, p.intervalMs);
-    const verdicts = await runGates(d, providers, gateContext(d, x, round), c.canary.timeout, d.signal);
-    if (verdicts.every((v) => v.ok)) return verdicts;
-    failures.n += 1;
-    if (failures.n >= c.canary.failureLimit) return verdicts;
-    d.progress(
-      `${p.stack}: step ${round.step} failed ${failures.n} of ${c.canary.failureLimit} allowed checks; asking again`,
-    );
-  }
+  return (await gateLoop(d, s, x, round, failures)).verdicts;
 }
 
 export function failedText(verdicts: Verdict[]): string {
@@ -125,20 +144,19 @@ export async function prePromotion(
 export async function bake(d: Deps, s: StackSession, x: Execution, note: Journal, weight: number): Promise<void> {
   const { plan: p, config: c } = x;
   const started = d.clock.now();
-  const end = started + p.bakeMs;
-  const failures = { n: 0 };
-  const providers = d.providers(c.canary.postPromotionAnalysis);
   d.progress(`${p.stack}: bake ${p.bakeMs} ms at ${weight}%: the previous version stays at full size until it ends`);
   await note({ event: "intent", action: "bake", weight, durationMs: p.bakeMs });
-  const ctx = gateContext(d, x, { specs: c.canary.postPromotionAnalysis, weight, step: p.steps.length });
-  for (let round = 0; round === 0 || d.clock.now() < end; round++) {
-    await pause(d, s, x, Math.max(0, Math.min(p.intervalMs, end - d.clock.now())));
-    const verdicts = await runGates(d, providers, ctx, c.canary.timeout, d.signal);
-    if (verdicts.every((v) => v.ok)) continue;
-    failures.n += 1;
-    if (failures.n < c.canary.failureLimit) continue;
-    await note({ event: "outcome", action: "bake", ok: false, verdicts, durationMs: d.clock.now() - started });
-    throw new PhaseFailed(`post-promotion gates failed in the bake window: ${failedText(verdicts)}`);
+  const round = { specs: c.canary.postPromotionAnalysis, weight, step: p.steps.length };
+  const r = await gateLoop(d, s, x, round, { n: 0 }, started + p.bakeMs);
+  if (!r.passed) {
+    await note({
+      event: "outcome",
+      action: "bake",
+      ok: false,
+      verdicts: r.verdicts,
+      durationMs: d.clock.now() - started,
+    });
+    throw new PhaseFailed(`post-promotion gates failed in the bake window: ${failedText(r.verdicts)}`);
   }
   await note({ event: "outcome", action: "bake", ok: true, durationMs: d.clock.now() - started });
   d.progress(`${p.stack}: bake: passed in ${d.clock.now() - started} ms`);

@@ -1,5 +1,6 @@
 // The schema of the driver's approval and change-freeze keys: `slipway:approval` and `slipway:freeze`.
 import { z } from "zod";
+import { refineFreeze } from "../../contract/freeze";
 import { bool, int } from "./fields";
 
 // Zone, rule and duration texts are checked with the libraries that evaluate them (automation/release/freeze.ts),
@@ -16,7 +17,7 @@ const validRrule = (text: string) => {
   try {
     const { RRule } = require("rrule") as typeof import("rrule");
     const o = RRule.parseString(text);
-    return o.freq !== undefined && !/DTSTART|TZID/i.test(text);
+    return o.freq !== undefined;
   } catch {
     return false;
   }
@@ -37,7 +38,7 @@ const freezeWindowSchema = z
     timeZone: zone.optional(),
     rrule: z
       .string()
-      .refine(validRrule, { error: "set an RRULE without DTSTART, e.g. FREQ=MONTHLY;BYMONTHDAY=-1;BYHOUR=18" })
+      .refine(validRrule, { error: "set an RRULE such as FREQ=MONTHLY;BYMONTHDAY=-1;BYHOUR=18" })
       .optional(),
     duration: z.string().refine(validDuration, { error: "set an ISO 8601 duration such as PT6H30M or P3D" }).optional(),
     from: z.string().refine(validLocal, { error: LOCAL_FIX }).optional(),
@@ -59,10 +60,12 @@ const freezeWindowSchema = z
     error: "set until after from",
     path: ["until"],
   });
-export const freezeSchema = z.strictObject({
-  timeZone: zone.optional(),
-  windows: z.array(freezeWindowSchema, { error: "set a list of windows" }),
-});
+export const freezeSchema = z
+  .strictObject({
+    timeZone: zone.optional(),
+    windows: z.array(freezeWindowSchema, { error: "set a list of windows" }),
+  })
+  .superRefine(refineFreeze);
 export const approvalSchema = z.strictObject({
   requiredReviewers: int(0, 6, "set an integer between 0 and 6 (GitHub allows up to 6 required reviewers)").optional(),
   fourEyes: bool.optional(),

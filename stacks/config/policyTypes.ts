@@ -84,7 +84,7 @@ export interface FreezeWindow {
   name: string;
   /** IANA zone the rule or dates are read in, e.g. America/New_York. */
   timeZone: string;
-  /** RRULE text without DTSTART, e.g. FREQ=MONTHLY;BYMONTHDAY=-1;BYHOUR=18; each occurrence starts a window. */
+  /** RRULE text (a DTSTART, read in timeZone, anchors it), e.g. FREQ=MONTHLY;BYMONTHDAY=-1;BYHOUR=18; each occurrence starts a window. */
   rrule?: string;
   /** ISO 8601 duration of each occurrence, e.g. PT6H30M or P3D (calendar days in the zone). */
   duration?: string;

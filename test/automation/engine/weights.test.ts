@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
-import { clusterWeights } from "../../../automation/engine/weights";
+import { clusterWeights, weightsOff } from "../../../automation/engine/weights";
 
 const split = (name: string, weight?: string) => ({
   metadata: { name, annotations: weight === undefined ? {} : { "slipway.dev/canary-weight": weight } },
@@ -86,4 +86,22 @@ describe("the applied weight read from the cluster", () => {
       ),
     );
   });
+});
+
+describe("the one read-back check of an applied weight (steps, prepare and rollback alike)", () => {
+  const ctx = { namespace: "n", router: "smi", services: ["api-gateway", "data-service"] };
+  const signal = new AbortController().signal;
+  const cases: [string, Record<string, number> | undefined | "no reader", number, string[] | undefined][] = [
+    ["every service at the weight", { "api-gateway": 30, "data-service": 30 }, 30, []],
+    ["one service elsewhere", { "api-gateway": 30, "data-service": 10 }, 30, ["data-service"]],
+    ["a missing annotation (NaN) counts as wrong", { "api-gateway": 0, "data-service": NaN }, 0, ["data-service"]],
+    ["a service the cluster does not list counts as wrong", { "api-gateway": 0 }, 0, ["data-service"]],
+    ["no kubeconfig: cannot tell", undefined, 0, undefined],
+    ["no reader: cannot tell", "no reader", 0, undefined],
+  ];
+  for (const [what, applied, weight, off] of cases)
+    it(`names the services off ${weight}%: ${what}`, async () => {
+      const read = applied === "no reader" ? undefined : async () => applied;
+      assert.deepEqual(await weightsOff(read, ctx, weight, signal), off);
+    });
 });

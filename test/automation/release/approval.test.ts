@@ -48,6 +48,19 @@ describe("#verified-approval (GitHub environment review of the run)", () => {
     gh.scene = { run: workflowRun("bob"), approvals: [review("carol", "approved", "staging")] };
     assert.match((await refusal()).message, /rule environment-review\).*\(reviews exist only for staging\)/);
   });
+});
+
+describe("#verified-approval: four-eyes, reviewer counts and API failures", () => {
+  let gh: FakeGithub;
+  beforeEach(async () => (gh = await fakeGithub()));
+  afterEach(() => gh.close());
+
+  async function refusal(rule = PROD, timeoutMs = 2_000): Promise<Error> {
+    return verifyApproval(ciFor(gh.url), rule, timeoutMs).then(
+      () => assert.fail("the approval passed"),
+      (e: Error) => e,
+    );
+  }
 
   it("fails when the approver started the run (four-eyes)", async () => {
     gh.scene = { run: workflowRun("bob"), approvals: [review("bob", "approved")] };

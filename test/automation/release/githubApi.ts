@@ -31,13 +31,17 @@ function environment(name: string, id: number) {
   };
 }
 /** One entry of GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals. */
-export function review(login: string, state: "approved" | "rejected", env = "prod", comment = "Ship it!") {
+export function review(login: string, state: string, env = "prod", comment = "Ship it!") {
   return {
     environments: [environment(env, env === "prod" ? 161088068 : 161088069)],
     state,
     comment,
     user: user(login, 2000 + login.length),
   };
+}
+/** A GitHub App's account, as the API shows it (`type: "Bot"`, login ending in `[bot]`). */
+export function bot(login: string, id = 41898282) {
+  return { ...user(login, id), type: "Bot", html_url: `https://github.com/apps/${login.replace(/\[bot\]$/, "")}` };
 }
 /** GET /repos/{owner}/{repo}/actions/runs/{run_id} */
 export function workflowRun(actor: string, triggeringActor = actor) {
@@ -89,12 +93,32 @@ export interface Scene {
   commit?: unknown;
   /** Status for every request instead of the scene (e.g. 500), or "hang" to never answer. */
   fail?: number | "hang";
+  /** The approvals in pages of this size (`?page=N`, `Link: rel="next"`), instead of one answer. */
+  pageSize?: number;
+  /** The origin the next-page links point to (default: this server's). */
+  linkOrigin?: string;
+  /** Every request is answered 302 to this URL (path and query appended when it ends in "/"). */
+  redirectTo?: string;
 }
 
 export interface FakeGithub extends TestServer {
   scene: Scene;
   /** Authorization headers received. */
   auth: string[];
+}
+
+function approvals(res: http.ServerResponse, s: Scene, path: string, query: string): void {
+  const all = (s.approvals ?? []) as unknown[];
+  if (s.pageSize === undefined || !Array.isArray(all)) return json(res, 200, all);
+  const q = new URLSearchParams(query);
+  const page = Number(q.get("page") ?? "1");
+  const pages = Math.max(1, Math.ceil(all.length / s.pageSize));
+  if (page < pages) {
+    const origin = s.linkOrigin ?? `http://${res.req.headers.host}`;
+    const next = `${origin}${path}?per_page=${q.get("per_page") ?? ""}&page=${page + 1}`;
+    res.setHeader("link", `<${next}>; rel="next", <${origin}${path}?page=${pages}>; rel="last"`);
+  }
+  json(res, 200, all.slice((page - 1) * s.pageSize, page * s.pageSize));
 }
 
 export async function fakeGithub(scene: Scene = {}): Promise<FakeGithub> {
@@ -106,8 +130,14 @@ export async function fakeGithub(scene: Scene = {}): Promise<FakeGithub> {
     if (s.fail === "hang") return;
     if (s.fail !== undefined)
       return json(res, s.fail, { message: "Server Error", documentation_url: "https://docs.github.com/rest" });
-    const path = (req.url ?? "").split("?")[0];
-    if (path === `/repos/${REPO}/actions/runs/${RUN_ID}/approvals`) return json(res, 200, s.approvals ?? []);
+    if (s.redirectTo !== undefined) {
+      res.writeHead(302, {
+        location: s.redirectTo.endsWith("/") ? s.redirectTo + (req.url ?? "").slice(1) : s.redirectTo,
+      });
+      return res.end();
+    }
+    const [path, query] = (req.url ?? "").split("?");
+    if (path === `/repos/${REPO}/actions/runs/${RUN_ID}/approvals`) return approvals(res, s, path, query ?? "");
     if (path === `/repos/${REPO}/actions/runs/${RUN_ID}`) return json(res, 200, s.run ?? workflowRun("ci-bot"));
     if (path === `/repos/${REPO}/commits/${SHA}`) return json(res, 200, s.commit ?? commit("alice"));
     json(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });

@@ -37,7 +37,7 @@ const input = (over: Partial<PlanInput> = {}): PlanInput => ({
   ...over,
 });
 
-describe("#release-plan", () => {
+describe("#release-plan: canary steps, resumption and the rollback", () => {
   it("plans each step's release and targets, then the finalize, and one rollback for any failure", () => {
     const p = planRelease(input());
     assert.deepEqual(
@@ -112,7 +112,9 @@ describe("#release-plan", () => {
       ],
     );
   });
+});
 
+describe("#release-plan: --skip-canary, subsets, blue-green and the phases before traffic", () => {
   it("plans --skip-canary as the finalize alone, with its reason in the update message", () => {
     const p = planRelease(input({ skipCanary: true, reason: "CVE-2026-1" }));
     assert.deepEqual(
@@ -182,7 +184,9 @@ describe("#release-plan", () => {
   it("plans no bake for --skip-canary: there is no step to bake after", () => {
     assert.equal(planRelease(input({ skipCanary: true, reason: "CVE-2026-1", bakeMs: 60_000 })).bakeMs, 0);
   });
+});
 
+describe("#release-plan: the dry run and a release the program would refuse", () => {
   it("prints the phases between the updates in the dry run", () => {
     const text = planText(
       planRelease(

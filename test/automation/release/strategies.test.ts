@@ -1,59 +1,9 @@
 // The release shapes besides the plain canary: blue-green, the bake window, the backup before traffic, and an abort
 // asked for from another job while the promotion holds the lock. Fake engine, real file backend.
 import { strict as assert } from "assert";
-import { run } from "../../../automation/cli/entry";
-import type { AnalysisSpec } from "../../../automation/deps";
-import {
-  baseConfig,
-  FakeEngine,
-  fakeHooks,
-  harness,
-  Harness,
-  provider,
-  recorded,
-  stagingShipped,
-  trafficUrn,
-} from "../fakes";
+import { baseConfig, FakeEngine, harness, Harness, recorded, stagingShipped, trafficUrn } from "../fakes";
 
-const STACKS = ["dev", "staging", "prod", "local"];
-const SERVICES = ["api-gateway", "calculation-service", "data-service", "cache-service", "audit-service"];
-const HEALTH = { provider: "http", url: "http://api-gateway.slipway-local.svc/health" };
-
-async function cli(h: Harness, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await run(argv, STACKS, async () => h.deps, { stdout: (t) => (out += t), stderr: (t) => (err += t) });
-  return { code, out, err };
-}
-
-function stack(canary: Record<string, unknown>, extra: Record<string, string> = {}): Harness {
-  return harness(
-    new FakeEngine({
-      local: baseConfig("local", { "slipway:canary": JSON.stringify({ interval: "1s", ...canary }), ...extra }),
-    }),
-  );
-}
-
-/** Gates per spec: the step analysis passes, the http gate (the post-promotion one here) follows `healthy`. */
-function gates(h: Harness, healthy: (weight: number) => boolean, asked: string[] = []) {
-  h.deps.providers = (specs: AnalysisSpec[]) =>
-    specs.map((s) =>
-      s.provider === "http"
-        ? provider((w) => {
-            asked.push(`http@${w}`);
-            return { provider: "http", ok: healthy(w), detail: healthy(w) ? "UP" : "DOWN", durationMs: 1 };
-          }, "http")
-        : provider(
-            (w) => (
-              asked.push(`kubernetes@${w}`),
-              { provider: "kubernetes", ok: true, detail: "ready", durationMs: 1 }
-            ),
-          ),
-    );
-}
-
-const promoteLocal = ["promote", "--stack", "local", "--version", "1.4.0"];
-const ups = (h: Harness) => h.engine.trace().filter((t) => t.startsWith("up "));
+import { cli, gates, HEALTH, promoteLocal, SERVICES, stack, ups } from "./strategyFixtures";
 
 describe("#blue-green", () => {
   it("deploys the new version at weight 0, gates it, switches in one targeted update, bakes, then finalizes", async () => {
@@ -162,6 +112,25 @@ describe("#bake-window", () => {
     assert.equal(recorded(h, "local")!.canaryWeight, 0);
   });
 
+  // The bake and the analysis after a step are one gate loop: a failed check under failureLimit is asked again.
+  for (const [failures, code] of [
+    [1, 0],
+    [2, 3],
+  ] as const)
+    it(`${code === 0 ? "asks again after" : "switches back at"} ${failures} failed bake check${failures > 1 ? "s" : ""} with failureLimit 2, as a step's analysis does`, async () => {
+      const h = stack({ steps: [100], bake: "5s", failureLimit: 2, postPromotionAnalysis: [HEALTH] });
+      const asked: string[] = [];
+      gates(h, () => asked.filter((a) => a.startsWith("http")).length > failures, asked);
+      const r = await cli(h, promoteLocal);
+      assert.equal(r.code, code, r.err);
+      assert.ok(h.progress.some((l) => /step 1 failed 1 of 2 allowed checks; asking again/.test(l)));
+      const bake = (await h.deps.state("local").read()).filter((e) => e.action === "bake" && e.event === "outcome");
+      assert.deepEqual(
+        bake.map((e) => e.ok),
+        [code === 0],
+      );
+    });
+
   it("finalizes at once with no bake configured (dev's default)", async () => {
     const h = stack({ steps: [100] });
     gates(h, () => true);
@@ -249,113 +218,5 @@ describe("#abort-while-promoting", () => {
     const r = await cli(h, ["abort", "--stack", "local"]);
     assert.equal(r.code, 5);
     assert.match(r.err, /promotion p-run did not answer the abort within 15 min/);
-  });
-});
-
-describe("#release-hooks in a promotion", () => {
-  const MIGRATE = {
-    name: "migrate",
-    image: "registry.local/slipway/api-gateway:$version",
-    args: ["--command", "upgrade"],
-  };
-  function withHooks(canary: Record<string, unknown>, hooks: Record<string, unknown>, script = {}) {
-    const h = stack(canary, { "slipway:release": JSON.stringify({ hooks }) });
-    h.deps.hooks = fakeHooks(script);
-    return h;
-  }
-  const hookCalls = (h: Harness) =>
-    (h.deps.hooks as ReturnType<typeof fakeHooks>).calls.map((c) => `${c.hook}@${c.version}`);
-
-  it("runs preTraffic hooks after the prepare at weight 0, postPromotion ones at the last step's traffic, in order", async () => {
-    const h = withHooks(
-      { steps: [10, 100], bake: "2s", postPromotionAnalysis: [HEALTH] },
-      { preTraffic: [MIGRATE], postPromotion: [{ name: "notify", image: "registry.local/notify:1.0.0" }] },
-    );
-    const order: string[] = [];
-    h.engine.beforeUp = (_s, o) => void order.push(`up ${o.release?.canaryWeight}`);
-    const script = (h.deps.hooks as ReturnType<typeof fakeHooks>).script as Record<string, unknown>;
-    for (const name of ["migrate", "notify"])
-      script[name] = async () => (order.push(`hook ${name}`), { ok: true, detail: "succeeded", durationMs: 1 });
-    gates(h, () => true);
-    const r = await cli(h, promoteLocal);
-    assert.equal(r.code, 0, r.err);
-    assert.deepEqual(order, ["up 0", "hook migrate", "up 10", "up 100", "hook notify", "up 0"]);
-    const hooks = (await h.deps.state("local").read())
-      .filter((e) => e.action === "hook")
-      .map((e) => `${e.hook}:${e.event}:${e.ok}`);
-    assert.deepEqual(hooks, [
-      "migrate:intent:undefined",
-      "migrate:outcome:true",
-      "notify:intent:undefined",
-      "notify:outcome:true",
-    ]);
-  });
-
-  it("stops before any traffic moves when a preTraffic Job fails: no update above weight 0, exit 3", async () => {
-    const h = withHooks({ steps: [10, 100] }, { preTraffic: [MIGRATE] }, { migrate: "fail" });
-    gates(h, () => true);
-    const r = await cli(h, promoteLocal);
-    assert.equal(r.code, 3, r.err);
-    assert.match(r.err, /preTraffic hook migrate failed: Job migrate-x7k2p: the Job failed/);
-    assert.ok(!ups(h).some((u) => /@(10|100)$/.test(u)), `traffic moved: ${ups(h).join("; ")}`);
-    assert.equal(recorded(h, "local")!.stableVersion, "1.0.0");
-  });
-
-  it("holds instead of rolling back when a gate fails after an irreversible hook ran: traffic stays, exit 3", async () => {
-    const h = withHooks({ steps: [10, 30, 100] }, { preTraffic: [{ ...MIGRATE, irreversible: true }] });
-    gates(h, () => true);
-    h.deps.providers = () => [
-      provider((w) => ({
-        provider: "kubernetes",
-        ok: w < 30,
-        detail: w < 30 ? "ready" : "2 of 5 pods not ready",
-        durationMs: 1,
-      })),
-    ];
-    const r = await cli(h, promoteLocal);
-    assert.equal(r.code, 3, r.err);
-    assert.match(r.err, /held at 30%/);
-    assert.match(r.err, /hook migrate is irreversible/);
-    assert.match(r.err, /--resume/);
-    assert.ok(!ups(h).some((u) => /rolled-back/.test(u)), "a rollback ran after the irreversible hook");
-    assert.equal(recorded(h, "local")!.canaryWeight, 30, "traffic did not stay where it was");
-    assert.equal((await h.deps.state("local").read()).at(-1)!.status, "held");
-    assert.deepEqual(hookCalls(h), ["migrate@1.4.0"]);
-  });
-
-  it("rolls back as before when the hook that ran is reversible", async () => {
-    const h = withHooks({ steps: [10, 30, 100] }, { preTraffic: [MIGRATE] });
-    h.deps.providers = () => [provider((w) => ({ provider: "kubernetes", ok: w < 30, detail: "x", durationMs: 1 }))];
-    const r = await cli(h, promoteLocal);
-    assert.equal(r.code, 3, r.err);
-    assert.match(r.err, /rolled back/);
-    assert.equal(recorded(h, "local")!.canaryWeight, 0);
-  });
-
-  it("an abort in the bake window switches back in one targeted update of the traffic objects", async () => {
-    const h = stack({ strategy: "blueGreen", bake: "1h", postPromotionAnalysis: [HEALTH] });
-    let asked = false;
-    gates(h, (w) => {
-      if (w === 100 && !asked) {
-        asked = true;
-        void h.deps
-          .state("local")
-          .read()
-          .then((e) =>
-            h.deps.state("local").requestAbort({ promotionId: e[0].promotionId, requestedAt: "", by: "oncall" }),
-          );
-      }
-      return true;
-    });
-    const r = await cli(h, promoteLocal);
-    assert.equal(r.code, 3, r.err);
-    assert.deepEqual(ups(h), [
-      "up local full 1.0.0 canary 1.4.0@0",
-      "up local targeted 1.0.0 canary 1.4.0@100",
-      "up local targeted 1.0.0 canary none@0 rolled-back 1.4.0",
-      "up local targeted 1.0.0 canary none@0 rolled-back 1.4.0",
-    ]);
-    const first = h.engine.calls.filter((c) => c.op === "up")[2];
-    assert.deepEqual(first.targets, SERVICES.map(trafficUrn));
   });
 });
