@@ -75,6 +75,58 @@ function dumpDom(file: string): string {
   return r.stdout;
 }
 
+/** The prod-like stack's change records of today exported as json, md and html into dir: each format's text. */
+async function exportEveryFormat(dir: string): Promise<Record<string, string>> {
+  const day = new Date().toISOString().slice(0, 10);
+  const texts: Record<string, string> = {};
+  for (const format of ["json", "md", "html"]) {
+    const file = path.join(dir, `evidence.${format}`);
+    const r = await slipway("audit", "export", "--stack", PROD, "--since", day, "--format", format, "--out", file);
+    assert.equal(r.code, 0, r.stderr);
+    texts[format] = fs.readFileSync(file, "utf8");
+    assert.ok(!texts[format].includes(TOKEN), `the job's token appears in the ${format} export`);
+    assert.ok(
+      !texts[format].includes(theWorld().env.PULUMI_CONFIG_PASSPHRASE ?? "\u0000"),
+      `the passphrase appears in the ${format} export`,
+    );
+  }
+  return texts;
+}
+
+/** What the test reads of an exported change record. */
+interface ExportedRecord {
+  kind: string;
+  version: string;
+  outcome: string;
+  approval: { verified: boolean; approvers: string[] };
+  commit: string;
+  steps: Array<{ weight: number }>;
+  updates: Array<{ message: string; result: string }>;
+  changes: unknown;
+}
+
+/** The exported record of the version's promotion: completed, approved by carol (verified), its steps and updates. */
+function assertPromotionRecord(records: ExportedRecord[], version: string, json: string): void {
+  const promotion = records.find(
+    (r: { kind: string; version: string }) => r.kind === "promote" && r.version === version,
+  );
+  assert.ok(promotion, `no promotion record of ${version}: ${json.slice(0, 400)}`);
+  assert.deepEqual(
+    [promotion.outcome, promotion.approval.verified, promotion.approval.approvers, promotion.commit],
+    ["completed", true, ["carol"], SHA],
+  );
+  assert.deepEqual(
+    promotion.steps.map((s: { weight: number }) => s.weight),
+    [10, 30, 100],
+  );
+  const updates = promotion.updates as Array<{ message: string; result: string }>;
+  assert.equal(updates.length, 4, `one engine update per step and the stable update: ${JSON.stringify(updates)}`);
+  for (const u of updates)
+    assert.ok(u.result === "succeeded" && u.message.startsWith(`slipway promote ${version}`), JSON.stringify(u));
+  const image = JSON.stringify(promotion.changes);
+  assert.match(image, new RegExp(`:${version.replace(/\./g, "\\.")}`), "what changed names the new image");
+}
+
 describe("change evidence of a staged journey on the real engine and cluster", function () {
   this.timeout(15 * 60_000);
   let gh: FakeGithub;
@@ -137,38 +189,9 @@ describe("change evidence of a staged journey on the real engine and cluster", f
   });
 
   it("exports the prod-like change records in every format, the same records, the approval verified, no secret", async () => {
-    const day = new Date().toISOString().slice(0, 10);
-    const texts: Record<string, string> = {};
-    for (const format of ["json", "md", "html"]) {
-      const file = path.join(out(), `evidence.${format}`);
-      const r = await slipway("audit", "export", "--stack", PROD, "--since", day, "--format", format, "--out", file);
-      assert.equal(r.code, 0, r.stderr);
-      texts[format] = fs.readFileSync(file, "utf8");
-      assert.ok(!texts[format].includes(TOKEN), `the job's token appears in the ${format} export`);
-      assert.ok(
-        !texts[format].includes(theWorld().env.PULUMI_CONFIG_PASSPHRASE ?? "\u0000"),
-        `the passphrase appears in the ${format} export`,
-      );
-    }
+    const texts = await exportEveryFormat(out());
     const x = JSON.parse(texts.json);
-    const promotion = x.records.find(
-      (r: { kind: string; version: string }) => r.kind === "promote" && r.version === version,
-    );
-    assert.ok(promotion, `no promotion record of ${version}: ${texts.json.slice(0, 400)}`);
-    assert.deepEqual(
-      [promotion.outcome, promotion.approval.verified, promotion.approval.approvers, promotion.commit],
-      ["completed", true, ["carol"], SHA],
-    );
-    assert.deepEqual(
-      promotion.steps.map((s: { weight: number }) => s.weight),
-      [10, 30, 100],
-    );
-    const updates = promotion.updates as Array<{ message: string; result: string }>;
-    assert.equal(updates.length, 4, `one engine update per step and the stable update: ${JSON.stringify(updates)}`);
-    for (const u of updates)
-      assert.ok(u.result === "succeeded" && u.message.startsWith(`slipway promote ${version}`), JSON.stringify(u));
-    const image = JSON.stringify(promotion.changes);
-    assert.match(image, new RegExp(`:${version.replace(/\./g, "\\.")}`), "what changed names the new image");
+    assertPromotionRecord(x.records, version, texts.json);
     assert.equal(x.chain.ok, true);
     for (const r of x.records) assert.ok(texts.md.includes(`(\`${r.id}\`)`), `${r.id} is missing from the Markdown`);
     const dom = dumpDom(path.join(out(), "evidence.html"));
@@ -177,6 +200,25 @@ describe("change evidence of a staged journey on the real engine and cluster", f
     fs.copyFileSync(path.join(out(), "evidence.md"), path.join(os.tmpdir(), "slipway-e2e-evidence.md"));
   });
 });
+
+/** The third object of the prod-like stack's journal in the bucket, its version changed behind the chain's back. */
+async function flipThirdJournalEntry(s3: S3TestServer): Promise<string> {
+  const listed = await s3.client.send(
+    new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `evidence/.slipway/slipway/${PROD}/journal/` }),
+  );
+  const key = listed.Contents!.map((o) => o.Key!).sort()[2];
+  const text = await (
+    await s3.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))
+  ).Body!.transformToString();
+  await s3.client.send(
+    new PutObjectCommand({
+      Bucket: BUCKET,
+      Key: key,
+      Body: text.replace(/"version":"(\d+)\.(\d+)\.(\d+)"/, '"version":"9.$2.$3"'),
+    }),
+  );
+  return key;
+}
 
 describe("change evidence on an S3 backend (state, journal and lock in an S3-compatible server)", function () {
   this.timeout(15 * 60_000);
@@ -219,20 +261,7 @@ describe("change evidence on an S3 backend (state, journal and lock in an S3-com
     const v = JSON.parse(ok.stdout);
     assert.match(v.location, new RegExp(`^s3://${BUCKET}/evidence/\\.slipway/slipway/${PROD}$`));
     assert.ok(v.entries >= 10, `entries: ${v.entries}`);
-    const listed = await s3!.client.send(
-      new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `evidence/.slipway/slipway/${PROD}/journal/` }),
-    );
-    const key = listed.Contents!.map((o) => o.Key!).sort()[2];
-    const text = await (
-      await s3!.client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))
-    ).Body!.transformToString();
-    await s3!.client.send(
-      new PutObjectCommand({
-        Bucket: BUCKET,
-        Key: key,
-        Body: text.replace(/"version":"(\d+)\.(\d+)\.(\d+)"/, '"version":"9.$2.$3"'),
-      }),
-    );
+    const key = await flipThirdJournalEntry(s3!);
     const bad = await run("audit", "verify", "--stack", PROD);
     assert.equal(bad.code, 6, bad.stdout + bad.stderr);
     assert.match(

@@ -89,128 +89,151 @@ async function runningVersions(): Promise<Record<string, string[]>> {
   return out;
 }
 
+/** Changes the stack file for one test, as useCanary does, and has it put back after the test. */
+type UseCanary = (canary: Record<string, unknown>, release?: Record<string, unknown>) => void;
+
 describe("release shapes on the real cluster", () => {
   let restore: (() => void) | undefined;
   afterEach(() => restore?.());
+  /** The stack file for one test; afterEach puts it back. */
+  const use: UseCanary = (canary, release) => {
+    restore = useCanary(canary, release);
+  };
 
-  it("blue-green: the new version at full size at 0%, one switch to 100%, the bake, then the old version is gone", async () => {
-    restore = useCanary({ strategy: "blueGreen", bake: "6s", interval: "1s" }, { hooks: { preTraffic: [MIGRATE] } });
-    const old = (await status()).stableVersion;
-    const next = nextPatch(old);
-    const seen: Record<string, unknown> = {};
-    const driver = new Slipway(["promote", "--stack", STACK, "--version", next]);
-    await driver.waitFor(/pre-promotion gates against/);
-    seen.atZero = await clusterWeights();
-    seen.canary = await deployment("api-gateway-canary");
-    seen.stable = await deployment("api-gateway-stable");
-    await driver.waitFor(/bake \d+ ms at 100%/);
-    seen.switched = await clusterWeights();
-    seen.oldDuringBake = await deployment("api-gateway-stable");
-    const r = await driver.done;
-    assert.equal(r.code, 0, r.stderr);
+  it("blue-green: the new version at full size at 0%, one switch to 100%, the bake, then the old version is gone", () =>
+    blueGreen(use));
 
-    assert.deepEqual(seen.atZero, weightsOf(0), "traffic moved before the switch");
-    const canary = seen.canary as Awaited<ReturnType<typeof deployment>>;
-    const stable = seen.stable as Awaited<ReturnType<typeof deployment>>;
-    assert.equal(canary.version, next);
-    assert.equal(canary.replicas, stable.replicas, "the new version is not at the stable size before the switch");
-    assert.equal(canary.ready, canary.replicas, "the pre-promotion gates ran before the new version was ready");
-    assert.deepEqual(seen.switched, weightsOf(100), "the switch did not move all traffic in one update");
-    const during = seen.oldDuringBake as Awaited<ReturnType<typeof deployment>>;
-    assert.equal(during.version, old, "the old version did not stay during the bake");
-    assert.ok(during.replicas > 0, "the old version was scaled down before the bake ended");
+  it("a post-promotion gate failing in the bake switches back to the still-running old version in one targeted update", () =>
+    switchBackInTheBake(use));
 
-    assert.deepEqual(await clusterWeights(), weightsOf(0), "after the finalize the stable track serves");
-    const running = await runningVersions();
-    assert.deepEqual(Object.keys(running), [next], `the old version still runs: ${JSON.stringify(running)}`);
-    assert.equal((await status()).stableVersion, next);
-    const hook = (await journalOf(next)).find((e) => e.action === "hook" && e.event === "outcome");
-    assert.equal(hook?.ok, true, "the preTraffic migration Job did not run to success");
-    assert.equal(await jobsLeft(), "", "the hook's Job was left behind");
-  });
+  it("a preTraffic Job that fails stops the release before any traffic moves: exit 3, weight 0 throughout", () =>
+    failingPreTrafficHook(use));
 
-  it("a post-promotion gate failing in the bake switches back to the still-running old version in one targeted update", async () => {
-    restore = useCanary({
-      steps: [100],
-      bake: "5m",
-      interval: "1s",
-      postPromotionAnalysis: [
-        // Answered by the API server's service proxy with an error: no such Service in the namespace.
-        { provider: "http", url: `http://no-such-service.${NAMESPACE}.svc.cluster.local/health` },
-      ],
-    });
-    const old = (await status()).stableVersion;
-    const next = nextPatch(old);
-    const stableBefore = await deployment("api-gateway-stable");
-    const r = await slipway("promote", "--stack", STACK, "--version", next);
-    assert.equal(r.code, 3, `expected exit 3 (switched back), got ${r.code}:\n${r.stderr}`);
-    assert.match(r.stderr, /post-promotion gates failed in the bake window/);
-    assert.match(r.stderr, /rolling back: weight 0 \(targeted at 5 traffic objects\)/);
-    assert.deepEqual(await clusterWeights(), weightsOf(0));
-    const stableAfter = await deployment("api-gateway-stable");
-    assert.equal(stableAfter.version, old);
-    assert.equal(
-      stableAfter.generation,
-      stableBefore.generation,
-      "the old version was touched: not an instant switch back",
-    );
-    assert.equal((await status()).stableVersion, old);
-
-    const mine = await journalOf(next);
-    assert.ok(
-      mine.some((e) => e.action === "bake" && e.event === "outcome" && e.ok === false),
-      "no failed bake in the journal",
-    );
-    const back = mine.find((e) => e.action === "rollback" && e.event === "outcome" && e.ok === true);
-    assert.ok(back, "no successful switch back in the journal");
-    process.stderr.write(`      switch back in the bake window: ${back.durationMs} ms (journal)\n`);
-    assert.equal(mine.at(-1)!.status, "rolled-back");
-  });
-
-  it("a preTraffic Job that fails stops the release before any traffic moves: exit 3, weight 0 throughout", async () => {
-    restore = useCanary({ steps: [10, 100] }, { hooks: { preTraffic: [MIGRATE] } });
-    const failing = await failJobPods("slipway.dev/release-version", HOOK_FAILS);
-    try {
-      const old = (await status()).stableVersion;
-      const weights: Array<Record<string, number>> = [];
-      const driver = new Slipway(["promote", "--stack", STACK, "--version", HOOK_FAILS]);
-      await driver.waitFor(/preTraffic hook 1\/1 migrate/);
-      weights.push(await clusterWeights());
-      const r = await driver.done;
-      assert.equal(r.code, 3, `expected exit 3, got ${r.code}:\n${r.stderr}`);
-      assert.match(r.stderr, /preTraffic hook migrate failed/);
-      weights.push(await clusterWeights());
-      assert.deepEqual(weights, [weightsOf(0), weightsOf(0)], "traffic moved to a version whose migration failed");
-      const mine = await journalOf(HOOK_FAILS);
-      assert.ok(!mine.some((e) => e.action === "step"), "a traffic step ran after the failed hook");
-      const hook = mine.find((e) => e.action === "hook" && e.event === "outcome");
-      assert.equal(hook?.ok, false);
-      assert.match(hook?.detail ?? "", /failed/);
-      assert.equal(mine.at(-1)!.status, "rolled-back");
-      assert.equal((await status()).stableVersion, old);
-      assert.equal(await jobsLeft(), "", "the failed hook's Job was left behind");
-    } finally {
-      await failing.restore();
-    }
-  });
-
-  it("slipway abort from another job during the bake: the running promotion switches back and the abort reports it", async () => {
-    restore = useCanary({ strategy: "blueGreen", bake: "10m", interval: "1s" });
-    const old = (await status()).stableVersion;
-    const next = nextPatch(old);
-    const driver = new Slipway(["promote", "--stack", STACK, "--version", next]);
-    await driver.waitFor(/bake \d+ ms at 100%/);
-    assert.deepEqual(await clusterWeights(), weightsOf(100));
-    const t0 = Date.now();
-    const abort = await slipway("abort", "--stack", STACK, "--reason", "latency report", "--json");
-    const waited = Date.now() - t0;
-    const r = await driver.done;
-    assert.equal(abort.code, 0, abort.stderr);
-    assert.equal(JSON.parse(abort.stdout).rolledBack, true);
-    assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, /abort requested by .*: latency report/);
-    assert.deepEqual(await clusterWeights(), weightsOf(0));
-    assert.equal((await deployment("api-gateway-stable")).version, old);
-    process.stderr.write(`      abort from another job to the promotion's end: ${waited} ms\n`);
-  });
+  it("slipway abort from another job during the bake: the running promotion switches back and the abort reports it", () =>
+    abortDuringTheBake(use));
 });
+
+/** The blue-green journey of one version: its hook, the switch, the bake and the old version gone. */
+async function blueGreen(use: UseCanary): Promise<void> {
+  use({ strategy: "blueGreen", bake: "6s", interval: "1s" }, { hooks: { preTraffic: [MIGRATE] } });
+  const old = (await status()).stableVersion;
+  const next = nextPatch(old);
+  const seen: Record<string, unknown> = {};
+  const driver = new Slipway(["promote", "--stack", STACK, "--version", next]);
+  await driver.waitFor(/pre-promotion gates against/);
+  seen.atZero = await clusterWeights();
+  seen.canary = await deployment("api-gateway-canary");
+  seen.stable = await deployment("api-gateway-stable");
+  await driver.waitFor(/bake \d+ ms at 100%/);
+  seen.switched = await clusterWeights();
+  seen.oldDuringBake = await deployment("api-gateway-stable");
+  const r = await driver.done;
+  assert.equal(r.code, 0, r.stderr);
+
+  assert.deepEqual(seen.atZero, weightsOf(0), "traffic moved before the switch");
+  const canary = seen.canary as Awaited<ReturnType<typeof deployment>>;
+  const stable = seen.stable as Awaited<ReturnType<typeof deployment>>;
+  assert.equal(canary.version, next);
+  assert.equal(canary.replicas, stable.replicas, "the new version is not at the stable size before the switch");
+  assert.equal(canary.ready, canary.replicas, "the pre-promotion gates ran before the new version was ready");
+  assert.deepEqual(seen.switched, weightsOf(100), "the switch did not move all traffic in one update");
+  const during = seen.oldDuringBake as Awaited<ReturnType<typeof deployment>>;
+  assert.equal(during.version, old, "the old version did not stay during the bake");
+  assert.ok(during.replicas > 0, "the old version was scaled down before the bake ended");
+
+  assert.deepEqual(await clusterWeights(), weightsOf(0), "after the finalize the stable track serves");
+  const running = await runningVersions();
+  assert.deepEqual(Object.keys(running), [next], `the old version still runs: ${JSON.stringify(running)}`);
+  assert.equal((await status()).stableVersion, next);
+  const hook = (await journalOf(next)).find((e) => e.action === "hook" && e.event === "outcome");
+  assert.equal(hook?.ok, true, "the preTraffic migration Job did not run to success");
+  assert.equal(await jobsLeft(), "", "the hook's Job was left behind");
+}
+
+/** A post-promotion gate that fails in the bake window, and the switch back it causes. */
+async function switchBackInTheBake(use: UseCanary): Promise<void> {
+  use({
+    steps: [100],
+    bake: "5m",
+    interval: "1s",
+    postPromotionAnalysis: [
+      // Answered by the API server's service proxy with an error: no such Service in the namespace.
+      { provider: "http", url: `http://no-such-service.${NAMESPACE}.svc.cluster.local/health` },
+    ],
+  });
+  const old = (await status()).stableVersion;
+  const next = nextPatch(old);
+  const stableBefore = await deployment("api-gateway-stable");
+  const r = await slipway("promote", "--stack", STACK, "--version", next);
+  assert.equal(r.code, 3, `expected exit 3 (switched back), got ${r.code}:\n${r.stderr}`);
+  assert.match(r.stderr, /post-promotion gates failed in the bake window/);
+  assert.match(r.stderr, /rolling back: weight 0 \(targeted at 5 traffic objects\)/);
+  assert.deepEqual(await clusterWeights(), weightsOf(0));
+  const stableAfter = await deployment("api-gateway-stable");
+  assert.equal(stableAfter.version, old);
+  assert.equal(
+    stableAfter.generation,
+    stableBefore.generation,
+    "the old version was touched: not an instant switch back",
+  );
+  assert.equal((await status()).stableVersion, old);
+
+  const mine = await journalOf(next);
+  assert.ok(
+    mine.some((e) => e.action === "bake" && e.event === "outcome" && e.ok === false),
+    "no failed bake in the journal",
+  );
+  const back = mine.find((e) => e.action === "rollback" && e.event === "outcome" && e.ok === true);
+  assert.ok(back, "no successful switch back in the journal");
+  process.stderr.write(`      switch back in the bake window: ${back.durationMs} ms (journal)\n`);
+  assert.equal(mine.at(-1)!.status, "rolled-back");
+}
+
+/** A preTraffic Job that fails, and the release it stops. */
+async function failingPreTrafficHook(use: UseCanary): Promise<void> {
+  use({ steps: [10, 100] }, { hooks: { preTraffic: [MIGRATE] } });
+  const failing = await failJobPods("slipway.dev/release-version", HOOK_FAILS);
+  try {
+    const old = (await status()).stableVersion;
+    const weights: Array<Record<string, number>> = [];
+    const driver = new Slipway(["promote", "--stack", STACK, "--version", HOOK_FAILS]);
+    await driver.waitFor(/preTraffic hook 1\/1 migrate/);
+    weights.push(await clusterWeights());
+    const r = await driver.done;
+    assert.equal(r.code, 3, `expected exit 3, got ${r.code}:\n${r.stderr}`);
+    assert.match(r.stderr, /preTraffic hook migrate failed/);
+    weights.push(await clusterWeights());
+    assert.deepEqual(weights, [weightsOf(0), weightsOf(0)], "traffic moved to a version whose migration failed");
+    const mine = await journalOf(HOOK_FAILS);
+    assert.ok(!mine.some((e) => e.action === "step"), "a traffic step ran after the failed hook");
+    const hook = mine.find((e) => e.action === "hook" && e.event === "outcome");
+    assert.equal(hook?.ok, false);
+    assert.match(hook?.detail ?? "", /failed/);
+    assert.equal(mine.at(-1)!.status, "rolled-back");
+    assert.equal((await status()).stableVersion, old);
+    assert.equal(await jobsLeft(), "", "the failed hook's Job was left behind");
+  } finally {
+    await failing.restore();
+  }
+}
+
+/** An abort from another job while the promotion bakes. */
+async function abortDuringTheBake(use: UseCanary): Promise<void> {
+  use({ strategy: "blueGreen", bake: "10m", interval: "1s" });
+  const old = (await status()).stableVersion;
+  const next = nextPatch(old);
+  const driver = new Slipway(["promote", "--stack", STACK, "--version", next]);
+  await driver.waitFor(/bake \d+ ms at 100%/);
+  assert.deepEqual(await clusterWeights(), weightsOf(100));
+  const t0 = Date.now();
+  const abort = await slipway("abort", "--stack", STACK, "--reason", "latency report", "--json");
+  const waited = Date.now() - t0;
+  const r = await driver.done;
+  assert.equal(abort.code, 0, abort.stderr);
+  assert.equal(JSON.parse(abort.stdout).rolledBack, true);
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, /abort requested by .*: latency report/);
+  assert.deepEqual(await clusterWeights(), weightsOf(0));
+  assert.equal((await deployment("api-gateway-stable")).version, old);
+  process.stderr.write(`      abort from another job to the promotion's end: ${waited} ms\n`);
+}
