@@ -107,7 +107,9 @@ describe("GitHub workflows", () => {
       assert.match(text, /stack-|drift|preview-/, file);
     }
   });
+});
 
+describe("GitHub workflows: credentials, commands and approvals", () => {
   it("reach AWS only by assuming a role through OIDC, never with long-lived keys", () => {
     const all = workflows.map((w) => readFileSync(join(dir, w.file), "utf8")).join("\n");
     assert.doesNotMatch(all, /AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY/);

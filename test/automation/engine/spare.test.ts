@@ -92,7 +92,10 @@ describe("spare program and policy pack processes", function () {
     });
     fs.rmSync(dir, { recursive: true, force: true });
   });
+});
 
+describe("spare policy pack processes", function () {
+  this.timeout(60_000);
   describe("the policy pack", () => {
     it("the spare pack is claimed by one plugin, refuses a second, and exits when the claiming connection closes", async () => {
       const spare = await new Spares([PACK_SPARE_SCRIPT, PACK], PACK, env).take();
