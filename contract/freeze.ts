@@ -9,9 +9,13 @@ import type { Options as RRuleOptions } from "rrule";
 /** A change freeze: recurring (an RFC 5545 RRULE and a duration) or one-off (from/until), in a time zone. */
 export interface FreezeWindowSpec {
   name: string;
+  /** IANA zone the rule or dates are read in, e.g. America/New_York. */
   timeZone: string;
+  /** RRULE text (a DTSTART, read in timeZone, anchors it), e.g. FREQ=MONTHLY;BYMONTHDAY=-1;BYHOUR=18; each occurrence starts a window. */
   rrule?: string;
+  /** ISO 8601 duration of each occurrence, e.g. PT6H30M or P3D (calendar days in the zone). */
   duration?: string;
+  /** One-off window: local date-times in the zone, e.g. 2026-12-24T00:00 and 2027-01-04T00:00. */
   from?: string;
   until?: string;
 }

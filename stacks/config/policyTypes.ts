@@ -1,6 +1,8 @@
 // The driver's release policy as the program's config resolves it: canary steps and gates, hooks, approval and
 // change freezes. The program itself never reads these; the driver does, through parseStackConfig.
 
+import type { FreezeWindowSpec } from "../../contract/freeze";
+
 /** How a gate reaches its URL; undefined = from the host (cluster Service names go through the API server). */
 export const GATE_VIAS = ["direct", "kubernetes-proxy"] as const;
 
@@ -79,16 +81,5 @@ export interface ApprovalRule {
   environment: string;
 }
 
-/** A change freeze: recurring (an RFC 5545 RRULE and a duration) or one-off (from/until), in a time zone. */
-export interface FreezeWindow {
-  name: string;
-  /** IANA zone the rule or dates are read in, e.g. America/New_York. */
-  timeZone: string;
-  /** RRULE text (a DTSTART, read in timeZone, anchors it), e.g. FREQ=MONTHLY;BYMONTHDAY=-1;BYHOUR=18; each occurrence starts a window. */
-  rrule?: string;
-  /** ISO 8601 duration of each occurrence, e.g. PT6H30M or P3D (calendar days in the zone). */
-  duration?: string;
-  /** One-off window: local date-times in the zone, e.g. 2026-12-24T00:00 and 2027-01-04T00:00. */
-  from?: string;
-  until?: string;
-}
+/** A change freeze (contract/freeze.ts, which evaluates it). */
+export type FreezeWindow = FreezeWindowSpec;
