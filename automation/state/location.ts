@@ -1,6 +1,7 @@
 // Where slipway's own state (journal, lock, release record, abort request) lives, from the caller's environment:
 // SLIPWAY_STATE_URL when named, else beside the Pulumi state of a file:// or s3:// backend. A backend that keeps no
 // files of ours (Pulumi Cloud, self-hosted, gs://, azblob://) works once a store is named.
+import { displayUrl } from "../../contract/urls";
 import { InputError } from "../errors";
 
 export const STATE_URL_ENV = "SLIPWAY_STATE_URL";
@@ -26,7 +27,7 @@ export function stateLocation(env: NodeJS.ProcessEnv = process.env): StateLocati
   if (named) {
     if (!STORES.some((s) => named.startsWith(s))) {
       throw new InputError(
-        `${STATE_URL_ENV}=${named.split("?")[0]} is not a store slipway can use; set it to an s3://<bucket>/<prefix> or file://<directory> URL`,
+        `${STATE_URL_ENV}=${displayUrl(named)} is not a store slipway can use; set it to an s3://<bucket>/<prefix> or file://<directory> URL`,
       );
     }
     return { url: named, source: STATE_URL_ENV };
