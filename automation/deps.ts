@@ -21,6 +21,8 @@ export interface OpOptions {
 export interface UpOptions extends OpOptions {
   /** URNs to limit the update to; undefined = the whole stack. */
   targets?: string[];
+  /** With `targets`: also update (or delete) the resources that depend on them (`--target-dependents`). */
+  targetDependents?: boolean;
   /**
    * The release this update applies, handed to the program (SLIPWAY_RELEASE) instead of the record it would read;
    * undefined = the stack's release record. Nothing is written to the stack file.

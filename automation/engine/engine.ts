@@ -154,11 +154,19 @@ class AutomationEngine implements Engine {
       ...(opts.message ? ["--message", opts.message] : []),
       ...(opts.refresh ? ["--refresh"] : []),
       ...(opts.targets ?? []).flatMap((t) => ["--target", t]),
+      ...(opts.targets && opts.targetDependents ? ["--target-dependents"] : []),
     ];
-    const follower = followEventLog(eventLog, (e) => {
-      const event = e as EngineEventLike;
-      if (!isWrapperNotice(event.diagnosticEvent?.message)) ev.handle(event);
-    });
+    const follower = followEventLog(
+      eventLog,
+      (e) => {
+        const event = e as EngineEventLike;
+        if (!isWrapperNotice(event.diagnosticEvent?.message)) ev.handle(event);
+      },
+      (err) =>
+        this.s.progress(
+          `${stack}: warning: an engine event could not be read (${err.message}); the report may miss it`,
+        ),
+    );
     const packEnv = wrapped ? wrapperEnv(this.s.workDir, this.s.env) : {};
     try {
       const spares = { programs: this.programs, packs: this.packs, use: this.spares, progress: this.s.progress };

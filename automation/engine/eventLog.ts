@@ -7,7 +7,18 @@ export interface EventLogFollower {
   stop(): void;
 }
 
-export function followEventLog(file: string, onEvent: (event: unknown) => void, pollMs = 50): EventLogFollower {
+/**
+ * `onEvent` gets each event as it is written. A line that does not parse (only one cut short can) is skipped; an
+ * event `onEvent` throws on is handed to `onError` once per error text, so a reader's fault shows instead of
+ * silently dropping what follows it.
+ */
+export function followEventLog(
+  file: string,
+  onEvent: (event: unknown) => void,
+  onError: (err: Error) => void = () => undefined,
+  pollMs = 50,
+): EventLogFollower {
+  const told = new Set<string>();
   const decoder = new StringDecoder("utf8");
   const chunk = Buffer.alloc(1 << 16);
   let fd: number | undefined;
@@ -16,10 +27,18 @@ export function followEventLog(file: string, onEvent: (event: unknown) => void, 
 
   const emit = (line: string) => {
     if (line.trim() === "") return;
+    let event: unknown;
     try {
-      onEvent(JSON.parse(line));
+      event = JSON.parse(line);
     } catch {
-      // Only a line cut short can fail to parse; the engine writes whole lines.
+      return; // Only a line cut short can fail to parse; the engine writes whole lines.
+    }
+    try {
+      onEvent(event);
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      if (!told.has(e.message)) onError(e);
+      told.add(e.message);
     }
   };
   const drain = () => {

@@ -14,8 +14,9 @@ interface StepMetadata {
   op: string;
   urn: string;
   type: string;
-  old?: StepState;
-  new?: StepState;
+  /** null in the engine's own events for a create (no old state) or a delete (no new one). */
+  old?: StepState | null;
+  new?: StepState | null;
   diffs?: string[];
   detailedDiff?: Record<string, unknown>;
 }
@@ -127,7 +128,7 @@ export class EventCollector {
   /** Learns the secrets of a step: values secret by key, env entry, Pulumi secret or shape, and a Secret's data. */
   private learn(m: StepMetadata): void {
     for (const state of [m.old, m.new]) {
-      if (state === undefined) continue;
+      if (state === undefined || state === null) continue;
       this.secrets.collect(state.inputs).collect(state.outputs);
       if (m.type === "kubernetes:core/v1:Secret")
         for (const part of [state.inputs, state.outputs])
@@ -175,7 +176,7 @@ export class EventCollector {
   }
 
   private toChange(m: StepMetadata, useOutputs: boolean): ResourceChange {
-    const pick = (s?: StepState) => (useOutputs ? s?.outputs : s?.inputs);
+    const pick = (s?: StepState | null) => (useOutputs ? s?.outputs : s?.inputs);
     const properties = m.detailedDiff
       ? Object.keys(m.detailedDiff)
       : m.diffs?.length

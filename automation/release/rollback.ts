@@ -72,6 +72,11 @@ export async function rollback(
     note,
     { action: "rollback", detail: `${message}: canary Deployments scale to zero` },
     r.release,
-    { targets: canaries, message: `slipway rollback: ${message}: canary scales to zero` },
+    {
+      targets: canaries,
+      // The canary's autoscaler (registered while it takes full traffic) depends on its Deployment and goes with it.
+      targetDependents: true,
+      message: `slipway rollback: ${message}: canary scales to zero`,
+    },
   );
 }

@@ -26,6 +26,7 @@ export interface Call {
   op: string;
   stack: string;
   targets?: string[];
+  targetDependents?: boolean;
   release?: Release;
   signal?: boolean;
 }
@@ -117,6 +118,7 @@ export class FakeEngine implements Engine {
       op: "up",
       stack,
       targets: opts.targets,
+      targetDependents: opts.targetDependents,
       release: opts.release,
       signal: opts.signal !== undefined,
     });

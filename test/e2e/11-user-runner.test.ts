@@ -73,7 +73,10 @@ describe("slipway on a runner whose Pulumi is installed the ordinary way", () =>
   });
 
   it("without a Pulumi CLI, exits 1 and names what to install", async () => {
-    const bare = { ...r, env: { ...r.env, PATH: path.dirname(process.execPath), HOME: os.tmpdir() } };
+    const bare = {
+      ...r,
+      env: { ...r.env, PATH: path.dirname(process.execPath), HOME: os.tmpdir(), PULUMI_HOME: os.tmpdir() },
+    };
     const run = await new Slipway(["preview", "--stack", STACK], undefined, bare).done;
     assert.equal(run.code, 1, run.stderr);
     assert.match(

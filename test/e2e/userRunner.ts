@@ -32,6 +32,8 @@ export function userRunner(namespace: string): UserRunner {
   }
   const base = {
     HOME: home,
+    // The CLI finds its home from the account, not HOME: a runner's HOME is its account's, so this is the same place.
+    PULUMI_HOME: path.join(home, ".pulumi"),
     PATH: [bin, path.dirname(process.execPath), "/usr/local/bin", "/usr/bin", "/bin"].join(path.delimiter),
     PULUMI_SKIP_UPDATE_CHECK: "true",
   };

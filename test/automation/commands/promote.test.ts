@@ -95,6 +95,8 @@ describe("slipway promote: the rollback order and the next promotion", () => {
       "the first rollback update targets the traffic objects only",
     );
     assert.deepEqual(scale.targets, SERVICES.map(canaryUrn), "the second targets the canary Deployments");
+    assert.equal(scale.targetDependents, true, "the canary's autoscaler goes with its Deployment");
+    assert.equal(traffic.targetDependents, undefined, "the traffic update changes the traffic objects alone");
     assert.equal(scale.signal, false, "the rollback is not interruptible");
     assert.deepEqual(
       order.slice(-3),

@@ -15,7 +15,7 @@ describe("the engine's event log, followed while the update writes it", () => {
   it("hands over each event as its line completes, across chunks and a multi-byte character cut in two", async () => {
     const file = path.join(dir, "events.jsonl");
     const seen: unknown[] = [];
-    const follower = followEventLog(file, (e) => seen.push(e), 5);
+    const follower = followEventLog(file, (e) => seen.push(e), undefined, 5);
     await sleep(20); // the file does not exist yet: nothing to read, no error
     const line = Buffer.from(
       `${JSON.stringify({ sequence: 1, diagnosticEvent: { message: "réseau", severity: "info" } })}\n`,
@@ -59,5 +59,28 @@ describe("the engine's event log, followed while the update writes it", () => {
       namespace: "slipway-local",
       services: { "api-gateway": { stableVersion: "1.0.0", canaryVersion: "1.1.0", canaryWeight: 30 } },
     });
+  });
+});
+
+describe("an event the reader cannot handle", () => {
+  it("is reported once, and the events after it are still read", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-events-"));
+    const file = path.join(dir, "events.jsonl");
+    fs.writeFileSync(file, ['{"n":1}', '{"n":2}', '{"n":3}', '{"n":4}', ""].join("\n"));
+    const seen: number[] = [];
+    const errors: string[] = [];
+    const follower = followEventLog(
+      file,
+      (e) => {
+        const n = (e as { n: number }).n;
+        if (n % 2 === 0) throw new Error("bad event");
+        seen.push(n);
+      },
+      (err) => errors.push(err.message),
+      1_000,
+    );
+    follower.stop();
+    assert.deepEqual(seen, [1, 3]);
+    assert.deepEqual(errors, ["bad event"]);
   });
 });

@@ -150,3 +150,27 @@ describe("progress lines from the engine", () => {
     assert.match(out, /api\\x1b\[2J\\u202e/);
   });
 });
+
+describe("a create in the engine's own events (no old state: null)", () => {
+  it("is reported as a change and printed as progress, as an update is", () => {
+    const lines: string[] = [];
+    const ev = new EventCollector("local", (l) => lines.push(l));
+    const urn = "urn:pulumi:local::slipway::kubernetes:apps/v1:Deployment::api-gateway-canary";
+    const state = { type: "kubernetes:apps/v1:Deployment", urn, inputs: { spec: { replicas: 1 } }, outputs: {} };
+    ev.handle({ resourcePreEvent: { metadata: { op: "create", urn, type: state.type, old: null, new: state } } });
+    ev.handle({
+      resourcePreEvent: { metadata: { op: "delete", urn: `${urn}x`, type: state.type, old: state, new: null } },
+    });
+    assert.deepEqual(lines, [
+      "local:   create kubernetes:apps/v1:Deployment api-gateway-canary",
+      "local:   delete kubernetes:apps/v1:Deployment api-gateway-canaryx",
+    ]);
+    assert.deepEqual(
+      ev.changes().map((c) => [c.op, c.name]),
+      [
+        ["create", "api-gateway-canary"],
+        ["delete", "api-gateway-canaryx"],
+      ],
+    );
+  });
+});
