@@ -203,7 +203,7 @@ describe("#release-plan: the dry run and a release the program would refuse", ()
       text,
       /snapshot of the release exists before any traffic moves\n\s+preTraffic hook migrate\n\s+pre-promotion gates/,
     );
-    assert.match(text, /2\. switch to 1\.4\.0 \(100%\)[^\n]*\n\s+postPromotion hook notify\n\s+bake 1000 ms/);
+    assert.match(text, /2\. switch to 1\.4\.0 \(100%\)[^\n]*\n\s+postPromotion hook notify\n\s+bake 1 s/);
   });
 
   it("refuses, before anything runs, a plan whose release the program would refuse, naming the key", () => {
