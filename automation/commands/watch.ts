@@ -8,6 +8,7 @@ import type { StackState } from "../state/store";
 import type { StackConfig } from "../../stacks/config";
 import { isoDuration } from "../report/format";
 import { renderWatch, renderWatchEnd } from "../report/watch";
+import { terminalLine } from "../report/terminal";
 import { durationArg, oneStack } from "./args";
 import { JSON_OPTION, Opts, Outcome, Verb } from "./command";
 import { defaultTimeoutMs, endCode, holderAlive, watchView, WatchView } from "./watchView";
@@ -140,8 +141,9 @@ export function waitFor(d: Deps, a: WatchArgs): Promise<WatchResult> {
   return watchPromotion(d, a, (v) => {
     const p = v.promotion;
     const step = v.step ? `, step ${v.step.n} of ${v.step.of} at ${v.step.weight}%` : "";
-    const line = `${a.stack}: waiting: ${p ? `${p.action} ${p.version} (${p.promotionId})` : "no promotion"} ${v.state}${step}`;
-    if (line !== last) d.progress(line);
+    const state = v.state === "ENDED" ? p?.status : v.state;
+    const line = `${a.stack}: waiting: ${p ? `${p.action} ${p.version} (${p.promotionId})` : "no promotion"} ${state}${step}`;
+    if (line !== last) d.progress(terminalLine(line));
     last = line;
   });
 }

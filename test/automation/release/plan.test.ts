@@ -206,6 +206,13 @@ describe("#release-plan: the dry run and a release the program would refuse", ()
     assert.match(text, /2\. switch to 1\.4\.0 \(100%\)[^\n]*\n\s+postPromotion hook notify\n\s+bake 1 s/);
   });
 
+  it("says its interval and bake in human units: a step every 5m, bake 30m", () => {
+    const text = planText(planRelease(input({ intervalMs: 300_000, bakeMs: 1_800_000 })));
+    assert.match(text, /a step every 5m\b/);
+    assert.match(text, /bake 30m:/);
+    assert.doesNotMatch(text, /300000|1800000/);
+  });
+
   it("refuses, before anything runs, a plan whose release the program would refuse, naming the key", () => {
     assert.throws(
       () => planRelease(input({ services: ["api-gateway", "billing"] })),
