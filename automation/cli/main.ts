@@ -108,7 +108,9 @@ export async function main(argv: string[]): Promise<number> {
     interrupts += 1;
     if (interrupts > 1) process.exit(130);
     process.stderr.write(
-      "slipway: interrupted; stopping the running update, then rolling the canary back, or holding it past an irreversible hook (Ctrl-C again to quit at once)\n",
+      argv[0] === "wait" || argv[0] === "status"
+        ? "slipway: interrupted; stopped watching (the promotion runs on)\n"
+        : "slipway: interrupted; stopping the running update, then rolling the canary back, or holding it past an irreversible hook (Ctrl-C again to quit at once)\n",
     );
     ctl.abort(new Error("SIGINT"));
   });

@@ -7,8 +7,11 @@ import type { GateSpec } from "../release/evidence";
 import { lastPromotion, PromotionRecord } from "../state/progress";
 import { JournalEntry, LockHolder, pidAlive } from "../state/store";
 
-/** RUNNING: a live driver holds the lock; INTERRUPTED: no end and its driver is gone; STARTING: a new one took the lock. */
-export type WatchState = "RUNNING" | "INTERRUPTED" | "STARTING" | "ENDED" | "NONE";
+/**
+ * RUNNING: a live driver holds the lock; INTERRUPTED: no end and its driver is gone; STARTING: a new one took the lock;
+ * PAUSED: its last entry is a pause (it waits for someone, so a watch ends there).
+ */
+export type WatchState = "RUNNING" | "INTERRUPTED" | "STARTING" | "PAUSED" | "ENDED" | "NONE";
 
 export interface TrackView {
   version?: string;
@@ -37,6 +40,8 @@ export interface WatchView {
   step?: { n: number; of: number; weight: number };
   /** When the next step is due (ISO 8601): the step's last journal entry plus the interval; none after the last. */
   nextStepAt?: string;
+  /** What the promotion did last: prepare, step, hook, bake, finalize, rollback... (its last journal entry's action). */
+  phase?: string;
   intervalMs?: number;
   bakeMs?: number;
   /** Per released service, its tracks as the cluster shows them; undefined when the cluster was not read. */
@@ -78,11 +83,18 @@ export function holderAlive(d: Pick<Deps, "host">, lock: LockHolder | undefined,
   return lock.host !== d.host.hostname || alive(lock.pid);
 }
 
-function stateOf(p: PromotionRecord | undefined, lock: LockHolder | undefined, alive: boolean): WatchState {
-  const newOne = alive && lock !== undefined && lock.promotionId !== p?.promotionId;
+/** A pause in the journal: an entry of action "pause" or status "paused" (as a pause is journaled). */
+function isPause(e: JournalEntry | undefined): boolean {
+  return e !== undefined && ((e.action as string) === "pause" || (e.status as string) === "paused");
+}
+
+function stateOf(p: PromotionRecord | undefined, i: WatchInput, last: JournalEntry | undefined): WatchState {
+  const newOne = i.alive && i.lock !== undefined && i.lock.promotionId !== p?.promotionId;
   if (p === undefined) return newOne ? "STARTING" : "NONE";
-  if (p.status !== undefined) return newOne ? "STARTING" : "ENDED";
-  return alive ? "RUNNING" : "INTERRUPTED";
+  if (newOne && (p.status !== undefined || isPause(last))) return "STARTING";
+  if (isPause(last)) return "PAUSED";
+  if (p.status !== undefined) return "ENDED";
+  return i.alive ? "RUNNING" : "INTERRUPTED";
 }
 
 function stepOf(p: PromotionRecord, mine: JournalEntry[], intervalMs: number): Pick<WatchView, "step" | "nextStepAt"> {
@@ -131,8 +143,9 @@ function servicesOf(names: readonly string[], deployments: DeploymentState[] | u
 
 export function watchView(i: WatchInput): WatchView {
   const p = lastPromotion(i.entries);
-  const state = stateOf(p, i.lock, i.alive);
   const mine = p ? i.entries.filter((e) => e.promotionId === p.promotionId) : [];
+  const last = mine[mine.length - 1];
+  const state = stateOf(p, i, last);
   const start = mine.find((e) => e.event === "start");
   const intervalMs = start?.intervalMs ?? i.intervalMs;
   return {
@@ -140,6 +153,7 @@ export function watchView(i: WatchInput): WatchView {
     state,
     promotion: p,
     ...(p ? stepOf(p, mine, intervalMs) : {}),
+    phase: last && last.event !== "start" ? last.action : undefined,
     intervalMs,
     bakeMs: start?.bakeMs ?? i.bakeMs,
     services: servicesOf(p?.services ?? i.services, i.deployments),
@@ -150,6 +164,7 @@ export function watchView(i: WatchInput): WatchView {
 
 /** How a view ends a watch: its exit code once the promotion ended (or cannot end on its own), else undefined. */
 export function endCode(v: WatchView): number | undefined {
+  if (v.state === "PAUSED") return EXIT.paused;
   if (v.state === "ENDED") return OUTCOME_CODE[v.promotion!.status!] ?? EXIT.error;
   if (v.state === "INTERRUPTED" || v.state === "NONE") return EXIT.error;
   return undefined;

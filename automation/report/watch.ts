@@ -30,7 +30,8 @@ function stepLine(v: WatchView, now?: number): string | undefined {
     ? `; next step due ${v.nextStepAt}${now !== undefined ? ` (in ${humanDuration(Math.max(0, Date.parse(v.nextStepAt) - now))})` : ""}`
     : "";
   const every = v.intervalMs !== undefined ? `, a step every ${humanDuration(v.intervalMs)}` : "";
-  return `  step ${s.n} of ${s.of} at ${s.weight}%${every}${next}`;
+  const phase = v.phase && v.phase !== "step" && v.state !== "ENDED" ? `; now: ${t(v.phase)}` : "";
+  return `  step ${s.n} of ${s.of} at ${s.weight}%${every}${next}${phase}`;
 }
 
 function track(x: TrackView | undefined): string {
@@ -81,5 +82,6 @@ export function renderWatchEnd(v: WatchView, code: number, timedOutAfterMs?: num
   if (v.state === "INTERRUPTED")
     return `${t(v.stack)}: ${what} INTERRUPTED: its driver is gone; resume it with slipway promote --stack ${t(v.stack)} --version ${t(p!.version)} --resume, or roll back with slipway abort --stack ${t(v.stack)} (exit ${code})\n`;
   if (p === undefined) return `${t(v.stack)}: no promotion to wait for (exit ${code})\n`;
+  if (v.state === "PAUSED") return `${t(v.stack)}: ${what} paused (exit ${code})\n`;
   return `${t(v.stack)}: ${what} ${t(p.status)} (exit ${code})\n`;
 }

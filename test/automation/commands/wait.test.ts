@@ -26,6 +26,15 @@ describe("slipway wait: the promotion's outcome as the exit code", () => {
       assert.equal(w.clock.slept.length, 2, "it waited for the end entry");
     });
 
+  it("exits 7 at a pause journaled before any end, and says the promotion is paused", async () => {
+    const w = world([(x) => x.note({ event: "outcome", action: "pause" as never, detail: "waiting for sign-off" })]);
+    await started(w);
+    await step(w, 0, 10);
+    const r = await cli(w.h, WAIT);
+    assert.equal(r.code, 7, r.err);
+    assert.equal(r.out, "local: promote 1.4.0 (p9) paused (exit 7)\n");
+  });
+
   it("says on stderr what it waits for whenever the step changes, and keeps stdout for the outcome", async () => {
     const w = world([() => undefined, (x) => step(x, 1, 50, true), (x) => ended(x, "completed")]);
     await started(w);

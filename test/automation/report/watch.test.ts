@@ -57,6 +57,11 @@ describe("the watch block", () => {
     assert.doesNotMatch(renderWatch(view()), /\(in /);
   });
 
+  it("names what the promotion does now when it is past its steps' updates: a hook, the bake, the finalize", () => {
+    assert.match(renderWatch(view({ phase: "bake" })), /step 2 of 3 at 50%.*; now: bake\n/);
+    assert.doesNotMatch(renderWatch(view({ phase: "step" })), /now:/);
+  });
+
   it("says the pods were not read when there is no cluster to read", () => {
     assert.match(renderWatch(view({ services: undefined })), /pods: not read \(no kubeconfig here\)/);
   });
