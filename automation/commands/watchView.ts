@@ -38,7 +38,7 @@ export interface WatchView {
   promotion?: PromotionRecord;
   /** The step under way (1-based) of all the promotion's steps, and its weight. */
   step?: { n: number; of: number; weight: number };
-  /** When the next step is due (ISO 8601): the step's last journal entry plus the interval; none after the last. */
+  /** When the next step is due (ISO 8601): the step's intent plus the interval, or its outcome; none after the last. */
   nextStepAt?: string;
   /** What the promotion did last: prepare, step, hook, bake, finalize, rollback... (its last journal entry's action). */
   phase?: string;
@@ -104,9 +104,10 @@ function stepOf(p: PromotionRecord, mine: JournalEntry[], intervalMs: number): P
   const n = last.step! + 1;
   const step = { n, of: p.steps.length, weight: last.weight ?? 0 };
   if (n >= p.steps.length || p.status !== undefined) return { step };
-  // Intent -> update -> interval -> gates -> outcome: the next step is due an interval after the step's last entry.
+  // Intent -> update -> interval -> gates -> outcome -> the next intent: the next step is due an interval after the
+  // step's intent at the earliest, and right after its outcome.
   const at = Date.parse(last.at) + (last.event === "outcome" ? 0 : intervalMs);
-  return { step, nextStepAt: new Date(at).toISOString() };
+  return Number.isFinite(at) ? { step, nextStepAt: new Date(at).toISOString() } : { step };
 }
 
 function threshold(gates: GateSpec[] | undefined, provider: string): number | undefined {
