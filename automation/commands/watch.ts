@@ -39,6 +39,8 @@ export interface WatchResult {
   view: WatchView;
   polls: number;
   waitedMs: number;
+  /** The same as ISO 8601, e.g. "PT12M30S". */
+  waited: string;
   timeoutMs: number;
   /** The same bound as ISO 8601, e.g. "PT40M". */
   timeout: string;
@@ -97,6 +99,7 @@ export async function watchPromotion(
         view,
         polls,
         waitedMs,
+        waited: isoDuration(waitedMs),
         timeoutMs,
         timeout: isoDuration(timeoutMs),
       };

@@ -100,6 +100,7 @@ describe("slipway wait: bounded", () => {
     assert.equal(r.code, 8);
     assert.equal(doc.timeoutMs, 1_500_000);
     assert.equal(doc.timeout, "PT25M");
+    assert.deepEqual([doc.waitedMs, doc.waited], [1_500_000, "PT25M"]);
     assert.equal(doc.timedOut, true);
     assert.equal(
       w.clock.slept.reduce((a, b) => a + b, 0),
