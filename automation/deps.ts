@@ -88,6 +88,20 @@ export type WeightReader = (
   signal: AbortSignal,
 ) => Promise<Record<string, number> | undefined>;
 
+/** One Deployment as `status --watch` shows it: the version it runs, its ready and desired pods. */
+export interface DeploymentState {
+  name: string;
+  /** The `app.kubernetes.io/version` label; undefined when absent. */
+  version?: string;
+  ready: number;
+  replicas: number;
+}
+/** Lists a namespace's Deployments in one call; undefined = the cluster cannot be read here (no kubeconfig). */
+export type DeploymentReader = (
+  ctx: { namespace: string; kubeconfigPath?: string },
+  signal: AbortSignal,
+) => Promise<DeploymentState[] | undefined>;
+
 /** Where a release hook runs: the stack's namespace, the release's version for `$version`. */
 export interface HookContext {
   stack: StackName;
@@ -120,6 +134,10 @@ export interface Deps {
   state(stack: StackName): StackState;
   providers(specs: AnalysisSpec[]): AnalysisProvider[];
   weights?: WeightReader;
+  /** Reads the stack namespace's Deployments for `status --watch`; undefined = none can be read here. */
+  deployments?: DeploymentReader;
+  /** stdout is a terminal: `status --watch` clears and redraws instead of printing each change below the last. */
+  tty?: boolean;
   /** Runs `slipway:release.hooks` Jobs; undefined = none can run here, so a stack with hooks cannot be promoted. */
   hooks?: HookRunner;
   renderers: Renderers;

@@ -48,10 +48,23 @@ export class LockedError extends SlipwayError {
 }
 
 /**
- * Exit codes of DESIGN.md; `drift` and `tampered` are results, not errors: 2 when drift or pending changes were
- * asked for and found, 6 when `slipway audit verify` finds the journal's hash chain broken.
+ * Exit codes of DESIGN.md; `drift`, `tampered`, `paused` and `timedOut` are results, not errors: 2 when drift or
+ * pending changes were asked for and found, 6 when `slipway audit verify` finds the journal's hash chain broken, 7
+ * and 8 when `wait` finds the promotion paused or still running at its timeout.
  */
-export const EXIT = { ok: 0, error: 1, drift: 2, rolledBack: 3, policy: 4, locked: 5, tampered: 6 } as const;
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  drift: 2,
+  rolledBack: 3,
+  policy: 4,
+  locked: 5,
+  tampered: 6,
+  /** `wait` and `status --watch`: the promotion is paused (a pause entry in its journal). */
+  paused: 7,
+  /** `wait` and `status --watch`: the promotion had not ended when `--timeout` ran out. */
+  timedOut: 8,
+} as const;
 
 export function exitCodeOf(err: unknown): number {
   if (!(err instanceof SlipwayError)) return EXIT.error;

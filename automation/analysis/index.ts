@@ -12,6 +12,7 @@ import type { JobApi } from "./jobRunner";
 import { ClusterReader, kubernetesProvider, kubernetesReader } from "./kubernetes";
 import { prometheusProvider } from "./prometheus";
 import { defaultTransport, Transport } from "./transport";
+import { humanDuration } from "../report/format";
 
 export { ERROR_RATE_QUERY, P95_LATENCY_QUERY, seedPrometheusGates } from "./prometheus";
 export type { AnalysisSpec };
@@ -125,7 +126,7 @@ async function runOne(
   const stopped = new Promise<Verdict>((resolve) => {
     timer = setTimeout(() => {
       controller.abort(new Error("timeout"));
-      resolve(failed(`no answer within ${timeoutMs} ms (timed out)`));
+      resolve(failed(`no answer within ${humanDuration(timeoutMs)} (timed out)`));
     }, timeoutMs);
     controller.signal.addEventListener("abort", () => {
       if (outer?.aborted) resolve(failed("interrupted while checking"));

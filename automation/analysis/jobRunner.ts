@@ -11,6 +11,7 @@ import { PolicyError } from "../errors";
 import { loadKubeConfig } from "./cluster";
 import { excerpt } from "./common";
 import { describeApiError, withSignal } from "./kubernetes";
+import { humanDuration } from "../report/format";
 
 export interface JobResources {
   cpuRequest: string;
@@ -235,7 +236,8 @@ async function waitForEnd(
     const state = jobState(await api.read(namespace, name, o.signal));
     if (state) return { ...state, detail: `Job ${name}: ${state.detail}` };
     const left = deadline - performance.now();
-    if (left <= 0) return { status: "timed-out", detail: `Job ${name} did not finish within ${o.timeoutMs} ms` };
+    if (left <= 0)
+      return { status: "timed-out", detail: `Job ${name} did not finish within ${humanDuration(o.timeoutMs)}` };
     await pause(Math.min(o.pollMs ?? 1000, left), o.signal);
   }
 }

@@ -15,6 +15,8 @@ export type { HistoryArgs } from "../commands/history";
 export type { PreviewArgs, StacksArgs } from "../commands/preview";
 export type { PromoteArgs } from "../commands/promote";
 export type { StackArgs, UpArgs } from "../commands/up";
+export type { StatusArgs } from "../commands/status";
+export type { WatchArgs } from "../commands/watch";
 
 export type Invocation = { command: "help"; text: string } | Call;
 

@@ -19,6 +19,7 @@ import { renderDriftMarkdown, renderDriftText } from "../report/drift";
 import { renderPreviewMarkdown, renderPreviewText } from "../report/preview";
 import { renderSarif } from "../report/sarif";
 import { clusterWeights } from "../engine/weights";
+import { clusterDeployments } from "../engine/deployments";
 import { hookRunner } from "../analysis/hook";
 
 const REPO = path.resolve(__dirname, "..", "..");
@@ -107,7 +108,9 @@ export async function main(argv: string[]): Promise<number> {
     interrupts += 1;
     if (interrupts > 1) process.exit(130);
     process.stderr.write(
-      "slipway: interrupted; stopping the running update, then rolling the canary back, or holding it past an irreversible hook (Ctrl-C again to quit at once)\n",
+      argv[0] === "wait" || argv[0] === "status"
+        ? "slipway: interrupted; stopped watching (the promotion runs on)\n"
+        : "slipway: interrupted; stopping the running update, then rolling the canary back, or holding it past an irreversible hook (Ctrl-C again to quit at once)\n",
     );
     ctl.abort(new Error("SIGINT"));
   });
@@ -115,7 +118,9 @@ export async function main(argv: string[]): Promise<number> {
   const makeDeps = async (inv: Invocation): Promise<Deps> => {
     const stacks = stacksOf(inv) ?? presentStacks();
     const { env, stateUrl } = backendEnv(stacks, process.env, argv[0] !== "status");
-    const engine = await createEngine({ workDir: workDir(), env, progress });
+    const verbose =
+      (inv.command === "up" || inv.command === "promote" || inv.command === "preview") && !!inv.args.verbose;
+    const engine = await createEngine({ workDir: workDir(), env, progress, verbose });
     return {
       engine,
       state: stateUrl
@@ -125,6 +130,8 @@ export async function main(argv: string[]): Promise<number> {
           },
       providers: (specs) => createProviders(specs),
       weights: clusterWeights,
+      deployments: clusterDeployments,
+      tty: process.stdout.isTTY === true,
       hooks: hookRunner(),
       renderers,
       clock: realClock,

@@ -10,6 +10,7 @@ import { previewVerb } from "../commands/preview";
 import { promoteVerb } from "../commands/promote";
 import { statusVerb } from "../commands/status";
 import { upVerb } from "../commands/up";
+import { waitVerb } from "../commands/watch";
 
 export const VERBS = {
   preview: previewVerb,
@@ -18,6 +19,7 @@ export const VERBS = {
   status: statusVerb,
   abort: abortVerb,
   drift: driftVerb,
+  wait: waitVerb,
   history: historyVerb,
   "audit-verify": auditVerifyVerb,
   "audit-export": auditExportVerb,

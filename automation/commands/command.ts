@@ -27,7 +27,9 @@ export type Outcome =
   | "held"
   | "refused-by-policy"
   | "locked"
-  | "tampered";
+  | "tampered"
+  | "paused"
+  | "timed-out";
 
 /** What a command hands back to the entry: its exit code, its `--json` document, its text and its outcome. */
 export interface Done {
@@ -48,6 +50,14 @@ export interface Verb<A extends { json: boolean }> {
 }
 
 export const JSON_OPTION: OptionSpec = { flags: "--json", help: "print one JSON document" };
+export const VERBOSE_OPTION: OptionSpec = {
+  flags: "--verbose",
+  help: "print every advisory policy finding (default: one line per policy per update)",
+};
+/** `verbose: true` only when asked, so the parsed arguments of a plain command line stay as they were. */
+export function verboseArg(o: Opts): { verbose?: true } {
+  return o.verbose === true ? { verbose: true } : {};
+}
 export const STACKS_OPTION: OptionSpec = {
   flags: "--stack <name>",
   help: "stack to act on (repeat or comma-separate for several; default: every stack)",

@@ -8,6 +8,7 @@ import type { DriftResult } from "../types";
 import { manyStacks, text } from "./args";
 import { JSON_OPTION, STACKS_OPTION, Verb } from "./command";
 import type { StacksArgs } from "./preview";
+import { humanDuration } from "../report/format";
 
 export interface DriftArgs extends StacksArgs {
   markdown?: string;
@@ -55,7 +56,7 @@ export async function drift(d: Deps, a: DriftArgs): Promise<DriftOutcome> {
   const results: DriftResult[] = [];
   for (const stack of a.stacks) {
     const r = await d.engine.previewRefresh(stack, { signal: d.signal });
-    d.progress(`${stack}: ${r.drifted.length} drifted resources (${r.durationMs} ms)`);
+    d.progress(`${stack}: ${r.drifted.length} drifted resources (${humanDuration(r.durationMs)})`);
     results.push(r);
   }
   if (a.markdown) await d.writeFile(a.markdown, d.renderers.driftMarkdown(results));

@@ -7,6 +7,7 @@ import { integerArg, oneStack } from "./args";
 import { JSON_OPTION, Verb } from "./command";
 import { historyTable } from "./historyTable";
 import type { StackArgs } from "./up";
+import { humanDuration } from "../report/format";
 
 export interface HistoryArgs extends StackArgs {
   limit: number;
@@ -41,7 +42,7 @@ export function historyText(entries: JournalEntry[]): string {
         if (e.evidence?.approval)
           parts.push(e.evidence.approval.verified ? "approval verified" : "approval UNVERIFIED");
         if (e.verdicts) parts.push(e.verdicts.map((v) => `${v.provider}=${v.ok ? "pass" : "fail"}`).join(","));
-        if (e.durationMs !== undefined) parts.push(`${e.durationMs} ms`);
+        if (e.durationMs !== undefined) parts.push(humanDuration(e.durationMs));
         if (e.detail) parts.push(e.detail);
         return parts.join("  ");
       })

@@ -2,17 +2,9 @@
 // count, with its version, outcome, start, duration in human units and who started it. `--verbose` prints the raw
 // journal entries instead (history.ts).
 import type { JournalEntry } from "../state/store";
+import { humanDuration } from "../report/format";
 
-/** 250 -> "250 ms", 1200 -> "1.2 s", 300000 -> "5m", 330000 -> "5m 30s", 7500000 -> "2h 5m". */
-export function humanDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return "-";
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1).replace(/\.0$/, "")} s`;
-  const s = Math.round(ms / 1000);
-  if (s < 3600) return `${Math.floor(s / 60)}m${s % 60 ? ` ${s % 60}s` : ""}`;
-  const m = Math.round(s / 60);
-  return `${Math.floor(m / 60)}h${m % 60 ? ` ${m % 60}m` : ""}`;
-}
+export { humanDuration };
 
 export interface HistoryRow {
   started: string;

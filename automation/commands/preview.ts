@@ -4,7 +4,8 @@ import type { Deps } from "../deps";
 import { EXIT, PolicyError } from "../errors";
 import type { PreviewResult } from "../types";
 import { manyStacks, text } from "./args";
-import { JSON_OPTION, Opts, STACKS_OPTION, Verb } from "./command";
+import { JSON_OPTION, Opts, STACKS_OPTION, VERBOSE_OPTION, Verb, verboseArg } from "./command";
+import { humanDuration } from "../report/format";
 
 export interface StacksArgs {
   stacks: string[];
@@ -13,6 +14,8 @@ export interface StacksArgs {
 export interface PreviewArgs extends StacksArgs {
   markdown?: string;
   sarif?: string;
+  /** Every advisory policy finding in the progress, not one line per policy. */
+  verbose?: boolean;
 }
 
 export async function preview(d: Deps, a: PreviewArgs): Promise<PreviewResult[]> {
@@ -20,7 +23,7 @@ export async function preview(d: Deps, a: PreviewArgs): Promise<PreviewResult[]>
   for (const stack of a.stacks) {
     const r = await d.engine.preview(stack, { signal: d.signal, message: "slipway preview" });
     d.progress(
-      `${stack}: preview: ${r.changes.length} changes, ${r.violations.length} policy findings (${r.durationMs} ms)`,
+      `${stack}: preview: ${r.changes.length} changes, ${r.violations.length} policy findings (${humanDuration(r.durationMs)})`,
     );
     results.push(r);
   }
@@ -46,6 +49,7 @@ export const previewVerb: Verb<PreviewArgs> = {
     STACKS_OPTION,
     { flags: "--markdown <file>", help: "write the Markdown report" },
     { flags: "--sarif <file>", help: "write SARIF 2.1.0 for code scanning" },
+    VERBOSE_OPTION,
     JSON_OPTION,
   ],
   parse: (o: Opts, stacks) => ({
@@ -53,6 +57,7 @@ export const previewVerb: Verb<PreviewArgs> = {
     json: o.json === true,
     markdown: text(o, "markdown", "--markdown"),
     sarif: text(o, "sarif", "--sarif"),
+    ...verboseArg(o),
   }),
   async run(d, a) {
     const r = await preview(d, a);

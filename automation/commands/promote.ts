@@ -14,7 +14,7 @@ import { admit, engineUpdates, Evidence, gatesOf, origin } from "../release/evid
 import { activeWindow, BreakGlass } from "../release/freeze";
 import { headOf } from "../state/chain";
 import { breakGlassArgs, durationArg, freeText, oneStack, servicesArg, stepsArg, versionArg } from "./args";
-import { glassLine, JSON_OPTION, Opts, Verb } from "./command";
+import { glassLine, JSON_OPTION, Opts, VERBOSE_OPTION, Verb, verboseArg } from "./command";
 
 export interface PromoteArgs {
   stack: string;
@@ -30,8 +30,11 @@ export interface PromoteArgs {
   resume: boolean;
   services?: string[];
   json: boolean;
+  /** Every advisory policy finding in the progress, not one line per policy. */
+  verbose?: boolean;
 }
 import { verifyStack } from "../state/integrity";
+import { humanDuration } from "../report/format";
 
 export interface PromoteResult {
   stack: string;
@@ -168,6 +171,8 @@ async function promoteLocked(
       version: a.version,
       stableVersion: config.release.stableVersion,
       steps: plan.steps,
+      intervalMs: plan.intervalMs,
+      bakeMs: plan.bakeMs,
       services: plan.services,
       approvedBy: evidence.approval?.approvers.join(", "),
       reason: a.reason,
@@ -186,7 +191,7 @@ async function promoteLocked(
     durationMs: d.clock.now() - started,
     evidence: updates,
   });
-  d.progress(`${a.stack}: ${a.version} promoted in ${d.clock.now() - started} ms`);
+  d.progress(`${a.stack}: ${a.version} promoted in ${humanDuration(d.clock.now() - started)}`);
   const journalHead = headOf(await s.state.records());
   return { ...base, status: "completed", steps, journalHead, durationMs: d.clock.now() - started };
 }
@@ -226,6 +231,7 @@ function parsePromote(o: Opts, stacks: readonly string[]): PromoteArgs {
     resume,
     services,
     json,
+    ...verboseArg(o),
   };
 }
 
@@ -233,7 +239,7 @@ function promoteLine(r: PromoteResult): string {
   if (r.status === "dry-run") return planText(r.plan);
   if (r.status === "unchanged") return `${r.stack} already runs ${r.version}\n`;
   const head = r.journalHead ? `; journal head ${r.journalHead}` : "";
-  return `${r.version} promoted to ${r.stack} (${r.skipCanary ? "canary skipped" : `${r.steps.length} steps`}, ${r.durationMs} ms)${head}\n`;
+  return `${r.version} promoted to ${r.stack} (${r.skipCanary ? "canary skipped" : `${r.steps.length} steps`}, ${humanDuration(r.durationMs)})${head}\n`;
 }
 
 export const promoteVerb: Verb<PromoteArgs> = {
@@ -263,6 +269,7 @@ export const promoteVerb: Verb<PromoteArgs> = {
       help: "continue an interrupted or held promotion from its last completed step instead of rolling back",
     },
     { flags: "--dry-run", help: "print the plan and the preview; change nothing" },
+    VERBOSE_OPTION,
     JSON_OPTION,
   ],
   parse: parsePromote,

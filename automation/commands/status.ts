@@ -7,11 +7,23 @@ import type { Deps } from "../deps";
 import { EXIT, SlipwayError } from "../errors";
 import { lastPromotion, PromotionRecord } from "../state/progress";
 import { openRelease, readRelease } from "../state/release";
-import { LockHolder, pidAlive } from "../state/store";
+import type { LockHolder } from "../state/store";
+import { holderAlive } from "./watchView";
+
+export { holderAlive };
 import { activeWindow, nextWindow, Occurrence } from "../release/freeze";
 import { holdAdvice, irreversibleReason } from "../release/hooks";
 import { manyStacks } from "./args";
-import { JSON_OPTION, STACKS_OPTION, Verb } from "./command";
+import { JSON_OPTION, Opts, STACKS_OPTION, Verb } from "./command";
+import { InputError } from "../errors";
+import { POLL_OPTION, statusWatch, TIMEOUT_OPTION, watchDone, watchTimes } from "./watch";
+
+/** `status`; with `--watch` (one stack) a live view until its promotion ends (watch.ts). */
+export interface StatusArgs extends StacksArgs {
+  watch?: true;
+  intervalMs?: number;
+  timeoutMs?: number;
+}
 
 export type StackState = "deployed" | "not deployed" | "no backend configured";
 
@@ -89,12 +101,6 @@ async function one(d: Deps, stack: string): Promise<StackStatus> {
   };
 }
 
-/** Whether a promotion without an end still runs: a live `promote` driver holds the lock. */
-export function holderAlive(d: Pick<Deps, "host">, lock: LockHolder | undefined, alive = pidAlive): boolean {
-  if (lock === undefined || lock.command !== "promote") return false;
-  return lock.host !== d.host.hostname || alive(lock.pid);
-}
-
 function promotionState(
   d: Deps,
   last: PromotionRecord | undefined,
@@ -156,12 +162,32 @@ function freezeText(f: NonNullable<StackStatus["freeze"]>): string {
   return `${now}${f.next ? `next "${f.next.name}" ${f.next.start} -> ${f.next.end}` : "no window ahead"}`;
 }
 
-export const statusVerb: Verb<StacksArgs> = {
+function parseStatus(o: Opts, present: readonly string[]): StatusArgs {
+  const stacks = manyStacks(o, present);
+  const base = { stacks, json: o.json === true };
+  if (o.watch !== true) {
+    if (o.interval !== undefined || o.timeout !== undefined)
+      throw new InputError("--interval and --timeout go with --watch: add --watch, or drop them");
+    return base;
+  }
+  if (o.stack === undefined || stacks.length !== 1)
+    throw new InputError("--watch follows one stack: name it once, e.g. slipway status --stack dev --watch");
+  return { ...base, watch: true, ...watchTimes(o) };
+}
+
+export const statusVerb: Verb<StatusArgs> = {
   words: ["status"],
   description: "stable and canary versions, weight, last promotion and lock holder per stack",
-  options: [STACKS_OPTION, JSON_OPTION],
-  parse: (o, stacks) => ({ stacks: manyStacks(o, stacks), json: o.json === true }),
+  options: [
+    STACKS_OPTION,
+    { flags: "--watch", help: "redraw one stack's promotion until it ends; exit with its outcome's code" },
+    POLL_OPTION,
+    TIMEOUT_OPTION,
+    JSON_OPTION,
+  ],
+  parse: parseStatus,
   async run(d, a) {
+    if (a.watch) return watchDone(await statusWatch(d, { stack: a.stacks[0], ...a }));
     const r = await status(d, a);
     return { code: EXIT.ok, json: r, text: statusText(r), outcome: "ok" };
   },

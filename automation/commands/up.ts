@@ -7,7 +7,8 @@ import type { Deps, UpdateResult } from "../deps";
 import { withStackLock } from "../state/lock";
 import { EXIT } from "../errors";
 import { breakGlassArgs, oneStack } from "./args";
-import { glassLine, JSON_OPTION, Verb } from "./command";
+import { glassLine, JSON_OPTION, VERBOSE_OPTION, Verb, verboseArg } from "./command";
+import { humanDuration } from "../report/format";
 
 export interface StackArgs {
   stack: string;
@@ -16,6 +17,8 @@ export interface StackArgs {
 export interface UpArgs extends StackArgs {
   breakGlass: boolean;
   reason?: string;
+  /** Every advisory policy finding in the progress, not one line per policy. */
+  verbose?: boolean;
 }
 
 export async function up(d: Deps, a: UpArgs): Promise<UpdateResult & { breakGlass?: BreakGlass }> {
@@ -63,11 +66,17 @@ export const upVerb: Verb<UpArgs> = {
     JSON_OPTION,
     { flags: "--break-glass", help: "override a change freeze (journaled, flagged in every report); needs --reason" },
     { flags: "--reason <text>", help: "why the freeze is overridden; recorded" },
+    VERBOSE_OPTION,
   ],
-  parse: (o, stacks) => ({ stack: oneStack(o, stacks), json: o.json === true, ...breakGlassArgs(o) }),
+  parse: (o, stacks) => ({
+    stack: oneStack(o, stacks),
+    json: o.json === true,
+    ...breakGlassArgs(o),
+    ...verboseArg(o),
+  }),
   async run(d, a) {
     const r = await up(d, a);
-    const text = `${glassLine(r.breakGlass)}${r.stack}: updated, ${r.changes.length} changes (${r.durationMs} ms)\n`;
+    const text = `${glassLine(r.breakGlass)}${r.stack}: updated, ${r.changes.length} changes (${humanDuration(r.durationMs)})\n`;
     return { code: EXIT.ok, json: r, text, outcome: "ok" };
   },
 };

@@ -32,6 +32,8 @@ export interface EngineSettings {
   /** Directory whose bin/ holds the pulumi CLI; undefined = the caller's (PATH, else ~/.pulumi/bin). */
   engineRoot?: string;
   progress(line: string): void;
+  /** Print every advisory policy finding, not one line per policy per update (`--verbose`). */
+  verbose?: boolean;
   /** false: the engine starts the program and the pack itself on every update (no spares; bench:engine's baseline). */
   spares?: boolean;
 }
@@ -89,12 +91,14 @@ class AutomationEngine implements Engine {
     signal?: AbortSignal,
   ): Promise<T> {
     const st = await this.stack(stack);
-    const events = new EventCollector(stack, (line) => this.s.progress(line));
+    const events = new EventCollector(stack, (line) => this.s.progress(line), { verbose: this.s.verbose });
     this.s.progress(`${stack}: ${what} started`);
     try {
       return await op(st, events);
     } catch (err) {
       throw mapError(err, stack, events, signal);
+    } finally {
+      events.flushAdvisories();
     }
   }
 

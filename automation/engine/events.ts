@@ -2,6 +2,7 @@
 // subset of the Automation API's EngineEvent the driver reads, declared here so only engine.ts imports the SDK.
 import { isSecretPath, mask, redact, SECRET, SecretSet } from "../secrets";
 import { terminalText } from "../report/terminal";
+import { plural } from "../report/format";
 import type { ChangeOp, EnforcementLevel, PolicyViolation, ResourceChange } from "../types";
 
 interface StepState {
@@ -99,10 +100,14 @@ export class EventCollector {
   private readonly secrets = new SecretSet();
 
   private readonly progress: (line: string) => void;
+  /** Advisory findings not yet printed, per policy: how many resources of each kind (folded unless verbose). */
+  private readonly advisories = new Map<string, Map<string, number>>();
 
+  /** `verbose`: one progress line per advisory finding instead of one per policy per update. */
   constructor(
     private readonly stack: string,
     progress: (line: string) => void,
+    private readonly options: { verbose?: boolean } = {},
   ) {
     // Progress goes to a terminal or the CI log: secrets masked, control and bidi characters shown as escapes.
     this.progress = (line) => progress(terminalText(this.secrets.scrub(line)));
@@ -118,6 +123,7 @@ export class EventCollector {
     if (e.policyEvent) this.onPolicy(e.policyEvent);
     if (e.diagnosticEvent?.severity === "error") this.onError(e.diagnosticEvent);
     if (e.summaryEvent) {
+      this.flushAdvisories();
       const c = Object.entries(e.summaryEvent.resourceChanges)
         .filter(([op]) => op !== "same")
         .map(([op, n]) => `${op} ${n}`);
@@ -172,7 +178,25 @@ export class EventCollector {
       resourceName: p.resourceUrn ? nameOfUrn(p.resourceUrn) : undefined,
       unverifiable: message.toLowerCase().startsWith(UNVERIFIABLE),
     });
+    if (p.enforcementLevel === "advisory" && !this.options.verbose) {
+      const kinds = this.advisories.get(p.policyName) ?? new Map<string, number>();
+      const kind = p.resourceUrn?.split("::")[2]?.split("$").pop()?.split(":").pop() ?? "stack";
+      this.advisories.set(p.policyName, kinds.set(kind, (kinds.get(kind) ?? 0) + 1));
+      return;
+    }
     this.progress(`${this.stack}:   policy ${p.enforcementLevel} ${p.policyName}: ${message.split("\n")[0]}`);
+  }
+
+  /**
+   * Prints the advisory findings held back so far, one line per policy ("container-images-digest-pinned:
+   * 10 Deployments (advisory)"); called when the update's summary arrives and when the update ends.
+   */
+  flushAdvisories(): void {
+    for (const [policy, kinds] of this.advisories) {
+      const what = [...kinds].map(([kind, n]) => plural(n, kind, /s$/.test(kind) ? `${kind}es` : `${kind}s`));
+      this.progress(`${this.stack}:   policy ${policy}: ${what.join(", ")} (advisory)`);
+    }
+    this.advisories.clear();
   }
 
   private toChange(m: StepMetadata, useOutputs: boolean): ResourceChange {

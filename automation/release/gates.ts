@@ -4,6 +4,7 @@
 import { runGates as runProviders } from "../analysis";
 import type { Deps } from "../deps";
 import type { AnalysisProvider, GateContext, Verdict } from "../types";
+import { humanDuration } from "../report/format";
 
 export async function runGates(
   d: Pick<Deps, "progress">,
@@ -25,7 +26,7 @@ export async function runGates(
   const verdicts = await runProviders(providers, ctx, { timeoutMs, signal });
   for (const v of verdicts) {
     d.progress(
-      `${ctx.stack}: step ${ctx.step} gate ${v.provider} ${v.ok ? "pass" : "FAIL"} (${Math.round(v.durationMs)} ms): ${v.detail}`,
+      `${ctx.stack}: step ${ctx.step} gate ${v.provider} ${v.ok ? "pass" : "FAIL"} (${humanDuration(v.durationMs)}): ${v.detail}`,
     );
   }
   return verdicts;

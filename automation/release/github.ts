@@ -3,6 +3,7 @@
 // per_page=100) up to MAX_PAGES. Any failure (a status, a timeout, another origin, too many pages, an answer that is
 // not the documented shape) is an EngineError naming the rule `verified-approval`: an approval is never assumed.
 import { EngineError, InputError } from "../errors";
+import { humanDuration } from "../report/format";
 
 /** Pages of 100 read at most per list: a run with more reviews than that is refused rather than half read. */
 export const MAX_PAGES = 10;
@@ -56,7 +57,10 @@ async function fetchOnce(o: Origin, route: string, start: URL): Promise<Response
     } catch (err) {
       const e = err as Error & { cause?: Error };
       const timedOut = [e.name, e.cause?.name].some((n) => n === "TimeoutError" || n === "AbortError");
-      throw fail(route, timedOut ? `no answer within ${timeoutMs} ms` : `${e.name}: ${e.message.split("\n")[0]}`);
+      throw fail(
+        route,
+        timedOut ? `no answer within ${humanDuration(timeoutMs)}` : `${e.name}: ${e.message.split("\n")[0]}`,
+      );
     }
     if (r.status < 300 || r.status >= 400) return r;
     const location = r.headers.get("location");

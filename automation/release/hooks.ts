@@ -12,6 +12,7 @@ import type { StackSession } from "../state/session";
 import { irreversibleHookRan } from "../state/progress";
 import type { Evidence } from "./evidence";
 import type { HookPhase, JournalEntry } from "../state/store";
+import { humanDuration } from "../report/format";
 
 export interface HookRunContext extends HookContext {
   /** The promotion the runs are journaled under: hooks that ran ok in it earlier (before a hold) are not run again. */
@@ -51,7 +52,7 @@ async function runOne(d: Deps, note: Journal, phase: HookPhase, hook: HookJob, c
   };
   const image = fill(hook.image, { version: ctx.version, namespace: ctx.namespace, service: "" });
   await note({ ...who, event: "intent", detail: `${phase} hook ${hook.name}: Job from ${image}` });
-  d.progress(`${label}: starting its Job from ${image} (timeout ${hook.timeout} ms)`);
+  d.progress(`${label}: starting its Job from ${image} (timeout ${humanDuration(hook.timeout)})`);
   const started = d.clock.now();
   const where: HookContext = {
     stack: ctx.stack,
@@ -71,7 +72,7 @@ async function runOne(d: Deps, note: Journal, phase: HookPhase, hook: HookJob, c
   const detail = maskHookText(r.detail, hook, ctx);
   await note({ ...who, event: "outcome", ok: r.ok, detail, durationMs: r.durationMs });
   d.progress(
-    `${label}: Job ${r.job ?? "(not created)"} ${r.ok ? "succeeded" : "FAILED"} in ${r.durationMs} ms${r.ok ? "" : `: ${detail}`}`,
+    `${label}: Job ${r.job ?? "(not created)"} ${r.ok ? "succeeded" : "FAILED"} in ${humanDuration(r.durationMs)}${r.ok ? "" : `: ${detail}`}`,
   );
   return { ok: r.ok, detail };
 }

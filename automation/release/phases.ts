@@ -9,6 +9,7 @@ import type { StackSession } from "../state/lock";
 import type { GateContext, Verdict } from "../types";
 import { runGates } from "./gates";
 import type { Execution } from "./planTypes";
+import { humanDuration } from "../report/format";
 
 export class PhaseFailed extends Error {}
 
@@ -144,7 +145,9 @@ export async function prePromotion(
 export async function bake(d: Deps, s: StackSession, x: Execution, note: Journal, weight: number): Promise<void> {
   const { plan: p, config: c } = x;
   const started = d.clock.now();
-  d.progress(`${p.stack}: bake ${p.bakeMs} ms at ${weight}%: the previous version stays at full size until it ends`);
+  d.progress(
+    `${p.stack}: bake ${humanDuration(p.bakeMs)} at ${weight}%: the previous version stays at full size until it ends`,
+  );
   await note({ event: "intent", action: "bake", weight, durationMs: p.bakeMs });
   const round = { specs: c.canary.postPromotionAnalysis, weight, step: p.steps.length };
   const r = await gateLoop(d, s, x, round, { n: 0 }, started + p.bakeMs);
@@ -159,5 +162,5 @@ export async function bake(d: Deps, s: StackSession, x: Execution, note: Journal
     throw new PhaseFailed(`post-promotion gates failed in the bake window: ${failedText(r.verdicts)}`);
   }
   await note({ event: "outcome", action: "bake", ok: true, durationMs: d.clock.now() - started });
-  d.progress(`${p.stack}: bake: passed in ${d.clock.now() - started} ms`);
+  d.progress(`${p.stack}: bake: passed in ${humanDuration(d.clock.now() - started)}`);
 }

@@ -13,6 +13,7 @@ import { releaseAfter } from "../state/release";
 import type { Release } from "../state/store";
 import type { PlanInput, PlannedUpdate, ReleasePlan, RollbackPlan } from "./planTypes";
 import { clearedValues, finalValues, rollbackValues, stepTargets, stepValues, trafficTargets } from "./values";
+import { humanDuration } from "../report/format";
 
 export type { Execution, Intent, PlanInput, PlannedUpdate, ReleasePlan, RollbackPlan, StepReport } from "./planTypes";
 
@@ -144,12 +145,14 @@ export function planText(p: ReleasePlan): string {
     if (u.action === "finalize" || u !== p.updates.at(-2)) return [];
     return [
       ...p.hooks.postPromotion.map((h) => `     postPromotion hook ${h}`),
-      ...(p.bakeMs > 0 ? [`     bake ${p.bakeMs} ms: the old version stays at full size, post-promotion gates`] : []),
+      ...(p.bakeMs > 0
+        ? [`     bake ${humanDuration(p.bakeMs)}: the old version stays at full size, post-promotion gates`]
+        : []),
     ];
   };
   const lines = [
     `dry run: ${p.version} to ${p.stack}${p.previous ? ` (after ${p.previous})` : ""}, ${p.strategy}, services ${p.services.join(", ")}` +
-      (p.skipCanary ? "" : `, a step every ${p.intervalMs} ms`),
+      (p.skipCanary ? "" : `, a step every ${humanDuration(p.intervalMs)}`),
     ...p.updates.flatMap((u, n) => [`  ${n + 1}. ${u.label}: ${describe(u.release)} (${how(u)})`, ...after(u)]),
     `  on failure: ${describe(p.rollback.release)} (${p.rollback.targets ? `weight 0 ${how(p.rollback)}, then the canary Deployments scale to zero` : "full update"})`,
     "nothing changed",

@@ -12,6 +12,7 @@ import type { Execution, PlannedUpdate, StepReport } from "./planTypes";
 import { verifyApplied } from "./readback";
 import { applyRelease } from "./rollback";
 import { releaseTargets } from "./values";
+import { humanDuration } from "../report/format";
 
 export class StepFailed extends PhaseFailed {}
 
@@ -74,7 +75,7 @@ export async function runStep(d: Deps, s: StackSession, x: Execution, u: Planned
     durationMs: report.durationMs,
     evidence,
   });
-  d.progress(`${p.stack}: ${u.label}: verdict ${ok ? "pass" : "FAIL"} in ${report.durationMs} ms`);
+  d.progress(`${p.stack}: ${u.label}: verdict ${ok ? "pass" : "FAIL"} in ${humanDuration(report.durationMs)}`);
   return report;
 }
 

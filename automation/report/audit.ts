@@ -6,9 +6,14 @@ import type { ChangeRecord, Export, HookRecord, StepRecord } from "./changeRecor
 import type { PreviewSummary } from "../release/evidence";
 import type { ResourceChange } from "../types";
 import { propertyLines } from "./preview";
-import { code, md, renderMasked, seconds } from "./format";
+import { code, humanDuration, md, renderMasked, seconds } from "./format";
 import { html as esc, htmlNumber } from "./html";
 import { mdNumber } from "./markdown";
+
+/** A journaled duration in human units; anything else escaped as it is. */
+const isMs = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v >= 0;
+const mdDuration = (v: unknown) => (isMs(v) ? humanDuration(v) : `${mdNumber(v)} ms`);
+const htmlDuration = (v: unknown) => (isMs(v) ? humanDuration(v) : `${htmlNumber(v)} ms`);
 
 export function renderAuditJson(x: Export): string {
   return renderMasked(x, (safe) => `${JSON.stringify(safe, null, 2)}\n`);
@@ -126,7 +131,7 @@ function recordMarkdown(r: ChangeRecord): string[] {
     for (const s of r.steps) {
       const result = s.ok === undefined ? "no outcome" : s.ok ? "pass" : "FAIL";
       out.push(
-        `| ${mdNumber(stepNo(s))} | ${mdNumber(s.weight)}% | ${md(s.startedAt)} | ${mdNumber(s.durationMs)} ms | ${result} | ${md(s.verdicts.map(verdictText).join("; ") || "-")} |`,
+        `| ${mdNumber(stepNo(s))} | ${mdNumber(s.weight)}% | ${md(s.startedAt)} | ${mdDuration(s.durationMs)} | ${result} | ${md(s.verdicts.map(verdictText).join("; ") || "-")} |`,
       );
     }
     out.push("");
@@ -140,7 +145,7 @@ function recordMarkdown(r: ChangeRecord): string[] {
     );
     for (const h of r.hooks)
       out.push(
-        `| ${md(hookName(h))} | ${md(h.phase ?? "-")} | ${md(h.startedAt)} | ${mdNumber(h.durationMs)} ms | ${hookResult(h)} | ${md(h.detail ?? "-")} |`,
+        `| ${md(hookName(h))} | ${md(h.phase ?? "-")} | ${md(h.startedAt)} | ${mdDuration(h.durationMs)} | ${hookResult(h)} | ${md(h.detail ?? "-")} |`,
       );
     out.push("");
   }
@@ -234,7 +239,7 @@ function recordHtml(r: ChangeRecord): string {
       : `<h3>Steps</h3><table class="steps"><tr><th>Step</th><th>Weight</th><th>Started</th><th>Duration</th><th>Result</th><th>Verdicts</th></tr>${r.steps
           .map(
             (s) =>
-              `<tr class="step"><td>${htmlNumber(stepNo(s))}</td><td>${htmlNumber(s.weight)}%</td><td>${esc(s.startedAt)}</td><td>${htmlNumber(s.durationMs)} ms</td><td class="${s.ok ? "pass" : "fail"}">${s.ok === undefined ? "no outcome" : s.ok ? "pass" : "FAIL"}</td><td>${esc(s.verdicts.map(verdictText).join("; ") || "-")}</td></tr>`,
+              `<tr class="step"><td>${htmlNumber(stepNo(s))}</td><td>${htmlNumber(s.weight)}%</td><td>${esc(s.startedAt)}</td><td>${htmlDuration(s.durationMs)}</td><td class="${s.ok ? "pass" : "fail"}">${s.ok === undefined ? "no outcome" : s.ok ? "pass" : "FAIL"}</td><td>${esc(s.verdicts.map(verdictText).join("; ") || "-")}</td></tr>`,
           )
           .join("")}</table>`;
   const hooks =
@@ -243,7 +248,7 @@ function recordHtml(r: ChangeRecord): string {
       : `<h3>Hooks</h3><table class="hooks"><tr><th>Hook</th><th>Phase</th><th>Started</th><th>Duration</th><th>Result</th><th>Job outcome</th></tr>${r.hooks
           .map(
             (h) =>
-              `<tr class="hook"><td>${esc(hookName(h))}</td><td>${esc(h.phase ?? "-")}</td><td>${esc(h.startedAt)}</td><td>${htmlNumber(h.durationMs)} ms</td><td class="${h.ok ? "pass" : "fail"}">${esc(hookResult(h))}</td><td>${esc(h.detail ?? "-")}</td></tr>`,
+              `<tr class="hook"><td>${esc(hookName(h))}</td><td>${esc(h.phase ?? "-")}</td><td>${esc(h.startedAt)}</td><td>${htmlDuration(h.durationMs)}</td><td class="${h.ok ? "pass" : "fail"}">${esc(hookResult(h))}</td><td>${esc(h.detail ?? "-")}</td></tr>`,
           )
           .join("")}</table>`;
   const picture = r.kind === "promote" || r.kind === "skip-canary" ? timelineSvg(r) : "";

@@ -52,6 +52,9 @@ export interface JournalEntry {
   pid?: number;
   /** On an intent: the release the update applies, so a crash between the update and the record write is recoverable. */
   release?: Release;
+  /** On a promotion's start: the wait between a step and its gates, and the bake window (what `status --watch` shows). */
+  intervalMs?: number;
+  bakeMs?: number;
   /** A hook run (action "hook"): its name, the point of the release it ran at, and whether it can be undone. */
   hook?: string;
   phase?: HookPhase;

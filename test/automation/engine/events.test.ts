@@ -172,5 +172,51 @@ describe("a create in the engine's own events (no old state: null)", () => {
         ["delete", "api-gateway-canaryx"],
       ],
     );
+
+describe("advisory policy findings in the progress", () => {
+  const deployment = (n: number) => `urn:pulumi:dev::slipway::kubernetes:apps/v1:Deployment::svc-${n}`;
+  const finding = (policyName: string, urn: string, enforcementLevel = "advisory") => ({
+    policyEvent: { policyName, policyPackName: "slipway", enforcementLevel, resourceUrn: urn, message: "unpinned" },
+  });
+  const summary = { summaryEvent: { durationSeconds: 1, resourceChanges: { update: 10 } } };
+
+  function play(verbose: boolean, flush = true): { lines: string[]; ev: EventCollector } {
+    const lines: string[] = [];
+    const ev = new EventCollector("dev", (l) => lines.push(l), { verbose });
+    for (let n = 0; n < 10; n++) ev.handle(finding("container-images-digest-pinned", deployment(n)));
+    ev.handle(finding("service-has-owner", "urn:pulumi:dev::slipway::kubernetes:core/v1:Service::api"));
+    ev.handle(finding("run-as-non-root", deployment(1), "mandatory"));
+    if (flush) ev.handle(summary);
+    return { lines, ev };
+  }
+
+  it("fold into one line per policy per update, counted by kind of resource", () => {
+    const { lines, ev } = play(false);
+    assert.deepEqual(
+      lines.filter((l) => /advisory/.test(l)),
+      [
+        "dev:   policy container-images-digest-pinned: 10 Deployments (advisory)",
+        "dev:   policy service-has-owner: 1 Service (advisory)",
+      ],
+    );
+    assert.equal(ev.violations().length, 12, "every finding still reaches the reports");
+    assert.ok(lines.indexOf("dev:   policy service-has-owner: 1 Service (advisory)") < lines.length - 1, "before done");
+  });
+
+  it("print each one with --verbose", () => {
+    const { lines } = play(true);
+    assert.equal(lines.filter((l) => / policy advisory container-images-digest-pinned: unpinned$/.test(l)).length, 10);
+  });
+
+  it("never fold a mandatory finding: it shows as it arrives", () => {
+    const { lines } = play(false, false);
+    assert.deepEqual(lines, ["dev:   policy mandatory run-as-non-root: unpinned"]);
+  });
+
+  it("are printed when the update ends without a summary, once", () => {
+    const { lines, ev } = play(false, false);
+    ev.flushAdvisories();
+    ev.flushAdvisories();
+    assert.equal(lines.filter((l) => /\(advisory\)$/.test(l)).length, 2);
   });
 });

@@ -47,9 +47,9 @@ describe("#release-hooks: runHooks runs the phase's hooks", () => {
     const { h, note } = setup({ seed: "fail" });
     await runHooks(h.deps, note, "postPromotion", [MIGRATE, hook("seed")], CTX);
     assert.deepEqual(h.progress, [
-      "local: postPromotion hook 1/2 migrate (irreversible): starting its Job from registry.local/pricing:1.4.0 (timeout 60000 ms)",
+      "local: postPromotion hook 1/2 migrate (irreversible): starting its Job from registry.local/pricing:1.4.0 (timeout 1m)",
       "local: postPromotion hook 1/2 migrate (irreversible): Job migrate-x7k2p succeeded in 5 ms",
-      "local: postPromotion hook 2/2 seed: starting its Job from registry.local/pricing:1.4.0 (timeout 60000 ms)",
+      "local: postPromotion hook 2/2 seed: starting its Job from registry.local/pricing:1.4.0 (timeout 1m)",
       "local: postPromotion hook 2/2 seed: Job seed-x7k2p FAILED in 5 ms: Job seed-x7k2p: the Job failed (BackoffLimitExceeded: Job has reached the specified backoff limit)",
     ]);
   });

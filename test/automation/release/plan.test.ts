@@ -203,7 +203,14 @@ describe("#release-plan: the dry run and a release the program would refuse", ()
       text,
       /snapshot of the release exists before any traffic moves\n\s+preTraffic hook migrate\n\s+pre-promotion gates/,
     );
-    assert.match(text, /2\. switch to 1\.4\.0 \(100%\)[^\n]*\n\s+postPromotion hook notify\n\s+bake 1000 ms/);
+    assert.match(text, /2\. switch to 1\.4\.0 \(100%\)[^\n]*\n\s+postPromotion hook notify\n\s+bake 1 s/);
+  });
+
+  it("says its interval and bake in human units: a step every 5m, bake 30m", () => {
+    const text = planText(planRelease(input({ intervalMs: 300_000, bakeMs: 1_800_000 })));
+    assert.match(text, /a step every 5m\b/);
+    assert.match(text, /bake 30m:/);
+    assert.doesNotMatch(text, /300000|1800000/);
   });
 
   it("refuses, before anything runs, a plan whose release the program would refuse, naming the key", () => {
