@@ -172,6 +172,8 @@ describe("a create in the engine's own events (no old state: null)", () => {
         ["delete", "api-gateway-canaryx"],
       ],
     );
+  });
+});
 
 describe("advisory policy findings in the progress", () => {
   const deployment = (n: number) => `urn:pulumi:dev::slipway::kubernetes:apps/v1:Deployment::svc-${n}`;
