@@ -51,6 +51,11 @@ export interface DataTierArgs {
    * absent = no snapshot. The snapshot is retained in AWS when it leaves the program.
    */
   backupFor?: string;
+  /**
+   * Restore the primary database from `snapshotId`, the snapshot taken before `release` (`slipway rollback
+   * --restore-database`): a new instance, which the services connect to from then on; the primary it replaces is kept.
+   */
+  restoreFrom?: { snapshotId: string; release: string };
 }
 
 export const PG_PORT = 5432;
@@ -77,6 +82,11 @@ export function releaseSnapshotId(prefix: string, version: string): string {
   return `${prefix}-release-${releaseSlug(version)}`;
 }
 
+/** The instance restored from the snapshot of a release: `<prefix>-db-restored-<slug>`. */
+export function restoredDatabaseId(prefix: string, release: string): string {
+  return `${prefix}-db-restored-${releaseSlug(release)}`;
+}
+
 /** Whether RDS accepts `id` as a DB snapshot identifier. */
 export function isRdsIdentifier(id: string): boolean {
   return RDS_IDENTIFIER.test(id) && id.length <= RDS_IDENTIFIER_MAX;
@@ -98,6 +108,15 @@ export function validateDataTierArgs(args: DataTierArgs): string | undefined {
         `use a prefix that starts with a letter and a version with letters or digits, ${RDS_IDENTIFIER_MAX} characters in all at most`
       );
   }
+  const r = args.restoreFrom;
+  if (
+    r !== undefined &&
+    !(isRdsIdentifier(r.snapshotId) && isRdsIdentifier(restoredDatabaseId(args.prefix, r.release)))
+  )
+    return (
+      `restoreFrom ${JSON.stringify(r)} names no RDS snapshot or instance RDS accepts; ` +
+      "give the snapshot id the release's backup journaled (slipway history) and a release version with letters or digits"
+    );
   return undefined;
 }
 

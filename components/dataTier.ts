@@ -27,6 +27,8 @@ export class DataTier extends pulumi.ComponentResource {
   public readonly bucketArns: Record<BucketPurpose, pulumi.Output<string>>;
   /** Connection settings for the services' connection Secret: addresses and ARNs, no passwords. */
   public readonly connection: pulumi.Output<Record<string, string>>;
+  /** The instance restored from `restoreFrom`'s snapshot, which the services connect to; absent without a restore. */
+  public readonly restoredDatabase?: aws.rds.Instance;
   /** The manual snapshot of the primary database taken for `backupFor`; absent without one. */
   public readonly releaseSnapshot?: aws.rds.Snapshot;
 
@@ -51,7 +53,7 @@ export class DataTier extends pulumi.ComponentResource {
 
     const db = database(this, name, args, key);
     if (args.backupFor !== undefined)
-      this.releaseSnapshot = releaseSnapshot(this, name, args, args.backupFor, db.primary);
+      this.releaseSnapshot = releaseSnapshot(this, name, args, args.backupFor, db.restored ?? db.primary);
     const { replicationGroup: redis, app } = redisGroup(this, name, args, key);
     this.redisArns = { replicationGroupArn: redis.arn, userArns: [app.arn] };
     const buckets = BUCKETS.map((purpose) =>
@@ -59,9 +61,14 @@ export class DataTier extends pulumi.ComponentResource {
     );
 
     this.kmsKeyArn = key.arn;
-    this.databaseAddress = db.primary.address;
-    this.databaseReaderAddresses = pulumi.all(db.replicas.map((r) => r.address));
-    this.databaseSecretArn = db.primary.masterUserSecrets.apply((s) => s?.[0]?.secretArn ?? "");
+    // After a restore the services read and write the restored instance; the replicas follow the kept primary.
+    const serving = db.restored ?? db.primary;
+    this.restoredDatabase = db.restored;
+    this.databaseAddress = serving.address;
+    this.databaseReaderAddresses = db.restored
+      ? db.restored.address.apply((a) => [a])
+      : pulumi.all(db.replicas.map((r) => r.address));
+    this.databaseSecretArn = serving.masterUserSecrets.apply((s) => s?.[0]?.secretArn ?? "");
     this.redisAddress = args.cache.clusterMode ? redis.configurationEndpointAddress : redis.primaryEndpointAddress;
     this.bucketNames = pulumi.all(buckets.map((b) => b.bucket));
     this.bucketArns = { artifacts: buckets[0].arn, audit: buckets[1].arn };

@@ -2,7 +2,7 @@
 // and the manual snapshot taken for a release. Children of the data tier component (`tier`).
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { DataTierArgs, PG_PORT, releaseSlug, releaseSnapshotId } from "./dataNames";
+import { DataTierArgs, PG_PORT, releaseSlug, releaseSnapshotId, restoredDatabaseId } from "./dataNames";
 
 /** A security group admitting `port` from the cluster's nodes only. */
 export function dataSecurityGroup(
@@ -33,7 +33,11 @@ export function dataSecurityGroup(
   );
 }
 
-/** The primary PostgreSQL instance (TLS forced by its parameter group) and its read replicas. */
+/**
+ * The primary PostgreSQL instance (TLS forced by its parameter group) and its read replicas; with `restoreFrom`, also
+ * the instance restored from that snapshot (./database.ts restoredInstance), and the primary is kept (protected, and
+ * retained should it ever leave the program).
+ */
 export function database(tier: pulumi.Resource, name: string, args: DataTierArgs, key: aws.kms.Key) {
   const parent = { parent: tier };
   const d = args.database;
@@ -85,7 +89,11 @@ export function database(tier: pulumi.Resource, name: string, args: DataTierArgs
       finalSnapshotIdentifier: `${args.prefix}-db-final`,
       enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
     },
-    { parent: tier, protect: d.deletionProtection },
+    {
+      parent: tier,
+      protect: d.deletionProtection || args.restoreFrom !== undefined,
+      retainOnDelete: args.restoreFrom !== undefined,
+    },
   );
   const replicas = Array.from(
     { length: d.readReplicas },
@@ -101,7 +109,48 @@ export function database(tier: pulumi.Resource, name: string, args: DataTierArgs
         parent,
       ),
   );
-  return { primary, replicas };
+  const restored =
+    args.restoreFrom && restoredInstance(tier, name, args, key, { ...common, dbSubnetGroupName: subnets.name });
+  return { primary, replicas, restored };
+}
+
+/**
+ * A new instance from the snapshot of a release, as private, encrypted (the data-tier key), TLS-forced, backed up and
+ * deletion-protected as the primary, in the same subnets, security group and parameter group. Keyed by the release, so
+ * a later restore adds its own instance; one that leaves the program stays in AWS.
+ */
+function restoredInstance(
+  tier: pulumi.Resource,
+  name: string,
+  args: DataTierArgs,
+  key: aws.kms.Key,
+  common: aws.rds.InstanceArgs,
+): aws.rds.Instance {
+  const r = args.restoreFrom!;
+  const d = args.database;
+  const id = restoredDatabaseId(args.prefix, r.release);
+  return new aws.rds.Instance(
+    `${name}-db-restored-${releaseSlug(r.release)}`,
+    {
+      ...common,
+      identifier: id,
+      snapshotIdentifier: r.snapshotId,
+      engine: "postgres",
+      engineVersion: d.engineVersion,
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: key.arn,
+      iamDatabaseAuthenticationEnabled: true,
+      storageType: "gp3",
+      multiAz: d.multiAz,
+      backupRetentionPeriod: d.backupRetentionDays,
+      deletionProtection: true,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: `${id}-final`,
+      enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+      tags: { ...args.tags, "slipway.dev/restored-from": r.snapshotId },
+    },
+    { parent: tier, retainOnDelete: true },
+  );
 }
 
 /**

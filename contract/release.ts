@@ -68,6 +68,8 @@ export const RELEASE_KEYS = {
   canaryServices: "slipway:canaryServices",
   /** The canary version a rollback took off traffic: its Deployments stay at zero replicas until the next promotion replaces them. */
   rolledBackVersion: "slipway:rolledBackVersion",
+  /** The primary database restored from a release's snapshot (`slipway rollback --restore-database`); null = none. */
+  restoreFrom: "slipway:restoreFrom",
 } as const;
 
 /** Every traffic object carries the weight it applies here, so the driver reads one annotation for every router. */

@@ -19,6 +19,18 @@ export interface Release {
   canaryServices: string[];
   /** A canary version rolled back and never served; its Deployments wait at zero replicas for the next promotion. Absent = none. */
   rolledBackVersion?: string;
+  /**
+   * The primary database as restored from the snapshot taken before `release` (`slipway rollback --restore-database`):
+   * a new instance the services connect to; the instance it replaces is kept. Absent = none. Kept by every later
+   * release, so the restored instance stays.
+   */
+  restoreFrom?: RestoreFrom;
+}
+
+/** A database restore: the RDS snapshot and the release it was taken before. */
+export interface RestoreFrom {
+  snapshotId: string;
+  release: string;
 }
 
 /** One version of the release record. `seq` starts at 1 and grows by one per write. */

@@ -57,6 +57,7 @@ function awsFoundation(): Foundation {
     database: aws.database,
     cache: aws.cache,
     backupFor,
+    restoreFrom: cfg.release.restoreFrom,
     tags,
   });
   const identities = new ServiceIdentities("identities", {

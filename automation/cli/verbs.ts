@@ -8,6 +8,7 @@ import { driftVerb } from "../commands/drift";
 import { historyVerb } from "../commands/history";
 import { previewVerb } from "../commands/preview";
 import { promoteVerb } from "../commands/promote";
+import { rollbackVerb } from "../commands/rollback";
 import { statusVerb } from "../commands/status";
 import { upVerb } from "../commands/up";
 import { waitVerb } from "../commands/watch";
@@ -16,6 +17,7 @@ export const VERBS = {
   preview: previewVerb,
   up: upVerb,
   promote: promoteVerb,
+  rollback: rollbackVerb,
   status: statusVerb,
   abort: abortVerb,
   drift: driftVerb,

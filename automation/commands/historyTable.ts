@@ -41,6 +41,7 @@ function notesOf(start: JournalEntry | undefined, group: JournalEntry[]): string
   const glass = first.evidence?.breakGlass;
   const approval = first.evidence?.approval;
   return [
+    start?.action === "rollback" && start.stableVersion && `back from ${start.stableVersion}`,
     first.approvedBy && `approved by ${first.approvedBy}`,
     approval && (approval.verified ? "approval verified" : "approval UNVERIFIED"),
     glass && `BREAK-GLASS over "${glass.window.name}"`,

@@ -6,6 +6,7 @@ import type { StacksArgs } from "./preview";
 import type { Deps } from "../deps";
 import { EXIT, SlipwayError } from "../errors";
 import { lastPromotion, PromotionRecord } from "../state/progress";
+import { lastRollback, RollbackRecord } from "../state/rollbacks";
 import { openRelease, readRelease } from "../state/release";
 import type { LockHolder } from "../state/store";
 import { holderAlive } from "./watchView";
@@ -40,6 +41,8 @@ export interface StackStatus {
   /** Which version of the release record this is, where it lives, and who wrote it. */
   record?: { seq: number; location: string; updatedAt: string; writtenBy: string; command: string };
   lastPromotion?: PromotionRecord;
+  /** The last `slipway rollback` of the stack: from and to which version, why, how it ended. */
+  lastRollback?: RollbackRecord;
   lock?: LockHolder;
   /**
    * Set when the last promotion has no end: true while a live driver holds the stack's lock (its pid alive on this
@@ -77,6 +80,7 @@ async function one(d: Deps, stack: string): Promise<StackStatus> {
     : await readRelease(d.engine, state, stack);
   const r = rel.config.release;
   const rec = rel.current?.record;
+  const entries = await state.read();
   return {
     stack,
     state: deployed ? "deployed" : "not deployed",
@@ -93,7 +97,8 @@ async function one(d: Deps, stack: string): Promise<StackStatus> {
       writtenBy: rec.writtenBy,
       command: rec.command,
     },
-    ...promotionState(d, lastPromotion(await state.read()), await state.holder()),
+    ...promotionState(d, lastPromotion(entries), await state.holder()),
+    lastRollback: lastRollback(entries),
     freeze: {
       active: activeWindow(rel.config.freeze, d.clock.now()),
       next: nextWindow(rel.config.freeze, d.clock.now()),
@@ -142,6 +147,7 @@ export function statusText(all: StackStatus[]): string {
           releaseLine(s),
           `  release record: ${rec ? `version ${rec.seq} at ${rec.location}, written by ${rec.command} ${rec.writtenBy} at ${rec.updatedAt}` : "none"}`,
           `  last promotion: ${last}`,
+          ...(s.lastRollback ? [`  last rollback: ${rollbackText(s.lastRollback)}`] : []),
           `  lock: ${s.lock ? `${s.lock.command} ${s.lock.promotionId} pid ${s.lock.pid} on ${s.lock.host} since ${s.lock.startedAt}` : "free"}`,
           ...(s.freeze ? [`  freeze: ${freezeText(s.freeze)}`] : []),
         ].join("\n");
@@ -155,6 +161,11 @@ function outcomeText(s: StackStatus, p: PromotionRecord): string {
   if (p.status === "held")
     return `HELD at ${s.canaryWeight ?? 0}% (${irreversibleReason(p.irreversibleHook ?? "?")}): ${holdAdvice(s.stack, p.version)}`;
   return p.status ?? (s.promotionRunning ? "RUNNING" : "INTERRUPTED");
+}
+
+function rollbackText(r: RollbackRecord): string {
+  const how = r.status ?? (r.applied ? "applied, not ended" : "INTERRUPTED");
+  return `${r.from} -> ${r.to} ${how} (${r.startedAt}${r.reason ? `, reason: ${r.reason}` : ""})`;
 }
 
 function freezeText(f: NonNullable<StackStatus["freeze"]>): string {

@@ -77,6 +77,7 @@ export interface Export {
 const KIND_OF: Partial<Record<string, RecordKind>> = {
   promote: "promote",
   "skip-canary": "skip-canary",
+  rollback: "rollback",
   abort: "abort",
   remediate: "remediate",
   update: "update",
@@ -141,7 +142,12 @@ function recordOf(entries: JournalEntry[]): ChangeRecord | undefined {
   const changes = entries
     .filter((e) => e.evidence?.preview)
     .map((e) => ({
-      label: e.action === "step" ? `step ${(e.step ?? 0) + 1} (weight ${e.weight}%)` : "stable update",
+      label:
+        e.action === "step"
+          ? `step ${(e.step ?? 0) + 1} (weight ${e.weight}%)`
+          : e.action === "rollback"
+            ? `rollback to ${e.version}`
+            : "stable update",
       summary: e.evidence!.preview!,
     }));
   return {

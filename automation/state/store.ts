@@ -4,9 +4,9 @@
 import type { Evidence } from "../release/evidence";
 import type { Verdict } from "../types";
 import type { StoredRecord } from "./chain";
-import type { JournalMark, Release, ReleaseRecord } from "../../contract/store";
+import type { JournalMark, Release, ReleaseRecord, RestoreFrom } from "../../contract/store";
 
-export type { JournalMark, Release, ReleaseRecord };
+export type { JournalMark, Release, ReleaseRecord, RestoreFrom };
 
 export type JournalAction =
   | "promote"

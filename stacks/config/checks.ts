@@ -82,6 +82,7 @@ export function resolveRelease(p: Parsed): ReleaseConfig {
     canaryWeight,
     canaryServices,
     ...(rolledBackVersion ? { rolledBackVersion } : {}),
+    ...(p.restoreFrom ? { restoreFrom: p.restoreFrom } : {}),
   };
 }
 

@@ -66,8 +66,13 @@ export const freezeSchema = z
     windows: z.array(freezeWindowSchema, { error: "set a list of windows" }),
   })
   .superRefine(refineFreeze);
-export const approvalSchema = z.strictObject({
+const approvalRule = {
   requiredReviewers: int(0, 6, "set an integer between 0 and 6 (GitHub allows up to 6 required reviewers)").optional(),
   fourEyes: bool.optional(),
   environment: z.string().min(1, { error: "set the GitHub environment name, e.g. prod" }).optional(),
+};
+export const approvalSchema = z.strictObject({
+  ...approvalRule,
+  /** What `slipway rollback` needs instead; each field defaults to the promotion's. */
+  rollback: z.strictObject(approvalRule, { error: 'set a JSON object such as {"requiredReviewers":0}' }).optional(),
 });

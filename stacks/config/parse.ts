@@ -81,8 +81,13 @@ export function parseStackConfig(stack: string, raw: Record<string, string>): St
 export function withRelease(raw: Record<string, string>, release: Release | undefined): Record<string, string> {
   if (release === undefined) return raw;
   // A record written before rolledBackVersion existed has no such field: no rolled-back canary.
+  // No database restore: JSON null.
   const text = (k: keyof typeof RELEASE_KEYS) =>
-    typeof release[k] === "string" ? (release[k] as string) : (JSON.stringify(release[k]) ?? "");
+    typeof release[k] === "string"
+      ? (release[k] as string)
+      : k === "restoreFrom" && release[k] === undefined
+        ? "null"
+        : (JSON.stringify(release[k]) ?? "");
   return {
     ...raw,
     ...Object.fromEntries(
@@ -100,5 +105,6 @@ export function releaseOf(r: ReleaseConfig): Release {
     canaryWeight: r.canaryWeight,
     canaryServices: [...r.canaryServices],
     ...(r.rolledBackVersion === undefined ? {} : { rolledBackVersion: r.rolledBackVersion }),
+    ...(r.restoreFrom === undefined ? {} : { restoreFrom: { ...r.restoreFrom } }),
   };
 }

@@ -50,10 +50,21 @@ export function resolveCanary(p: Parsed): CanaryPolicy {
 export function resolveApproval(stack: string, env: Environment, p: Parsed): ApprovalRule {
   const prod = env === "prod";
   const a = p.approval ?? {};
-  return {
+  const rule = {
     requiredReviewers: a.requiredReviewers ?? (prod ? 1 : 0),
     fourEyes: a.fourEyes ?? prod,
     environment: a.environment ?? stack,
+  };
+  // Absent: a rollback needs what a promotion needs.
+  const r = a.rollback;
+  if (r === undefined) return rule;
+  return {
+    ...rule,
+    rollback: {
+      requiredReviewers: r.requiredReviewers ?? rule.requiredReviewers,
+      fourEyes: r.fourEyes ?? rule.fourEyes,
+      environment: r.environment ?? rule.environment,
+    },
   };
 }
 

@@ -79,6 +79,8 @@ export interface ApprovalRule {
   fourEyes: boolean;
   /** GitHub environment whose reviews count; default: the stack's name (promote.yml runs `environment: <stack>`). */
   environment: string;
+  /** What `slipway rollback` needs (`slipway:approval.rollback`), each field defaulting to the promotion's; absent = the same. */
+  rollback?: Omit<ApprovalRule, "rollback">;
 }
 
 /** A change freeze (contract/freeze.ts, which evaluates it). */

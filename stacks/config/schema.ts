@@ -27,6 +27,8 @@ const serviceOverride = z.strictObject({
   memoryLimit: quantity('set a memory quantity such as "4Gi"').optional(),
 });
 
+const RESTORE_FIX =
+  'set a JSON object such as {"snapshotId":"slipway-prod-release-1-4-0","release":"1.4.0"} (slipway rollback --restore-database writes it), or null';
 const ROUTER_FIX = `use one of ${ROUTERS.join(", ")}`;
 const DIGEST_FIX = 'set a JSON object of service -> { version -> "sha256:<64 hex digits>" }';
 const digest = z.string({ error: DIGEST_FIX }).regex(/^sha256:[0-9a-f]{64}$/, { error: DIGEST_FIX });
@@ -61,6 +63,19 @@ export const schema = z.strictObject({
   canaryVersion: z.union([z.literal(""), version], { error: VERSION_FIX }).optional(),
   canaryWeight: int(0, 100, WEIGHT_FIX).optional(),
   rolledBackVersion: z.union([z.literal(""), version], { error: VERSION_FIX }).optional(),
+  restoreFrom: z
+    .union([
+      z.strictObject({
+        snapshotId: z
+          .string()
+          .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, { error: RESTORE_FIX })
+          .max(255),
+        release: version,
+      }),
+      z.null(),
+    ])
+    .optional()
+    .register(KEY_INFO, { jsonFix: RESTORE_FIX }),
   canaryServices: z
     .array(serviceName, { error: 'set a JSON list of service names, e.g. ["api-gateway"]' })
     .min(1, { error: "list at least one service, or remove the key to release every service" })

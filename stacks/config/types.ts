@@ -23,6 +23,8 @@ export interface ReleaseConfig {
   canaryServices: ServiceName[];
   /** A canary version rolled back (never served): its Deployments of canaryServices stay at zero replicas. */
   rolledBackVersion?: string;
+  /** The primary database restored from a release's snapshot (slipway rollback --restore-database); absent = none. */
+  restoreFrom?: { snapshotId: string; release: string };
 }
 
 export interface AwsConfig {

@@ -103,6 +103,15 @@ const BY_TYPE: Record<string, (name: string, inputs: any, id: string) => Outputs
     const bucket = inputs.bucket ?? name;
     return { id: bucket, state: { ...inputs, bucket, arn: `arn:aws:s3:::${bucket}` } };
   },
+  // Auto-named like AWS names them: the Pulumi name and a random suffix.
+  "aws:rds/subnetGroup:SubnetGroup": (name, inputs, id) => ({
+    id,
+    state: { ...inputs, name: inputs.name ?? `${name}-a1b2c3d`, arn: arn("rds", `subgrp:${name}`) },
+  }),
+  "aws:rds/parameterGroup:ParameterGroup": (name, inputs, id) => ({
+    id,
+    state: { ...inputs, name: inputs.name ?? `${name}-a1b2c3d`, arn: arn("rds", `pg:${name}`) },
+  }),
   "aws:rds/instance:Instance": rdsInstance,
   "aws:rds/snapshot:Snapshot": rdsSnapshot,
   "aws:elasticache/replicationGroup:ReplicationGroup": replicationGroup,

@@ -1,0 +1,137 @@
+// The updates of `slipway rollback`: the stack returns to a version it ran before. Fast (the default): every service's
+// stable track moves to that version in one update, the canary cleared, then the stack's live gates run; a failing
+// gate is reported, never answered by rolling "forward". With --canary: the promotion executor (./canary.ts) runs the
+// canary steps to that version. Either journals its own change record (action "rollback") under the caller's lock.
+import { SERVICE_NAMES } from "../../contract/release";
+import type { StackConfig } from "../../stacks/config";
+import type { Deps } from "../deps";
+import { RolledBackError } from "../errors";
+import type { StackSession } from "../state/session";
+import type { Release, RestoreFrom } from "../state/store";
+import type { Verdict } from "../types";
+import { runPlan } from "./canary";
+import { previewSummary } from "./evidence";
+import { analyse, failedText } from "./phases";
+import { planRelease, ReleasePlan } from "./plan";
+import { applyRelease } from "./rollback";
+
+export interface RevertInput {
+  /** The version the stack returns to. */
+  version: string;
+  reason: string;
+  /** The database restore the update applies (fast rollback only). */
+  restoreFrom?: RestoreFrom;
+  canary: boolean;
+  startedAt: number;
+}
+
+export interface RevertReport {
+  /** The live gates run after a fast rollback (none when the stack has none that judge a stable track). */
+  verdicts: Verdict[];
+  /** Canary steps run (--canary). */
+  steps: number;
+}
+
+/** The plan that takes the stack to `version`: canary steps with --canary, else the one stable update. */
+export function revertPlan(
+  s: Pick<StackSession, "stack" | "rel">,
+  outputs: Record<string, unknown>,
+  i: Pick<RevertInput, "version" | "reason" | "canary" | "restoreFrom">,
+): ReleasePlan {
+  const c = s.rel.config;
+  const plan = planRelease({
+    stack: s.stack,
+    version: i.version,
+    services: [...SERVICE_NAMES],
+    steps: c.canary.steps,
+    from: 0,
+    intervalMs: c.canary.interval,
+    skipCanary: !i.canary,
+    reason: i.reason,
+    strategy: c.canary.strategy,
+    bakeMs: c.canary.bake,
+    rel: s.rel,
+    outputs,
+  });
+  if (i.restoreFrom === undefined) return plan;
+  const final = plan.updates.at(-1)!;
+  const release: Release = { ...final.release, restoreFrom: { ...i.restoreFrom } };
+  return { ...plan, updates: [...plan.updates.slice(0, -1), { ...final, release }] };
+}
+
+/**
+ * The gates that can judge a stack after a rollback: its post-promotion gates (the live Service), without the
+ * kubernetes provider, which judges canary pods and a rollback leaves none.
+ */
+export function liveGates(c: StackConfig): StackConfig["canary"]["postPromotionAnalysis"] {
+  return c.canary.postPromotionAnalysis.filter((g) => g.provider !== "kubernetes");
+}
+
+export async function revert(d: Deps, s: StackSession, i: RevertInput): Promise<RevertReport> {
+  const note = s.note();
+  const plan = revertPlan(s, await d.engine.outputs(s.stack), i);
+  // Hooks belong to a release going out (a migration): a rollback runs none.
+  const config = { ...s.rel.config, hooks: { preTraffic: [], postPromotion: [] } };
+  if (i.canary) {
+    const steps = await runPlan(d, s, { promotionId: s.id, plan, config, startedAt: i.startedAt }, i.reason);
+    await note({ event: "outcome", action: "rollback", ok: true, version: i.version, services: plan.services });
+    return { verdicts: [], steps: steps.length };
+  }
+  const u = plan.updates[0];
+  const what = `every service's stable track to ${i.version} in one update${i.restoreFrom ? `, the database restored from ${i.restoreFrom.snapshotId}` : ""}`;
+  d.progress(`${s.stack}: rollback: ${what}`);
+  const started = d.clock.now();
+  const r = await applyRelease(
+    d,
+    s,
+    note,
+    { action: "rollback", version: i.version, services: plan.services, reason: i.reason, detail: what },
+    u.release,
+    { signal: d.signal, message: `slipway rollback to ${i.version}: ${i.reason}` },
+  );
+  await note({
+    event: "outcome",
+    action: "rollback",
+    ok: true,
+    version: i.version,
+    services: plan.services,
+    durationMs: d.clock.now() - started,
+    evidence: { preview: previewSummary(r) },
+  });
+  return { verdicts: await gatesAfter(d, s, plan, i), steps: 0 };
+}
+
+/** The live gates once, as after a promotion's last step; a failure is journaled and thrown (exit 3), not undone. */
+async function gatesAfter(d: Deps, s: StackSession, plan: ReleasePlan, i: RevertInput): Promise<Verdict[]> {
+  const specs = liveGates(s.rel.config);
+  if (specs.length === 0) {
+    d.progress(`${s.stack}: rollback: no live gates to run (the kubernetes gate judges canary pods only)`);
+    return [];
+  }
+  const x = { promotionId: s.id, plan, config: s.rel.config, startedAt: i.startedAt };
+  const started = d.clock.now();
+  const verdicts = await analyse(d, s, x, { specs, weight: 100, step: 0 }, { n: 0 });
+  const ok = verdicts.every((v) => v.ok);
+  await s.note()({
+    event: "outcome",
+    action: "rollback",
+    ok,
+    verdicts,
+    durationMs: d.clock.now() - started,
+    detail: "gates after the rollback",
+  });
+  if (ok) return verdicts;
+  const why = failedText(verdicts);
+  await s.note()({
+    event: "end",
+    action: "rollback",
+    status: "failed",
+    version: i.version,
+    durationMs: d.clock.now() - i.startedAt,
+    detail: `gates failed after the rollback to ${i.version}: ${why}; the stack stays on ${i.version}`,
+  });
+  throw new RolledBackError(
+    `${s.stack}: rolled back to ${i.version}, but its gates failed afterwards: ${why}; the stack stays on ${i.version} (a rollback never rolls forward): investigate, then promote a fix`,
+    { verdicts },
+  );
+}
