@@ -140,4 +140,6 @@ export interface Deps {
   ci?: CiRun;
   /** The commit of the checkout the driver runs from, when known (git rev-parse HEAD). */
   commit?: string;
+  /** The committer time of a commit (ISO 8601) where the repository has it (`git show -s --format=%cI`). */
+  commitTime?(sha: string): Promise<string | undefined>;
 }

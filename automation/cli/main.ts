@@ -85,15 +85,12 @@ const renderers: Renderers = {
   previewSarif: (results) => renderSarif(results),
 };
 
-/** The checkout's commit, for the change record; undefined outside a git work tree. */
-function headCommit(): string | undefined {
+/** One line of git's answer in the work dir; undefined outside a git work tree or for an unknown commit. */
+function git(...args: string[]): string | undefined {
   try {
     return (
-      execFileSync("git", ["rev-parse", "HEAD"], {
-        cwd: workDir(),
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"],
-      }).trim() || undefined
+      execFileSync("git", args, { cwd: workDir(), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() ||
+      undefined
     );
   } catch {
     return undefined;
@@ -138,7 +135,8 @@ export async function main(argv: string[]): Promise<number> {
       newId: () => randomUUID().slice(0, 8),
       host: { pid: process.pid, hostname: os.hostname(), user: os.userInfo().username },
       ci: ciRun(),
-      commit: headCommit(),
+      commit: git("rev-parse", "HEAD"),
+      commitTime: async (sha) => (/^[0-9a-f]{7,64}$/.test(sha) ? git("show", "-s", "--format=%cI", sha) : undefined),
     };
   };
   return run(argv, presentStacks(), makeDeps, {

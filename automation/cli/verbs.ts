@@ -8,6 +8,7 @@ import { driftVerb } from "../commands/drift";
 import { historyVerb } from "../commands/history";
 import { previewVerb } from "../commands/preview";
 import { promoteVerb } from "../commands/promote";
+import { reportVerb } from "../commands/report";
 import { statusVerb } from "../commands/status";
 import { upVerb } from "../commands/up";
 
@@ -21,6 +22,7 @@ export const VERBS = {
   history: historyVerb,
   "audit-verify": auditVerifyVerb,
   "audit-export": auditExportVerb,
+  report: reportVerb,
 } as const;
 
 export type VerbName = keyof typeof VERBS;
