@@ -12,6 +12,7 @@ import type {
 } from "./types";
 import type { Release, StackState } from "./state/store";
 import type { CiRun } from "./release/approval";
+import type { PreviewContext } from "./report/previewContext";
 
 export interface OpOptions {
   signal?: AbortSignal;
@@ -108,7 +109,7 @@ export interface Renderers {
   driftText(results: DriftResult[]): string;
   driftMarkdown(results: DriftResult[]): string;
   previewText(results: PreviewResult[]): string;
-  previewMarkdown(results: PreviewResult[]): string;
+  previewMarkdown(results: PreviewResult[], ctx?: PreviewContext): string;
   previewSarif(results: PreviewResult[]): string;
 }
 
