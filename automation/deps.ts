@@ -13,6 +13,7 @@ import type {
 import type { Release, StackState } from "./state/store";
 import type { CiRun } from "./release/approval";
 import type { PreviewContext } from "./report/previewContext";
+import type { DriftHistories } from "./report/drift";
 
 export interface OpOptions {
   signal?: AbortSignal;
@@ -106,8 +107,8 @@ export interface HookResult {
 export type HookRunner = (hook: HookJob, ctx: HookContext, signal: AbortSignal) => Promise<HookResult>;
 
 export interface Renderers {
-  driftText(results: DriftResult[]): string;
-  driftMarkdown(results: DriftResult[]): string;
+  driftText(results: DriftResult[], histories?: DriftHistories): string;
+  driftMarkdown(results: DriftResult[], histories?: DriftHistories): string;
   previewText(results: PreviewResult[]): string;
   previewMarkdown(results: PreviewResult[], ctx?: PreviewContext): string;
   previewSarif(results: PreviewResult[]): string;

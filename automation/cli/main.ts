@@ -142,6 +142,9 @@ export async function main(argv: string[]): Promise<number> {
   return run(argv, presentStacks(), makeDeps, {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
-    outcome: (word) => argv[0] === "promote" && setOutput("outcome", word),
+    outcome: (word) => {
+      if (argv[0] === "promote") setOutput("outcome", word);
+      if (argv[0] === "drift" && (word === "drift" || word === "ok")) setOutput("drifted", String(word === "drift"));
+    },
   });
 }

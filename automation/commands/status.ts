@@ -8,6 +8,7 @@ import { EXIT, SlipwayError } from "../errors";
 import { lastPromotion, PromotionRecord } from "../state/progress";
 import { openRelease, readRelease } from "../state/release";
 import { LockHolder, pidAlive } from "../state/store";
+import { DriftHistory, driftHistory } from "../state/drift";
 import { activeWindow, nextWindow, Occurrence } from "../release/freeze";
 import { holdAdvice, irreversibleReason } from "../release/hooks";
 import { manyStacks } from "./args";
@@ -34,6 +35,8 @@ export interface StackStatus {
    * host, or a lock held from another host, which its store keeps only while fresh), false when that driver is gone.
    */
   promotionRunning?: boolean;
+  /** The last drift check (`slipway drift`): when, and whether it found drift; and since when an open drift stands. */
+  drift?: DriftHistory;
   /** The change freeze in force now, and the next one to start (deployed stacks). */
   freeze?: { active?: Occurrence; next?: Occurrence };
 }
@@ -65,6 +68,7 @@ async function one(d: Deps, stack: string): Promise<StackStatus> {
     : await readRelease(d.engine, state, stack);
   const r = rel.config.release;
   const rec = rel.current?.record;
+  const entries = await state.read();
   return {
     stack,
     state: deployed ? "deployed" : "not deployed",
@@ -81,7 +85,8 @@ async function one(d: Deps, stack: string): Promise<StackStatus> {
       writtenBy: rec.writtenBy,
       command: rec.command,
     },
-    ...promotionState(d, lastPromotion(await state.read()), await state.holder()),
+    ...promotionState(d, lastPromotion(entries), await state.holder()),
+    drift: driftHistory(entries),
     freeze: {
       active: activeWindow(rel.config.freeze, d.clock.now()),
       next: nextWindow(rel.config.freeze, d.clock.now()),
@@ -137,6 +142,7 @@ export function statusText(all: StackStatus[]): string {
           `  release record: ${rec ? `version ${rec.seq} at ${rec.location}, written by ${rec.command} ${rec.writtenBy} at ${rec.updatedAt}` : "none"}`,
           `  last promotion: ${last}`,
           `  lock: ${s.lock ? `${s.lock.command} ${s.lock.promotionId} pid ${s.lock.pid} on ${s.lock.host} since ${s.lock.startedAt}` : "free"}`,
+          `  last drift check: ${driftText(s.drift)}`,
           ...(s.freeze ? [`  freeze: ${freezeText(s.freeze)}`] : []),
         ].join("\n");
       })
@@ -149,6 +155,13 @@ function outcomeText(s: StackStatus, p: PromotionRecord): string {
   if (p.status === "held")
     return `HELD at ${s.canaryWeight ?? 0}% (${irreversibleReason(p.irreversibleHook ?? "?")}): ${holdAdvice(s.stack, p.version)}`;
   return p.status ?? (s.promotionRunning ? "RUNNING" : "INTERRUPTED");
+}
+
+function driftText(h: DriftHistory | undefined): string {
+  const last = h?.lastCheck;
+  if (last === undefined) return "none journaled";
+  const open = h!.open ? ` (first seen ${h!.open.firstSeen})` : "";
+  return `${last.at} ${last.status === "drifted" ? "DRIFTED" : "clean"}${open}`;
 }
 
 function freezeText(f: NonNullable<StackStatus["freeze"]>): string {
