@@ -10,7 +10,7 @@ import type {
   ResourceChange,
   StackName,
 } from "./types";
-import type { Release, StackState } from "./state/store";
+import type { JournalEntry, Release, StackState } from "./state/store";
 import type { CiRun } from "./release/approval";
 import type { PreviewContext } from "./report/previewContext";
 import type { DriftHistories } from "./report/drift";
@@ -142,6 +142,12 @@ export interface Deps {
   ci?: CiRun;
   /** The commit of the checkout the driver runs from, when known (git rev-parse HEAD). */
   commit?: string;
+  /**
+   * Tells the stack's `slipway:notifications` targets about a journal entry (a step passed, a gate failed, a rollback,
+   * a hold, an abort, a completed promotion, drift found); never throws, and a failed notification is a warning.
+   * Undefined = no notifications (tests, or a driver wired without them).
+   */
+  notify?(entry: JournalEntry): Promise<void>;
   /** The committer time of a commit (ISO 8601) where the repository has it (`git show -s --format=%cI`). */
   commitTime?(sha: string): Promise<string | undefined>;
 }

@@ -20,6 +20,7 @@ import { renderPreviewMarkdown, renderPreviewText } from "../report/preview";
 import { renderSarif } from "../report/sarif";
 import { clusterWeights } from "../engine/weights";
 import { hookRunner } from "../analysis/hook";
+import { stackNotifier } from "../notify/send";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const PROJECT = "slipway";
@@ -113,6 +114,7 @@ export async function main(argv: string[]): Promise<number> {
     const stacks = stacksOf(inv) ?? presentStacks();
     const { env, stateUrl } = backendEnv(stacks, process.env, argv[0] !== "status");
     const engine = await createEngine({ workDir: workDir(), env, progress });
+    const ci = ciRun();
     return {
       engine,
       state: stateUrl
@@ -134,7 +136,8 @@ export async function main(argv: string[]): Promise<number> {
       backendUrl: stateUrl,
       newId: () => randomUUID().slice(0, 8),
       host: { pid: process.pid, hostname: os.hostname(), user: os.userInfo().username },
-      ci: ciRun(),
+      ci,
+      notify: stackNotifier(engine, progress, ci && `${ci.serverUrl}/${ci.repository}/actions/runs/${ci.runId}`),
       commit: git("rev-parse", "HEAD"),
       commitTime: async (sha) => (/^[0-9a-f]{7,64}$/.test(sha) ? git("show", "-s", "--format=%cI", sha) : undefined),
     };

@@ -4,7 +4,7 @@
 // drift again). The history read back gives first seen, last seen and for how long.
 import type { Deps } from "../deps";
 import { origin } from "../release/evidence";
-import type { DriftFinding } from "./store";
+import type { DriftFinding, JournalEntry } from "./store";
 
 export { driftHistory } from "./driftHistory";
 export type { DriftHistory } from "./driftHistory";
@@ -17,6 +17,18 @@ import { appendEntry } from "./journal";
 export async function journalDriftCheck(d: Deps, stack: string, finding: DriftFinding): Promise<boolean> {
   const state = d.state(stack);
   const id = d.newId();
+  const entry: JournalEntry = {
+    at: new Date(d.clock.now()).toISOString(),
+    promotionId: id,
+    stack,
+    event: "outcome",
+    action: "drift",
+    status: finding.resources.length > 0 ? "drifted" : "clean",
+    ok: finding.resources.length === 0,
+    detail: finding.resources.map((r) => r.name).join(", ") || undefined,
+    drift: finding,
+    evidence: origin(d),
+  };
   let release: () => Promise<void>;
   try {
     release = await state.acquire(
@@ -33,21 +45,11 @@ export async function journalDriftCheck(d: Deps, stack: string, finding: DriftFi
   } catch (err) {
     const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
     d.progress(`${stack}: drift check not journaled (${why}); the next check records it`);
+    await d.notify?.(entry).catch(() => undefined);
     return false;
   }
   try {
-    await appendEntry(state, {
-      at: new Date(d.clock.now()).toISOString(),
-      promotionId: id,
-      stack,
-      event: "outcome",
-      action: "drift",
-      status: finding.resources.length > 0 ? "drifted" : "clean",
-      ok: finding.resources.length === 0,
-      detail: finding.resources.map((r) => r.name).join(", ") || undefined,
-      drift: finding,
-      evidence: origin(d),
-    });
+    await appendEntry(state, entry, d);
     return true;
   } finally {
     await release();
