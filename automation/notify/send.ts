@@ -99,14 +99,12 @@ async function post(r: Request, timeoutMs: number, attempts: number): Promise<vo
 export function createNotifier(o: NotifierOptions): Notify {
   const mapper = new NoticeMapper(o.runUrl);
   return async (entry) => {
+    // Read the stack's targets from its first entry on (a promotion's start), so the read overlaps the update that
+    // follows instead of delaying the first notice; a config that cannot be read sends nothing.
+    const all = o.targetsOf(entry.stack).catch((): NotificationTarget[] => []);
     const raw = mapper.notice(entry);
     if (raw === undefined) return;
-    let targets: NotificationTarget[];
-    try {
-      targets = (await o.targetsOf(raw.stack)).filter((t) => t.events.includes(raw.event));
-    } catch {
-      return;
-    }
+    const targets = (await all).filter((t) => t.events.includes(raw.event));
     const notice = redact(raw);
     await Promise.all(
       targets.map(async (t) => {
