@@ -79,7 +79,14 @@ describe("the preview comment: no stack, and what merging ships", () => {
       steps: [10, 50, 100],
       interval: "2m",
       bake: "10m",
-      analysis: [{ provider: "prometheus", url: "http://prometheus.monitoring.svc.cluster.local:9090", query: "error_rate", max: 0.01 }],
+      analysis: [
+        {
+          provider: "prometheus",
+          url: "http://prometheus.monitoring.svc.cluster.local:9090",
+          query: "error_rate",
+          max: 0.01,
+        },
+      ],
     };
     const c = parseStackConfig("prod", baseConfig("prod", { "slipway:canary": JSON.stringify(canary) }));
     const lines = releaseOutline(c);
