@@ -10,8 +10,10 @@ import type {
   ResourceChange,
   StackName,
 } from "./types";
-import type { Release, StackState } from "./state/store";
+import type { JournalEntry, Release, StackState } from "./state/store";
 import type { CiRun } from "./release/approval";
+import type { PreviewContext } from "./report/previewContext";
+import type { DriftHistories } from "./report/drift";
 
 export interface OpOptions {
   signal?: AbortSignal;
@@ -121,10 +123,10 @@ export interface HookResult {
 export type HookRunner = (hook: HookJob, ctx: HookContext, signal: AbortSignal) => Promise<HookResult>;
 
 export interface Renderers {
-  driftText(results: DriftResult[]): string;
-  driftMarkdown(results: DriftResult[]): string;
+  driftText(results: DriftResult[], histories?: DriftHistories): string;
+  driftMarkdown(results: DriftResult[], histories?: DriftHistories): string;
   previewText(results: PreviewResult[]): string;
-  previewMarkdown(results: PreviewResult[]): string;
+  previewMarkdown(results: PreviewResult[], ctx?: PreviewContext): string;
   previewSarif(results: PreviewResult[]): string;
 }
 
@@ -160,4 +162,12 @@ export interface Deps {
   ci?: CiRun;
   /** The commit of the checkout the driver runs from, when known (git rev-parse HEAD). */
   commit?: string;
+  /**
+   * Tells the stack's `slipway:notifications` targets about a journal entry (a step passed, a gate failed, a rollback,
+   * a hold, an abort, a completed promotion, drift found); never throws, and a failed notification is a warning.
+   * Undefined = no notifications (tests, or a driver wired without them).
+   */
+  notify?(entry: JournalEntry): Promise<void>;
+  /** The committer time of a commit (ISO 8601) where the repository has it (`git show -s --format=%cI`). */
+  commitTime?(sha: string): Promise<string | undefined>;
 }

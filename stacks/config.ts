@@ -17,6 +17,8 @@ export type {
   Strategy,
 } from "./config/policyTypes";
 export { ROUTERS } from "./config/types";
+export { NOTIFY_EVENTS, NOTIFY_KINDS, PAGERDUTY_URL } from "./config/notifications";
+export type { NotificationTarget, NotifyEvent, NotifyKind } from "./config/notifications";
 export type {
   AwsConfig,
   LocalConfig,

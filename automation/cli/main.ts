@@ -21,6 +21,7 @@ import { renderSarif } from "../report/sarif";
 import { clusterWeights } from "../engine/weights";
 import { clusterDeployments } from "../engine/deployments";
 import { hookRunner } from "../analysis/hook";
+import { stackNotifier } from "../notify/send";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const PROJECT = "slipway";
@@ -86,15 +87,12 @@ const renderers: Renderers = {
   previewSarif: (results) => renderSarif(results),
 };
 
-/** The checkout's commit, for the change record; undefined outside a git work tree. */
-function headCommit(): string | undefined {
+/** One line of git's answer in the work dir; undefined outside a git work tree or for an unknown commit. */
+function git(...args: string[]): string | undefined {
   try {
     return (
-      execFileSync("git", ["rev-parse", "HEAD"], {
-        cwd: workDir(),
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"],
-      }).trim() || undefined
+      execFileSync("git", args, { cwd: workDir(), encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() ||
+      undefined
     );
   } catch {
     return undefined;
@@ -121,6 +119,7 @@ export async function main(argv: string[]): Promise<number> {
     const verbose =
       (inv.command === "up" || inv.command === "promote" || inv.command === "preview") && !!inv.args.verbose;
     const engine = await createEngine({ workDir: workDir(), env, progress, verbose });
+    const ci = ciRun();
     return {
       engine,
       state: stateUrl
@@ -144,13 +143,18 @@ export async function main(argv: string[]): Promise<number> {
       backendUrl: stateUrl,
       newId: () => randomUUID().slice(0, 8),
       host: { pid: process.pid, hostname: os.hostname(), user: os.userInfo().username },
-      ci: ciRun(),
-      commit: headCommit(),
+      ci,
+      notify: stackNotifier(engine, progress, ci && `${ci.serverUrl}/${ci.repository}/actions/runs/${ci.runId}`),
+      commit: git("rev-parse", "HEAD"),
+      commitTime: async (sha) => (/^[0-9a-f]{7,64}$/.test(sha) ? git("show", "-s", "--format=%cI", sha) : undefined),
     };
   };
   return run(argv, presentStacks(), makeDeps, {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
-    outcome: (word) => argv[0] === "promote" && setOutput("outcome", word),
+    outcome: (word) => {
+      if (argv[0] === "promote") setOutput("outcome", word);
+      if (argv[0] === "drift" && (word === "drift" || word === "ok")) setOutput("drifted", String(word === "drift"));
+    },
   });
 }

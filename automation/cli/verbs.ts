@@ -9,6 +9,7 @@ import { historyVerb } from "../commands/history";
 import { previewVerb } from "../commands/preview";
 import { promoteVerb } from "../commands/promote";
 import { rollbackVerb } from "../commands/rollback";
+import { reportVerb } from "../commands/report";
 import { statusVerb } from "../commands/status";
 import { upVerb } from "../commands/up";
 import { waitVerb } from "../commands/watch";
@@ -25,6 +26,7 @@ export const VERBS = {
   history: historyVerb,
   "audit-verify": auditVerifyVerb,
   "audit-export": auditExportVerb,
+  report: reportVerb,
 } as const;
 
 export type VerbName = keyof typeof VERBS;

@@ -9,6 +9,7 @@ import { lastPromotion, PromotionRecord } from "../state/progress";
 import { lastRollback, RollbackRecord } from "../state/rollbacks";
 import { openRelease, readRelease } from "../state/release";
 import type { LockHolder } from "../state/store";
+import { DriftHistory, driftHistory } from "../state/drift";
 import { holderAlive } from "./watchView";
 
 export { holderAlive };
@@ -49,6 +50,8 @@ export interface StackStatus {
    * host, or a lock held from another host, which its store keeps only while fresh), false when that driver is gone.
    */
   promotionRunning?: boolean;
+  /** The last drift check (`slipway drift`): when, and whether it found drift; and since when an open drift stands. */
+  drift?: DriftHistory;
   /** The change freeze in force now, and the next one to start (deployed stacks). */
   freeze?: { active?: Occurrence; next?: Occurrence };
 }
@@ -99,6 +102,7 @@ async function one(d: Deps, stack: string): Promise<StackStatus> {
     },
     ...promotionState(d, lastPromotion(entries), await state.holder()),
     lastRollback: lastRollback(entries),
+    drift: driftHistory(entries),
     freeze: {
       active: activeWindow(rel.config.freeze, d.clock.now()),
       next: nextWindow(rel.config.freeze, d.clock.now()),
@@ -149,6 +153,7 @@ export function statusText(all: StackStatus[]): string {
           `  last promotion: ${last}`,
           ...(s.lastRollback ? [`  last rollback: ${rollbackText(s.lastRollback)}`] : []),
           `  lock: ${s.lock ? `${s.lock.command} ${s.lock.promotionId} pid ${s.lock.pid} on ${s.lock.host} since ${s.lock.startedAt}` : "free"}`,
+          `  last drift check: ${driftText(s.drift)}`,
           ...(s.freeze ? [`  freeze: ${freezeText(s.freeze)}`] : []),
         ].join("\n");
       })
@@ -166,6 +171,13 @@ function outcomeText(s: StackStatus, p: PromotionRecord): string {
 function rollbackText(r: RollbackRecord): string {
   const how = r.status ?? (r.applied ? "applied, not ended" : "INTERRUPTED");
   return `${r.from} -> ${r.to} ${how} (${r.startedAt}${r.reason ? `, reason: ${r.reason}` : ""})`;
+}
+
+function driftText(h: DriftHistory | undefined): string {
+  const last = h?.lastCheck;
+  if (last === undefined) return "none journaled";
+  const open = h!.open ? ` (first seen ${h!.open.firstSeen})` : "";
+  return `${last.at} ${last.status === "drifted" ? "DRIFTED" : "clean"}${open}`;
 }
 
 function freezeText(f: NonNullable<StackStatus["freeze"]>): string {

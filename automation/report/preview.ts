@@ -4,6 +4,10 @@ import type { ChangeOp, EnforcementLevel, PolicyViolation, PreviewResult, Resour
 import { code, md, plural, renderMasked, seconds, show } from "./format";
 import { terminalLine as t } from "./terminal";
 import { driftedProperties } from "./drift";
+import { html as esc } from "./html";
+import { failedSection, folded, PreviewContext, provenance, shipsSection } from "./previewContext";
+
+export type { PreviewContext };
 
 /** First line of every report, so a workflow finds and updates one sticky comment instead of adding new ones. */
 export const PREVIEW_MARKER = "<!-- slipway-preview-report -->";
@@ -89,11 +93,14 @@ function headline(result: PreviewResult): string {
   return `${status}${parts.length > 0 ? parts.join(" · ") : "No changes"} (preview took ${seconds(result.durationMs)})`;
 }
 
-function stackSection(result: PreviewResult): string[] {
-  const out = [`### Stack ${code(result.stack)}`, "", headline(result), ""];
+function stackSection(result: PreviewResult, ctx?: PreviewContext): string[] {
+  const head = [`### Stack ${code(result.stack)}`, "", ...[provenance(ctx)].filter((l): l is string => !!l), ""];
+  const out: string[] = [];
+  const created = result.changes.filter((c) => c.op === "create");
   const replaced = result.changes.filter((c) => c.op === "replace");
   const deleted = result.changes.filter((c) => c.op === "delete");
   const updated = result.changes.filter((c) => c.op === "update" || c.op === "replace");
+  if (created.length > 0) out.push(`#### Creations (${created.length})`, "", ...listed(created, createLine), "");
   if (replaced.length > 0) out.push(`#### Replacements (${replaced.length})`, "", ...listed(replaced, changeLine), "");
   if (updated.length > 0)
     out.push(`#### What changes (${updated.length})`, "", ...updated.slice(0, MAX_LISTED).flatMap(changeTable));
@@ -111,17 +118,22 @@ function stackSection(result: PreviewResult): string[] {
     out.push("These values are only known after the update; the policy checks them again when it runs.", "");
     out.push(...listed(unverifiable, violationLine), "");
   }
-  return out;
+  return [...head, headline(result), "", ...folded(`Details of stack ${esc(result.stack)} (${out.length} lines)`, out)];
+}
+
+function createLine(c: ResourceChange): string {
+  return `- ${resourceLabel(c)}`;
 }
 
 /** Markdown for the pull-request comment, one section per stack, starting with PREVIEW_MARKER; secrets masked. */
-export function renderPreviewMarkdown(results: PreviewResult[]): string {
-  return renderMasked(results, previewMarkdown);
+export function renderPreviewMarkdown(results: PreviewResult[], ctx?: PreviewContext): string {
+  return renderMasked({ results, ctx }, (safe) => previewMarkdown(safe.results, safe.ctx));
 }
 
-function previewMarkdown(results: PreviewResult[]): string {
+function previewMarkdown(results: PreviewResult[], ctx?: PreviewContext): string {
   const out = [PREVIEW_MARKER, "## slipway preview", ""];
-  if (results.length === 0) return [...out, "No stack was previewed.", ""].join("\n");
+  const failed = ctx?.failed ?? [];
+  if (results.length === 0 && failed.length === 0) return [...out, "No stack was previewed.", ""].join("\n");
   out.push("| Stack | Create | Update | Replace | Delete | Mandatory | Advisory | Not verifiable |");
   out.push("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   for (const r of results) {
@@ -132,8 +144,11 @@ function previewMarkdown(results: PreviewResult[]): string {
       `| ${md(r.stack)} | ${n.create} | ${n.update} | ${n.replace} | ${n.delete} | ${level("mandatory")} | ${level("advisory")} | ${unverifiable} |`,
     );
   }
+  for (const f of failed) out.push(`| ${md(f.stack)} | FAILED | - | - | - | - | - | - |`);
   out.push("");
-  for (const r of results) out.push(...stackSection(r));
+  for (const r of results) out.push(...stackSection(r, ctx));
+  for (const f of failed) out.push(...failedSection(f, ctx));
+  out.push(...shipsSection(ctx));
   return out.join("\n");
 }
 

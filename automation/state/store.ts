@@ -22,9 +22,16 @@ export type JournalAction =
   | "abort"
   | "remediate"
   | "reconcile"
-  | "hook";
+  | "hook"
+  | "drift";
 /** `held`: stopped after an irreversible hook ran, traffic left where it was (automation/release/hooks.ts). */
-export type JournalStatus = "completed" | "rolled-back" | "held" | "failed" | "recovered: rolled back" | "resumed";
+export type JournalStatus =
+  "completed" | "rolled-back" | "held" | "failed" | "recovered: rolled back" | "resumed" | "drifted" | "clean";
+
+/** What a drift check found (action "drift"): each drifted resource and the paths of its changed properties. */
+export interface DriftFinding {
+  resources: Array<{ type: string; name: string; urn: string; properties: string[]; protected?: boolean }>;
+}
 export type HookPhase = "preTraffic" | "postPromotion";
 
 /** One journal entry. `intent` is written before an update (with the release it applies), `outcome` after it. */
@@ -59,6 +66,8 @@ export interface JournalEntry {
   hook?: string;
   phase?: HookPhase;
   irreversible?: boolean;
+  /** A drift check (action "drift", status drifted or clean): what drifted, masked. */
+  drift?: DriftFinding;
   /** Change evidence: approval, break-glass, origin, preview summary, engine updates (automation/release/evidence.ts). */
   evidence?: Evidence;
 }

@@ -1,5 +1,6 @@
 // How a refusal reads: the key, the bad value and the fix.
 import { CONFIG_NAMESPACE } from "../../contract/release";
+import { displayUrl } from "../../contract/urls";
 
 export const NAMESPACE = CONFIG_NAMESPACE;
 
@@ -11,8 +12,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** The value as the refusal shows it; a URL's userinfo and credential parameters are masked (contract/urls.ts). */
 function show(v: unknown): string {
-  return typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+  return typeof v === "string" ? JSON.stringify(displayUrl(v)) : (JSON.stringify(v) ?? String(v));
 }
 
 /** The refusal of `slipway:<key>` (a dotted path into a JSON key) with `value`, naming the fix. */

@@ -6,6 +6,7 @@ import type { Release } from "../../contract/store";
 import { resolveAws, resolveEnvironment, resolveRelease } from "./checks";
 import { decode, formatIssue, keysOnly } from "./decode";
 import { LOCAL_DATA_ENDPOINTS, parseSeccomp, serviceSizing } from "./defaults";
+import { resolveNotifications } from "./notifications";
 import { ConfigError, NAMESPACE, refuse } from "./errors";
 import { resolveApproval, resolveCanary, resolveFreeze, resolveHooks } from "./policy";
 import { Parsed, schema } from "./schema";
@@ -70,6 +71,7 @@ export function parseStackConfig(stack: string, raw: Record<string, string>): St
     backup: p.release?.backup ?? env === "prod",
     approval: resolveApproval(stack, env, p),
     freeze: resolveFreeze(p),
+    notifications: resolveNotifications(p.notifications),
     aws: local ? undefined : resolveAws(env, p),
     local: local
       ? { kubeconfig: p.kubeconfig, kubeContext: p.kubeContext, dataEndpoints: p.dataEndpoints ?? LOCAL_DATA_ENDPOINTS }

@@ -7,6 +7,7 @@ import { ENVIRONMENTS, SEMVER, VERSION_FIX, WEIGHT_FIX } from "../../contract/re
 import { bool, CIDR, DNS_LABEL, int, quantity, serviceName, version } from "./fields";
 import { approvalSchema, freezeSchema } from "./freeze";
 import { canarySchema, releasePolicySchema } from "./gates";
+import { notificationsSchema } from "./notifications";
 import { ROUTERS } from "./types";
 
 /** What a key's schema cannot say. */
@@ -104,6 +105,9 @@ export const schema = z.strictObject({
   freeze: freezeSchema.optional().register(KEY_INFO, {
     jsonFix:
       'set a JSON object such as {"timeZone":"America/New_York","windows":[{"name":"year-end","from":"2026-12-24","until":"2027-01-04"}]}',
+  }),
+  notifications: notificationsSchema.optional().register(KEY_INFO, {
+    jsonFix: 'set a JSON list such as [{"kind":"slack","url":"env:SLACK_WEBHOOK_URL","events":["rolled-back"]}]',
   }),
   kubernetesVersion: z
     .string()

@@ -4,6 +4,7 @@ import type { SeccompProfile } from "../../contract/podSecurity";
 import type { DatabaseArgs } from "../../components/dataTier";
 import type { ServiceSizing } from "../../components/service";
 import type { ApprovalRule, CanaryPolicy, FreezeWindow, ReleaseHooks } from "./policyTypes";
+import type { NotificationTarget } from "./notifications";
 
 export type { ServiceSizing, SeccompProfile };
 
@@ -67,6 +68,8 @@ export interface StackConfig {
   backup: boolean;
   approval: ApprovalRule;
   freeze: FreezeWindow[];
+  /** Where the driver reports what a release did (`slipway:notifications`). */
+  notifications: NotificationTarget[];
   aws?: AwsConfig;
   local?: LocalConfig;
 }

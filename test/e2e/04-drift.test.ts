@@ -37,7 +37,7 @@ describe("slipway drift on the real cluster", () => {
     assert.match(text.stdout, new RegExp(`${SERVICE}-svc`));
     assert.match(text.stdout, /metadata\.labels/);
 
-    const fixed = await slipway("drift", "--stack", STACK, "--remediate");
+    const fixed = await slipway("drift", "--stack", STACK, "--remediate", "--yes");
     assert.equal(fixed.code, 0, `remediation exited ${fixed.code}:\n${fixed.stderr}`);
     assert.equal(await jsonpath("service", SERVICE, "{.metadata.labels.app\\.kubernetes\\.io/part-of}"), "slipway");
 

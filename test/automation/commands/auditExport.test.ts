@@ -188,7 +188,7 @@ async function driverJournal(): Promise<Exported> {
       properties: ["spec.replicas"],
     },
   ];
-  assert.equal((await cli(h, ["drift", "--stack", "prod", "--remediate"])).code, 0);
+  assert.equal((await cli(h, ["drift", "--stack", "prod", "--remediate", "--yes"])).code, 0);
   return { gh, h, dir };
 }
 let journalOnce: Promise<Exported> | undefined;

@@ -41,7 +41,7 @@ describe("slipway drift", () => {
     assert.equal(refused.code, 1);
     assert.match(refused.err, /protected data-tier resources \(aws:rds\/instance:Instance db\).*--remediate --force/);
     assert.ok(!h.engine.calls.some((c) => c.op === "up"));
-    const forced = await cli(h, ["drift", "--stack", "dev", "--remediate", "--force"]);
+    const forced = await cli(h, ["drift", "--stack", "dev", "--remediate", "--force", "--yes"]);
     assert.equal(forced.code, 0, forced.err);
     assert.ok(h.engine.calls.some((c) => c.op === "up"));
   });

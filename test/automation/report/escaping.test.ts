@@ -4,7 +4,7 @@ import { html } from "../../../automation/report/html";
 import { mdCode, mdText } from "../../../automation/report/markdown";
 import { PREVIEW_MARKER } from "../../../automation/report/preview";
 import { terminalLine, terminalText } from "../../../automation/report/terminal";
-import { changeOf, Format, Hostile, RENDERERS } from "./hostile";
+import { changeOf, ESCAPING_ONLY, Format, Hostile, RENDERERS } from "./hostile";
 
 /** [what, the hostile string, what must not be in the output, per format]. */
 const HOSTILE: Array<[string, string, Partial<Record<Format, RegExp>>]> = [
@@ -41,7 +41,7 @@ function everywhere(s: string): Hostile {
 const withoutMarkers = (out: string) => out.replace(PREVIEW_MARKER, "").replace(DRIFT_MARKER, "");
 
 describe("#hostile-input: every rendered string is escaped for its format", () => {
-  for (const [renderer, format, render] of RENDERERS) {
+  for (const [renderer, format, render] of [...RENDERERS, ...ESCAPING_ONLY]) {
     describe(`the ${renderer}`, () => {
       for (const [what, s, forbidden] of HOSTILE) {
         const bad = forbidden[format];

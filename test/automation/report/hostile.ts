@@ -5,6 +5,13 @@ import { renderAuditHtml, renderAuditJson, renderAuditMarkdown } from "../../../
 import { renderDriftJson, renderDriftMarkdown, renderDriftText } from "../../../automation/report/drift";
 import { renderPreviewMarkdown, renderPreviewText } from "../../../automation/report/preview";
 import { renderSarif } from "../../../automation/report/sarif";
+import { deliveryReport, DeliveryReport } from "../../../automation/report/delivery";
+import {
+  renderDeliveryHtml,
+  renderDeliveryJson,
+  renderDeliveryMarkdown,
+  renderDeliveryText,
+} from "../../../automation/report/deliveryRender";
 import type { ResourceChange } from "../../../automation/types";
 import { violation } from "./fixtures";
 
@@ -78,6 +85,41 @@ export function auditExport(h: Hostile): Export {
   };
 }
 
+/** Delivery figures over a promotion whose stack, id, version and commit carry the input. */
+function delivery(h: Hostile): DeliveryReport {
+  const at = "2026-11-22T08:00:00.000Z";
+  const runs = [
+    {
+      stack: h.echo,
+      id: h.echo,
+      kind: "promote" as const,
+      version: h.echo,
+      startedAt: at,
+      endedAt: at,
+      end: "completed" as const,
+      commit: h.echo,
+    },
+  ];
+  return deliveryReport({
+    runs,
+    stacks: [h.echo, "dev"],
+    untilMs: Date.parse("2026-11-30T00:00:00Z"),
+    generatedAt: at,
+  });
+}
+
+/** The pull-request comment with its context: a failed stack's error, the run and the release plan carry the input. */
+function previewWithContext(h: Hostile): string {
+  const ctx = {
+    commit: h.echo,
+    at: h.echo,
+    runUrl: h.echo,
+    failed: [{ stack: h.echo, message: h.echo }],
+    ships: [{ stack: h.echo, lines: [h.echo] }],
+  };
+  return renderPreviewMarkdown(preview(h), ctx);
+}
+
 export type Format = "text" | "markdown" | "json" | "html";
 export const RENDERERS: Array<[string, Format, (h: Hostile) => string]> = [
   ["preview Markdown", "markdown", (h) => renderPreviewMarkdown(preview(h))],
@@ -89,4 +131,13 @@ export const RENDERERS: Array<[string, Format, (h: Hostile) => string]> = [
   ["audit JSON", "json", (h) => renderAuditJson(auditExport(h))],
   ["audit Markdown", "markdown", (h) => renderAuditMarkdown(auditExport(h))],
   ["audit HTML", "html", (h) => renderAuditHtml(auditExport(h))],
+  ["preview Markdown with its context", "markdown", previewWithContext],
+];
+
+/** Renderers of data with no secret-by-key context (the delivery figures): checked for escaping only. */
+export const ESCAPING_ONLY: Array<[string, Format, (h: Hostile) => string]> = [
+  ["delivery text", "text", (h) => renderDeliveryText(delivery(h))],
+  ["delivery Markdown", "markdown", (h) => renderDeliveryMarkdown(delivery(h))],
+  ["delivery JSON", "json", (h) => renderDeliveryJson(delivery(h))],
+  ["delivery HTML", "html", (h) => renderDeliveryHtml(delivery(h))],
 ];
