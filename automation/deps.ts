@@ -127,6 +127,10 @@ export interface Deps {
   /** The command's result on stdout. */
   stdout(text: string): void;
   writeFile(path: string, text: string): Promise<void>;
+  /** Reads a file the user named (a reviewed plan); default: the file system. */
+  readFile?(path: string): Promise<string>;
+  /** Appends Markdown to the job summary (GitHub Actions: $GITHUB_STEP_SUMMARY, masked); undefined elsewhere. */
+  summary?(markdown: string): void;
   /** Aborted on SIGINT. */
   signal: AbortSignal;
   /** Stacks present (stacks/Pulumi.<stack>.yaml). */

@@ -48,10 +48,11 @@ export class LockedError extends SlipwayError {
 }
 
 /**
- * Exit codes of DESIGN.md; `drift` and `tampered` are results, not errors: 2 when drift or pending changes were
- * asked for and found, 6 when `slipway audit verify` finds the journal's hash chain broken.
+ * Exit codes of DESIGN.md; `drift`, `tampered` and `paused` are results, not errors: 2 when drift or pending changes
+ * were asked for and found, 6 when `slipway audit verify` finds the journal's hash chain broken, 7 when a promotion
+ * paused for a person (traffic stays; `promote --continue` goes on, `abort` rolls back).
  */
-export const EXIT = { ok: 0, error: 1, drift: 2, rolledBack: 3, policy: 4, locked: 5, tampered: 6 } as const;
+export const EXIT = { ok: 0, error: 1, drift: 2, rolledBack: 3, policy: 4, locked: 5, tampered: 6, paused: 7 } as const;
 
 export function exitCodeOf(err: unknown): number {
   if (!(err instanceof SlipwayError)) return EXIT.error;

@@ -22,9 +22,21 @@ export type JournalAction =
   | "abort"
   | "remediate"
   | "reconcile"
-  | "hook";
-/** `held`: stopped after an irreversible hook ran, traffic left where it was (automation/release/hooks.ts). */
-export type JournalStatus = "completed" | "rolled-back" | "held" | "failed" | "recovered: rolled back" | "resumed";
+  | "hook"
+  | "continue";
+/**
+ * `held`: stopped after an irreversible hook ran, traffic left where it was (automation/release/hooks.ts). `paused`:
+ * stopped for a person at a `pause` step (or a gate without data), traffic left where it was, until
+ * `promote --continue` or `abort`.
+ */
+export type JournalStatus =
+  | "completed"
+  | "rolled-back"
+  | "held"
+  | "paused"
+  | "failed"
+  | "recovered: rolled back"
+  | "resumed";
 export type HookPhase = "preTraffic" | "postPromotion";
 
 /** One journal entry. `intent` is written before an update (with the release it applies), `outcome` after it. */
@@ -37,6 +49,8 @@ export interface JournalEntry {
   version?: string;
   stableVersion?: string;
   steps?: number[];
+  /** On a start: the indices of the steps after which the promotion pauses for a person. */
+  pauseAfter?: number[];
   step?: number;
   weight?: number;
   services?: string[];

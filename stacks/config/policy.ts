@@ -1,7 +1,7 @@
 // The driver's release policy, resolved with its defaults: canary steps and gates, release hooks, approval and change
 // freezes. The program builds no resource from these; the driver reads them through parseStackConfig.
 import type { z } from "zod";
-import { Environment, parseDuration } from "../../contract/release";
+import { Environment, parseDuration, splitSteps } from "../../contract/release";
 import type { hookSchema } from "./gates";
 import type { AnalysisProvider, ApprovalRule, CanaryPolicy, FreezeWindow, HookJob, ReleaseHooks } from "./policyTypes";
 import type { Parsed } from "./schema";
@@ -35,7 +35,7 @@ export function resolveCanary(p: Parsed): CanaryPolicy {
   const analysis = c.analysis?.map(resolveGate) ?? [{ provider: "kubernetes" as const }];
   return {
     strategy: c.strategy ?? "canary",
-    steps: c.steps ?? [10, 30, 100],
+    ...splitSteps(c.steps ?? [10, 30, 100]),
     interval: durationMs(c.interval ?? "60s"),
     failureLimit: c.failureLimit ?? 1,
     soak: durationMs(c.soak ?? "0s"),
