@@ -11,7 +11,8 @@ import { Invocation, stacksOf } from "./argv";
 import type { Clock, Deps, Renderers } from "../deps";
 import { createEngine } from "../engine/engine";
 import { EngineError } from "../errors";
-import { ciRun, setOutput } from "./github";
+import { ciRun, setOutput, summarySink } from "./github";
+import { startDeployment } from "../release/deployments";
 import { execFileSync } from "child_process";
 import { stateStoreFor } from "../state/backend";
 import { noStateError, stateLocation } from "../state/location";
@@ -116,6 +117,7 @@ export async function main(argv: string[]): Promise<number> {
     const stacks = stacksOf(inv) ?? presentStacks();
     const { env, stateUrl } = backendEnv(stacks, process.env, argv[0] !== "status");
     const engine = await createEngine({ workDir: workDir(), env, progress });
+    const ci = ciRun();
     return {
       engine,
       state: stateUrl
@@ -137,7 +139,9 @@ export async function main(argv: string[]): Promise<number> {
       backendUrl: stateUrl,
       newId: () => randomUUID().slice(0, 8),
       host: { pid: process.pid, hostname: os.hostname(), user: os.userInfo().username },
-      ci: ciRun(),
+      ci,
+      deployments: ci && ((o) => startDeployment(ci, o, progress)),
+      summary: summarySink(),
       commit: headCommit(),
     };
   };

@@ -17,7 +17,6 @@ import { INTERVAL_MS, parsePromote, PromoteArgs } from "./promoteParse";
 import { glassLine, JSON_OPTION, Verb } from "./command";
 import { buildPlan, checkPlanDigest, checkStage, dryRunPlan } from "./promotePlan";
 import { checkContinuer, continueFrom, pausedPromotion } from "./promoteContinue";
-import { startDeployment } from "../release/deployments";
 import { failedSummary, promoteSummary } from "../report/jobSummary";
 
 export type { PromoteArgs };
@@ -38,6 +37,8 @@ export interface PromoteResult {
   paused?: Paused;
   /** The SHA-256 of the plan (--dry-run) or of the reviewed plan applied (--plan-digest). */
   planDigest?: string;
+  /** --dry-run --plan-out: the file the plan was written to. */
+  planOut?: string;
   durationMs: number;
 }
 
@@ -47,7 +48,8 @@ export { previousStage };
 async function dryRun(d: Deps, a: PromoteArgs, started: number): Promise<PromoteResult> {
   const { plan, digest } = await dryRunPlan(d, a);
   const base = { stack: a.stack, version: a.version, skipCanary: a.skipCanary, steps: [], plan };
-  return { ...base, status: "dry-run", planDigest: digest, durationMs: d.clock.now() - started };
+  const out = a.planOut ? { planOut: a.planOut } : {};
+  return { ...base, status: "dry-run", planDigest: digest, ...out, durationMs: d.clock.now() - started };
 }
 
 export async function promote(d: Deps, a: PromoteArgs): Promise<PromoteResult> {
@@ -107,11 +109,11 @@ async function promoteLocked(
     d.progress(`${a.stack}: already runs ${a.version} on ${plan.services.join(", ")}; nothing to do`);
     return { ...base, promotionId: undefined, status: "unchanged", steps: [], durationMs: d.clock.now() - started };
   }
-  const deployment = await startDeployment(
-    d.ci,
-    { environment: a.stack, version: a.version, id: resumed?.deploymentId },
-    d.progress,
-  );
+  const deployment = (await d.deployments?.({
+    environment: a.stack,
+    version: a.version,
+    id: resumed?.deploymentId,
+  })) ?? { status: async () => undefined };
   const note = s.note(id);
   if (!resumed) {
     await note({
@@ -165,7 +167,8 @@ async function promoteLocked(
 export { INTERVAL_MS };
 
 function promoteLine(r: PromoteResult): string {
-  if (r.status === "dry-run") return planText(r.plan) + (r.planDigest ? `plan digest (sha256) ${r.planDigest}\n` : "");
+  if (r.status === "dry-run")
+    return planText(r.plan) + (r.planOut ? `plan digest (sha256) ${r.planDigest}, written to ${r.planOut}\n` : "");
   if (r.status === "paused")
     return `${r.version} paused on ${r.stack} at ${r.paused!.weight}% after step ${r.paused!.step + 1}/${r.plan.steps.length}: ${r.paused!.detail}\n`;
   if (r.status === "unchanged") return `${r.stack} already runs ${r.version}\n`;

@@ -96,9 +96,13 @@ export function parsePromote(o: Opts, stacks: readonly string[]): PromoteArgs {
     throw new InputError("--resume continues canary steps: drop --skip-canary, or drop --resume");
   const services = servicesArg(o);
   const json = o.json === true;
+  const plan = Object.entries(planArgs(o, dryRun)).filter(([, v]) => v !== undefined);
   return {
-    ...{ stack, version, approvedBy, steps: canary?.steps, pauseAfter: canary?.pauseAfter, intervalMs, skipCanary },
-    ...{ breakGlass, reason, dryRun, resume, continue: cont || undefined, services, json },
-    ...planArgs(o, dryRun),
+    ...{ stack, version, approvedBy, steps: canary?.steps, intervalMs, skipCanary },
+    ...{ breakGlass, reason, dryRun, resume, services, json },
+    // Only what was given: the argument record stays as small as the command line.
+    ...(canary?.pauseAfter.length ? { pauseAfter: canary.pauseAfter } : {}),
+    ...(cont ? { continue: true } : {}),
+    ...Object.fromEntries(plan),
   };
 }

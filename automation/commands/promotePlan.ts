@@ -90,8 +90,9 @@ export async function buildPlan(d: Deps, a: PlanArgs, rel: StackRelease, resumed
 export async function reviewedPlan(
   d: Deps,
   a: PlanArgs,
+  rel?: StackRelease,
 ): Promise<{ plan: ReleasePlan; doc: PlanDocument; previews: PreviewResult[] }> {
-  const rel = await readRelease(d.engine, d.state(a.stack), a.stack);
+  rel ??= await readRelease(d.engine, d.state(a.stack), a.stack);
   const plan = await buildPlan(d, a, rel);
   const first = await d.engine.preview(a.stack, { release: plan.updates[0].release, signal: d.signal });
   const last = plan.updates.at(-1)!;
@@ -101,20 +102,31 @@ export async function reviewedPlan(
   return { plan, doc, previews: last === plan.updates[0] ? [first] : [first, stable] };
 }
 
-/** `--dry-run`: the plan and its previews; with --plan-out the plan file and its digest. Changes nothing. */
-export async function dryRunPlan(d: Deps, a: PlanArgs): Promise<{ plan: ReleasePlan; digest: string }> {
+/**
+ * `--dry-run`: the plan and the preview of its first update; with --plan-out also the final update's preview, and the
+ * plan file with its digest. Changes nothing.
+ */
+export async function dryRunPlan(d: Deps, a: PlanArgs): Promise<{ plan: ReleasePlan; digest?: string }> {
   const rel = await readRelease(d.engine, d.state(a.stack), a.stack);
   const frozen = activeWindow(rel.config.freeze, d.clock.now());
   if (frozen)
     d.progress(
       `${a.stack}: inside freeze "${frozen.name}" until ${frozen.end}: the promotion itself would be refused without --break-glass --reason`,
     );
-  const { plan, doc, previews } = await reviewedPlan(d, a);
+  if (a.planOut === undefined) {
+    const plan = await buildPlan(d, a, rel);
+    d.progress(
+      `${a.stack}: plan: ${plan.updates.map((u) => u.label).join(" -> ")} for ${plan.services.join(", ")}; previewing the first update`,
+    );
+    await d.engine.preview(a.stack, { release: plan.updates[0].release, signal: d.signal });
+    return { plan };
+  }
+  const { plan, doc, previews } = await reviewedPlan(d, a, rel);
   d.progress(
     `${a.stack}: plan: ${plan.updates.map((u) => u.label).join(" -> ")} for ${plan.services.join(", ")}; previewed the first and the final update`,
   );
   const file = planFile(doc);
-  if (a.planOut) await d.writeFile(a.planOut, `${JSON.stringify(file, null, 2)}\n`);
+  await d.writeFile(a.planOut, `${JSON.stringify(file, null, 2)}\n`);
   d.summary?.(
     `## slipway plan: ${mdCode(a.version)} to ${mdCode(a.stack)}\n\nplan digest (sha256): ${mdCode(file.digest)}\n\n` +
       d.renderers.previewMarkdown(previews),
