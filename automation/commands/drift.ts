@@ -59,6 +59,7 @@ export async function drift(d: Deps, a: DriftArgs): Promise<DriftOutcome> {
     results.push(r);
   }
   if (a.markdown) await d.writeFile(a.markdown, d.renderers.driftMarkdown(results));
+  d.summary?.(d.renderers.driftMarkdown(results));
   const remediated: string[] = [];
   if (a.remediate) {
     for (const r of results.filter((x) => x.drifted.length > 0)) {

@@ -8,6 +8,9 @@ import { planText, ReleasePlan } from "../release/plan";
 import type { Deps } from "../deps";
 import { EXIT, SlipwayError } from "../errors";
 import { StackSession, withStackLock } from "../state/lock";
+import type { Journal } from "../state/journal";
+import type { StackConfig } from "../../stacks/config";
+import type { Deployment } from "../release/deployments";
 import { readRelease } from "../state/release";
 import { recoverIfInterrupted } from "./recover";
 import { admit, engineUpdates, Evidence, gatesOf, origin } from "../release/evidence";
@@ -80,6 +83,33 @@ async function continuePaused(d: Deps, a: PromoteArgs, started: number): Promise
   );
 }
 
+/** The change record's start: what is shipped, the steps and pauses, who approved it, the gates, the deployment. */
+async function noteStart(
+  d: Deps,
+  note: Journal,
+  a: PromoteArgs,
+  plan: ReleasePlan,
+  config: StackConfig,
+  evidence: Evidence,
+): Promise<void> {
+  await note({
+    event: "start",
+    action: a.skipCanary ? "skip-canary" : "promote",
+    version: a.version,
+    stableVersion: config.release.stableVersion,
+    steps: plan.steps,
+    pauseAfter: plan.pauseAfter.length > 0 ? plan.pauseAfter : undefined,
+    services: plan.services,
+    approvedBy: evidence.approval?.approvers.join(", "),
+    reason: a.reason,
+    host: d.host.hostname,
+    pid: d.host.pid,
+    evidence: { ...evidence, gates: a.skipCanary ? undefined : gatesOf(config) },
+  });
+}
+
+const idOf = (x: Deployment) => (x.id === undefined ? undefined : { id: x.id });
+
 async function promoteLocked(
   d: Deps,
   s: StackSession,
@@ -115,26 +145,7 @@ async function promoteLocked(
     id: resumed?.deploymentId,
   })) ?? { status: async () => undefined };
   const note = s.note(id);
-  if (!resumed) {
-    await note({
-      event: "start",
-      action: a.skipCanary ? "skip-canary" : "promote",
-      version: a.version,
-      stableVersion: config.release.stableVersion,
-      steps: plan.steps,
-      pauseAfter: plan.pauseAfter.length > 0 ? plan.pauseAfter : undefined,
-      services: plan.services,
-      approvedBy: evidence.approval?.approvers.join(", "),
-      reason: a.reason,
-      host: d.host.hostname,
-      pid: d.host.pid,
-      evidence: {
-        ...evidence,
-        gates: a.skipCanary ? undefined : gatesOf(config),
-        deployment: deployment.id === undefined ? undefined : { id: deployment.id },
-      },
-    });
-  }
+  if (!resumed) await noteStart(d, note, a, plan, config, { ...evidence, deployment: idOf(deployment) });
   await deployment.status("in_progress", `${a.version}: ${plan.updates.map((u) => u.label).join(" -> ")}`);
   let ran: Awaited<ReturnType<typeof runPlanUntilPause>>;
   try {

@@ -11,6 +11,7 @@ import { LockHolder, pidAlive } from "../state/store";
 import { activeWindow, nextWindow, Occurrence } from "../release/freeze";
 import { holdAdvice, irreversibleReason } from "../release/hooks";
 import { manyStacks } from "./args";
+import { mayContinue } from "./promoteContinue";
 import { JSON_OPTION, STACKS_OPTION, Verb } from "./command";
 
 export type StackState = "deployed" | "not deployed" | "no backend configured";
@@ -34,6 +35,8 @@ export interface StackStatus {
    * host, or a lock held from another host, which its store keeps only while fresh), false when that driver is gone.
    */
   promotionRunning?: boolean;
+  /** Who may continue the last promotion when it is paused (the stack's approval rule, four-eyes against its starter). */
+  mayContinue?: string;
   /** The change freeze in force now, and the next one to start (deployed stacks). */
   freeze?: { active?: Occurrence; next?: Occurrence };
 }
@@ -65,6 +68,7 @@ async function one(d: Deps, stack: string): Promise<StackStatus> {
     : await readRelease(d.engine, state, stack);
   const r = rel.config.release;
   const rec = rel.current?.record;
+  const last = lastPromotion(await state.read());
   return {
     stack,
     state: deployed ? "deployed" : "not deployed",
@@ -81,7 +85,8 @@ async function one(d: Deps, stack: string): Promise<StackStatus> {
       writtenBy: rec.writtenBy,
       command: rec.command,
     },
-    ...promotionState(d, lastPromotion(await state.read()), await state.holder()),
+    ...promotionState(d, last, await state.holder()),
+    ...(last?.status === "paused" ? { mayContinue: mayContinue(rel.config.approval, last.startedBy) } : {}),
     freeze: {
       active: activeWindow(rel.config.freeze, d.clock.now()),
       next: nextWindow(rel.config.freeze, d.clock.now()),
@@ -148,6 +153,8 @@ export function statusText(all: StackStatus[]): string {
 function outcomeText(s: StackStatus, p: PromotionRecord): string {
   if (p.status === "held")
     return `HELD at ${s.canaryWeight ?? 0}% (${irreversibleReason(p.irreversibleHook ?? "?")}): ${holdAdvice(s.stack, p.version)}`;
+  if (p.status === "paused")
+    return `PAUSED at ${p.pausedAt?.weight ?? s.canaryWeight ?? 0}% after step ${(p.pausedAt?.step ?? -1) + 1}/${p.steps.length}: ${s.mayContinue ?? "anyone"} may continue with slipway promote --stack ${s.stack} --continue (or roll back with slipway abort --stack ${s.stack})`;
   return p.status ?? (s.promotionRunning ? "RUNNING" : "INTERRUPTED");
 }
 
