@@ -135,6 +135,8 @@ export interface Deps {
    * in GitHub Actions only. Never rejects: a failed post is a warning.
    */
   deployments?(o: { environment: string; version: string; id?: number }): Promise<Deployment>;
+  /** Sets a step output (GitHub Actions: $GITHUB_OUTPUT); undefined elsewhere. */
+  output?(name: string, value: string): void;
   /** Appends Markdown to the job summary (GitHub Actions: $GITHUB_STEP_SUMMARY, masked); undefined elsewhere. */
   summary?(markdown: string): void;
   /** Aborted on SIGINT. */

@@ -142,6 +142,7 @@ export async function main(argv: string[]): Promise<number> {
       ci,
       deployments: ci && ((o) => startDeployment(ci, o, progress)),
       summary: summarySink(),
+      output: (name, value) => setOutput(name, value),
       commit: headCommit(),
     };
   };

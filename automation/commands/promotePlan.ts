@@ -127,6 +127,7 @@ export async function dryRunPlan(d: Deps, a: PlanArgs): Promise<{ plan: ReleaseP
   );
   const file = planFile(doc);
   await d.writeFile(a.planOut, `${JSON.stringify(file, null, 2)}\n`);
+  d.output?.("plan_digest", file.digest);
   d.summary?.(
     `## slipway plan: ${mdCode(a.version)} to ${mdCode(a.stack)}\n\nplan digest (sha256): ${mdCode(file.digest)}\n\n` +
       d.renderers.previewMarkdown(previews),

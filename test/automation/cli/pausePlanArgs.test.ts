@@ -12,7 +12,7 @@ import { baseConfig } from "../fakes";
 
 const STACKS = ["dev", "staging", "prod", "local"];
 const P = ["promote", "--stack", "dev", "--version", "1.4.0"];
-const args = (argv: string[]) => (parseArgv(argv, STACKS) as { args: Record<string, unknown> }).args;
+const args = (argv: string[]) => (parseArgv(argv, STACKS) as unknown as { args: Record<string, unknown> }).args;
 
 describe("#pause and plan flags: refusals", () => {
   const BAD: Array<[string[], RegExp]> = [
