@@ -47,6 +47,7 @@ function facts(r: ChangeRecord): [string, string][] {
     ],
     ["Approved by", approvalText(r)],
     ["Commit", r.commit],
+    ["Reviewed plan", r.plan ? `sha256 ${r.plan.digest}${r.plan.url ? ` (${r.plan.url})` : ""}` : undefined],
     [
       "BREAK-GLASS",
       r.breakGlass

@@ -175,3 +175,23 @@ describe("#pause: a gate without data", () => {
     assert.equal(recorded(h, "local")?.canaryWeight, 0);
   });
 });
+
+describe("#job summary of promote", () => {
+  it("writes the outcome, the steps and where it paused; a rollback writes its outcome word and cause", async () => {
+    const summary: string[] = [];
+    const h = runner("ann");
+    h.deps.summary = (md) => summary.push(md);
+    await cli(h, PAUSED);
+    assert.match(summary[0], /## slipway promote `1\.4\.0` to `local`: PAUSED/);
+    assert.match(summary[0], /\| 1 \| 10% \| pass \|/);
+    assert.match(summary[0], /Paused at 10%/);
+    h.deps.providers = () => [
+      {
+        name: "kubernetes",
+        check: async () => ({ provider: "kubernetes", ok: false, detail: "pods <down>", durationMs: 0 }),
+      },
+    ];
+    await cli(h, CONTINUE);
+    assert.match(summary[1], /## slipway promote `local`: ROLLED-BACK\n\n.*pods &lt;down&gt;/);
+  });
+});

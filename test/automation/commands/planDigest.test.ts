@@ -64,6 +64,9 @@ describe("#plan digest: the apply", () => {
     assert.equal(r.code, 0, r.err);
     const start = (await h.deps.state("local").read()).find((e) => e.event === "start")!;
     assert.deepEqual(start.evidence?.plan, { digest, url });
+    const x = ["audit", "export", "--stack", "local", "--since", "2026-11-01", "--format", "md", "--out", "e.md"];
+    assert.equal((await cli(h, x)).code, 0);
+    assert.match(h.files.get("e.md")!, new RegExp(`Reviewed plan.*sha256 ${digest}`));
   });
 
   it("refuses a wrong digest with exit 1 before anything changes", async () => {
