@@ -108,7 +108,9 @@ export function weight(w: number): number {
 }
 
 export const STEPS_FIX =
-  "set strictly increasing integer percentages between 1 and 100 ending at 100, e.g. [10,30,100], with an optional pause between two of them, e.g. [10,30,pause,100]";
+  "set strictly increasing integer percentages between 1 and 100 ending at 100, e.g. [10,30,100]";
+/** The fix when the steps hold a pause: where it may stand. */
+export const PAUSE_FIX = `${STEPS_FIX}; a pause goes between two weights, never first, last or twice in a row, e.g. [10,30,pause,100]`;
 
 /** A step that holds the promotion for a person: traffic stays, the lock is released, `promote --continue` goes on. */
 export const PAUSE = "pause";
@@ -124,7 +126,8 @@ export function checkSteps(steps: unknown): string | undefined {
   const weights = steps.filter((s) => s !== PAUSE);
   const ints = weights.every((s) => typeof s === "number" && Number.isInteger(s) && s >= 1 && s <= 100);
   const rising = weights.every((s, i) => i === 0 || s > weights[i - 1]);
-  return placed && ints && rising && weights[weights.length - 1] === 100 ? undefined : STEPS_FIX;
+  if (placed && ints && rising && weights[weights.length - 1] === 100) return undefined;
+  return weights.length < steps.length ? PAUSE_FIX : STEPS_FIX;
 }
 
 /** [10, 30, "pause", 100] -> weights [10, 30, 100] and pauseAfter [1] (the indices of the weights a pause follows). */

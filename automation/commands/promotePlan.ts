@@ -70,7 +70,7 @@ export async function buildPlan(d: Deps, a: PlanArgs, rel: StackRelease, resumed
     reason: a.reason,
     previous: previousStage(a.stack, d.stacks),
     steps: resumed?.steps ?? a.steps ?? c.canary.steps,
-    pauseAfter: resumed ? (resumed.pauseAfter ?? []) : a.steps ? (a.pauseAfter ?? []) : c.canary.pauseAfter,
+    pauseAfter: resumed ? (resumed.pauseAfter ?? []) : a.steps ? (a.pauseAfter ?? []) : (c.canary.pauseAfter ?? []),
     intervalMs: a.intervalMs ?? c.canary.interval,
     services: resumed?.services ?? a.services ?? [...SERVICE_NAMES],
     from: resumed?.from ?? 0,

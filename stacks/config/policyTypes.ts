@@ -46,8 +46,8 @@ export interface CanaryPolicy {
   strategy: Strategy;
   /** The weights, without pauses. */
   steps: number[];
-  /** Indices of the weights after which the promotion pauses for a person (`pause` in `steps`); [] = none. */
-  pauseAfter: number[];
+  /** Indices of the weights after which the promotion pauses for a person (`pause` in `steps`); absent = none. */
+  pauseAfter?: number[];
   /** Milliseconds between a weight step and its analysis. */
   interval: number;
   failureLimit: number;

@@ -16,7 +16,7 @@ const args = (argv: string[]) => (parseArgv(argv, STACKS) as unknown as { args: 
 
 describe("#pause and plan flags: refusals", () => {
   const BAD: Array<[string[], RegExp]> = [
-    [[...P, "--steps", "pause,10,100"], /--steps "pause,10,100".*pause between two of them/],
+    [[...P, "--steps", "pause,10,100"], /--steps "pause,10,100".*a pause goes between two weights/],
     [[...P, "--steps", "10,pause,pause,100"], /--steps/],
     [[...P, "--steps", "10,100,pause"], /--steps/],
     [[...P, "--steps", "10,PAUSE,100"], /--steps/],
