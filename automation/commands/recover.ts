@@ -39,7 +39,8 @@ function resumption(d: Deps, s: StackSession, open: PromotionRecord, version: st
   }
   const from = open.completedSteps.length === 0 ? 0 : Math.max(...open.completedSteps) + 1;
   d.progress(`${s.stack}: resuming ${open.version} at step ${from + 1}/${open.steps.length}`);
-  return { promotionId: open.promotionId, steps: open.steps, services: open.services, from, pauseAfter: open.pauseAfter };
+  const { promotionId, steps, services, pauseAfter, deploymentId } = open;
+  return { promotionId, steps, services, from, pauseAfter, deploymentId };
 }
 
 /** Returns where to resume, or undefined when there was nothing to recover or the canary was rolled back. */

@@ -94,7 +94,7 @@ export const analysisSchema = z.discriminatedUnion(
 export const canarySchema = z.strictObject({
   steps: z
     .array(z.union([int(1, 100, STEPS_FIX), z.literal(PAUSE)], { error: STEPS_FIX }), { error: STEPS_FIX })
-    .refine((s) => checkSteps(s) === undefined, { error: STEPS_FIX })
+    .refine((s) => checkSteps(s) === undefined, { error: (iss) => checkSteps(iss.input) ?? STEPS_FIX })
     .optional(),
   interval: duration.optional(),
   failureLimit: int(1, 100, "set an integer of at least 1").optional(),

@@ -83,7 +83,7 @@ describe("#pause in the release contract and the stack config", () => {
 
   it("refuses a pause first in slipway:canary steps, naming the key", () => {
     const bad = baseConfig("dev", { "slipway:canary": JSON.stringify({ steps: ["pause", 100] }) });
-    assert.throws(() => parseStackConfig("dev", bad), /slipway:canary.*steps/s);
+    assert.throws(() => parseStackConfig("dev", bad), /slipway:canary\.steps.*a pause goes between two weights/s);
   });
 });
 
