@@ -30,13 +30,7 @@ export type JournalAction =
  * `promote --continue` or `abort`.
  */
 export type JournalStatus =
-  | "completed"
-  | "rolled-back"
-  | "held"
-  | "paused"
-  | "failed"
-  | "recovered: rolled back"
-  | "resumed";
+  "completed" | "rolled-back" | "held" | "paused" | "failed" | "recovered: rolled back" | "resumed";
 export type HookPhase = "preTraffic" | "postPromotion";
 
 /** One journal entry. `intent` is written before an update (with the release it applies), `outcome` after it. */
