@@ -1,3 +1,4 @@
+import type { Deployment } from "./release/deployments";
 import type { AnalysisProvider as AnalysisSpecOfConfig, HookJob } from "../stacks/config";
 // The ports every command is written against. The real implementations are wired in automation/cli/entry.ts; tests pass
 // fakes (test/automation/fakes.ts), so no command ever reaches the engine, the clock or the cluster directly.
@@ -149,6 +150,17 @@ export interface Deps {
   /** The command's result on stdout. */
   stdout(text: string): void;
   writeFile(path: string, text: string): Promise<void>;
+  /** Reads a file the user named (a reviewed plan); default: the file system. */
+  readFile?(path: string): Promise<string>;
+  /**
+   * Creates (or, with `id`, takes up) the GitHub deployment of a promotion (automation/release/deployments.ts); wired
+   * in GitHub Actions only. Never rejects: a failed post is a warning.
+   */
+  githubDeployment?(o: { environment: string; version: string; id?: number }): Promise<Deployment>;
+  /** Sets a step output (GitHub Actions: $GITHUB_OUTPUT); undefined elsewhere. */
+  output?(name: string, value: string): void;
+  /** Appends Markdown to the job summary (GitHub Actions: $GITHUB_STEP_SUMMARY, masked); undefined elsewhere. */
+  summary?(markdown: string): void;
   /** Aborted on SIGINT. */
   signal: AbortSignal;
   /** Stacks present (stacks/Pulumi.<stack>.yaml). */

@@ -50,7 +50,8 @@ export class LockedError extends SlipwayError {
 /**
  * Exit codes of DESIGN.md; `drift`, `tampered`, `paused` and `timedOut` are results, not errors: 2 when drift or
  * pending changes were asked for and found, 6 when `slipway audit verify` finds the journal's hash chain broken, 7
- * and 8 when `wait` finds the promotion paused or still running at its timeout.
+ * and 8 when a promotion paused for a person (traffic stays; `promote --continue`
+ * goes on, `abort` rolls back), or `wait` finds one still running at its timeout.
  */
 export const EXIT = {
   ok: 0,

@@ -56,6 +56,8 @@ export interface Verdict {
   detail: string;
   value?: number;
   durationMs: number;
+  /** The check failed only because its query matched no series (prometheus): `onNoData: pause` pauses on it. */
+  noData?: boolean;
 }
 export interface AnalysisProvider {
   readonly name: string;

@@ -111,12 +111,41 @@ export function weight(w: number): number {
 
 export const STEPS_FIX =
   "set strictly increasing integer percentages between 1 and 100 ending at 100, e.g. [10,30,100]";
+/** The fix when the steps hold a pause: where it may stand. */
+export const PAUSE_FIX = `${STEPS_FIX}; a pause goes between two weights, never first, last or twice in a row, e.g. [10,30,pause,100]`;
 
+/** A step that holds the promotion for a person: traffic stays, the lock is released, `promote --continue` goes on. */
+export const PAUSE = "pause";
+export type StepEntry = number | typeof PAUSE;
+
+/**
+ * Weights strictly rising from 1 to 100, ending at 100; a `pause` may stand between two weights (never first, last or
+ * twice in a row).
+ */
 export function checkSteps(steps: unknown): string | undefined {
   if (!Array.isArray(steps) || steps.length === 0) return STEPS_FIX;
-  const ints = steps.every((s) => typeof s === "number" && Number.isInteger(s) && s >= 1 && s <= 100);
-  const rising = steps.every((s, i) => i === 0 || s > steps[i - 1]);
-  return ints && rising && steps[steps.length - 1] === 100 ? undefined : STEPS_FIX;
+  const placed = steps.every((s, i) => s !== PAUSE || (i > 0 && i < steps.length - 1 && steps[i - 1] !== PAUSE));
+  const weights = steps.filter((s) => s !== PAUSE);
+  const ints = weights.every((s) => typeof s === "number" && Number.isInteger(s) && s >= 1 && s <= 100);
+  const rising = weights.every((s, i) => i === 0 || s > weights[i - 1]);
+  if (placed && ints && rising && weights[weights.length - 1] === 100) return undefined;
+  return weights.length < steps.length ? PAUSE_FIX : STEPS_FIX;
+}
+
+/** [10, 30, "pause", 100] -> weights [10, 30, 100] and pauseAfter [1] (the indices of the weights a pause follows). */
+export function splitSteps(steps: readonly StepEntry[]): { steps: number[]; pauseAfter: number[] } {
+  const weights: number[] = [];
+  const pauseAfter: number[] = [];
+  for (const s of steps) {
+    if (s === PAUSE) pauseAfter.push(weights.length - 1);
+    else weights.push(s);
+  }
+  return { steps: weights, pauseAfter };
+}
+
+/** The inverse of splitSteps: [10, 30, 100] with pauseAfter [1] -> "10,30,pause,100". */
+export function stepsText(steps: readonly number[], pauseAfter: readonly number[] = []): string {
+  return steps.flatMap((w, i) => (pauseAfter.includes(i) && i < steps.length - 1 ? [w, PAUSE] : [w])).join(",");
 }
 
 export const DURATION = /^(\d+)(ms|s|m|h)$/;

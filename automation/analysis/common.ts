@@ -93,6 +93,8 @@ export interface Finding {
   ok: boolean;
   detail: string;
   value?: number;
+  /** Failed because the query matched no series, nothing else. */
+  noData?: boolean;
 }
 
 /**
@@ -116,5 +118,7 @@ export async function checkEach(
     durationMs: elapsed(started),
   };
   if (values.length > 0) verdict.value = Math.max(...values);
+  const failed = findings.filter((f) => !f.ok);
+  if (failed.length > 0 && failed.every((f) => f.noData)) verdict.noData = true;
   return verdict;
 }

@@ -157,5 +157,6 @@ function accept(name: string, v: unknown, started: number): Verdict {
   const detail = typeof verdict.detail === "string" && verdict.detail !== "" ? verdict.detail : "(no detail)";
   const out: Verdict = { provider: name, ok: verdict.ok === true, detail, durationMs };
   if (typeof verdict.value === "number") out.value = verdict.value;
+  if (verdict.noData === true && !out.ok) out.noData = true;
   return out;
 }

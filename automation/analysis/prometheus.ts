@@ -84,7 +84,11 @@ export function evaluatePrometheusAnswer(body: unknown, max: number): Finding {
   const values = sampleValues(body);
   if (typeof values === "string") return { ok: false, detail: values };
   if (values.length === 0)
-    return { ok: false, detail: "empty result: no series matched (no traffic yet, or the labels differ)" };
+    return {
+      ok: false,
+      noData: true,
+      detail: "empty result: no series matched (no traffic yet, or the labels differ)",
+    };
   if (!Number.isFinite(max)) return { ok: false, detail: `max ${String(max)} is not a finite number` };
   const worst = Math.max(...values);
   const ok = Number.isFinite(worst) && worst <= max;

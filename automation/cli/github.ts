@@ -1,6 +1,7 @@
 import { appendFileSync } from "node:fs";
 import type { CiRun } from "../release/approval";
 import { InputError } from "../errors";
+import { scrubText } from "../secrets";
 
 /**
  * GitHub Actions integration through the runner's own files: when the variables are absent (a laptop, another CI)
@@ -21,6 +22,15 @@ export function setOutput(name: string, value: string, env: GithubEnv = process.
 export function appendSummary(markdown: string, env: GithubEnv = process.env): void {
   if (!env.GITHUB_STEP_SUMMARY) return;
   appendFileSync(env.GITHUB_STEP_SUMMARY, markdown.endsWith("\n") ? markdown : `${markdown}\n`);
+}
+
+/**
+ * The job summary sink of the commands (Deps.summary): in GitHub Actions, Markdown appended to $GITHUB_STEP_SUMMARY
+ * with secret shapes masked first; elsewhere undefined, and nothing is written.
+ */
+export function summarySink(env: GithubEnv = process.env): ((markdown: string) => void) | undefined {
+  if (!env.GITHUB_STEP_SUMMARY) return undefined;
+  return (markdown) => appendSummary(`${scrubText(markdown)}\n`, env);
 }
 
 /**

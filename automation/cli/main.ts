@@ -11,7 +11,8 @@ import { Invocation, stacksOf } from "./argv";
 import type { Clock, Deps, Renderers } from "../deps";
 import { createEngine } from "../engine/engine";
 import { EngineError } from "../errors";
-import { ciRun, setOutput } from "./github";
+import { ciRun, setOutput, summarySink } from "./github";
+import { startDeployment } from "../release/deployments";
 import { execFileSync } from "child_process";
 import { stateStoreFor } from "../state/backend";
 import { noStateError, stateLocation } from "../state/location";
@@ -145,6 +146,9 @@ export async function main(argv: string[]): Promise<number> {
       host: { pid: process.pid, hostname: os.hostname(), user: os.userInfo().username },
       ci,
       notify: stackNotifier(engine, progress, ci && `${ci.serverUrl}/${ci.repository}/actions/runs/${ci.runId}`),
+      githubDeployment: ci && ((o) => startDeployment(ci, o, progress)),
+      summary: summarySink(),
+      output: (name, value) => setOutput(name, value),
       commit: git("rev-parse", "HEAD"),
       commitTime: async (sha) => (/^[0-9a-f]{7,64}$/.test(sha) ? git("show", "-s", "--format=%cI", sha) : undefined),
     };

@@ -8,7 +8,10 @@ import {
   DURATION_FIX,
   isServiceName,
   parseDuration,
+  PAUSE,
   SERVICE_NAMES,
+  splitSteps,
+  StepEntry,
   STEPS_FIX,
 } from "../../contract/release";
 import { InputError } from "../errors";
@@ -135,13 +138,19 @@ export function versionArg(o: Opts): string {
 }
 
 export function stepsArg(o: Opts): number[] | undefined {
+  return canaryStepsArg(o)?.steps;
+}
+
+/** `--steps 10,30,pause,100`: the weights and the indices of the weights a pause follows. */
+export function canaryStepsArg(o: Opts): { steps: number[]; pauseAfter: number[] } | undefined {
   const raw = o.steps as string | undefined;
   if (raw === undefined) return undefined;
   const parts = raw.split(",");
-  check("--steps", raw, parts.every((p) => PLAIN_INT.test(p)) ? undefined : `${PLAIN_FIX}; ${STEPS_FIX}`);
-  const steps = parts.map(Number);
+  const plain = parts.every((p) => p === PAUSE || PLAIN_INT.test(p));
+  check("--steps", raw, plain ? undefined : `${PLAIN_FIX}; ${STEPS_FIX}`);
+  const steps: StepEntry[] = parts.map((p) => (p === PAUSE ? PAUSE : Number(p)));
   check("--steps", raw, checkSteps(steps));
-  return steps;
+  return splitSteps(steps);
 }
 
 const UNITS: Array<[string, number]> = [

@@ -25,6 +25,7 @@ export type Outcome =
   | "failed"
   | "rolled-back"
   | "held"
+  | "paused"
   | "refused-by-policy"
   | "locked"
   | "tampered"

@@ -85,6 +85,7 @@ async function check(d: Deps, a: DriftArgs): Promise<Omit<DriftOutcome, "drifted
 export async function drift(d: Deps, a: DriftArgs): Promise<DriftOutcome> {
   const { results, history, unjournaled } = await check(d, a);
   if (a.markdown) await d.writeFile(a.markdown, d.renderers.driftMarkdown(results, history));
+  d.summary?.(d.renderers.driftMarkdown(results, history));
   const remediated: string[] = [];
   const todo = results.filter((x) => x.drifted.length > 0);
   if (a.remediate && !a.force) for (const r of todo) guardProtected(r);

@@ -61,6 +61,7 @@ export async function preview(d: Deps, a: PreviewArgs): Promise<PreviewResult[]>
   }
   if (a.markdown) await d.writeFile(a.markdown, d.renderers.previewMarkdown(results, ctx));
   if (a.sarif) await d.writeFile(a.sarif, d.renderers.previewSarif(results));
+  d.summary?.(d.renderers.previewMarkdown(results, ctx));
   if (failure !== undefined) throw failure;
   const refused = results.flatMap((r) =>
     r.violations.filter((v) => v.level === "mandatory").map((v) => ({ stack: r.stack, ...v })),

@@ -1,45 +1,34 @@
 // `slipway promote`: staged promotion (dev -> staging -> prod; local stands alone) through canary steps. It checks
-// the stage order, builds the release plan (automation/release/plan.ts) and hands it to the executor (canary.ts).
-import { previousStage, SERVICE_NAMES } from "../../contract/release";
-import type { StackConfig } from "../../stacks/config";
-import { runPlan, StepReport } from "../release/canary";
-import { planRelease, planText, ReleasePlan } from "../release/plan";
+// the stage order, builds the release plan (./promotePlan.ts, automation/release/plan.ts) and hands it to the executor
+// (canary.ts). A pause in the steps ends the command `paused` (exit 7); `--continue` from a later job goes on
+// (./promoteContinue.ts).
+import { previousStage } from "../../contract/release";
+import { Paused, runPlanUntilPause, StepReport } from "../release/canary";
+import { planText, ReleasePlan } from "../release/plan";
 import type { Deps } from "../deps";
-import { EXIT, InputError } from "../errors";
+import { EXIT, SlipwayError } from "../errors";
 import { StackSession, withStackLock } from "../state/lock";
-import { stageReadiness } from "../state/progress";
-import { readRelease, StackRelease } from "../state/release";
-import { recoverIfInterrupted, Resumption } from "./recover";
+import type { Journal } from "../state/journal";
+import type { StackConfig } from "../../stacks/config";
+import type { Deployment } from "../release/deployments";
+import { readRelease } from "../state/release";
+import { recoverIfInterrupted } from "./recover";
 import { admit, engineUpdates, Evidence, gatesOf, origin } from "../release/evidence";
-import { activeWindow, BreakGlass } from "../release/freeze";
+import type { BreakGlass } from "../release/freeze";
 import { headOf } from "../state/chain";
-import { breakGlassArgs, durationArg, freeText, oneStack, servicesArg, stepsArg, versionArg } from "./args";
-import { glassLine, JSON_OPTION, Opts, VERBOSE_OPTION, Verb, verboseArg } from "./command";
-
-export interface PromoteArgs {
-  stack: string;
-  version: string;
-  approvedBy?: string;
-  steps?: number[];
-  intervalMs?: number;
-  skipCanary: boolean;
-  /** Override a change freeze; needs `reason`. */
-  breakGlass: boolean;
-  reason?: string;
-  dryRun: boolean;
-  resume: boolean;
-  services?: string[];
-  json: boolean;
-  /** Every advisory policy finding in the progress, not one line per policy. */
-  verbose?: boolean;
-}
-import { verifyStack } from "../state/integrity";
+import { INTERVAL_MS, parsePromote, PromoteArgs } from "./promoteParse";
+import { glassLine, JSON_OPTION, VERBOSE_OPTION, Verb } from "./command";
 import { humanDuration } from "../report/format";
+import { buildPlan, checkPlanDigest, checkStage, dryRunPlan } from "./promotePlan";
+import { checkContinuer, continueFrom, pausedPromotion } from "./promoteContinue";
+import { failedSummary, promoteSummary } from "../report/jobSummary";
+
+export type { PromoteArgs };
 
 export interface PromoteResult {
   stack: string;
   version: string;
-  status: "completed" | "unchanged" | "dry-run";
+  status: "completed" | "unchanged" | "dry-run" | "paused";
   promotionId?: string;
   skipCanary: boolean;
   steps: StepReport[];
@@ -48,95 +37,81 @@ export interface PromoteResult {
   journalHead?: string;
   /** Set when a change freeze was overridden (--break-glass). */
   breakGlass?: BreakGlass;
+  /** Where a paused promotion stopped and how to go on. */
+  paused?: Paused;
+  /** The SHA-256 of the plan (--dry-run) or of the reviewed plan applied (--plan-digest). */
+  planDigest?: string;
+  /** --dry-run --plan-out: the file the plan was written to. */
+  planOut?: string;
   durationMs: number;
 }
 
 /** The stage before a stack among the known stacks (contract/release.ts). */
 export { previousStage };
 
-async function checkStage(
-  d: Deps,
-  a: PromoteArgs,
-  config: StackConfig,
-  services: string[],
-): Promise<string | undefined> {
-  const prev = previousStage(a.stack, d.stacks);
-  if (prev === undefined) return undefined;
-  // Admission reads only a verified journal: entries inserted or rewritten by hand must not admit a version.
-  const state = d.state(prev);
-  const verified = await verifyStack(state);
-  if (!verified.ok)
-    throw new InputError(
-      `${a.stack} is admitted on ${prev}'s journal, which does not verify (${verified.broken!.problem} at ${verified.broken!.ref}: ` +
-        `${verified.broken!.detail}): run slipway audit verify --stack ${prev}, restore that journal, then promote again`,
-    );
-  const ready = stageReadiness(await state.read(), a.version, d.clock.now(), config.canary.soak);
-  if (!ready.ok)
-    throw new InputError(
-      `${a.stack} takes ${a.version} only after ${prev} ran it healthily, but ${ready.why}: promote ${prev} first`,
-    );
-  const running = (await readRelease(d.engine, state, prev)).config.release.serviceVersions as Record<string, string>;
-  const behind = services.filter((s) => running[s] !== a.version);
-  if (behind.length > 0)
-    throw new InputError(`${prev} no longer runs ${a.version} on ${behind.join(", ")}: promote ${prev} first`);
-  return prev;
-}
-
-/** The release plan from the arguments, the stack's release and canary policy, and the deployed stack. */
-async function buildPlan(d: Deps, a: PromoteArgs, rel: StackRelease, resumed?: Resumption): Promise<ReleasePlan> {
-  const c: StackConfig = rel.config;
-  return planRelease({
-    stack: a.stack,
-    version: a.version,
-    skipCanary: a.skipCanary,
-    reason: a.reason,
-    previous: previousStage(a.stack, d.stacks),
-    steps: resumed?.steps ?? a.steps ?? c.canary.steps,
-    intervalMs: a.intervalMs ?? c.canary.interval,
-    services: resumed?.services ?? a.services ?? [...SERVICE_NAMES],
-    from: resumed?.from ?? 0,
-    rel,
-    outputs: await d.engine.outputs(a.stack),
-    strategy: c.canary.strategy,
-    bakeMs: c.canary.bake,
-    hooks: {
-      preTraffic: c.hooks.preTraffic.map((h) => h.name),
-      postPromotion: c.hooks.postPromotion.map((h) => h.name),
-    },
-    backup: c.backup ? (c.environment === "local" ? "local" : "snapshot") : "none",
-  });
-}
-
 async function dryRun(d: Deps, a: PromoteArgs, started: number): Promise<PromoteResult> {
-  const rel = await readRelease(d.engine, d.state(a.stack), a.stack);
-  const plan = await buildPlan(d, a, rel);
-  const frozen = activeWindow(rel.config.freeze, d.clock.now());
-  if (frozen)
-    d.progress(
-      `${a.stack}: inside freeze "${frozen.name}" until ${frozen.end}: the promotion itself would be refused without --break-glass --reason`,
-    );
-  d.progress(
-    `${a.stack}: plan: ${plan.updates.map((u) => u.label).join(" -> ")} for ${plan.services.join(", ")}; previewing the first update`,
-  );
-  await d.engine.preview(a.stack, { release: plan.updates[0].release, signal: d.signal });
-  return {
-    stack: a.stack,
-    version: a.version,
-    status: "dry-run",
-    skipCanary: a.skipCanary,
-    steps: [],
-    plan,
-    durationMs: d.clock.now() - started,
-  };
+  const { plan, digest } = await dryRunPlan(d, a);
+  const base = { stack: a.stack, version: a.version, skipCanary: a.skipCanary, steps: [], plan };
+  const out = a.planOut ? { planOut: a.planOut } : {};
+  return { ...base, status: "dry-run", planDigest: digest, ...out, durationMs: d.clock.now() - started };
 }
 
 export async function promote(d: Deps, a: PromoteArgs): Promise<PromoteResult> {
   const started = d.clock.now();
   if (a.dryRun) return dryRun(d, a, started);
-  // Admission (freeze, approval) before the lock: a refused promotion changes nothing and holds nothing.
-  const admitted = await admit(d, a.stack, (await readRelease(d.engine, d.state(a.stack), a.stack)).config, a);
-  return withStackLock(d, a.stack, "promote", (s) => promoteLocked(d, s, a, started, { ...origin(d), ...admitted }));
+  if (a.continue) return continuePaused(d, a, started);
+  const config = (await readRelease(d.engine, d.state(a.stack), a.stack)).config;
+  // The reviewed plan, then admission (freeze, approval), before the lock: a refusal changes nothing, holds nothing.
+  const digest = await checkPlanDigest(d, a);
+  const admitted = await admit(d, a.stack, config, a);
+  const plan = digest ? { plan: { digest, url: a.planUrl } } : {};
+  return withStackLock(d, a.stack, "promote", (s) =>
+    promoteLocked(d, s, a, started, { ...origin(d), ...admitted, ...plan }),
+  );
 }
+
+/** `--continue`: the paused promotion, admitted as the stack admits any, by someone other than its starter. */
+async function continuePaused(d: Deps, a: PromoteArgs, started: number): Promise<PromoteResult> {
+  const state = d.state(a.stack);
+  const config = (await readRelease(d.engine, state, a.stack)).config;
+  const open = pausedPromotion(a.stack, await state.read(), a.version || undefined);
+  const admitted = await admit(d, a.stack, config, a);
+  const who = origin(d);
+  checkContinuer(a.stack, config.approval, open, who.startedBy, admitted.approval);
+  const args = { ...a, version: open.version, skipCanary: false };
+  return withStackLock(d, a.stack, "promote", (s) =>
+    promoteLocked(d, s, args, started, { ...who, ...admitted }, open.promotionId),
+  );
+}
+
+/** The change record's start: what is shipped, the steps and pauses, who approved it, the gates, the deployment. */
+async function noteStart(
+  d: Deps,
+  note: Journal,
+  a: PromoteArgs,
+  plan: ReleasePlan,
+  config: StackConfig,
+  evidence: Evidence,
+): Promise<void> {
+  await note({
+    event: "start",
+    action: a.skipCanary ? "skip-canary" : "promote",
+    version: a.version,
+    stableVersion: config.release.stableVersion,
+    steps: plan.steps,
+    pauseAfter: plan.pauseAfter.length > 0 ? plan.pauseAfter : undefined,
+    intervalMs: plan.intervalMs,
+    bakeMs: plan.bakeMs,
+    services: plan.services,
+    approvedBy: evidence.approval?.approvers.join(", "),
+    reason: a.reason,
+    host: d.host.hostname,
+    pid: d.host.pid,
+    evidence: { ...evidence, gates: a.skipCanary ? undefined : gatesOf(config) },
+  });
+}
+
+const idOf = (x: Deployment) => (x.id === undefined ? undefined : { id: x.id });
 
 async function promoteLocked(
   d: Deps,
@@ -144,8 +119,11 @@ async function promoteLocked(
   a: PromoteArgs,
   started: number,
   evidence: Evidence,
+  continuing?: string,
 ): Promise<PromoteResult> {
-  const resumed = await recoverIfInterrupted(d, s, a.version, a.resume);
+  const resumed = continuing
+    ? await continueFrom(d, s, continuing, evidence)
+    : await recoverIfInterrupted(d, s, a.version, a.resume);
   const config = s.rel.config;
   const plan = await buildPlan(d, a, s.rel, resumed);
   await checkStage(d, a, config, plan.services);
@@ -157,31 +135,34 @@ async function promoteLocked(
     skipCanary: a.skipCanary,
     plan,
     breakGlass: evidence.breakGlass,
+    planDigest: evidence.plan?.digest,
   };
   const current = config.release.serviceVersions as Record<string, string>;
   if (!resumed && config.release.canaryVersion === undefined && plan.services.every((s) => current[s] === a.version)) {
     d.progress(`${a.stack}: already runs ${a.version} on ${plan.services.join(", ")}; nothing to do`);
     return { ...base, promotionId: undefined, status: "unchanged", steps: [], durationMs: d.clock.now() - started };
   }
+  const deployment = (await d.githubDeployment?.({
+    environment: a.stack,
+    version: a.version,
+    id: resumed?.deploymentId,
+  })) ?? { status: async () => undefined };
   const note = s.note(id);
-  if (!resumed) {
-    await note({
-      event: "start",
-      action: a.skipCanary ? "skip-canary" : "promote",
-      version: a.version,
-      stableVersion: config.release.stableVersion,
-      steps: plan.steps,
-      intervalMs: plan.intervalMs,
-      bakeMs: plan.bakeMs,
-      services: plan.services,
-      approvedBy: evidence.approval?.approvers.join(", "),
-      reason: a.reason,
-      host: d.host.hostname,
-      pid: d.host.pid,
-      evidence: { ...evidence, gates: a.skipCanary ? undefined : gatesOf(config) },
-    });
+  if (!resumed) await noteStart(d, note, a, plan, config, { ...evidence, deployment: idOf(deployment) });
+  await deployment.status("in_progress", `${a.version}: ${plan.updates.map((u) => u.label).join(" -> ")}`);
+  let ran: Awaited<ReturnType<typeof runPlanUntilPause>>;
+  try {
+    ran = await runPlanUntilPause(d, s, { promotionId: id, plan, config, startedAt: started }, a.reason);
+  } catch (err) {
+    await deployment.status("failure", err instanceof Error ? err.message.split("\n")[0] : String(err));
+    throw err;
   }
-  const steps = await runPlan(d, s, { promotionId: id, plan, config, startedAt: started }, a.reason);
+  if (ran.paused) {
+    await deployment.status("pending", `paused at ${ran.paused.weight}%: waiting for promote --continue`);
+    const journalHead = headOf(await s.state.records());
+    const out = { ...base, status: "paused" as const, steps: ran.reports, paused: ran.paused, journalHead };
+    return { ...out, durationMs: d.clock.now() - started };
+  }
   const updates = await engineUpdates(d, a.stack, started);
   await note({
     event: "end",
@@ -191,52 +172,19 @@ async function promoteLocked(
     durationMs: d.clock.now() - started,
     evidence: updates,
   });
+  await deployment.status("success", `${a.version} promoted`);
   d.progress(`${a.stack}: ${a.version} promoted in ${humanDuration(d.clock.now() - started)}`);
   const journalHead = headOf(await s.state.records());
-  return { ...base, status: "completed", steps, journalHead, durationMs: d.clock.now() - started };
+  return { ...base, status: "completed", steps: ran.reports, journalHead, durationMs: d.clock.now() - started };
 }
 
-/** The wait between a step and its analysis: at least a second, at most a day (Node's timers stop at 24.8 days). */
-export const INTERVAL_MS = { min: 1_000, max: 86_400_000 } as const;
-
-function parsePromote(o: Opts, stacks: readonly string[]): PromoteArgs {
-  const stack = oneStack(o, stacks);
-  const version = versionArg(o);
-  const approvedBy = freeText(o, "approvedBy", "--approved-by");
-  const skipCanary = o.skipCanary === true;
-  const { breakGlass, reason } = breakGlassArgs(o, skipCanary);
-  if (skipCanary && reason === undefined)
-    throw new InputError('--skip-canary needs --reason: say why, e.g. --reason "CVE-2026-1234 hotfix"');
-  const steps = stepsArg(o);
-  const intervalMs = durationArg(o, "interval", "--interval", INTERVAL_MS.min, INTERVAL_MS.max);
-  if (skipCanary && (steps !== undefined || intervalMs !== undefined))
-    throw new InputError("--skip-canary runs no canary steps: drop --steps and --interval, or drop --skip-canary");
-  const resume = o.resume === true;
-  const dryRun = o.dryRun === true;
-  if (resume && dryRun) throw new InputError("--resume changes the stack: drop --dry-run, or drop --resume");
-  if (resume && skipCanary)
-    throw new InputError("--resume continues canary steps: drop --skip-canary, or drop --resume");
-  const services = servicesArg(o);
-  const json = o.json === true;
-  return {
-    stack,
-    version,
-    approvedBy,
-    steps,
-    intervalMs,
-    skipCanary,
-    breakGlass,
-    reason,
-    dryRun,
-    resume,
-    services,
-    json,
-    ...verboseArg(o),
-  };
-}
+export { INTERVAL_MS };
 
 function promoteLine(r: PromoteResult): string {
-  if (r.status === "dry-run") return planText(r.plan);
+  if (r.status === "dry-run")
+    return planText(r.plan) + (r.planOut ? `plan digest (sha256) ${r.planDigest}, written to ${r.planOut}\n` : "");
+  if (r.status === "paused")
+    return `${r.version} paused on ${r.stack} at ${r.paused!.weight}% after step ${r.paused!.step + 1}/${r.plan.steps.length}: ${r.paused!.detail}\n`;
   if (r.status === "unchanged") return `${r.stack} already runs ${r.version}\n`;
   const head = r.journalHead ? `; journal head ${r.journalHead}` : "";
   return `${r.version} promoted to ${r.stack} (${r.skipCanary ? "canary skipped" : `${r.steps.length} steps`}, ${humanDuration(r.durationMs)})${head}\n`;
@@ -254,7 +202,7 @@ export const promoteVerb: Verb<PromoteArgs> = {
     },
     {
       flags: "--steps <weights>",
-      help: "canary weights in percent, e.g. 10,30,100 (default: the stack's canary.steps)",
+      help: "canary weights in percent, e.g. 10,30,100; `pause` between two holds for a person, e.g. 10,pause,100 (default: the stack's canary.steps)",
     },
     {
       flags: "--interval <duration>",
@@ -268,14 +216,37 @@ export const promoteVerb: Verb<PromoteArgs> = {
       flags: "--resume",
       help: "continue an interrupted or held promotion from its last completed step instead of rolling back",
     },
-    { flags: "--dry-run", help: "print the plan and the preview; change nothing" },
+    {
+      flags: "--continue",
+      help: "continue the stack's paused promotion after its pause (approved as the stack requires; four-eyes: not by its starter)",
+    },
+    { flags: "--dry-run", help: "print the plan and the previews of its first and final updates; change nothing" },
+    {
+      flags: "--plan-out <file>",
+      help: "with --dry-run: write the plan, its previews and its sha256 digest to the file",
+    },
+    {
+      flags: "--plan-digest <sha256>",
+      help: "apply only if the plan recomputed now has this digest (the reviewed --plan-out); else exit 1, naming what differs",
+    },
+    { flags: "--plan-file <file>", help: "with --plan-digest: the reviewed plan file, to name what differs" },
     VERBOSE_OPTION,
+    { flags: "--plan-url <url>", help: "with --plan-digest: link to the reviewed plan, recorded in the change record" },
     JSON_OPTION,
   ],
   parse: parsePromote,
   async run(d, a) {
-    const r = await promote(d, a);
+    let r: PromoteResult;
+    try {
+      r = await promote(d, a);
+    } catch (err) {
+      const word = err instanceof SlipwayError ? err.kind : "failed";
+      d.summary?.(failedSummary("promote", a.stack, word, err instanceof Error ? err.message : String(err)));
+      throw err;
+    }
     const outcome = r.status === "completed" ? "promoted" : r.status;
-    return { code: EXIT.ok, json: r, text: glassLine(r.breakGlass) + promoteLine(r), outcome };
+    if (r.status !== "dry-run") d.summary?.(promoteSummary(r));
+    const code = r.status === "paused" ? EXIT.paused : EXIT.ok;
+    return { code, json: r, text: glassLine(r.breakGlass) + promoteLine(r), outcome };
   },
 };

@@ -17,6 +17,10 @@ export interface Resumption {
   steps: number[];
   services?: string[];
   from: number;
+  /** Indices of the steps after which the promotion pauses for a person. */
+  pauseAfter?: number[];
+  /** The GitHub deployment the promotion created (a continue posts to it). */
+  deploymentId?: number;
 }
 
 function stoppedLine(s: StackSession, open: PromotionRecord, hook: string | undefined): string {
@@ -35,7 +39,8 @@ function resumption(d: Deps, s: StackSession, open: PromotionRecord, version: st
   }
   const from = open.completedSteps.length === 0 ? 0 : Math.max(...open.completedSteps) + 1;
   d.progress(`${s.stack}: resuming ${open.version} at step ${from + 1}/${open.steps.length}`);
-  return { promotionId: open.promotionId, steps: open.steps, services: open.services, from };
+  const { promotionId, steps, services, pauseAfter, deploymentId } = open;
+  return { promotionId, steps, services, from, pauseAfter, deploymentId };
 }
 
 /** Returns where to resume, or undefined when there was nothing to recover or the canary was rolled back. */
@@ -52,6 +57,11 @@ export async function recoverIfInterrupted(
     if (resume) throw new InputError(`--resume: ${stack} has no interrupted promotion to continue; drop --resume`);
     return undefined;
   }
+  if (open.status === "paused")
+    throw new InputError(
+      `${stack}: promotion ${open.promotionId} of ${open.version} is paused at ${s.rel.config.release.canaryWeight}% for a person: ` +
+        `continue it with slipway promote --stack ${stack} --continue, or roll it back with slipway abort --stack ${stack}`,
+    );
   const note = s.note(open.promotionId);
   const hook = irreversibleHookRan(entries, open.promotionId);
   d.progress(stoppedLine(s, open, hook));

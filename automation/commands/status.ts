@@ -26,6 +26,7 @@ export interface StatusArgs extends StacksArgs {
   intervalMs?: number;
   timeoutMs?: number;
 }
+import { mayContinue } from "./promoteContinue";
 
 export type StackState = "deployed" | "not deployed" | "no backend configured";
 
@@ -52,6 +53,8 @@ export interface StackStatus {
   promotionRunning?: boolean;
   /** The last drift check (`slipway drift`): when, and whether it found drift; and since when an open drift stands. */
   drift?: DriftHistory;
+  /** Who may continue the last promotion when it is paused (the stack's approval rule, four-eyes against its starter). */
+  mayContinue?: string;
   /** The change freeze in force now, and the next one to start (deployed stacks). */
   freeze?: { active?: Occurrence; next?: Occurrence };
 }
@@ -84,6 +87,7 @@ async function one(d: Deps, stack: string): Promise<StackStatus> {
   const r = rel.config.release;
   const rec = rel.current?.record;
   const entries = await state.read();
+  const last = lastPromotion(entries);
   return {
     stack,
     state: deployed ? "deployed" : "not deployed",
@@ -100,7 +104,8 @@ async function one(d: Deps, stack: string): Promise<StackStatus> {
       writtenBy: rec.writtenBy,
       command: rec.command,
     },
-    ...promotionState(d, lastPromotion(entries), await state.holder()),
+    ...promotionState(d, last, await state.holder()),
+    ...(last?.status === "paused" ? { mayContinue: mayContinue(rel.config.approval, last.startedBy) } : {}),
     lastRollback: lastRollback(entries),
     drift: driftHistory(entries),
     freeze: {
@@ -165,6 +170,8 @@ export function statusText(all: StackStatus[]): string {
 function outcomeText(s: StackStatus, p: PromotionRecord): string {
   if (p.status === "held")
     return `HELD at ${s.canaryWeight ?? 0}% (${irreversibleReason(p.irreversibleHook ?? "?")}): ${holdAdvice(s.stack, p.version)}`;
+  if (p.status === "paused")
+    return `PAUSED at ${p.pausedAt?.weight ?? s.canaryWeight ?? 0}% after step ${(p.pausedAt?.step ?? -1) + 1}/${p.steps.length}: ${s.mayContinue ?? "anyone"} may continue with slipway promote --stack ${s.stack} --continue (or roll back with slipway abort --stack ${s.stack})`;
   return p.status ?? (s.promotionRunning ? "RUNNING" : "INTERRUPTED");
 }
 

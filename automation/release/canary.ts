@@ -17,6 +17,26 @@ export { applyRelease, rollback } from "./rollback";
 
 /** Runs the plan's updates and the phases between them. On any failure rolls back and throws. */
 export async function runPlan(d: Deps, s: StackSession, x: Execution, reason?: string): Promise<StepReport[]> {
+  return (await runPlanUntilPause(d, s, x, reason)).reports;
+}
+
+/** Where a plan stopped for a person: after `step` at `weight` (traffic stays there), and why. */
+export interface Paused {
+  step: number;
+  weight: number;
+  detail: string;
+}
+
+/**
+ * As runPlan, but a pause in the steps (or a gate without data set to `onNoData: pause`) ends the run early: the
+ * promotion's journal ends `paused`, traffic stays, and the caller releases the lock.
+ */
+export async function runPlanUntilPause(
+  d: Deps,
+  s: StackSession,
+  x: Execution,
+  reason?: string,
+): Promise<{ reports: StepReport[]; paused?: Paused }> {
   const run: Run = { note: s.note(x.promotionId), reports: [], failures: { n: 0 } };
   try {
     if (x.plan.backup === "local" && x.plan.from === 0) await noteBackup(d, x, run.note, {});
@@ -25,6 +45,8 @@ export async function runPlan(d: Deps, s: StackSession, x: Execution, reason?: s
       else if (u.action === "step") {
         const r = await runStep(d, s, x, u, run);
         run.reports.push(r);
+        if (r.paused === "no-data" || (r.ok && u.pause))
+          return { reports: run.reports, paused: await pauseHere(d, x, run.note, r) };
         if (!r.ok) throw new StepFailed(`gates failed at ${r.weight}%: ${failedText(r.verdicts)}`);
       } else {
         // postPromotion hooks run once the new version takes the last step's traffic, while the old one still runs.
@@ -34,10 +56,32 @@ export async function runPlan(d: Deps, s: StackSession, x: Execution, reason?: s
         if (x.plan.steps.length === 0) await hooks(d, x, run, "postPromotion");
       }
     }
-    return run.reports;
+    return { reports: run.reports };
   } catch (err) {
     throw await failAndRollBack(d, s, x, run.note, err, run.reports);
   }
+}
+
+/** Ends the promotion `paused` at the step's weight: the journal says where and how to go on. */
+async function pauseHere(d: Deps, x: Execution, note: Journal, r: StepReport): Promise<Paused> {
+  const { stack, version } = x.plan;
+  const why =
+    r.paused === "no-data"
+      ? `gates had no data at ${r.weight}% (${failedText(r.verdicts)})`
+      : `pause after step ${r.step + 1} at ${r.weight}%`;
+  const detail = `${why}: traffic stays; continue with slipway promote --stack ${stack} --continue, or roll back with slipway abort --stack ${stack}`;
+  await note({
+    event: "end",
+    action: "promote",
+    status: "paused",
+    version,
+    step: r.step,
+    weight: r.weight,
+    detail,
+    evidence: await engineUpdates(d, stack, x.startedAt),
+  });
+  d.progress(`${stack}: PAUSED at ${r.weight}%: ${detail}`);
+  return { step: r.step, weight: r.weight, detail };
 }
 
 async function failAndRollBack(

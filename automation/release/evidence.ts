@@ -51,6 +51,10 @@ export interface Evidence {
   run?: { id: string; url: string; attempt?: string };
   commit?: string;
   preview?: PreviewSummary;
+  /** The reviewed plan the promotion applied (`promote --plan-digest`, `--plan-url`): its SHA-256 and where it is. */
+  plan?: { digest: string; url?: string };
+  /** The GitHub deployment of the promotion, in GitHub Actions (automation/release/deployments.ts). */
+  deployment?: { id: number };
   /** The gates the promotion was judged by (URL credentials removed): where each verdict's threshold comes from. */
   gates?: GateSpec[];
   /**

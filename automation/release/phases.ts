@@ -65,7 +65,7 @@ async function gateLoop(
   round: GateRound,
   failures: { n: number },
   until?: number,
-): Promise<{ verdicts: Verdict[]; passed: boolean }> {
+): Promise<{ verdicts: Verdict[]; passed: boolean; pause?: boolean }> {
   const { plan: p, config: c } = x;
   const providers = d.providers(round.specs);
   const ctx = gateContext(d, x, round);
@@ -74,13 +74,23 @@ async function gateLoop(
     await pause(d, s, x, wait);
     const verdicts = await runGates(d, providers, ctx, c.canary.timeout, d.signal);
     const ok = verdicts.every((v) => v.ok);
-    if (!ok && ++failures.n >= c.canary.failureLimit) return { verdicts, passed: false };
+    if (!ok && ++failures.n >= c.canary.failureLimit)
+      return { verdicts, passed: false, pause: until === undefined && pausesOnNoData(round.specs, verdicts) };
     if (until === undefined ? ok : d.clock.now() >= until) return { verdicts, passed: true };
     if (!ok)
       d.progress(
         `${p.stack}: step ${round.step} failed ${failures.n} of ${c.canary.failureLimit} allowed checks; asking again`,
       );
   }
+}
+
+/**
+ * Whether the failed checks failed only for want of data, each on a gate set to `onNoData: pause`: the promotion then
+ * pauses for a person instead of rolling back. Verdicts come in the order of their specs (analysis/index.ts).
+ */
+export function pausesOnNoData(specs: readonly GateSpec[], verdicts: readonly Verdict[]): boolean {
+  const failed = verdicts.map((v, i) => ({ v, spec: specs[i] })).filter(({ v }) => !v.ok);
+  return failed.length > 0 && failed.every(({ v, spec }) => v.noData === true && spec?.onNoData === "pause");
 }
 
 /** One interval, then the gates; asked again after another interval until failureLimit failures are reached. */
@@ -92,6 +102,18 @@ export async function analyse(
   failures: { n: number },
 ): Promise<Verdict[]> {
   return (await gateLoop(d, s, x, round, failures)).verdicts;
+}
+
+/** As analyse, and whether the round failed only for want of data on gates that pause on it. */
+export async function analyseStep(
+  d: Deps,
+  s: StackSession,
+  x: Execution,
+  round: GateRound,
+  failures: { n: number },
+): Promise<{ verdicts: Verdict[]; pause: boolean }> {
+  const r = await gateLoop(d, s, x, round, failures);
+  return { verdicts: r.verdicts, pause: r.pause === true };
 }
 
 export function failedText(verdicts: Verdict[]): string {

@@ -65,6 +65,7 @@ function stepUpdates(i: PlanInput, prepared: boolean): PlannedUpdate[] {
   // and canary replica counts (see values.ts stepTargets), whose URNs the first update's outputs carry.
   const known = stepTargets(i.outputs, i.services, i.version);
   const blueGreen = i.strategy === "blueGreen";
+  const pauses = blueGreen ? [] : (i.pauseAfter ?? []);
   return i.steps.slice(i.from).map((weight, k) => {
     const step = i.from + k;
     const label = blueGreen ? `switch to ${i.version} (100%)` : `step ${step + 1}/${i.steps.length} weight ${weight}%`;
@@ -78,6 +79,7 @@ function stepUpdates(i: PlanInput, prepared: boolean): PlannedUpdate[] {
       release: releaseAfter(i.rel, stepValues(i.version, weight, i.services)),
       targets: known,
       targetsFrom: first || known !== undefined ? undefined : "previous",
+      ...(pauses.includes(step) && step < i.steps.length - 1 ? { pause: true } : {}),
     };
   });
 }
@@ -101,6 +103,8 @@ export function planRelease(i: PlanInput): ReleasePlan {
     strategy,
     services: i.services,
     steps: i.skipCanary ? [] : input.steps,
+    pauseAfter:
+      i.skipCanary || strategy === "blueGreen" ? [] : (i.pauseAfter ?? []).filter((k) => k < i.steps.length - 1),
     from: i.from,
     intervalMs: i.intervalMs,
     skipCanary: i.skipCanary,
@@ -153,7 +157,11 @@ export function planText(p: ReleasePlan): string {
   const lines = [
     `dry run: ${p.version} to ${p.stack}${p.previous ? ` (after ${p.previous})` : ""}, ${p.strategy}, services ${p.services.join(", ")}` +
       (p.skipCanary ? "" : `, a step every ${humanDuration(p.intervalMs)}`),
-    ...p.updates.flatMap((u, n) => [`  ${n + 1}. ${u.label}: ${describe(u.release)} (${how(u)})`, ...after(u)]),
+    ...p.updates.flatMap((u, n) => [
+      `  ${n + 1}. ${u.label}: ${describe(u.release)} (${how(u)})`,
+      ...after(u),
+      ...(u.pause ? ["     pause: traffic stays; a person continues with slipway promote --continue"] : []),
+    ]),
     `  on failure: ${describe(p.rollback.release)} (${p.rollback.targets ? `weight 0 ${how(p.rollback)}, then the canary Deployments scale to zero` : "full update"})`,
     "nothing changed",
   ];

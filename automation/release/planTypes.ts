@@ -22,6 +22,8 @@ export interface PlannedUpdate {
    * earlier update of the run creates have no URN when the plan is made.
    */
   targetsFrom?: "previous";
+  /** A step after which the promotion pauses for a person (`pause` in the steps). */
+  pause?: boolean;
   /** Progress label, e.g. "step 2/3 weight 30%", and the update message in Pulumi's history. */
   label: string;
   message: string;
@@ -44,6 +46,8 @@ export interface ReleasePlan {
   strategy: Strategy;
   services: string[];
   steps: number[];
+  /** Indices of the steps after which the promotion pauses for a person; [] = none. */
+  pauseAfter: number[];
   /** Index of the first step to run (0, or after the last completed step on --resume). */
   from: number;
   intervalMs: number;
@@ -72,6 +76,8 @@ export interface PlanInput {
   version: string;
   services: string[];
   steps: number[];
+  /** Indices of the steps after which to pause for a person (canary only); default none. */
+  pauseAfter?: number[];
   from: number;
   intervalMs: number;
   skipCanary: boolean;
@@ -105,6 +111,8 @@ export interface StepReport {
   ok: boolean;
   verdicts: Verdict[];
   durationMs: number;
+  /** no-data: the gates failed only for want of data on gates set to `onNoData: pause`, so the promotion pauses. */
+  paused?: "no-data";
 }
 
 /** The journal entry before an update, without the release it applies (added by applyRelease). */

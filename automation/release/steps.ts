@@ -7,7 +7,7 @@ import type { StackSession } from "../state/lock";
 import type { HookPhase } from "../state/store";
 import { previewSummary } from "./evidence";
 import { runHooks } from "./hooks";
-import { analyse, noteBackup, PhaseFailed, prePromotion } from "./phases";
+import { analyseStep, noteBackup, PhaseFailed, prePromotion } from "./phases";
 import type { Execution, PlannedUpdate, StepReport } from "./planTypes";
 import { verifyApplied } from "./readback";
 import { applyRelease } from "./rollback";
@@ -53,7 +53,8 @@ export async function runStep(d: Deps, s: StackSession, x: Execution, u: Planned
   );
   run.outputs = r.outputs ?? (await d.engine.outputs(p.stack));
   await verifyWeight(d, x, run.outputs, weight);
-  const verdicts = await analyse(d, s, x, { specs: x.config.canary.analysis, weight, step: step + 1 }, run.failures);
+  const round = { specs: x.config.canary.analysis, weight, step: step + 1 };
+  const { verdicts, pause } = await analyseStep(d, s, x, round, run.failures);
   const ok = verdicts.every((v) => v.ok);
   const report: StepReport = {
     step,
@@ -62,6 +63,7 @@ export async function runStep(d: Deps, s: StackSession, x: Execution, u: Planned
     ok,
     verdicts,
     durationMs: d.clock.now() - started,
+    ...(pause ? { paused: "no-data" as const } : {}),
   };
   const evidence = run.reports.length === 0 && u === x.plan.updates[0] ? { preview: previewSummary(r) } : undefined;
   await run.note({

@@ -52,6 +52,7 @@ function facts(r: ChangeRecord): [string, string][] {
     ],
     ["Approved by", approvalText(r)],
     ["Commit", r.commit],
+    ["Reviewed plan", r.plan ? `sha256 ${r.plan.digest}${r.plan.url ? ` (${r.plan.url})` : ""}` : undefined],
     [
       "BREAK-GLASS",
       r.breakGlass
@@ -188,7 +189,12 @@ export function timelineSvg(r: ChangeRecord): string {
   const points: [number, number][] = [[x(r.startedAt), y(0)]];
   for (const s of r.steps) points.push([x(s.startedAt), points.at(-1)![1]], [x(s.startedAt), y(s.weight)]);
   // A held promotion left traffic where it was.
-  const final = r.outcome === "completed" ? 100 : r.outcome === "held" ? (r.steps.at(-1)?.weight ?? 0) : 0;
+  const final =
+    r.outcome === "completed"
+      ? 100
+      : r.outcome === "held" || r.outcome === "paused"
+        ? (r.steps.at(-1)?.weight ?? 0)
+        : 0;
   if (r.endedAt) points.push([x(r.endedAt), points.at(-1)![1]], [x(r.endedAt), y(final)]);
   const marks = r.steps
     .filter((s) => s.endedAt)

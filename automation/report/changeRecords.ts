@@ -57,6 +57,8 @@ export interface ChangeRecord {
   commit?: string;
   approval?: Approval;
   breakGlass?: BreakGlass;
+  /** The reviewed plan the promotion applied (`promote --plan-digest`): its SHA-256 and its link. */
+  plan?: Evidence["plan"];
   reason?: string;
   /** What changed: the first step's update, then the stable update, each resource with its properties before -> after. */
   changes: { label: string; summary: PreviewSummary }[];
@@ -167,6 +169,7 @@ function recordOf(entries: JournalEntry[]): ChangeRecord | undefined {
     commit: start.commit,
     approval: start.approval,
     breakGlass: start.breakGlass,
+    plan: start.plan,
     reason: first.reason,
     changes,
     steps: stepsOf(entries, start.gates),

@@ -7,8 +7,16 @@ export interface PromotionRecord {
   version: string;
   stableVersion?: string;
   steps: number[];
+  /** Indices of the steps after which the promotion pauses for a person. */
+  pauseAfter?: number[];
   services?: string[];
   approvedBy?: string;
+  /** Who started it (the run's actor in CI, the local user elsewhere): four-eyes counts them at a continue. */
+  startedBy?: string;
+  /** The GitHub deployment the promotion created, when it ran in GitHub Actions. */
+  deploymentId?: number;
+  /** Where a paused promotion stopped: the step and weight traffic stays at. */
+  pausedAt?: { step: number; weight: number };
   reason?: string;
   /** The reason a change freeze was overridden, when it was. */
   breakGlass?: string;
@@ -40,7 +48,10 @@ export function promotions(entries: readonly JournalEntry[]): PromotionRecord[] 
         version: e.version ?? "",
         stableVersion: e.stableVersion,
         steps: e.steps ?? [],
+        pauseAfter: e.pauseAfter,
         services: e.services,
+        startedBy: e.evidence?.startedBy,
+        deploymentId: e.evidence?.deployment?.id,
         approvedBy: e.approvedBy,
         reason: e.reason,
         breakGlass: e.evidence?.breakGlass?.reason,
@@ -59,11 +70,13 @@ export function promotions(entries: readonly JournalEntry[]): PromotionRecord[] 
     if (e.event === "end") {
       p.status = e.status;
       p.endedAt = e.at;
+      p.pausedAt = e.status === "paused" ? { step: e.step ?? -1, weight: e.weight ?? 0 } : undefined;
     }
-    // A held promotion that is resumed runs again: open until its next end.
-    if (e.action === "recover" && e.status === "resumed") {
+    // A held promotion that is resumed, or a paused one continued, runs again: open until its next end.
+    if ((e.action === "recover" || e.action === "continue") && e.status === "resumed") {
       p.status = undefined;
       p.endedAt = undefined;
+      p.pausedAt = undefined;
     }
   }
   for (const [id, hook] of hookRunning) byId.get(id)!.irreversibleHook ??= hook;
@@ -82,13 +95,16 @@ export function lastPromotion(entries: readonly JournalEntry[]): PromotionRecord
   return all[all.length - 1];
 }
 
+const OPEN = new Set<JournalStatus | undefined>([undefined, "held", "paused"]);
+
 /**
- * The last promotion when it is still open: without an end entry (its lock gone: the driver was killed) or held after
- * an irreversible hook. The next promote resumes it (--resume) or recovers it; abort closes it.
+ * The last promotion when it is still open: without an end entry (its lock gone: the driver was killed), held after
+ * an irreversible hook, or paused for a person. The next promote resumes it (--resume), continues it (--continue,
+ * paused) or recovers it; abort closes it.
  */
 export function openPromotion(entries: readonly JournalEntry[]): PromotionRecord | undefined {
   const last = lastPromotion(entries);
-  return last !== undefined && (last.status === undefined || last.status === "held") ? last : undefined;
+  return last !== undefined && OPEN.has(last.status) ? last : undefined;
 }
 
 /**

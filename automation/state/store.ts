@@ -23,10 +23,23 @@ export type JournalAction =
   | "remediate"
   | "reconcile"
   | "hook"
-  | "drift";
-/** `held`: stopped after an irreversible hook ran, traffic left where it was (automation/release/hooks.ts). */
+  | "drift"
+  | "continue";
+/**
+ * `held`: stopped after an irreversible hook ran, traffic left where it was (automation/release/hooks.ts). `paused`:
+ * stopped for a person at a `pause` step (or a gate without data), traffic left where it was, until
+ * `promote --continue` or `abort`. `drifted` and `clean`: what a drift check found.
+ */
 export type JournalStatus =
-  "completed" | "rolled-back" | "held" | "failed" | "recovered: rolled back" | "resumed" | "drifted" | "clean";
+  | "completed"
+  | "rolled-back"
+  | "held"
+  | "paused"
+  | "failed"
+  | "recovered: rolled back"
+  | "resumed"
+  | "drifted"
+  | "clean";
 
 /** What a drift check found (action "drift"): each drifted resource and the paths of its changed properties. */
 export interface DriftFinding {
@@ -44,6 +57,8 @@ export interface JournalEntry {
   version?: string;
   stableVersion?: string;
   steps?: number[];
+  /** On a start: the indices of the steps after which the promotion pauses for a person. */
+  pauseAfter?: number[];
   step?: number;
   weight?: number;
   services?: string[];

@@ -1,9 +1,9 @@
 // The schema of the driver's release policy keys: `slipway:canary` (steps and gates) and `slipway:release` (hooks,
 // backup). The program reads neither; parseStackConfig validates them for the driver with the same refusals.
 import { z } from "zod";
-import { checkSteps, STEPS_FIX } from "../../contract/release";
+import { checkSteps, PAUSE, STEPS_FIX } from "../../contract/release";
 import { bool, DNS_LABEL, duration, int, quantity, url } from "./fields";
-import { GATE_VIAS, STRATEGIES } from "./policyTypes";
+import { GATE_VIAS, NO_DATA, STRATEGIES } from "./policyTypes";
 
 // A host only cluster DNS resolves, called from a runner outside the cluster, fails every check: such URLs must name
 // a Service (NAME.NAMESPACE.svc[.cluster.local], reached through the API server) or say how they are reached.
@@ -74,6 +74,7 @@ export const analysisSchema = z.discriminatedUnion(
         via,
         query: z.string({ error: "set a PromQL query" }).min(1, { error: "set a PromQL query" }),
         max: z.number({ error: "set the highest acceptable value of the query, a number" }),
+        onNoData: z.enum(NO_DATA, { error: `use ${NO_DATA.join(" or ")}` }).optional(),
       })
       .refine(reachableFromRunner, { error: RUNNER_FIX, path: ["url"] }),
     z
@@ -92,8 +93,8 @@ export const analysisSchema = z.discriminatedUnion(
 
 export const canarySchema = z.strictObject({
   steps: z
-    .array(int(1, 100, STEPS_FIX), { error: STEPS_FIX })
-    .refine((s) => checkSteps(s) === undefined, { error: STEPS_FIX })
+    .array(z.union([int(1, 100, STEPS_FIX), z.literal(PAUSE)], { error: STEPS_FIX }), { error: STEPS_FIX })
+    .refine((s) => checkSteps(s) === undefined, { error: (iss) => checkSteps(iss.input) ?? STEPS_FIX })
     .optional(),
   interval: duration.optional(),
   failureLimit: int(1, 100, "set an integer of at least 1").optional(),

@@ -1,7 +1,7 @@
 // The driver's release policy, resolved with its defaults: canary steps and gates, release hooks, approval and change
 // freezes. The program builds no resource from these; the driver reads them through parseStackConfig.
 import type { z } from "zod";
-import { Environment, parseDuration } from "../../contract/release";
+import { Environment, parseDuration, splitSteps, StepEntry } from "../../contract/release";
 import type { hookSchema } from "./gates";
 import type { AnalysisProvider, ApprovalRule, CanaryPolicy, FreezeWindow, HookJob, ReleaseHooks } from "./policyTypes";
 import type { Parsed } from "./schema";
@@ -30,12 +30,18 @@ export function resolveHooks(p: Parsed): ReleaseHooks {
   return { preTraffic: (h.preTraffic ?? []).map(resolveHook), postPromotion: (h.postPromotion ?? []).map(resolveHook) };
 }
 
+/** The weights, and the pauses only when there are any (a policy without pauses reads as before). */
+function canarySteps(steps: StepEntry[]): { steps: number[]; pauseAfter?: number[] } {
+  const { steps: weights, pauseAfter } = splitSteps(steps);
+  return pauseAfter.length > 0 ? { steps: weights, pauseAfter } : { steps: weights };
+}
+
 export function resolveCanary(p: Parsed): CanaryPolicy {
   const c = p.canary ?? {};
   const analysis = c.analysis?.map(resolveGate) ?? [{ provider: "kubernetes" as const }];
   return {
     strategy: c.strategy ?? "canary",
-    steps: c.steps ?? [10, 30, 100],
+    ...canarySteps(c.steps ?? [10, 30, 100]),
     interval: durationMs(c.interval ?? "60s"),
     failureLimit: c.failureLimit ?? 1,
     soak: durationMs(c.soak ?? "0s"),

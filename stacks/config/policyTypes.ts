@@ -6,6 +6,9 @@ import type { FreezeWindowSpec } from "../../contract/freeze";
 /** How a gate reaches its URL; undefined = from the host (cluster Service names go through the API server). */
 export const GATE_VIAS = ["direct", "kubernetes-proxy"] as const;
 
+/** What a gate whose query matched no series does: fail (the default) or pause the promotion for a person. */
+export const NO_DATA = ["fail", "pause"] as const;
+
 /** A Job the driver runs in the stack's namespace: a `job` gate's (all optional there) and a release hook's. */
 export interface JobSpec {
   /** Prefix of the Job's name. */
@@ -33,6 +36,8 @@ export interface AnalysisProvider extends Partial<JobSpec> {
   max?: number;
   status?: number;
   body?: string;
+  /** prometheus: an empty answer (no series matched) fails the check, or pauses the promotion for a person. */
+  onNoData?: (typeof NO_DATA)[number];
 }
 
 /** canary: weight steps on a canary track sized by the weight; blueGreen: the new version at full size, then one switch. */
@@ -41,7 +46,10 @@ export type Strategy = (typeof STRATEGIES)[number];
 
 export interface CanaryPolicy {
   strategy: Strategy;
+  /** The weights, without pauses. */
   steps: number[];
+  /** Indices of the weights after which the promotion pauses for a person (`pause` in `steps`); absent = none. */
+  pauseAfter?: number[];
   /** Milliseconds between a weight step and its analysis. */
   interval: number;
   failureLimit: number;

@@ -150,7 +150,12 @@ describe("GitHub workflows: credentials, commands and approvals", () => {
       "${{ inputs.stack }}",
       "prod runs in the prod environment, whose required reviewers approve the run",
     );
-    assert.deepEqual(job.permissions, { contents: "read", actions: "read", "id-token": "write" });
+    assert.deepEqual(job.permissions, {
+      contents: "read",
+      actions: "read",
+      deployments: "write",
+      "id-token": "write",
+    });
     const slipwaySteps = job.steps.filter((s) => /npx slipway promote/.test(s.run ?? ""));
     assert.equal(slipwaySteps.length, 2);
     for (const s of slipwaySteps) {
@@ -178,5 +183,33 @@ describe("affected stacks of a pull request", () => {
   });
   it("previews nothing for documentation, tests or the local stack", () => {
     assert.deepEqual(affectedStacks(["docs/cli.md", "test/stacks/dev.test.ts", "stacks/Pulumi.local.yaml"]), []);
+  });
+});
+
+describe("GitHub workflows: the reviewed plan and the pause", () => {
+  const promoteWf = () => workflows.find((w) => w.file === "promote.yml")!.wf;
+  it("plans in a job without an environment, uploads the plan, and applies only its digest in the environment", () => {
+    const wf = promoteWf();
+    const plan = wf.jobs.plan;
+    assert.equal(plan.environment, undefined, "the plan is shown before anyone approves");
+    assert.ok(plan.steps.some((s) => /--dry-run --plan-out plan\.json/.test(s.run ?? "")));
+    assert.ok(plan.steps.some((s) => s.uses?.startsWith("actions/upload-artifact@")));
+    const promote = wf.jobs.promote as Job & { needs?: string };
+    assert.equal(promote.needs, "plan");
+    assert.ok(promote.steps.some((s) => s.uses?.startsWith("actions/download-artifact@")));
+    for (const s of promote.steps.filter((x) => /npx slipway promote/.test(x.run ?? ""))) {
+      assert.match(s.run!, /--plan-digest "\$PLAN_DIGEST"/);
+      assert.equal(s.env?.PLAN_DIGEST, "${{ needs.plan.outputs.digest }}");
+    }
+  });
+
+  it("continues a paused promotion in the stack's environment when asked to", () => {
+    const wf = promoteWf();
+    assert.match(JSON.stringify(wf.on), /"continue"/);
+    const job = wf.jobs.continue;
+    assert.equal(job.environment, "${{ inputs.stack }}");
+    const step = job.steps.find((s) => /npx slipway promote/.test(s.run ?? ""))!;
+    assert.match(step.run!, /^npx slipway promote --stack "\$STACK" --continue/);
+    assert.equal(step.env?.GITHUB_TOKEN, "${{ github.token }}");
   });
 });
