@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { callersOf, needsAwsAccess, SERVICE_ACCESS, ServiceAccess } from "./access";
+import { callersOf, needsAwsAccess } from "./access";
 import { PART_OF } from "./naming";
 import { CONNECTION_SECRET, JOB_SERVICE_ACCOUNT } from "../contract/release";
 import { defaultDenySpec, dnsEgressSpec, jobsSpec, NetworkRules, serviceSpec } from "./networkPolicy";
@@ -8,6 +8,7 @@ import { SeccompProfile, ZoneSpread } from "./podSpec";
 import { RouterCrds } from "./routerCrds";
 import { Router } from "./routing";
 import { Service, ServiceSizing } from "./service";
+import { defaultDefinition, ServiceDefinition } from "./serviceDefinition";
 
 export interface PlatformRelease {
   /** Stable version per service. */
@@ -57,6 +58,13 @@ export interface PlatformArgs {
   network?: Partial<NetworkRules>;
   /** Resources every service's traffic object waits for, e.g. the release's database snapshot; default none. */
   trafficDependsOn?: pulumi.Resource[];
+  /** What each service reaches, whether it is an entry and canaried, its container; default the default catalogue's. */
+  catalogue?: Record<string, ServiceDefinition>;
+}
+
+/** The definition of every deployed service: the catalogue's, else the default catalogue's. */
+export function definitionsOf(args: PlatformArgs): Record<string, ServiceDefinition> {
+  return Object.fromEntries(Object.keys(args.services).map((s) => [s, args.catalogue?.[s] ?? defaultDefinition(s)]));
 }
 
 export { CONNECTION_SECRET };
@@ -124,7 +132,7 @@ export class Platform extends pulumi.ComponentResource {
       },
       parent,
     );
-    this.networkPolicies(name, args, ns.metadata.name);
+    this.networkPolicies(name, args, definitionsOf(args), ns.metadata.name);
     const secret = new k8s.core.v1.Secret(
       `${name}-connections`,
       {
@@ -138,6 +146,10 @@ export class Platform extends pulumi.ComponentResource {
 
     this.services = {};
     this.endpoints = {};
+    const defs = definitionsOf(args);
+    // A service the catalogue does not canary never runs a canary track, whatever the release lists.
+    const release = (s: string): PlatformRelease =>
+      defs[s].canary === false ? { ...args.release, canaryServices: [] } : args.release;
     for (const [service, sizing] of Object.entries(args.services)) {
       this.services[service] = new Service(
         service,
@@ -148,7 +160,7 @@ export class Platform extends pulumi.ComponentResource {
           sizing,
           imageRepository: args.imageRepository,
           stableVersion: args.release.serviceVersions[service],
-          canary: canaryTrack(args.release, service),
+          canary: canaryTrack(release(service), service),
           connectionSecret: secret.metadata.name,
           timeoutSeconds: args.deploymentTimeoutSeconds ?? 600,
           router: args.router,
@@ -158,6 +170,7 @@ export class Platform extends pulumi.ComponentResource {
           roleArn: args.serviceRoleArns?.[service],
           zoneSpread: args.zoneSpread,
           seccompProfile: args.seccompProfile,
+          container: defs[service].container,
         },
         parent,
       );
@@ -165,7 +178,7 @@ export class Platform extends pulumi.ComponentResource {
     }
     const targets: pulumi.Output<string>[] = [];
     for (const [service, svc] of Object.entries(this.services)) {
-      if (!isReleased(args.release, service)) continue;
+      if (!isReleased(release(service), service)) continue;
       targets.push(svc.route.route.urn);
       if (svc.canary !== undefined) targets.push(svc.canary.urn);
     }
@@ -185,10 +198,19 @@ export class Platform extends pulumi.ComponentResource {
   }
 
   /** Default deny for the namespace, DNS for every pod, then one policy per service from the access map. */
-  private networkPolicies(name: string, args: PlatformArgs, namespace: pulumi.Input<string>): void {
+  private networkPolicies(
+    name: string,
+    args: PlatformArgs,
+    defs: Record<string, ServiceDefinition>,
+    namespace: pulumi.Input<string>,
+  ): void {
     const rules: NetworkRules = {
       metricsNamespace: args.network?.metricsNamespace ?? "monitoring",
       dataTierCidrs: args.network?.dataTierCidrs ?? [],
+      entries: Object.keys(defs).filter((s) => defs[s].entry === true),
+      ports: Object.fromEntries(
+        Object.entries(defs).flatMap(([s, d]) => (d.container?.port ? [[s, d.container.port]] : [])),
+      ),
     };
     const policy = (resourceName: string, policyName: string, spec: ReturnType<typeof defaultDenySpec>) =>
       new k8s.networking.v1.NetworkPolicy(
@@ -208,9 +230,9 @@ export class Platform extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const access = SERVICE_ACCESS as Record<string, ServiceAccess>;
+    const access = Object.fromEntries(Object.entries(defs).map(([s, d]) => [s, d.access]));
     for (const service of Object.keys(args.services)) {
-      const a = access[service] ?? { calls: [], dataStores: [], databaseSecret: false, buckets: {} };
+      const a = access[service];
       const deployed = { ...a, calls: a.calls.filter((c) => c in args.services) };
       const callers = callersOf(service, access).filter((c) => c in args.services);
       policy(

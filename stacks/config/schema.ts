@@ -4,7 +4,8 @@
 // applies to. Every custom error text is the fix; the refusal adds the key and the bad value.
 import { z } from "zod";
 import { ENVIRONMENTS, SEMVER, VERSION_FIX, WEIGHT_FIX } from "../../contract/release";
-import { bool, CIDR, DNS_LABEL, int, quantity, serviceName, version } from "./fields";
+import { servicesSchema } from "./catalogue";
+import { bool, CIDR, DNS_LABEL, int, version } from "./fields";
 import { approvalSchema, freezeSchema } from "./freeze";
 import { canarySchema, releasePolicySchema } from "./gates";
 import { ROUTERS } from "./types";
@@ -18,14 +19,8 @@ export interface KeyInfo {
 }
 export const KEY_INFO = z.registry<KeyInfo>();
 
-const serviceOverride = z.strictObject({
-  minReplicas: int(1, 100, "set an integer between 1 and 100").optional(),
-  maxReplicas: int(1, 500, "set an integer between 1 and 500").optional(),
-  cpuRequest: quantity('set a CPU quantity such as "500m"').optional(),
-  cpuLimit: quantity('set a CPU quantity such as "2000m"').optional(),
-  memoryRequest: quantity('set a memory quantity such as "1Gi"').optional(),
-  memoryLimit: quantity('set a memory quantity such as "4Gi"').optional(),
-});
+/** A service named by a release key: a DNS label; parseStackConfig checks it against the stack's catalogue. */
+const serviceName = z.string({ error: "set a service name" }).regex(DNS_LABEL, { error: "set a service name" });
 
 const ROUTER_FIX = `use one of ${ROUTERS.join(", ")}`;
 const DIGEST_FIX = 'set a JSON object of service -> { version -> "sha256:<64 hex digits>" }';
@@ -49,13 +44,13 @@ export const schema = z.strictObject({
     .refine((r) => !/:[^/]*$/.test(r), { error: "set an image repository without a tag, e.g. registry.local/slipway" })
     .optional(),
   deploymentTimeoutSeconds: int(30, 3600, "set an integer number of seconds between 30 and 3600").optional(),
-  services: z
-    .partialRecord(serviceName, serviceOverride, { error: "set a JSON object keyed by service name" })
-    .optional()
-    .register(KEY_INFO, { jsonFix: 'set a JSON object such as {"api-gateway":{"minReplicas":4}}' }),
+  services: servicesSchema.optional().register(KEY_INFO, {
+    jsonFix:
+      'set a JSON list such as [{"name":"ledger","port":8080}], or an object such as {"api-gateway":{"minReplicas":4}}',
+  }),
   stableVersion: version.optional(),
   serviceVersions: z
-    .partialRecord(serviceName, version, { error: "set a JSON object of service -> version" })
+    .record(serviceName, version, { error: "set a JSON object of service -> version" })
     .optional()
     .register(KEY_INFO, { jsonFix: 'set a JSON object such as {"api-gateway":"1.4.1"}' }),
   canaryVersion: z.union([z.literal(""), version], { error: VERSION_FIX }).optional(),
@@ -74,11 +69,9 @@ export const schema = z.strictObject({
       'set a JSON object such as {"backup":true,"hooks":{"preTraffic":[{"name":"migrate","image":"repo/app:$version"}]}}',
   }),
   imageDigests: z
-    .partialRecord(
-      serviceName,
-      z.record(z.string().regex(SEMVER, { error: VERSION_FIX }), digest, { error: DIGEST_FIX }),
-      { error: DIGEST_FIX },
-    )
+    .record(serviceName, z.record(z.string().regex(SEMVER, { error: VERSION_FIX }), digest, { error: DIGEST_FIX }), {
+      error: DIGEST_FIX,
+    })
     .optional()
     .register(KEY_INFO, { jsonFix: DIGEST_FIX }),
   zoneSpread: z.enum(["required", "preferred"], { error: "use required or preferred" }).optional(),
