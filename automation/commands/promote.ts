@@ -1,6 +1,6 @@
 // `slipway promote`: staged promotion (dev -> staging -> prod; local stands alone) through canary steps. It checks
 // the stage order, builds the release plan (automation/release/plan.ts) and hands it to the executor (canary.ts).
-import { previousStage, SERVICE_NAMES } from "../../contract/release";
+import { previousStage } from "../../contract/release";
 import type { StackConfig } from "../../stacks/config";
 import { runPlan, StepReport } from "../release/canary";
 import { planRelease, planText, ReleasePlan } from "../release/plan";
@@ -14,7 +14,8 @@ import { admit, engineUpdates, Evidence, gatesOf, origin } from "../release/evid
 import { activeWindow, BreakGlass } from "../release/freeze";
 import { headOf } from "../state/chain";
 import { breakGlassArgs, durationArg, freeText, oneStack, servicesArg, stepsArg, versionArg } from "./args";
-import { glassLine, JSON_OPTION, Opts, Verb } from "./command";
+import { CatalogueOf, glassLine, JSON_OPTION, Opts, Verb } from "./command";
+import { canariedServices } from "../release/values";
 
 export interface PromoteArgs {
   stack: string;
@@ -90,7 +91,7 @@ async function buildPlan(d: Deps, a: PromoteArgs, rel: StackRelease, resumed?: R
     previous: previousStage(a.stack, d.stacks),
     steps: resumed?.steps ?? a.steps ?? c.canary.steps,
     intervalMs: a.intervalMs ?? c.canary.interval,
-    services: resumed?.services ?? a.services ?? [...SERVICE_NAMES],
+    services: resumed?.services ?? a.services ?? canariedServices(c),
     from: resumed?.from ?? 0,
     rel,
     outputs: await d.engine.outputs(a.stack),
@@ -104,8 +105,27 @@ async function buildPlan(d: Deps, a: PromoteArgs, rel: StackRelease, resumed?: R
   });
 }
 
+/**
+ * `--services` against the stack's catalogue: every name a service of it, canaried unless the canary is skipped (a
+ * service the catalogue does not canary ships with the whole release, or alone with --skip-canary).
+ */
+export function checkServices(config: StackConfig, a: Pick<PromoteArgs, "services" | "skipCanary">): void {
+  const names = Object.keys(config.catalogue);
+  for (const s of a.services ?? []) {
+    if (!names.includes(s))
+      throw new InputError(
+        `--services ${JSON.stringify(s)} is not a service of ${config.stack}: use ${names.join(", ")}`,
+      );
+    if (!a.skipCanary && !config.catalogue[s].canary)
+      throw new InputError(
+        `--services ${JSON.stringify(s)} is not canaried (canary false in slipway:services): drop it (it ships when the whole release becomes stable), or add --skip-canary --reason to ship it directly`,
+      );
+  }
+}
+
 async function dryRun(d: Deps, a: PromoteArgs, started: number): Promise<PromoteResult> {
   const rel = await readRelease(d.engine, d.state(a.stack), a.stack);
+  checkServices(rel.config, a);
   const plan = await buildPlan(d, a, rel);
   const frozen = activeWindow(rel.config.freeze, d.clock.now());
   if (frozen)
@@ -131,7 +151,9 @@ export async function promote(d: Deps, a: PromoteArgs): Promise<PromoteResult> {
   const started = d.clock.now();
   if (a.dryRun) return dryRun(d, a, started);
   // Admission (freeze, approval) before the lock: a refused promotion changes nothing and holds nothing.
-  const admitted = await admit(d, a.stack, (await readRelease(d.engine, d.state(a.stack), a.stack)).config, a);
+  const config = (await readRelease(d.engine, d.state(a.stack), a.stack)).config;
+  checkServices(config, a);
+  const admitted = await admit(d, a.stack, config, a);
   return withStackLock(d, a.stack, "promote", (s) => promoteLocked(d, s, a, started, { ...origin(d), ...admitted }));
 }
 
@@ -194,7 +216,7 @@ async function promoteLocked(
 /** The wait between a step and its analysis: at least a second, at most a day (Node's timers stop at 24.8 days). */
 export const INTERVAL_MS = { min: 1_000, max: 86_400_000 } as const;
 
-function parsePromote(o: Opts, stacks: readonly string[]): PromoteArgs {
+function parsePromote(o: Opts, stacks: readonly string[], catalogue?: CatalogueOf): PromoteArgs {
   const stack = oneStack(o, stacks);
   const version = versionArg(o);
   const approvedBy = freeText(o, "approvedBy", "--approved-by");
@@ -211,7 +233,7 @@ function parsePromote(o: Opts, stacks: readonly string[]): PromoteArgs {
   if (resume && dryRun) throw new InputError("--resume changes the stack: drop --dry-run, or drop --resume");
   if (resume && skipCanary)
     throw new InputError("--resume continues canary steps: drop --skip-canary, or drop --resume");
-  const services = servicesArg(o);
+  const services = servicesArg(o, catalogue?.(stack));
   const json = o.json === true;
   return {
     stack,

@@ -179,3 +179,21 @@ export function resolveCatalogue(env: Environment, key: ServicesKey | undefined)
   });
   return { isDefault: false, sizing, definitions: Object.fromEntries(key.map((e) => [e.name, definitionOf(e)])) };
 }
+
+/**
+ * The services a stack file's catalogue names (raw config, full keys, as strings): the list's names, else the default
+ * catalogue's. A value that does not parse names the default catalogue here; the stack's full parse refuses it.
+ */
+export function catalogueNames(raw: Record<string, string>): string[] {
+  const text = raw["slipway:services"];
+  let value: unknown;
+  try {
+    value = text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const parsed = servicesSchema.safeParse(value);
+  return parsed.success && Array.isArray(parsed.data)
+    ? parsed.data.map((e) => e.name)
+    : DEFAULT_CATALOGUE.map((e) => e.name);
+}
