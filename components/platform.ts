@@ -69,6 +69,11 @@ export function definitionsOf(args: PlatformArgs): Record<string, ServiceDefinit
 
 export { CONNECTION_SECRET };
 
+/** The release as one service sees it: a service the catalogue does not canary never runs a canary track. */
+export function serviceRelease(release: PlatformRelease, def: ServiceDefinition): PlatformRelease {
+  return def.canary === false ? { ...release, canaryServices: [] } : release;
+}
+
 /** Is `service` canaried by this release? Pure, shared with the release targets. */
 export function isReleased(release: PlatformRelease, service: string): boolean {
   return release.canaryVersion !== undefined && release.canaryServices.includes(service);
@@ -95,6 +100,10 @@ export function validatePlatformArgs(args: PlatformArgs): string | undefined {
   if (missing !== undefined)
     return `serviceVersions has no version for ${missing}; give every service a stable version`;
   return undefined;
+}
+
+function canaryTargetsOf(services: Record<string, Service>): Record<string, pulumi.Output<string>> {
+  return Object.fromEntries(Object.entries(services).flatMap(([s, svc]) => (svc.canary ? [[s, svc.canary.urn]] : [])));
 }
 
 /** The application layer of a stack: namespace, connection Secret, router CRDs if asked, and the services. */
@@ -132,7 +141,8 @@ export class Platform extends pulumi.ComponentResource {
       },
       parent,
     );
-    this.networkPolicies(name, args, definitionsOf(args), ns.metadata.name);
+    const defs = definitionsOf(args);
+    this.networkPolicies(name, args, defs, ns.metadata.name);
     const secret = new k8s.core.v1.Secret(
       `${name}-connections`,
       {
@@ -146,10 +156,7 @@ export class Platform extends pulumi.ComponentResource {
 
     this.services = {};
     this.endpoints = {};
-    const defs = definitionsOf(args);
-    // A service the catalogue does not canary never runs a canary track, whatever the release lists.
-    const release = (s: string): PlatformRelease =>
-      defs[s].canary === false ? { ...args.release, canaryServices: [] } : args.release;
+    const release = (s: string) => serviceRelease(args.release, defs[s]);
     for (const [service, sizing] of Object.entries(args.services)) {
       this.services[service] = new Service(
         service,
@@ -176,17 +183,15 @@ export class Platform extends pulumi.ComponentResource {
       );
       this.endpoints[service] = `http://${service}.${args.namespace}.svc.cluster.local`;
     }
-    const targets: pulumi.Output<string>[] = [];
-    for (const [service, svc] of Object.entries(this.services)) {
-      if (!isReleased(release(service), service)) continue;
-      targets.push(svc.route.route.urn);
-      if (svc.canary !== undefined) targets.push(svc.canary.urn);
-    }
-    this.releaseTargets = pulumi.all(targets);
-    this.trafficTargets = Object.fromEntries(Object.entries(this.services).map(([s, svc]) => [s, svc.route.route.urn]));
-    this.canaryTargets = Object.fromEntries(
-      Object.entries(this.services).flatMap(([s, svc]) => (svc.canary ? [[s, svc.canary.urn]] : [])),
+    this.releaseTargets = pulumi.all(
+      Object.entries(this.services).flatMap(([service, svc]) =>
+        isReleased(release(service), service)
+          ? [svc.route.route.urn, ...(svc.canary !== undefined ? [svc.canary.urn] : [])]
+          : [],
+      ),
     );
+    this.trafficTargets = Object.fromEntries(Object.entries(this.services).map(([s, svc]) => [s, svc.route.route.urn]));
+    this.canaryTargets = canaryTargetsOf(this.services);
     this.namespace = ns.metadata.name;
     this.registerOutputs({
       namespace: this.namespace,

@@ -2,7 +2,7 @@
 // Two shapes: a JSON list of services (the catalogue, the general form), or a JSON object of per-service sizing
 // overrides keyed by the default catalogue's names (the older shape: the default catalogue with its numbers changed).
 import { z } from "zod";
-import type { CatalogueEntry, Reaches } from "../../contract/catalogue";
+import type { CatalogueEntry } from "../../contract/catalogue";
 import { BUCKET_PURPOSES } from "../../contract/catalogue";
 import { DEFAULT_CATALOGUE } from "../../contract/defaultCatalogue";
 import type { Environment } from "../../contract/release";
@@ -11,7 +11,7 @@ import { bool, CIDR, DNS_LABEL, int, quantity, serviceName } from "./fields";
 import { analysisSchema } from "./gates";
 import type { AnalysisProvider } from "./policyTypes";
 import { REPLICA_FLOOR, serviceSizing, stackSizing } from "./defaults";
-import type { ServiceSizing } from "./types";
+import type { ServiceDefinition, ServiceSizing } from "./types";
 
 const sizingFields = {
   minReplicas: int(1, 100, "set an integer between 1 and 100").optional(),
@@ -89,33 +89,26 @@ const entry = z.strictObject(
 export const SERVICES_FIX =
   'set a JSON list of services such as [{"name":"ledger","port":8080,"entry":true}], or per-service overrides such as {"api-gateway":{"minReplicas":4}}';
 
-/** `slipway:services`: the catalogue (a list), or overrides of the default catalogue's sizing (an object). */
-export const servicesSchema = z.union(
-  [
-    z
-      .array(entry, { error: SERVICES_FIX })
-      .min(1, { error: "list at least one service, or remove the key" })
-      .max(50, { error: "list at most 50 services" }),
-    z.partialRecord(serviceName, serviceOverride, { error: SERVICES_FIX }),
-  ],
-  { error: SERVICES_FIX },
-);
+const catalogueList = z
+  .array(entry, { error: SERVICES_FIX })
+  .min(1, { error: "list at least one service, or remove the key" })
+  .max(50, { error: "list at most 50 services" });
+const overrides = z.partialRecord(serviceName, serviceOverride, { error: SERVICES_FIX });
+
+/**
+ * `slipway:services`: the catalogue (a list), or overrides of the default catalogue's sizing (an object). The shape
+ * picks the schema, so a refusal names the field inside it that is wrong.
+ */
+export const servicesSchema = z
+  .unknown()
+  .transform((v, ctx): z.infer<typeof catalogueList> | z.infer<typeof overrides> => {
+    const r = Array.isArray(v) ? catalogueList.safeParse(v) : overrides.safeParse(v);
+    if (r.success) return r.data;
+    for (const issue of r.error.issues) ctx.issues.push({ ...issue, input: v } as never);
+    return z.NEVER;
+  });
 type ServicesKey = z.infer<typeof servicesSchema>;
 type Entry = z.infer<typeof entry>;
-
-/** What the config says of each service besides its sizing. */
-export interface ServiceDefinition {
-  /** Image repository without a tag; undefined = `<imageRepository>/<name>`. */
-  image?: string;
-  port?: number;
-  health?: string;
-  readiness?: string;
-  reaches: Reaches;
-  entry: boolean;
-  canary: boolean;
-  /** The service's own gates, run beside the stack's analysis while it is canaried. */
-  gates: AnalysisProvider[];
-}
 
 export interface Catalogue {
   /** True for the default catalogue (absent key, or per-service overrides). */

@@ -1,12 +1,26 @@
 // What the config resolves to: the program's keys, the release and the driver's release policy, every default applied.
 import type { Environment, ServiceName } from "../../contract/release";
-import type { ServiceDefinition } from "./catalogue";
+import type { Reaches } from "../../contract/catalogue";
 import type { SeccompProfile } from "../../contract/podSecurity";
 import type { DatabaseArgs } from "../../components/dataTier";
 import type { ServiceSizing } from "../../components/service";
-import type { ApprovalRule, CanaryPolicy, FreezeWindow, ReleaseHooks } from "./policyTypes";
+import type { AnalysisProvider, ApprovalRule, CanaryPolicy, FreezeWindow, ReleaseHooks } from "./policyTypes";
 
-export type { ServiceSizing, SeccompProfile, ServiceDefinition };
+export type { ServiceSizing, SeccompProfile };
+
+/** What the config says of each service besides its sizing. */
+export interface ServiceDefinition {
+  /** Image repository without a tag; undefined = `<imageRepository>/<name>`. */
+  image?: string;
+  port?: number;
+  health?: string;
+  readiness?: string;
+  reaches: Reaches;
+  entry: boolean;
+  canary: boolean;
+  /** The service's own gates, run beside the stack's analysis while it is canaried. */
+  gates: AnalysisProvider[];
+}
 
 export const ROUTERS = ["smi", "gateway", "alb"] as const;
 export type Router = (typeof ROUTERS)[number];
