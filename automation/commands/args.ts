@@ -46,7 +46,7 @@ const EXAMPLE: Record<string, string> = {
   "--steps": "10,30,100",
   "--interval": "60s",
   "--reason": '"CVE fix"',
-  "--services": "api-gateway",
+  "--services": SERVICE_NAMES[0],
   "--markdown": "report.md",
   "--sarif": "report.sarif",
   "--out": "evidence.html",

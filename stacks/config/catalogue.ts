@@ -86,8 +86,8 @@ const entry = z.strictObject(
   { error: 'set a JSON object such as {"name":"ledger","port":8080}' },
 );
 
-export const SERVICES_FIX =
-  'set a JSON list of services such as [{"name":"ledger","port":8080,"entry":true}], or per-service overrides such as {"api-gateway":{"minReplicas":4}}';
+const FIRST = DEFAULT_CATALOGUE[0].name;
+export const SERVICES_FIX = `set a JSON list of services such as [{"name":"ledger","port":8080,"entry":true}], or per-service overrides such as {"${FIRST}":{"minReplicas":4}}`;
 
 const catalogueList = z
   .array(entry, { error: SERVICES_FIX })

@@ -3,7 +3,7 @@
 // KEY_INFO adds what a schema cannot say: the fix of a JSON key whose text does not parse, and the stacks a key
 // applies to. Every custom error text is the fix; the refusal adds the key and the bad value.
 import { z } from "zod";
-import { ENVIRONMENTS, SEMVER, VERSION_FIX, WEIGHT_FIX } from "../../contract/release";
+import { ENVIRONMENTS, SEMVER, SERVICE_NAMES, VERSION_FIX, WEIGHT_FIX } from "../../contract/release";
 import { servicesSchema } from "./catalogue";
 import { bool, CIDR, DNS_LABEL, int, version } from "./fields";
 import { approvalSchema, freezeSchema } from "./freeze";
@@ -19,6 +19,8 @@ export interface KeyInfo {
 }
 export const KEY_INFO = z.registry<KeyInfo>();
 
+/** The default catalogue's first service, for the examples the fixes give. */
+const FIRST = SERVICE_NAMES[0];
 /** A service named by a release key: a DNS label; parseStackConfig checks it against the stack's catalogue. */
 const serviceName = z.string({ error: "set a service name" }).regex(DNS_LABEL, { error: "set a service name" });
 
@@ -45,22 +47,21 @@ export const schema = z.strictObject({
     .optional(),
   deploymentTimeoutSeconds: int(30, 3600, "set an integer number of seconds between 30 and 3600").optional(),
   services: servicesSchema.optional().register(KEY_INFO, {
-    jsonFix:
-      'set a JSON list such as [{"name":"ledger","port":8080}], or an object such as {"api-gateway":{"minReplicas":4}}',
+    jsonFix: `set a JSON list such as [{"name":"ledger","port":8080}], or an object such as {"${FIRST}":{"minReplicas":4}}`,
   }),
   stableVersion: version.optional(),
   serviceVersions: z
     .record(serviceName, version, { error: "set a JSON object of service -> version" })
     .optional()
-    .register(KEY_INFO, { jsonFix: 'set a JSON object such as {"api-gateway":"1.4.1"}' }),
+    .register(KEY_INFO, { jsonFix: `set a JSON object such as {"${FIRST}":"1.4.1"}` }),
   canaryVersion: z.union([z.literal(""), version], { error: VERSION_FIX }).optional(),
   canaryWeight: int(0, 100, WEIGHT_FIX).optional(),
   rolledBackVersion: z.union([z.literal(""), version], { error: VERSION_FIX }).optional(),
   canaryServices: z
-    .array(serviceName, { error: 'set a JSON list of service names, e.g. ["api-gateway"]' })
+    .array(serviceName, { error: `set a JSON list of service names, e.g. ["${FIRST}"]` })
     .min(1, { error: "list at least one service, or remove the key to release every service" })
     .optional()
-    .register(KEY_INFO, { jsonFix: 'set a JSON list of service names, e.g. ["api-gateway"]' }),
+    .register(KEY_INFO, { jsonFix: `set a JSON list of service names, e.g. ["${FIRST}"]` }),
   canary: canarySchema
     .optional()
     .register(KEY_INFO, { jsonFix: 'set a JSON object such as {"steps":[10,30,100],"interval":"60s"}' }),
