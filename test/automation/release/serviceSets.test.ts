@@ -12,6 +12,7 @@ import {
 } from "../../../automation/release/catalogueChange";
 import { checkServices } from "../../../automation/commands/promote";
 import { servicesArg } from "../../../automation/commands/args";
+import { parseArgv } from "../../../automation/cli/argv";
 
 const CATALOGUE = [
   { name: "teller", port: 9090, entry: true, reaches: { services: ["ledger"] } },
@@ -100,5 +101,33 @@ describe("catalogue changes on update", () => {
     );
     checkRemoval("prod", true, change, ["vault"]);
     checkRemoval("staging", false, change, []);
+  });
+});
+
+describe("the command line of a catalogue", () => {
+  const STACKS = ["dev", "staging", "prod", "local"];
+  const catalogue = () => ["teller", "ledger", "settler"];
+
+  it("checks promote --services against the stack file's catalogue when one is given", () => {
+    const inv = parseArgv(
+      ["promote", "--stack", "prod", "--version", "1.4.0", "--services", "teller"],
+      STACKS,
+      catalogue,
+    );
+    assert.deepEqual((inv as { args: { services: string[] } }).args.services, ["teller"]);
+    assert.throws(
+      () =>
+        parseArgv(["promote", "--stack", "prod", "--version", "1.4.0", "--services", "api-gateway"], STACKS, catalogue),
+      /--services "api-gateway" is not a service: use teller, ledger, settler/,
+    );
+  });
+
+  it("takes up --confirm-removal as service names, refusing one that is not a name", () => {
+    const inv = parseArgv(["up", "--stack", "prod", "--confirm-removal", "vault,settler"], STACKS);
+    assert.deepEqual((inv as { args: { confirmRemoval: string[] } }).args.confirmRemoval, ["vault", "settler"]);
+    assert.throws(
+      () => parseArgv(["up", "--stack", "prod", "--confirm-removal", "Vault!"], STACKS),
+      /--confirm-removal "Vault!" is not a service name/,
+    );
   });
 });
