@@ -12,12 +12,15 @@ export interface CatalogueChange {
   removed: string[];
 }
 
-/** The services a deployed stack serves: its `services` output, and the services its release record names. */
+/**
+ * The services a stack serves: its deployed `services` output; without one (outputs unreadable, or a stack the engine
+ * has not exported them for), the services its release record names. Once an update has removed a service, the output
+ * no longer lists it, so the next update does not ask again.
+ */
 export function servingServices(outputs: Record<string, unknown>, release: Release | undefined): string[] {
   const out = outputs.services;
-  const deployed = out !== null && typeof out === "object" ? Object.keys(out) : [];
-  const recorded = release ? [...release.canaryServices, ...Object.keys(release.serviceVersions)] : [];
-  return [...new Set([...deployed, ...recorded])];
+  if (out !== null && typeof out === "object" && Object.keys(out).length > 0) return Object.keys(out);
+  return release ? [...new Set([...release.canaryServices, ...Object.keys(release.serviceVersions)])] : [];
 }
 
 export function catalogueChange(config: Pick<StackConfig, "catalogue">, serving: string[]): CatalogueChange {

@@ -83,7 +83,8 @@ describe("catalogue changes on update", () => {
     assert.deepEqual(catalogueChange(config, []), { added: [], removed: [] });
   });
 
-  it("counts the services the release record names as serving", () => {
+  it("counts the deployed services as serving, else the services the release record names", () => {
+    assert.deepEqual(servingServices({ services: { teller: {} } }, undefined), ["teller"]);
     const release = {
       stableVersion: "1.0.0",
       serviceVersions: { audit: "0.9.0" },
