@@ -1,14 +1,16 @@
 // Who talks to whom, and what each service reads: one map that the NetworkPolicies (allowed edges, egress to the data
-// tier) and the per-service IAM roles (exactly the secrets and buckets a service reads) are both built from, so the
-// network and the cloud permissions can never disagree. Pure data; no SDK is loaded here.
-import { ServiceName } from "./naming";
+// tier and beyond) and the per-service IAM roles (exactly the secrets and buckets a service reads) are both built from,
+// so the network and the cloud permissions can never disagree. It follows from the catalogue's `reaches`
+// (contract/catalogue.ts). Pure data; no SDK is loaded here.
+import { BucketPurpose, EgressRule, Reaches } from "../contract/catalogue";
+import { DEFAULT_CATALOGUE } from "../contract/defaultCatalogue";
 
-export type BucketPurpose = "artifacts" | "audit";
+export type { BucketPurpose, EgressRule };
 export type DataStore = "postgres" | "redis";
 
 export interface ServiceAccess {
   /** Services this one calls over HTTP (their pods' container port). */
-  calls: ServiceName[];
+  calls: string[];
   /** Data stores it connects to. */
   dataStores: DataStore[];
   /** Reads the database credentials secret (Secrets Manager). */
@@ -17,35 +19,37 @@ export interface ServiceAccess {
   buckets: Partial<Record<BucketPurpose, "read" | "write">>;
   /** Signs in to Redis as the data tier's IAM-authenticated user (elasticache:Connect); default false. */
   redisSignIn?: boolean;
+  /** Addresses outside the cluster it may reach, by CIDR and TCP port; default none. */
+  egress?: EgressRule[];
 }
 
-export const SERVICE_ACCESS: Record<ServiceName, ServiceAccess> = {
-  "api-gateway": {
-    calls: ["calculation-service", "data-service", "audit-service"],
-    dataStores: [],
-    databaseSecret: false,
-    buckets: {},
-  },
-  "calculation-service": {
-    calls: ["data-service", "cache-service", "audit-service"],
-    dataStores: [],
-    databaseSecret: false,
-    buckets: {},
-  },
-  "data-service": {
-    calls: ["cache-service", "audit-service"],
-    dataStores: ["postgres"],
-    databaseSecret: true,
-    buckets: { artifacts: "read" },
-  },
-  "cache-service": { calls: [], dataStores: ["redis"], databaseSecret: false, buckets: {}, redisSignIn: true },
-  "audit-service": { calls: [], dataStores: ["postgres"], databaseSecret: true, buckets: { audit: "write" } },
-};
+/** What a catalogue entry's `reaches` grants: the database (and its secret), the cache (signed in with IAM), buckets. */
+export function accessOf(r: Reaches): ServiceAccess {
+  const dataStores: DataStore[] = [
+    ...(r.database ? ["postgres" as const] : []),
+    ...(r.cache ? ["redis" as const] : []),
+  ];
+  return {
+    calls: [...(r.services ?? [])],
+    dataStores,
+    databaseSecret: r.database === true,
+    buckets: { ...r.buckets },
+    ...(r.cache ? { redisSignIn: true } : {}),
+    ...(r.egress && r.egress.length > 0
+      ? { egress: r.egress.map((e) => ({ cidr: e.cidr, ports: [...e.ports] })) }
+      : {}),
+  };
+}
+
+/** The default catalogue's access map. */
+export const SERVICE_ACCESS: Record<string, ServiceAccess> = Object.fromEntries(
+  DEFAULT_CATALOGUE.map((s) => [s.name, accessOf(s.reaches)]),
+);
 
 /** The services that call `service`. */
 export function callersOf(service: string, access: Record<string, ServiceAccess> = SERVICE_ACCESS): string[] {
   return Object.entries(access)
-    .filter(([, a]) => (a.calls as string[]).includes(service))
+    .filter(([, a]) => a.calls.includes(service))
     .map(([name]) => name);
 }
 

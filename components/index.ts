@@ -11,6 +11,7 @@ export * from "./platform";
 export * from "./localCluster";
 export * from "./access";
 export * from "./networkPolicy";
+export * from "./serviceDefinition";
 export type { Network, NetworkArgs } from "./network";
 export type { Cluster, ClusterArgs } from "./cluster";
 export type { DataTier, DataTierArgs, DatabaseArgs, CacheArgs } from "./dataTier";

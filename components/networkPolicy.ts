@@ -1,5 +1,5 @@
 // NetworkPolicy specs for the services' namespace: deny everything by default, then allow DNS, the entry point, the
-// service-to-service edges of ./access.ts, egress to the data tier and the metrics scrape. Pure builders, so the rules
+// service-to-service edges of ./access.ts, egress to the data tier and beyond, and the metrics scrape. Pure builders, so the rules
 // are tested without a cluster; ./platform.ts registers them.
 import type * as k8s from "@pulumi/kubernetes";
 import { ServiceAccess } from "./access";
@@ -8,8 +8,6 @@ import { CONTAINER_PORT } from "./naming";
 type Spec = k8s.types.input.networking.v1.NetworkPolicySpec;
 type Peer = k8s.types.input.networking.v1.NetworkPolicyPeer;
 
-/** The service every request from outside the namespace enters through. */
-export const ENTRY_SERVICE = "api-gateway";
 export const DATA_PORTS: Record<string, number> = { postgres: 5432, redis: 6379 };
 const HTTPS = 443;
 const NAME_LABEL = "app.kubernetes.io/name";
@@ -19,6 +17,21 @@ export interface NetworkRules {
   metricsNamespace: string;
   /** CIDRs of the data tier's subnets; empty allows the data ports to any address (a local stack's endpoints). */
   dataTierCidrs: string[];
+  /** The services that take traffic from outside the namespace (the catalogue's entries); default none. */
+  entries?: string[];
+  /** Container port per service; default 8000 for every service. */
+  ports?: Record<string, number>;
+}
+
+function portOf(rules: NetworkRules, service: string): number {
+  return rules.ports?.[service] ?? CONTAINER_PORT;
+}
+
+/** Rules to `services` on their container ports: one rule per port, in the order the ports first appear. */
+function toServices(rules: NetworkRules, services: string[]): k8s.types.input.networking.v1.NetworkPolicyEgressRule[] {
+  const byPort = new Map<number, string[]>();
+  for (const s of services) byPort.set(portOf(rules, s), [...(byPort.get(portOf(rules, s)) ?? []), s]);
+  return [...byPort].map(([port, to]) => ({ to: to.map(servicePeer), ports: [{ protocol: "TCP", port }] }));
 }
 
 /** Every pod of the namespace, no traffic in or out: what each allow rule below opens up from. */
@@ -60,7 +73,7 @@ function dataPeers(rules: NetworkRules): Peer[] | undefined {
 export const JOB_SELECTOR = { "app.kubernetes.io/managed-by": "slipway" };
 
 /**
- * The driver's Jobs accept nothing and reach what a smoke test and a migration need: the entry service, the data
+ * The driver's Jobs accept nothing and reach what a smoke test and a migration need: the entry services, the data
  * tier and AWS APIs on HTTPS (a Job running as a service's account fetches its secrets as the service does).
  */
 export function jobsSpec(rules: NetworkRules): Spec {
@@ -69,7 +82,7 @@ export function jobsSpec(rules: NetworkRules): Spec {
     policyTypes: ["Ingress", "Egress"],
     ingress: [],
     egress: [
-      { to: [servicePeer(ENTRY_SERVICE)], ports: [{ protocol: "TCP", port: CONTAINER_PORT }] },
+      ...toServices(rules, rules.entries ?? []),
       { to: dataPeers(rules), ports: Object.values(DATA_PORTS).map((port) => ({ protocol: "TCP", port })) },
       { ports: [{ protocol: "TCP", port: HTTPS }] },
     ],
@@ -84,22 +97,20 @@ export function serviceSpec(
   rules: NetworkRules,
   awsAccess: boolean,
 ): Spec {
-  const port = [{ protocol: "TCP", port: CONTAINER_PORT }];
+  const port = [{ protocol: "TCP", port: portOf(rules, service) }];
   const ingress: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = [
     {
       from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": rules.metricsNamespace } } }],
       ports: port,
     },
   ];
-  if (service === ENTRY_SERVICE) {
+  if ((rules.entries ?? []).includes(service)) {
     ingress.unshift({ ports: port });
   } else if (callers.length > 0) {
     ingress.unshift({ from: callers.map(servicePeer), ports: port });
   }
   const egress: k8s.types.input.networking.v1.NetworkPolicyEgressRule[] = [];
-  if (access.calls.length > 0) {
-    egress.push({ to: access.calls.map(servicePeer), ports: port });
-  }
+  egress.push(...toServices(rules, access.calls));
   if (access.dataStores.length > 0) {
     egress.push({
       to: dataPeers(rules),
@@ -109,6 +120,9 @@ export function serviceSpec(
   if (awsAccess) {
     // STS for the role, then Secrets Manager and S3: AWS endpoints on HTTPS.
     egress.push({ ports: [{ protocol: "TCP", port: HTTPS }] });
+  }
+  for (const e of access.egress ?? []) {
+    egress.push({ to: [{ ipBlock: { cidr: e.cidr } }], ports: e.ports.map((p) => ({ protocol: "TCP", port: p })) });
   }
   return {
     podSelector: { matchLabels: { [NAME_LABEL]: service } },

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { callersOf, needsAwsAccess, SERVICE_ACCESS, ServiceAccess } from "./access";
+import { callersOf, needsAwsAccess } from "./access";
 import { PART_OF } from "./naming";
 import { CONNECTION_SECRET, JOB_SERVICE_ACCOUNT } from "../contract/release";
 import { defaultDenySpec, dnsEgressSpec, jobsSpec, NetworkRules, serviceSpec } from "./networkPolicy";
@@ -8,6 +8,7 @@ import { SeccompProfile, ZoneSpread } from "./podSpec";
 import { RouterCrds } from "./routerCrds";
 import { Router } from "./routing";
 import { Service, ServiceSizing } from "./service";
+import { defaultDefinition, ServiceDefinition } from "./serviceDefinition";
 
 export interface PlatformRelease {
   /** Stable version per service. */
@@ -57,9 +58,21 @@ export interface PlatformArgs {
   network?: Partial<NetworkRules>;
   /** Resources every service's traffic object waits for, e.g. the release's database snapshot; default none. */
   trafficDependsOn?: pulumi.Resource[];
+  /** What each service reaches, whether it is an entry and canaried, its container; default the default catalogue's. */
+  catalogue?: Record<string, ServiceDefinition>;
+}
+
+/** The definition of every deployed service: the catalogue's, else the default catalogue's. */
+export function definitionsOf(args: PlatformArgs): Record<string, ServiceDefinition> {
+  return Object.fromEntries(Object.keys(args.services).map((s) => [s, args.catalogue?.[s] ?? defaultDefinition(s)]));
 }
 
 export { CONNECTION_SECRET };
+
+/** The release as one service sees it: a service the catalogue does not canary never runs a canary track. */
+export function serviceRelease(release: PlatformRelease, def: ServiceDefinition): PlatformRelease {
+  return def.canary === false ? { ...release, canaryServices: [] } : release;
+}
 
 /** Is `service` canaried by this release? Pure, shared with the release targets. */
 export function isReleased(release: PlatformRelease, service: string): boolean {
@@ -87,6 +100,10 @@ export function validatePlatformArgs(args: PlatformArgs): string | undefined {
   if (missing !== undefined)
     return `serviceVersions has no version for ${missing}; give every service a stable version`;
   return undefined;
+}
+
+function canaryTargetsOf(services: Record<string, Service>): Record<string, pulumi.Output<string>> {
+  return Object.fromEntries(Object.entries(services).flatMap(([s, svc]) => (svc.canary ? [[s, svc.canary.urn]] : [])));
 }
 
 /** The application layer of a stack: namespace, connection Secret, router CRDs if asked, and the services. */
@@ -124,7 +141,8 @@ export class Platform extends pulumi.ComponentResource {
       },
       parent,
     );
-    this.networkPolicies(name, args, ns.metadata.name);
+    const defs = definitionsOf(args);
+    this.networkPolicies(name, args, defs, ns.metadata.name);
     const secret = new k8s.core.v1.Secret(
       `${name}-connections`,
       {
@@ -138,6 +156,7 @@ export class Platform extends pulumi.ComponentResource {
 
     this.services = {};
     this.endpoints = {};
+    const release = (s: string) => serviceRelease(args.release, defs[s]);
     for (const [service, sizing] of Object.entries(args.services)) {
       this.services[service] = new Service(
         service,
@@ -148,7 +167,7 @@ export class Platform extends pulumi.ComponentResource {
           sizing,
           imageRepository: args.imageRepository,
           stableVersion: args.release.serviceVersions[service],
-          canary: canaryTrack(args.release, service),
+          canary: canaryTrack(release(service), service),
           connectionSecret: secret.metadata.name,
           timeoutSeconds: args.deploymentTimeoutSeconds ?? 600,
           router: args.router,
@@ -158,22 +177,21 @@ export class Platform extends pulumi.ComponentResource {
           roleArn: args.serviceRoleArns?.[service],
           zoneSpread: args.zoneSpread,
           seccompProfile: args.seccompProfile,
+          container: defs[service].container,
         },
         parent,
       );
       this.endpoints[service] = `http://${service}.${args.namespace}.svc.cluster.local`;
     }
-    const targets: pulumi.Output<string>[] = [];
-    for (const [service, svc] of Object.entries(this.services)) {
-      if (!isReleased(args.release, service)) continue;
-      targets.push(svc.route.route.urn);
-      if (svc.canary !== undefined) targets.push(svc.canary.urn);
-    }
-    this.releaseTargets = pulumi.all(targets);
-    this.trafficTargets = Object.fromEntries(Object.entries(this.services).map(([s, svc]) => [s, svc.route.route.urn]));
-    this.canaryTargets = Object.fromEntries(
-      Object.entries(this.services).flatMap(([s, svc]) => (svc.canary ? [[s, svc.canary.urn]] : [])),
+    this.releaseTargets = pulumi.all(
+      Object.entries(this.services).flatMap(([service, svc]) =>
+        isReleased(release(service), service)
+          ? [svc.route.route.urn, ...(svc.canary !== undefined ? [svc.canary.urn] : [])]
+          : [],
+      ),
     );
+    this.trafficTargets = Object.fromEntries(Object.entries(this.services).map(([s, svc]) => [s, svc.route.route.urn]));
+    this.canaryTargets = canaryTargetsOf(this.services);
     this.namespace = ns.metadata.name;
     this.registerOutputs({
       namespace: this.namespace,
@@ -185,10 +203,19 @@ export class Platform extends pulumi.ComponentResource {
   }
 
   /** Default deny for the namespace, DNS for every pod, then one policy per service from the access map. */
-  private networkPolicies(name: string, args: PlatformArgs, namespace: pulumi.Input<string>): void {
+  private networkPolicies(
+    name: string,
+    args: PlatformArgs,
+    defs: Record<string, ServiceDefinition>,
+    namespace: pulumi.Input<string>,
+  ): void {
     const rules: NetworkRules = {
       metricsNamespace: args.network?.metricsNamespace ?? "monitoring",
       dataTierCidrs: args.network?.dataTierCidrs ?? [],
+      entries: Object.keys(defs).filter((s) => defs[s].entry === true),
+      ports: Object.fromEntries(
+        Object.entries(defs).flatMap(([s, d]) => (d.container?.port ? [[s, d.container.port]] : [])),
+      ),
     };
     const policy = (resourceName: string, policyName: string, spec: ReturnType<typeof defaultDenySpec>) =>
       new k8s.networking.v1.NetworkPolicy(
@@ -208,9 +235,9 @@ export class Platform extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const access = SERVICE_ACCESS as Record<string, ServiceAccess>;
+    const access = Object.fromEntries(Object.entries(defs).map(([s, d]) => [s, d.access]));
     for (const service of Object.keys(args.services)) {
-      const a = access[service] ?? { calls: [], dataStores: [], databaseSecret: false, buckets: {} };
+      const a = access[service];
       const deployed = { ...a, calls: a.calls.filter((c) => c in args.services) };
       const callers = callersOf(service, access).filter((c) => c in args.services);
       policy(

@@ -50,30 +50,49 @@ export interface PodTemplateArgs {
   zoneSpread?: ZoneSpread;
   /** Default RuntimeDefault, at pod and container level. */
   seccompProfile?: SeccompProfile;
+  /** The service's own image repository without a tag; default `<imageRepository>/<service>`. */
+  image?: string;
+  /** Container port of the service, its probes and its metrics; default 8000. */
+  port?: number;
+  /** Liveness and readiness paths; default /health and /health/external. */
+  healthPath?: string;
+  readinessPath?: string;
 }
+
+/** What a catalogue may say about a service's container: its image repository, port and health paths. */
+export type ContainerShape = Pick<PodTemplateArgs, "image" | "port" | "healthPath" | "readinessPath">;
 
 /** Liveness asks only whether the process answers; readiness also whether its dependencies do (the seeds' endpoints). */
 export const LIVENESS_PATH = "/health";
 export const READINESS_PATH = "/health/external";
 
-export function healthProbes() {
+export function healthProbes(port = CONTAINER_PORT, liveness = LIVENESS_PATH, readiness = READINESS_PATH) {
   return {
     // A dependency outage takes pods out of the Service, it does not restart them all.
     livenessProbe: {
-      httpGet: { path: LIVENESS_PATH, port: CONTAINER_PORT },
+      httpGet: { path: liveness, port },
       initialDelaySeconds: 15,
       periodSeconds: 20,
       timeoutSeconds: 5,
       failureThreshold: 3,
     },
     readinessProbe: {
-      httpGet: { path: READINESS_PATH, port: CONTAINER_PORT },
+      httpGet: { path: readiness, port },
       initialDelaySeconds: 5,
       periodSeconds: 10,
       timeoutSeconds: 3,
       failureThreshold: 2,
     },
   };
+}
+
+/** The image of a service: its own repository when the catalogue names one, else `<repository>/<service>`. */
+export function serviceImage(
+  args: Pick<PodTemplateArgs, "image" | "imageRepository" | "service" | "version" | "imageDigest">,
+): string {
+  if (args.image === undefined) return pinnedImage(args.imageRepository, args.service, args.version, args.imageDigest);
+  const ref = `${args.image}:${args.version}`;
+  return args.imageDigest === undefined ? ref : `${ref}@${args.imageDigest}`;
 }
 
 /** The image reference, with `@<digest>` when a digest is known: the registry then serves exactly that build. */
@@ -96,18 +115,19 @@ export function topologySpread(service: string, track: Track, zoneSpread: ZoneSp
   ];
 }
 
-export function scrapeAnnotations(): Record<string, string> {
+export function scrapeAnnotations(port = CONTAINER_PORT): Record<string, string> {
   return {
     "prometheus.io/scrape": "true",
-    "prometheus.io/port": String(CONTAINER_PORT),
+    "prometheus.io/port": String(port),
     "prometheus.io/path": "/metrics",
   };
 }
 
 export function podTemplate(args: PodTemplateArgs): PodTemplate {
   const r = args.resources;
+  const port = args.port ?? CONTAINER_PORT;
   return {
-    metadata: { labels: podLabels(args.service, args.track, args.version), annotations: scrapeAnnotations() },
+    metadata: { labels: podLabels(args.service, args.track, args.version), annotations: scrapeAnnotations(port) },
     spec: {
       serviceAccountName: args.serviceAccountName,
       // The IRSA webhook projects its own token for the AWS SDK; nothing here talks to the Kubernetes API.
@@ -123,9 +143,9 @@ export function podTemplate(args: PodTemplateArgs): PodTemplate {
       containers: [
         {
           name: args.service,
-          image: pinnedImage(args.imageRepository, args.service, args.version, args.imageDigest),
+          image: serviceImage(args),
           imagePullPolicy: "IfNotPresent",
-          ports: [{ name: "http", containerPort: CONTAINER_PORT }],
+          ports: [{ name: "http", containerPort: port }],
           env: [
             { name: "SLIPWAY_ENVIRONMENT", value: args.environment },
             { name: "SLIPWAY_TRACK", value: args.track },
@@ -140,7 +160,7 @@ export function podTemplate(args: PodTemplateArgs): PodTemplate {
             },
             limits: { cpu: r.cpuLimit, memory: r.memoryLimit, "ephemeral-storage": r.ephemeralStorageLimit ?? "1Gi" },
           },
-          ...healthProbes(),
+          ...healthProbes(port, args.healthPath, args.readinessPath),
           securityContext: containerSecurityContext(args.seccompProfile),
           // A read-only root filesystem still needs a writable scratch directory.
           volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],

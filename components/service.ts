@@ -10,7 +10,7 @@ import {
   Track,
   trackName,
 } from "./naming";
-import { podTemplate, Resources, SeccompProfile, ZoneSpread } from "./podSpec";
+import { ContainerShape, podTemplate, Resources, SeccompProfile, ZoneSpread } from "./podSpec";
 import { Router } from "./routing";
 import { TrafficRoute } from "./trafficRoute";
 import { trackAutoscaler, trackBudget } from "./scaling";
@@ -22,6 +22,8 @@ export interface ServiceSizing extends Resources {
   maxReplicas: number;
   /** Resource the HPA scales on: CPU at 70% or memory at 80% utilization. */
   scaleOn: "cpu" | "memory";
+  /** Target utilization in percent; default 70 for CPU, 80 for memory. */
+  scaleTarget?: number;
   /** Per-pod request-rate target in requests per second (custom metric http_requests_per_second); default none. */
   requestsPerSecond?: number;
 }
@@ -62,6 +64,8 @@ export interface ServiceArgs {
   zoneSpread?: ZoneSpread;
   /** Default RuntimeDefault. */
   seccompProfile?: SeccompProfile;
+  /** The container's image repository, port and health paths; default `<imageRepository>/<service>`, 8000, /health. */
+  container?: ContainerShape;
 }
 
 /** The annotation the EKS pod identity webhook reads to hand a pod web-identity credentials for a role. */
@@ -98,7 +102,10 @@ export function hpaMetrics(s: ServiceSizing) {
   const metrics: k8s.types.input.autoscaling.v2.MetricSpec[] = [
     {
       type: "Resource",
-      resource: { name: s.scaleOn, target: { type: "Utilization", averageUtilization: s.scaleOn === "cpu" ? 70 : 80 } },
+      resource: {
+        name: s.scaleOn,
+        target: { type: "Utilization", averageUtilization: s.scaleTarget ?? (s.scaleOn === "cpu" ? 70 : 80) },
+      },
     },
   ];
   if (s.requestsPerSecond !== undefined) {
@@ -259,6 +266,7 @@ export class Service extends pulumi.ComponentResource {
             imageDigest: args.imageDigests?.[version],
             zoneSpread: args.zoneSpread,
             seccompProfile: args.seccompProfile,
+            ...args.container,
           }),
         },
       },
@@ -279,7 +287,9 @@ export class Service extends pulumi.ComponentResource {
         spec: {
           type: "ClusterIP",
           selector,
-          ports: [{ name: "http", port: SERVICE_PORT, targetPort: CONTAINER_PORT, protocol: "TCP" }],
+          ports: [
+            { name: "http", port: SERVICE_PORT, targetPort: args.container?.port ?? CONTAINER_PORT, protocol: "TCP" },
+          ],
         },
       },
       { parent: this },

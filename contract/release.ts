@@ -2,19 +2,17 @@
 // release, defined once. The services and environments, the stage order, the release keys the driver moves, the
 // annotation and traffic kinds through which the driver reads back what the cluster applied, and the validators of
 // versions, steps, weights and durations. Pure: no Pulumi runtime, no I/O, so every side can import it.
+import { DEFAULT_CATALOGUE } from "./defaultCatalogue";
 
-export const SERVICE_NAMES = [
-  "api-gateway",
-  "calculation-service",
-  "data-service",
-  "cache-service",
-  "audit-service",
-] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+/** The default catalogue's services (./defaultCatalogue.ts): a stack's own catalogue (`slipway:services`) may name others. */
+export const SERVICE_NAMES: readonly string[] = DEFAULT_CATALOGUE.map((s) => s.name);
+/** A service of a catalogue: a DNS label. */
+export type ServiceName = string;
 export type Track = "stable" | "canary";
 
-export function isServiceName(name: string): name is ServiceName {
-  return (SERVICE_NAMES as readonly string[]).includes(name);
+/** Whether `name` is a service of `names` (default: the default catalogue's). */
+export function isServiceName(name: string, names: readonly string[] = SERVICE_NAMES): name is ServiceName {
+  return names.includes(name);
 }
 
 export const ENVIRONMENTS = ["dev", "staging", "prod", "local"] as const;

@@ -75,7 +75,7 @@ export const containerResourceCeilings = workloadPolicy<CeilingConfig>({
   description:
     "Checks whether every container's CPU and memory stay within the stack's per-container ceilings and limit/request ratio.",
   ephemeralContainers: false,
-  // The seeds' largest service (cache-service) runs 1000m-4000m CPU and 4Gi-16Gi memory: a 4x ratio at most.
+  // The seeds' largest service (their cache) runs 1000m-4000m CPU and 4Gi-16Gi memory: a 4x ratio at most.
   defaults: { maxCpu: "4", maxMemory: "16Gi", maxLimitRequestRatio: 4 },
   configSchema: {
     properties: {

@@ -29,5 +29,6 @@ export type {
   StackConfig,
 } from "./config/types";
 export { parseStackConfig, releaseOf, withRelease } from "./config/parse";
+export { catalogueNames } from "./config/catalogue";
 export { loadConfig } from "./config/load";
 export type { LoadOptions } from "./config/load";

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import { loadConfig } from "./config";
 import { runByEngine } from "./release";
-import { LocalCluster, Platform, SERVICE_ACCESS, ServiceName } from "../components";
+import { accessOf, LocalCluster, Platform, ServiceDefinition } from "../components";
 
 const cfg = loadConfig({ readRelease: runByEngine() });
 const prefix = `slipway-${cfg.environment}`;
@@ -12,6 +12,19 @@ const tags = {
   "slipway.dev/stack": cfg.stack,
   "app.kubernetes.io/part-of": "slipway",
 };
+
+// What each service reaches, whether it is an entry or canaried, and its container: the stack's catalogue.
+const catalogue: Record<string, ServiceDefinition> = Object.fromEntries(
+  Object.entries(cfg.catalogue).map(([s, d]) => [
+    s,
+    {
+      access: accessOf(d.reaches),
+      entry: d.entry,
+      canary: d.canary,
+      container: { image: d.image, port: d.port, healthPath: d.health, readinessPath: d.readiness },
+    },
+  ]),
+);
 
 // The release's database snapshot: only while a release is in progress on a stack that asks for it.
 const backupFor = cfg.backup ? cfg.release.canaryVersion : undefined;
@@ -64,7 +77,7 @@ function awsFoundation(): Foundation {
     oidcProviderArn: cluster.oidcProviderArn,
     oidcProviderUrl: cluster.oidcProviderUrl,
     namespace: cfg.namespace,
-    access: Object.fromEntries(Object.keys(cfg.services).map((s) => [s, SERVICE_ACCESS[s as ServiceName]])),
+    access: Object.fromEntries(Object.entries(catalogue).map(([s, d]) => [s, d.access])),
     databaseSecretArn: data.databaseSecretArn,
     bucketArns: data.bucketArns,
     kmsKeyArn: data.kmsKeyArn,
@@ -122,6 +135,7 @@ const platform = new Platform(
     seccompProfile: cfg.seccompProfile,
     network: { dataTierCidrs: foundation.dataTierCidrs },
     trafficDependsOn: foundation.backup ? [foundation.backup.snapshot] : [],
+    catalogue,
   },
   { providers: [foundation.provider] },
 );

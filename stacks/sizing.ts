@@ -1,55 +1,14 @@
-// The seeds' per-service numbers (deployment guide 001: HPA ranges, requests and limits), shared by every AWS stack.
-import type { ServiceName } from "../contract/release";
+// Sizing per environment. The seeds' per-service numbers (deployment guide 001: HPA ranges, requests and limits) are
+// the default catalogue's (contract/defaultCatalogue.ts); a catalogue's service that states no numbers of its own takes
+// its environment's defaults below; the local cluster runs every service small.
+import type { Environment } from "../contract/release";
+import { DEFAULT_CATALOGUE } from "../contract/defaultCatalogue";
 import type { ServiceSizing } from "../components/service";
 
-export const SERVICE_SEEDS: Record<ServiceName, ServiceSizing> = {
-  "api-gateway": {
-    minReplicas: 3,
-    maxReplicas: 10,
-    scaleOn: "cpu",
-    cpuRequest: "500m",
-    cpuLimit: "2000m",
-    memoryRequest: "1Gi",
-    memoryLimit: "4Gi",
-  },
-  "calculation-service": {
-    minReplicas: 3,
-    maxReplicas: 20,
-    scaleOn: "cpu",
-    requestsPerSecond: 100,
-    cpuRequest: "1000m",
-    cpuLimit: "4000m",
-    memoryRequest: "2Gi",
-    memoryLimit: "8Gi",
-  },
-  "data-service": {
-    minReplicas: 3,
-    maxReplicas: 10,
-    scaleOn: "cpu",
-    cpuRequest: "500m",
-    cpuLimit: "2000m",
-    memoryRequest: "1536Mi",
-    memoryLimit: "6Gi",
-  },
-  "cache-service": {
-    minReplicas: 3,
-    maxReplicas: 5,
-    scaleOn: "memory",
-    cpuRequest: "1000m",
-    cpuLimit: "4000m",
-    memoryRequest: "4Gi",
-    memoryLimit: "16Gi",
-  },
-  "audit-service": {
-    minReplicas: 2,
-    maxReplicas: 5,
-    scaleOn: "cpu",
-    cpuRequest: "500m",
-    cpuLimit: "1000m",
-    memoryRequest: "1Gi",
-    memoryLimit: "2Gi",
-  },
-};
+/** The seeds' sizing per service of the default catalogue, shared by every AWS stack. */
+export const SERVICE_SEEDS: Record<string, ServiceSizing> = Object.fromEntries(
+  DEFAULT_CATALOGUE.map((s) => [s.name, { ...s.sizing }]),
+);
 
 /** The local cluster (kwok) runs no real containers: two small replicas keep rollouts fast and policies satisfied. */
 export const LOCAL_SIZING = {
@@ -60,3 +19,35 @@ export const LOCAL_SIZING = {
   memoryRequest: "64Mi",
   memoryLimit: "256Mi",
 } as const;
+
+/** A catalogue service's sizing where it states none: the seeds' common service shape, each environment's range. */
+export const ENVIRONMENT_SIZING: Record<Environment, ServiceSizing> = {
+  dev: {
+    minReplicas: 2,
+    maxReplicas: 5,
+    scaleOn: "cpu",
+    cpuRequest: "500m",
+    cpuLimit: "2000m",
+    memoryRequest: "1Gi",
+    memoryLimit: "4Gi",
+  },
+  staging: {
+    minReplicas: 3,
+    maxReplicas: 10,
+    scaleOn: "cpu",
+    cpuRequest: "500m",
+    cpuLimit: "2000m",
+    memoryRequest: "1Gi",
+    memoryLimit: "4Gi",
+  },
+  prod: {
+    minReplicas: 3,
+    maxReplicas: 10,
+    scaleOn: "cpu",
+    cpuRequest: "500m",
+    cpuLimit: "2000m",
+    memoryRequest: "1Gi",
+    memoryLimit: "4Gi",
+  },
+  local: { ...LOCAL_SIZING, scaleOn: "cpu" },
+};

@@ -3,7 +3,7 @@
 // options, help text and checks (automation/commands/*.ts).
 import { Command, CommanderError } from "commander";
 import { quote } from "../commands/args";
-import type { Opts, OptionSpec, Verb } from "../commands/command";
+import type { CatalogueOf, Opts, OptionSpec, Verb } from "../commands/command";
 import { InputError } from "../errors";
 import { Call, GROUPS, VERBS, VerbName } from "./verbs";
 
@@ -59,13 +59,16 @@ function program(found: (command: VerbName, opts: Opts) => void, out: (s: string
   return p;
 }
 
-function build(command: VerbName, o: Opts, stacks: readonly string[]): Call {
+function build(command: VerbName, o: Opts, stacks: readonly string[], catalogue?: CatalogueOf): Call {
   const verb = VERBS[command] as Verb<{ json: boolean }>;
-  return { command, args: verb.parse(o, stacks) } as Call;
+  return { command, args: verb.parse(o, stacks, catalogue) } as Call;
 }
 
-/** Parses `argv` (without node and the script); `stacks` are the stacks present. Throws InputError. */
-export function parseArgv(argv: readonly string[], stacks: readonly string[]): Invocation {
+/**
+ * Parses `argv` (without node and the script); `stacks` are the stacks present, `catalogue` names a stack's services
+ * (default: the default catalogue's). Throws InputError.
+ */
+export function parseArgv(argv: readonly string[], stacks: readonly string[], catalogue?: CatalogueOf): Invocation {
   let found: { command: VerbName; opts: Opts } | undefined;
   let printed = "";
   const p = program(
@@ -82,7 +85,7 @@ export function parseArgv(argv: readonly string[], stacks: readonly string[]): I
     throw new InputError(`${err.message.replace(/^error: /, "")}: see slipway --help`);
   }
   if (found === undefined) return { command: "help", text: p.helpInformation() };
-  return build(found.command, found.opts, stacks);
+  return build(found.command, found.opts, stacks, catalogue);
 }
 
 /** Whether the command line asks for `--json`, for the error document of a command line that did not parse. */

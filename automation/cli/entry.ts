@@ -3,7 +3,7 @@
 import { Invocation, parseArgv, wantsJsonArgv } from "./argv";
 export { buildProgram } from "./argv";
 import type { Deps } from "../deps";
-import type { Done, Outcome, Verb } from "../commands/command";
+import type { CatalogueOf, Done, Outcome, Verb } from "../commands/command";
 import { EXIT, exitCodeOf, errorText, SlipwayError } from "../errors";
 import { VERBS } from "./verbs";
 
@@ -14,6 +14,8 @@ export interface Io {
   stderr(text: string): void;
   /** The command's outcome in a word (the `outcome` output of a GitHub Actions step). */
   outcome?(word: Outcome): void;
+  /** The services of a stack's catalogue (its stack file); default the default catalogue's. */
+  catalogue?: CatalogueOf;
 }
 
 const FAILED: Record<string, Outcome> = {
@@ -52,7 +54,7 @@ export async function run(
 ): Promise<number> {
   let inv: Invocation | undefined;
   try {
-    inv = parseArgv(argv, stacks);
+    inv = parseArgv(argv, stacks, io.catalogue);
     if (inv.command === "help") {
       io.stdout(inv.text);
       return EXIT.ok;

@@ -4,7 +4,9 @@ import { randomUUID } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parse as parseYaml } from "yaml";
 import { ENVIRONMENTS } from "../../contract/release";
+import { catalogueNames } from "../../stacks/config";
 import { createProviders } from "../analysis";
 import { run } from "./entry";
 import { Invocation, stacksOf } from "./argv";
@@ -40,6 +42,21 @@ export function workDir(env: NodeJS.ProcessEnv = process.env): string {
     );
   }
   return dir;
+}
+
+/** The services a stack file's catalogue names (`--services` is checked against them before anything runs). */
+export function stackFileCatalogue(stack: string): string[] {
+  const file = path.join(workDir(), "stacks", `Pulumi.${stack}.yaml`);
+  let config: Record<string, unknown> = {};
+  try {
+    config = (parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> })?.config ?? {};
+  } catch {
+    // An unreadable stack file names the default catalogue here; the command's own read of it refuses it by name.
+  }
+  const raw = Object.fromEntries(
+    Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
+  return catalogueNames(raw);
 }
 
 /** Stacks present: stacks/Pulumi.<stack>.yaml of the work dir. */
@@ -160,5 +177,6 @@ export async function main(argv: string[]): Promise<number> {
       if (argv[0] === "promote") setOutput("outcome", word);
       if (argv[0] === "drift" && (word === "drift" || word === "ok")) setOutput("drifted", String(word === "drift"));
     },
+    catalogue: stackFileCatalogue,
   });
 }

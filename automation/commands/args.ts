@@ -49,7 +49,7 @@ const EXAMPLE: Record<string, string> = {
   "--steps": "10,30,100",
   "--interval": "60s",
   "--reason": '"CVE fix"',
-  "--services": "api-gateway",
+  "--services": SERVICE_NAMES[0],
   "--markdown": "report.md",
   "--sarif": "report.sarif",
   "--out": "evidence.html",
@@ -177,13 +177,14 @@ export function durationArg(o: Opts, key: string, flag: string, min: number, max
   return ms;
 }
 
-export function servicesArg(o: Opts): string[] | undefined {
+/** `--services a,b`: each a service of `known` (the stack's catalogue; default the default catalogue's), once. */
+export function servicesArg(o: Opts, known: readonly string[] = SERVICE_NAMES): string[] | undefined {
   const raw = text(o, "services", "--services");
   if (raw === undefined) return undefined;
   const list = raw.split(",").map((s) => s.trim());
-  const unknown = list.find((s) => !isServiceName(s));
+  const unknown = list.find((s) => !isServiceName(s, known));
   if (unknown !== undefined)
-    throw new InputError(`--services ${quote(unknown)} is not a service: use ${SERVICE_NAMES.join(", ")}`);
+    throw new InputError(`--services ${quote(unknown)} is not a service: use ${known.join(", ")}`);
   const repeated = list.find((s, i) => list.indexOf(s) !== i);
   if (repeated !== undefined)
     throw new InputError(`--services ${quote(raw)} is not allowed: list each service once (${repeated} repeats)`);

@@ -45,10 +45,16 @@ export interface Verb<A extends { json: boolean }> {
   words: readonly string[];
   description: string;
   options: readonly OptionSpec[];
-  /** Checks the options; throws InputError naming the argument and the fix. Pure. */
-  parse(o: Opts, stacks: readonly string[]): A;
+  /**
+   * Checks the options; throws InputError naming the argument and the fix. Pure. `catalogue` names a stack's services
+   * (its stack file's catalogue; default the default catalogue's).
+   */
+  parse(o: Opts, stacks: readonly string[], catalogue?: CatalogueOf): A;
   run(d: Deps, a: A): Promise<Done>;
 }
+
+/** The services of a stack's catalogue, as its stack file names them. */
+export type CatalogueOf = (stack: string) => readonly string[];
 
 export const JSON_OPTION: OptionSpec = { flags: "--json", help: "print one JSON document" };
 export const VERBOSE_OPTION: OptionSpec = {

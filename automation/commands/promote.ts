@@ -19,7 +19,9 @@ import { headOf } from "../state/chain";
 import { INTERVAL_MS, parsePromote, PromoteArgs } from "./promoteParse";
 import { glassLine, JSON_OPTION, VERBOSE_OPTION, Verb } from "./command";
 import { humanDuration } from "../report/format";
-import { buildPlan, checkPlanDigest, checkStage, dryRunPlan } from "./promotePlan";
+import { buildPlan, checkPlanDigest, checkServices, checkStage, dryRunPlan } from "./promotePlan";
+
+export { checkServices };
 import { checkContinuer, continueFrom, pausedPromotion } from "./promoteContinue";
 import { failedSummary, promoteSummary } from "../report/jobSummary";
 
@@ -62,6 +64,7 @@ export async function promote(d: Deps, a: PromoteArgs): Promise<PromoteResult> {
   if (a.continue) return continuePaused(d, a, started);
   const config = (await readRelease(d.engine, d.state(a.stack), a.stack)).config;
   // The reviewed plan, then admission (freeze, approval), before the lock: a refusal changes nothing, holds nothing.
+  checkServices(config, a);
   const digest = await checkPlanDigest(d, a);
   const admitted = await admit(d, a.stack, config, a);
   const plan = digest ? { plan: { digest, url: a.planUrl } } : {};

@@ -2,7 +2,7 @@
 import { InputError } from "../errors";
 import { checkDigest } from "../release/planDigest";
 import { breakGlassArgs, canaryStepsArg, durationArg, freeText, oneStack, servicesArg, text, versionArg } from "./args";
-import { verboseArg, type Opts } from "./command";
+import { verboseArg, type CatalogueOf, type Opts } from "./command";
 
 export interface PromoteArgs {
   stack: string;
@@ -77,7 +77,7 @@ function planArgs(o: Opts, dryRun: boolean): Pick<PromoteArgs, "planOut" | "plan
   return { planOut, planDigest, planFile, planUrl };
 }
 
-export function parsePromote(o: Opts, stacks: readonly string[]): PromoteArgs {
+export function parsePromote(o: Opts, stacks: readonly string[], catalogue?: CatalogueOf): PromoteArgs {
   const stack = oneStack(o, stacks);
   const cont = o.continue === true;
   if (cont) checkContinue(o);
@@ -96,7 +96,7 @@ export function parsePromote(o: Opts, stacks: readonly string[]): PromoteArgs {
   if (resume && dryRun) throw new InputError("--resume changes the stack: drop --dry-run, or drop --resume");
   if (resume && skipCanary)
     throw new InputError("--resume continues canary steps: drop --skip-canary, or drop --resume");
-  const services = servicesArg(o);
+  const services = servicesArg(o, catalogue?.(stack));
   const json = o.json === true;
   const plan = Object.entries(planArgs(o, dryRun)).filter(([, v]) => v !== undefined);
   return {

@@ -2,7 +2,8 @@
 // (the plan and the previews of its first and final updates, written with their digest by --plan-out) and the check of
 // an apply against the reviewed plan (--plan-digest, --plan-file).
 import * as fs from "fs";
-import { previousStage, SERVICE_NAMES } from "../../contract/release";
+import { previousStage } from "../../contract/release";
+import { canariedServices } from "../release/values";
 import type { StackConfig } from "../../stacks/config";
 import { planRelease, ReleasePlan } from "../release/plan";
 import type { Deps } from "../deps";
@@ -30,6 +31,24 @@ export interface PlanArgs {
   planOut?: string;
   planDigest?: string;
   planFile?: string;
+}
+
+/**
+ * `--services` against the stack's catalogue: every name a service of it, canaried unless the canary is skipped (a
+ * service the catalogue does not canary ships with the whole release, or alone with --skip-canary).
+ */
+export function checkServices(config: StackConfig, a: Pick<PlanArgs, "services" | "skipCanary">): void {
+  const names = Object.keys(config.catalogue);
+  for (const s of a.services ?? []) {
+    if (!names.includes(s))
+      throw new InputError(
+        `--services ${JSON.stringify(s)} is not a service of ${config.stack}: use ${names.join(", ")}`,
+      );
+    if (!a.skipCanary && !config.catalogue[s].canary)
+      throw new InputError(
+        `--services ${JSON.stringify(s)} is not canaried (canary false in slipway:services): drop it (it ships when the whole release becomes stable), or add --skip-canary --reason to ship it directly`,
+      );
+  }
 }
 
 export async function checkStage(
@@ -72,7 +91,7 @@ export async function buildPlan(d: Deps, a: PlanArgs, rel: StackRelease, resumed
     steps: resumed?.steps ?? a.steps ?? c.canary.steps,
     pauseAfter: resumed ? (resumed.pauseAfter ?? []) : a.steps ? (a.pauseAfter ?? []) : (c.canary.pauseAfter ?? []),
     intervalMs: a.intervalMs ?? c.canary.interval,
-    services: resumed?.services ?? a.services ?? [...SERVICE_NAMES],
+    services: resumed?.services ?? a.services ?? canariedServices(c),
     from: resumed?.from ?? 0,
     rel,
     outputs: await d.engine.outputs(a.stack),
@@ -108,6 +127,7 @@ export async function reviewedPlan(
  */
 export async function dryRunPlan(d: Deps, a: PlanArgs): Promise<{ plan: ReleasePlan; digest?: string }> {
   const rel = await readRelease(d.engine, d.state(a.stack), a.stack);
+  checkServices(rel.config, a);
   const frozen = activeWindow(rel.config.freeze, d.clock.now());
   if (frozen)
     d.progress(

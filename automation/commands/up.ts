@@ -5,9 +5,10 @@ import { BreakGlass, checkFreeze } from "../release/freeze";
 import { origin } from "../release/evidence";
 import type { Deps, UpdateResult } from "../deps";
 import { withStackLock } from "../state/lock";
-import { EXIT } from "../errors";
-import { breakGlassArgs, oneStack } from "./args";
-import { glassLine, JSON_OPTION, VERBOSE_OPTION, Verb, verboseArg } from "./command";
+import { EXIT, InputError, SlipwayError } from "../errors";
+import { catalogueChange, changeText, checkRemoval, servingServices } from "../release/catalogueChange";
+import { breakGlassArgs, oneStack, text } from "./args";
+import { glassLine, JSON_OPTION, Opts, VERBOSE_OPTION, Verb, verboseArg } from "./command";
 import { humanDuration } from "../report/format";
 
 export interface StackArgs {
@@ -19,6 +20,18 @@ export interface UpArgs extends StackArgs {
   reason?: string;
   /** Every advisory policy finding in the progress, not one line per policy. */
   verbose?: boolean;
+  /** Services the catalogue dropped whose removal from a prod stack is confirmed (`--confirm-removal <name>`). */
+  confirmRemoval?: string[];
+}
+
+/** The deployed stack's outputs; none for a stack never deployed. */
+async function outputsOf(d: Deps, stack: string): Promise<Record<string, unknown>> {
+  try {
+    return await d.engine.outputs(stack);
+  } catch (err) {
+    if (err instanceof SlipwayError && err.detail.stackMissing === true) return {};
+    throw err;
+  }
 }
 
 export async function up(d: Deps, a: UpArgs): Promise<UpdateResult & { breakGlass?: BreakGlass }> {
@@ -34,6 +47,11 @@ export async function up(d: Deps, a: UpArgs): Promise<UpdateResult & { breakGlas
       d.progress(
         `${a.stack}: BREAK-GLASS: freeze "${breakGlass.window.name}" (until ${breakGlass.window.end}) overridden: ${breakGlass.reason}`,
       );
+    const serving = servingServices(await outputsOf(d, a.stack), s.rel.current?.record.release);
+    const change = catalogueChange(s.rel.config, serving);
+    checkRemoval(a.stack, s.rel.config.environment === "prod", change, a.confirmRemoval ?? []);
+    const line = changeText(a.stack, change);
+    if (line) d.progress(line);
     const note = s.note();
     await note({
       event: "intent",
@@ -58,6 +76,18 @@ export async function up(d: Deps, a: UpArgs): Promise<UpdateResult & { breakGlas
   });
 }
 
+function confirmRemovalArg(o: Opts): { confirmRemoval?: string[] } {
+  const raw = text(o, "confirmRemoval", "--confirm-removal");
+  if (raw === undefined) return {};
+  const names = raw.split(",").map((s) => s.trim());
+  const bad = names.find((s) => !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(s));
+  if (bad !== undefined)
+    throw new InputError(
+      `--confirm-removal ${JSON.stringify(bad)} is not a service name: give the removed service's name, e.g. --confirm-removal billing`,
+    );
+  return { confirmRemoval: names };
+}
+
 export const upVerb: Verb<UpArgs> = {
   words: ["up"],
   description: "update a stack to the desired state, with the policy pack",
@@ -67,12 +97,17 @@ export const upVerb: Verb<UpArgs> = {
     { flags: "--break-glass", help: "override a change freeze (journaled, flagged in every report); needs --reason" },
     { flags: "--reason <text>", help: "why the freeze is overridden; recorded" },
     VERBOSE_OPTION,
+    {
+      flags: "--confirm-removal <names>",
+      help: "services the catalogue dropped that a prod stack may delete, comma-separated",
+    },
   ],
   parse: (o, stacks) => ({
     stack: oneStack(o, stacks),
     json: o.json === true,
     ...breakGlassArgs(o),
     ...verboseArg(o),
+    ...confirmRemovalArg(o),
   }),
   async run(d, a) {
     const r = await up(d, a);

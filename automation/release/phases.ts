@@ -53,6 +53,14 @@ function gateContext(d: Deps, x: Execution, round: GateRound): GateContext {
   };
 }
 
+/** The released services' own gates (the catalogue's `gates`), each asked about its service alone. */
+function serviceGates(d: Deps, x: Execution): Array<{ service: string; providers: ReturnType<Deps["providers"]> }> {
+  return x.plan.services.flatMap((service) => {
+    const own = x.config.catalogue?.[service]?.gates ?? [];
+    return own.length > 0 ? [{ service, providers: d.providers(own) }] : [];
+  });
+}
+
 /**
  * The one gate loop: an interval (cut short by an abort request), then every provider; a failed check is asked again
  * after another interval until failureLimit failures. Without `until` it ends at the first pass (the analysis after a
@@ -68,11 +76,14 @@ async function gateLoop(
 ): Promise<{ verdicts: Verdict[]; passed: boolean; pause?: boolean }> {
   const { plan: p, config: c } = x;
   const providers = d.providers(round.specs);
+  const own = serviceGates(d, x);
   const ctx = gateContext(d, x, round);
   for (;;) {
     const wait = until === undefined ? p.intervalMs : Math.max(0, Math.min(p.intervalMs, until - d.clock.now()));
     await pause(d, s, x, wait);
     const verdicts = await runGates(d, providers, ctx, c.canary.timeout, d.signal);
+    for (const g of own)
+      verdicts.push(...(await runGates(d, g.providers, { ...ctx, services: [g.service] }, c.canary.timeout, d.signal)));
     const ok = verdicts.every((v) => v.ok);
     if (!ok && ++failures.n >= c.canary.failureLimit)
       return { verdicts, passed: false, pause: until === undefined && pausesOnNoData(round.specs, verdicts) };

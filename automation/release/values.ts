@@ -2,8 +2,18 @@
 import { RELEASE_KEYS as KEY, SERVICE_NAMES } from "../../contract/release";
 import type { StackConfig } from "../../stacks/config";
 
-export function isAllServices(services: readonly string[]): boolean {
-  return SERVICE_NAMES.every((s) => services.includes(s));
+/** The services a promotion canaries by default: those of the stack's catalogue it does not exempt (canary false). */
+export function canariedServices(c: Pick<StackConfig, "catalogue">): string[] {
+  return Object.keys(c.catalogue).filter((s) => c.catalogue[s].canary);
+}
+
+/**
+ * Whether `services` are the whole release: every canaried service of the stack's catalogue (default: the default
+ * catalogue's services). Then the version becomes the stack's stable version, and the services the catalogue does not
+ * canary roll out to it in the same update.
+ */
+export function isAllServices(services: readonly string[], c?: Pick<StackConfig, "catalogue">): boolean {
+  return (c ? canariedServices(c) : SERVICE_NAMES).every((s) => services.includes(s));
 }
 
 /** One weight step: canary version, weight and (for a subset) the services, written together. */
@@ -22,7 +32,7 @@ export function finalValues(
   services: readonly string[],
   current: StackConfig,
 ): Record<string, string> {
-  const release: Record<string, string> = isAllServices(services)
+  const release: Record<string, string> = isAllServices(services, current)
     ? { [KEY.stableVersion]: version, [KEY.serviceVersions]: "{}" }
     : {
         [KEY.serviceVersions]: JSON.stringify({

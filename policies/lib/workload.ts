@@ -96,14 +96,14 @@ export function workloadKind(type: string): WorkloadKind | undefined {
   return KIND_BY_TYPE.get(type);
 }
 
-/** `Deployment "api-gateway-stable"`: the kind and the object's metadata.name, else the Pulumi resource name. */
+/** `Deployment "ledger-stable"`: the kind and the object's metadata.name, else the Pulumi resource name. */
 export function workloadLabel(subject: ResourceSubject, kind: string): string {
   const name = get(subject.props, "metadata", "name");
   return `${kind} "${typeof name === "string" && name !== "" ? name : subject.name}"`;
 }
 
 export interface PodContext {
-  /** e.g. `Deployment "api-gateway-stable"`. */
+  /** e.g. `Deployment "ledger-stable"`. */
   label: string;
   kind: WorkloadKind;
   spec: unknown;
@@ -120,7 +120,7 @@ export interface PodContext {
 export type ContainerRole = "container" | "init container" | "ephemeral container";
 
 export interface ContainerContext {
-  /** e.g. `Deployment "api-gateway-stable" container "api-gateway"`. */
+  /** e.g. `Deployment "ledger-stable" container "ledger"`. */
   label: string;
   container: unknown;
   role: ContainerRole;

@@ -1,13 +1,7 @@
 // The checks that need more than one key or the environment: the stack's environment against its name, the AWS
 // settings against each other and prod's floor, and the release keys against each other.
-import {
-  ENVIRONMENTS,
-  Environment,
-  environmentOfStack,
-  SERVICE_NAMES,
-  ServiceName,
-  VERSION_FIX,
-} from "../../contract/release";
+import { ENVIRONMENTS, Environment, environmentOfStack, ServiceName, VERSION_FIX } from "../../contract/release";
+import type { Catalogue } from "./catalogue";
 import { awsDefaults } from "./defaults";
 import { ConfigError, NAMESPACE, refuse } from "./errors";
 import type { Parsed } from "./schema";
@@ -51,7 +45,31 @@ export function resolveAws(env: Exclude<Environment, "local">, p: Parsed): AwsCo
   return aws;
 }
 
-export function resolveRelease(p: Parsed): ReleaseConfig {
+/**
+ * The release's services against the catalogue: with the default catalogue an unknown name is refused; with a stack's
+ * own catalogue a name it no longer lists (a service removed, still in the release record) is left out.
+ */
+function knownServices(
+  c: Catalogue,
+  p: Parsed,
+): { canaryServices?: string[]; serviceVersions: Record<string, string> } {
+  const names = Object.keys(c.sizing);
+  const versions = Object.entries(p.serviceVersions ?? {});
+  if (c.isDefault) {
+    p.canaryServices?.forEach((s, i) => {
+      if (!names.includes(s)) throw refuse(`canaryServices[${i}]`, s, `use one of ${names.join(", ")}`);
+    });
+    for (const [s, v] of versions)
+      if (!names.includes(s)) throw refuse(`serviceVersions.${s}`, v, `name a service: one of ${names.join(", ")}`);
+  }
+  const listed = p.canaryServices?.filter((s) => names.includes(s));
+  return {
+    canaryServices: listed === undefined || listed.length === 0 ? undefined : listed,
+    serviceVersions: Object.fromEntries(versions.filter(([s]) => names.includes(s))),
+  };
+}
+
+export function resolveRelease(p: Parsed, catalogue: Catalogue): ReleaseConfig {
   if (p.stableVersion === undefined) {
     throw new ConfigError(
       `${NAMESPACE}:stableVersion is missing; ${VERSION_FIX}, e.g. pulumi config set ${NAMESPACE}:stableVersion 1.0.0`,
@@ -70,11 +88,13 @@ export function resolveRelease(p: Parsed): ReleaseConfig {
       `set it to "" when ${NAMESPACE}:canaryVersion is set: the new canary replaces the rolled-back one`,
     );
   }
-  const canaryServices = p.canaryServices ?? [...SERVICE_NAMES];
+  const known = knownServices(catalogue, p);
+  const canaried = Object.keys(catalogue.definitions).filter((s) => catalogue.definitions[s].canary);
+  const canaryServices = known.canaryServices ?? canaried;
   const dup = canaryServices.find((s, i) => canaryServices.indexOf(s) !== i);
   if (dup !== undefined) throw refuse("canaryServices", canaryServices, `list each service once (${dup} repeats)`);
-  const serviceVersions = {} as Record<ServiceName, string>;
-  for (const s of SERVICE_NAMES) serviceVersions[s] = p.serviceVersions?.[s] ?? p.stableVersion;
+  const serviceVersions: Record<ServiceName, string> = {};
+  for (const s of Object.keys(catalogue.sizing)) serviceVersions[s] = known.serviceVersions[s] ?? p.stableVersion!;
   return {
     stableVersion: p.stableVersion,
     serviceVersions,

@@ -1,9 +1,8 @@
 // Per-environment defaults of the program's keys: node groups, database and cache sizes, the services' sizing from
 // the seeds (../sizing.ts) with each environment's replica floor, and the local stack's placeholders.
-import { Environment, SERVICE_NAMES, ServiceName } from "../../contract/release";
-import { LOCAL_SIZING, SERVICE_SEEDS } from "../sizing";
+import { Environment, SERVICE_NAMES } from "../../contract/release";
+import { ENVIRONMENT_SIZING, LOCAL_SIZING, SERVICE_SEEDS } from "../sizing";
 import { refuse } from "./errors";
-import type { Parsed } from "./schema";
 import type { AwsConfig, SeccompProfile, ServiceSizing } from "./types";
 
 export const REPLICA_FLOOR: Record<Environment, number> = { dev: 2, staging: 3, prod: 3, local: 1 };
@@ -37,8 +36,24 @@ export function awsDefaults(env: Exclude<Environment, "local">): AwsConfig {
   };
 }
 
-export function serviceSizing(env: Environment, overrides: Parsed["services"]): Record<ServiceName, ServiceSizing> {
-  const out = {} as Record<ServiceName, ServiceSizing>;
+/** A catalogue service's sizing: what it states over its environment's defaults. */
+export function stackSizing(env: Environment, stated: Partial<ServiceSizing>): ServiceSizing {
+  const keys = Object.keys(ENVIRONMENT_SIZING[env]).concat([
+    "scaleTarget",
+    "requestsPerSecond",
+    "ephemeralStorageRequest",
+    "ephemeralStorageLimit",
+  ]);
+  const given = Object.fromEntries(Object.entries(stated).filter(([k, v]) => keys.includes(k) && v !== undefined));
+  return { ...ENVIRONMENT_SIZING[env], ...given };
+}
+
+/** The default catalogue's sizing: the seeds, each environment's floor, the older per-service overrides on top. */
+export function serviceSizing(
+  env: Environment,
+  overrides: Record<string, Partial<ServiceSizing> | undefined> | undefined,
+): Record<string, ServiceSizing> {
+  const out: Record<string, ServiceSizing> = {};
   for (const name of SERVICE_NAMES) {
     const seed = SERVICE_SEEDS[name];
     const base: ServiceSizing =

@@ -5,7 +5,8 @@ import { Environment, RELEASE_KEYS } from "../../contract/release";
 import type { Release } from "../../contract/store";
 import { resolveAws, resolveEnvironment, resolveRelease } from "./checks";
 import { decode, formatIssue, keysOnly } from "./decode";
-import { LOCAL_DATA_ENDPOINTS, parseSeccomp, serviceSizing } from "./defaults";
+import { resolveCatalogue } from "./catalogue";
+import { LOCAL_DATA_ENDPOINTS, parseSeccomp } from "./defaults";
 import { resolveNotifications } from "./notifications";
 import { ConfigError, NAMESPACE, refuse } from "./errors";
 import { resolveApproval, resolveCanary, resolveFreeze, resolveHooks } from "./policy";
@@ -52,6 +53,7 @@ export function parseStackConfig(stack: string, raw: Record<string, string>): St
   const local = env === "local";
   checkScope(env, p, input);
   const router = p.router ?? "smi";
+  const catalogue = resolveCatalogue(env, p.services);
   return {
     stack,
     environment: env,
@@ -61,8 +63,10 @@ export function parseStackConfig(stack: string, raw: Record<string, string>): St
     installRouterCrds: p.installRouterCrds ?? local,
     imageRepository: p.imageRepository ?? "registry.local/slipway",
     deploymentTimeoutSeconds: p.deploymentTimeoutSeconds ?? (local ? 120 : 600),
-    services: serviceSizing(env, p.services),
-    release: resolveRelease(p),
+    services: catalogue.sizing,
+    catalogue: catalogue.definitions,
+    defaultCatalogue: catalogue.isDefault,
+    release: resolveRelease(p, catalogue),
     imageDigests: p.imageDigests ?? {},
     zoneSpread: p.zoneSpread ?? (env === "prod" ? "required" : "preferred"),
     seccompProfile: parseSeccomp(p.seccompProfile ?? "RuntimeDefault"),

@@ -3,8 +3,9 @@
 // KEY_INFO adds what a schema cannot say: the fix of a JSON key whose text does not parse, and the stacks a key
 // applies to. Every custom error text is the fix; the refusal adds the key and the bad value.
 import { z } from "zod";
-import { ENVIRONMENTS, SEMVER, VERSION_FIX, WEIGHT_FIX } from "../../contract/release";
-import { bool, CIDR, DNS_LABEL, int, quantity, serviceName, version } from "./fields";
+import { ENVIRONMENTS, SEMVER, SERVICE_NAMES, VERSION_FIX, WEIGHT_FIX } from "../../contract/release";
+import { servicesSchema } from "./catalogue";
+import { bool, CIDR, DNS_LABEL, int, version } from "./fields";
 import { approvalSchema, freezeSchema } from "./freeze";
 import { canarySchema, releasePolicySchema } from "./gates";
 import { notificationsSchema } from "./notifications";
@@ -19,14 +20,10 @@ export interface KeyInfo {
 }
 export const KEY_INFO = z.registry<KeyInfo>();
 
-const serviceOverride = z.strictObject({
-  minReplicas: int(1, 100, "set an integer between 1 and 100").optional(),
-  maxReplicas: int(1, 500, "set an integer between 1 and 500").optional(),
-  cpuRequest: quantity('set a CPU quantity such as "500m"').optional(),
-  cpuLimit: quantity('set a CPU quantity such as "2000m"').optional(),
-  memoryRequest: quantity('set a memory quantity such as "1Gi"').optional(),
-  memoryLimit: quantity('set a memory quantity such as "4Gi"').optional(),
-});
+/** The default catalogue's first service, for the examples the fixes give. */
+const FIRST = SERVICE_NAMES[0];
+/** A service named by a release key: a DNS label; parseStackConfig checks it against the stack's catalogue. */
+const serviceName = z.string({ error: "set a service name" }).regex(DNS_LABEL, { error: "set a service name" });
 
 const RESTORE_FIX =
   'set a JSON object such as {"snapshotId":"slipway-prod-release-1-4-0","release":"1.4.0"} (slipway rollback --restore-database writes it), or null';
@@ -52,15 +49,14 @@ export const schema = z.strictObject({
     .refine((r) => !/:[^/]*$/.test(r), { error: "set an image repository without a tag, e.g. registry.local/slipway" })
     .optional(),
   deploymentTimeoutSeconds: int(30, 3600, "set an integer number of seconds between 30 and 3600").optional(),
-  services: z
-    .partialRecord(serviceName, serviceOverride, { error: "set a JSON object keyed by service name" })
-    .optional()
-    .register(KEY_INFO, { jsonFix: 'set a JSON object such as {"api-gateway":{"minReplicas":4}}' }),
+  services: servicesSchema.optional().register(KEY_INFO, {
+    jsonFix: `set a JSON list such as [{"name":"ledger","port":8080}], or an object such as {"${FIRST}":{"minReplicas":4}}`,
+  }),
   stableVersion: version.optional(),
   serviceVersions: z
-    .partialRecord(serviceName, version, { error: "set a JSON object of service -> version" })
+    .record(serviceName, version, { error: "set a JSON object of service -> version" })
     .optional()
-    .register(KEY_INFO, { jsonFix: 'set a JSON object such as {"api-gateway":"1.4.1"}' }),
+    .register(KEY_INFO, { jsonFix: `set a JSON object such as {"${FIRST}":"1.4.1"}` }),
   canaryVersion: z.union([z.literal(""), version], { error: VERSION_FIX }).optional(),
   canaryWeight: int(0, 100, WEIGHT_FIX).optional(),
   rolledBackVersion: z.union([z.literal(""), version], { error: VERSION_FIX }).optional(),
@@ -78,10 +74,10 @@ export const schema = z.strictObject({
     .optional()
     .register(KEY_INFO, { jsonFix: RESTORE_FIX }),
   canaryServices: z
-    .array(serviceName, { error: 'set a JSON list of service names, e.g. ["api-gateway"]' })
+    .array(serviceName, { error: `set a JSON list of service names, e.g. ["${FIRST}"]` })
     .min(1, { error: "list at least one service, or remove the key to release every service" })
     .optional()
-    .register(KEY_INFO, { jsonFix: 'set a JSON list of service names, e.g. ["api-gateway"]' }),
+    .register(KEY_INFO, { jsonFix: `set a JSON list of service names, e.g. ["${FIRST}"]` }),
   canary: canarySchema
     .optional()
     .register(KEY_INFO, { jsonFix: 'set a JSON object such as {"steps":[10,30,100],"interval":"60s"}' }),
@@ -90,11 +86,9 @@ export const schema = z.strictObject({
       'set a JSON object such as {"backup":true,"hooks":{"preTraffic":[{"name":"migrate","image":"repo/app:$version"}]}}',
   }),
   imageDigests: z
-    .partialRecord(
-      serviceName,
-      z.record(z.string().regex(SEMVER, { error: VERSION_FIX }), digest, { error: DIGEST_FIX }),
-      { error: DIGEST_FIX },
-    )
+    .record(serviceName, z.record(z.string().regex(SEMVER, { error: VERSION_FIX }), digest, { error: DIGEST_FIX }), {
+      error: DIGEST_FIX,
+    })
     .optional()
     .register(KEY_INFO, { jsonFix: DIGEST_FIX }),
   zoneSpread: z.enum(["required", "preferred"], { error: "use required or preferred" }).optional(),

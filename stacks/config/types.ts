@@ -1,12 +1,27 @@
 // What the config resolves to: the program's keys, the release and the driver's release policy, every default applied.
 import type { Environment, ServiceName } from "../../contract/release";
+import type { Reaches } from "../../contract/catalogue";
 import type { SeccompProfile } from "../../contract/podSecurity";
 import type { DatabaseArgs } from "../../components/dataTier";
 import type { ServiceSizing } from "../../components/service";
-import type { ApprovalRule, CanaryPolicy, FreezeWindow, ReleaseHooks } from "./policyTypes";
+import type { AnalysisProvider, ApprovalRule, CanaryPolicy, FreezeWindow, ReleaseHooks } from "./policyTypes";
 import type { NotificationTarget } from "./notifications";
 
 export type { ServiceSizing, SeccompProfile };
+
+/** What the config says of each service besides its sizing. */
+export interface ServiceDefinition {
+  /** Image repository without a tag; undefined = `<imageRepository>/<name>`. */
+  image?: string;
+  port?: number;
+  health?: string;
+  readiness?: string;
+  reaches: Reaches;
+  entry: boolean;
+  canary: boolean;
+  /** The service's own gates, run beside the stack's analysis while it is canaried. */
+  gates: AnalysisProvider[];
+}
 
 export const ROUTERS = ["smi", "gateway", "alb"] as const;
 export type Router = (typeof ROUTERS)[number];
@@ -55,10 +70,15 @@ export interface StackConfig {
   installRouterCrds: boolean;
   imageRepository: string;
   deploymentTimeoutSeconds: number;
+  /** Sizing per service of the catalogue, in the catalogue's order. */
   services: Record<ServiceName, ServiceSizing>;
+  /** What each service of the catalogue reaches, whether it is an entry or canaried, its container and its gates. */
+  catalogue: Record<ServiceName, ServiceDefinition>;
+  /** True when the stack runs the default catalogue (no list of its own in slipway:services). */
+  defaultCatalogue: boolean;
   release: ReleaseConfig;
   /** Image digest per service and version (`sha256:<hex>`); prod's policy refuses an image without one. */
-  imageDigests: Partial<Record<ServiceName, Record<string, string>>>;
+  imageDigests: Record<ServiceName, Record<string, string>>;
   /** Zone spread of the service pods: required on prod (the node group spans three zones), preferred elsewhere. */
   zoneSpread: "required" | "preferred";
   seccompProfile: SeccompProfile;

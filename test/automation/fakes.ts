@@ -83,9 +83,11 @@ export class FakeEngine implements Engine {
             },
           }
         : {};
+    // As components/platform.ts: the stack's catalogue; a service it does not canary never runs a canary track.
+    const names = Object.keys(c.services);
     const services = Object.fromEntries(
-      SERVICE_NAMES.map((s) => {
-        const on = r.canaryServices.includes(s);
+      names.map((s) => {
+        const on = r.canaryServices.includes(s) && c.catalogue[s].canary;
         return [
           s,
           {
@@ -104,7 +106,7 @@ export class FakeEngine implements Engine {
       services,
       ...backup,
       releaseTargets: TARGETS,
-      trafficTargets: Object.fromEntries(SERVICE_NAMES.map((s) => [s, trafficUrn(s)])),
+      trafficTargets: Object.fromEntries(names.map((s) => [s, trafficUrn(s)])),
       canaryTargets: Object.fromEntries(canaries.map((s) => [s, canaryUrn(s)])),
     };
   }
