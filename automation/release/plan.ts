@@ -68,6 +68,9 @@ function stepUpdates(i: PlanInput, prepared: boolean): PlannedUpdate[] {
     const step = i.from + k;
     const label = blueGreen ? `switch to ${i.version} (100%)` : `step ${step + 1}/${i.steps.length} weight ${weight}%`;
     const first = k === 0 && !prepared;
+    // A canary step to 100% adds the canary's HPA (components/service.ts), which a targeted update cannot create (its
+    // URN is in no target list before it exists): that step runs as a full update. Blue-green's track has it already.
+    const toFull = !blueGreen && weight === 100;
     return {
       action: "step",
       step,
@@ -75,8 +78,8 @@ function stepUpdates(i: PlanInput, prepared: boolean): PlannedUpdate[] {
       label,
       message: `slipway promote ${i.version} ${label}`,
       release: releaseAfter(i.rel, stepValues(i.version, weight, i.services)),
-      targets: known,
-      targetsFrom: first || known !== undefined ? undefined : "previous",
+      targets: toFull ? undefined : known,
+      targetsFrom: first || toFull || known !== undefined ? undefined : "previous",
     };
   });
 }
