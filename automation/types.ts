@@ -56,6 +56,8 @@ export interface Verdict {
   detail: string;
   value?: number;
   durationMs: number;
+  /** The gate's Job was refused by a mandatory policy before it was created (the detail is the policy's message). */
+  refusedByPolicy?: boolean;
 }
 export interface AnalysisProvider {
   readonly name: string;

@@ -5,7 +5,7 @@
 import type { HookJob } from "../../stacks/config";
 import { fill } from "../analysis/jobRunner";
 import type { Deps, HookContext, HookResult } from "../deps";
-import { HeldError } from "../errors";
+import { HeldError, JobRefusedError, PolicyError } from "../errors";
 import { isSecretPath, SECRET } from "../secrets";
 import type { Journal } from "../state/journal";
 import type { StackSession } from "../state/session";
@@ -60,16 +60,23 @@ async function runOne(d: Deps, note: Journal, phase: HookPhase, hook: HookJob, c
     kubeconfigPath: ctx.kubeconfigPath ?? d.kubeconfigPath,
   };
   let r: HookResult;
+  let refused: PolicyError | undefined;
   try {
     r =
       d.hooks === undefined
         ? { ok: false, detail: "no Job runner is wired into this driver", durationMs: 0 }
         : await d.hooks(hook, where, d.signal);
   } catch (err) {
+    if (err instanceof PolicyError) refused = err;
     r = { ok: false, detail: err instanceof Error ? err.message : String(err), durationMs: d.clock.now() - started };
   }
   const detail = maskHookText(r.detail, hook, ctx);
   await note({ ...who, event: "outcome", ok: r.ok, detail, durationMs: r.durationMs });
+  // Refused by policy, the Job was never created: the promotion stops where it is (exit 4), nothing to roll back.
+  if (refused) {
+    d.progress(`${label}: Job not created: ${detail}`);
+    throw new JobRefusedError(`${phase} hook ${hook.name} refused: ${detail}`, refused.detail);
+  }
   d.progress(
     `${label}: Job ${r.job ?? "(not created)"} ${r.ok ? "succeeded" : "FAILED"} in ${r.durationMs} ms${r.ok ? "" : `: ${detail}`}`,
   );

@@ -4,6 +4,7 @@
 // the executor (./canary.ts) decides between a rollback and a hold.
 import type { AnalysisProvider as GateSpec } from "../../stacks/config";
 import type { Deps } from "../deps";
+import { JobRefusedError } from "../errors";
 import type { Journal } from "../state/journal";
 import type { StackSession } from "../state/lock";
 import type { GateContext, Verdict } from "../types";
@@ -72,6 +73,9 @@ async function gateLoop(
     const wait = until === undefined ? p.intervalMs : Math.max(0, Math.min(p.intervalMs, until - d.clock.now()));
     await pause(d, s, x, wait);
     const verdicts = await runGates(d, providers, ctx, c.canary.timeout, d.signal);
+    // A Job the policy pack refused was never created: asking again cannot pass, and nothing ran to roll back from.
+    const refused = verdicts.find((v) => v.refusedByPolicy);
+    if (refused) throw new JobRefusedError(`gate ${refused.provider}: ${refused.detail}`);
     const ok = verdicts.every((v) => v.ok);
     if (!ok && ++failures.n >= c.canary.failureLimit) return { verdicts, passed: false };
     if (until === undefined ? ok : d.clock.now() >= until) return { verdicts, passed: true };
