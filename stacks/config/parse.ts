@@ -5,6 +5,7 @@ import { Environment, RELEASE_KEYS } from "../../contract/release";
 import type { Release } from "../../contract/store";
 import { resolveAws, resolveEnvironment, resolveRelease } from "./checks";
 import { decode, formatIssue, keysOnly } from "./decode";
+import { checkJobImages } from "./images";
 import { LOCAL_DATA_ENDPOINTS, parseSeccomp, serviceSizing } from "./defaults";
 import { ConfigError, NAMESPACE, refuse } from "./errors";
 import { resolveApproval, resolveCanary, resolveFreeze, resolveHooks } from "./policy";
@@ -50,6 +51,7 @@ export function parseStackConfig(stack: string, raw: Record<string, string>): St
   const env = resolveEnvironment(stack, p);
   const local = env === "local";
   checkScope(env, p, input);
+  checkJobImages(env, p);
   const router = p.router ?? "smi";
   return {
     stack,
