@@ -49,6 +49,8 @@ export interface GateContext {
   weight: number;
   step: number;
   kubeconfigPath?: string;
+  /** The release's image digest per service at canaryVersion, for `<repository>/<service>@$digest` images. */
+  digests?: Record<string, string>;
 }
 export interface Verdict {
   provider: string;

@@ -19,6 +19,12 @@ export interface Release {
   canaryServices: string[];
   /** A canary version rolled back and never served; its Deployments wait at zero replicas for the next promotion. Absent = none. */
   rolledBackVersion?: string;
+  /**
+   * The digest of each image the release runs, per service and version (`sha256:<64 hex>`), as the promotion that
+   * released the version took it: on the first stage from its `slipway:imageDigests`, on every later stage from the
+   * record of the stage before. Merged over the stack file's `slipway:imageDigests`. Absent = none recorded.
+   */
+  imageDigests?: Record<string, Record<string, string>>;
 }
 
 /** One version of the release record. `seq` starts at 1 and grows by one per write. */

@@ -9,6 +9,7 @@ import { EXIT, InputError } from "../errors";
 import { StackSession, withStackLock } from "../state/lock";
 import { stageReadiness } from "../state/progress";
 import { readRelease, StackRelease } from "../state/release";
+import { readPromotionDigests } from "../release/digests";
 import { recoverIfInterrupted, Resumption } from "./recover";
 import { admit, engineUpdates, Evidence, gatesOf, origin } from "../release/evidence";
 import { activeWindow, BreakGlass } from "../release/freeze";
@@ -80,9 +81,16 @@ async function checkStage(
 }
 
 /** The release plan from the arguments, the stack's release and canary policy, and the deployed stack. */
-async function buildPlan(d: Deps, a: PromoteArgs, rel: StackRelease, resumed?: Resumption): Promise<ReleasePlan> {
+async function buildPlan(
+  d: Deps,
+  a: PromoteArgs,
+  rel: StackRelease,
+  resumed?: Resumption,
+  digests?: Record<string, string>,
+): Promise<ReleasePlan> {
   const c: StackConfig = rel.config;
   return planRelease({
+    digests,
     stack: a.stack,
     version: a.version,
     skipCanary: a.skipCanary,
@@ -106,7 +114,15 @@ async function buildPlan(d: Deps, a: PromoteArgs, rel: StackRelease, resumed?: R
 
 async function dryRun(d: Deps, a: PromoteArgs, started: number): Promise<PromoteResult> {
   const rel = await readRelease(d.engine, d.state(a.stack), a.stack);
-  const plan = await buildPlan(d, a, rel);
+  const services = a.services ?? [...SERVICE_NAMES];
+  const at = { stack: a.stack, version: a.version, config: rel.config, services };
+  const plan = await buildPlan(
+    d,
+    a,
+    rel,
+    undefined,
+    await readPromotionDigests(d, at, previousStage(a.stack, d.stacks)),
+  );
   const frozen = activeWindow(rel.config.freeze, d.clock.now());
   if (frozen)
     d.progress(
@@ -144,8 +160,10 @@ async function promoteLocked(
 ): Promise<PromoteResult> {
   const resumed = await recoverIfInterrupted(d, s, a.version, a.resume);
   const config = s.rel.config;
-  const plan = await buildPlan(d, a, s.rel, resumed);
-  await checkStage(d, a, config, plan.services);
+  const services = resumed?.services ?? a.services ?? [...SERVICE_NAMES];
+  const prev = await checkStage(d, a, config, services);
+  const digests = await readPromotionDigests(d, { stack: a.stack, version: a.version, config, services }, prev);
+  const plan = await buildPlan(d, a, s.rel, resumed, digests);
   const id = resumed?.promotionId ?? s.id;
   const base = {
     stack: a.stack,

@@ -49,7 +49,7 @@ async function runOne(d: Deps, note: Journal, phase: HookPhase, hook: HookJob, c
     irreversible: hook.irreversible,
     version: ctx.version,
   };
-  const image = fill(hook.image, { version: ctx.version, namespace: ctx.namespace, service: "" });
+  const image = fill(hook.image, { version: ctx.version, namespace: ctx.namespace, service: "", digests: ctx.digests });
   await note({ ...who, event: "intent", detail: `${phase} hook ${hook.name}: Job from ${image}` });
   d.progress(`${label}: starting its Job from ${image} (timeout ${hook.timeout} ms)`);
   const started = d.clock.now();
@@ -58,6 +58,7 @@ async function runOne(d: Deps, note: Journal, phase: HookPhase, hook: HookJob, c
     namespace: ctx.namespace,
     version: ctx.version,
     kubeconfigPath: ctx.kubeconfigPath ?? d.kubeconfigPath,
+    ...(ctx.digests && { digests: ctx.digests }),
   };
   let r: HookResult;
   let refused: PolicyError | undefined;

@@ -50,6 +50,7 @@ function gateContext(d: Deps, x: Execution, round: GateRound): GateContext {
     weight: round.weight,
     step: round.step,
     kubeconfigPath: d.kubeconfigPath,
+    ...(Object.keys(p.digests ?? {}).length > 0 && { digests: p.digests }),
   };
 }
 

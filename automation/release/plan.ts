@@ -84,7 +84,27 @@ function stepUpdates(i: PlanInput, prepared: boolean): PlannedUpdate[] {
   });
 }
 
+/** `r` recording the digest of each service's image at `version`; unchanged without digests. Pure. */
+export function withDigests(r: Release, version: string, digests: Record<string, string> = {}): Release {
+  if (Object.keys(digests).length === 0) return r;
+  const all = { ...r.imageDigests };
+  for (const [service, digest] of Object.entries(digests)) all[service] = { ...all[service], [version]: digest };
+  return { ...r, imageDigests: all };
+}
+
 export function planRelease(i: PlanInput): ReleasePlan {
+  const plan = planReleaseTags(i);
+  const rec = (r: Release) => withDigests(r, i.version, i.digests);
+  return {
+    ...plan,
+    updates: plan.updates.map((u) => ({ ...u, release: rec(u.release) })),
+    rollback: { ...plan.rollback, release: rec(plan.rollback.release) },
+    refusedRollback: { ...plan.refusedRollback, release: rec(plan.refusedRollback.release) },
+    digests: { ...i.digests },
+  };
+}
+
+function planReleaseTags(i: PlanInput): Omit<ReleasePlan, "digests"> {
   const strategy = i.strategy ?? "canary";
   const input = { ...i, strategy, steps: strategy === "blueGreen" ? [100] : i.steps };
   const prepare = needsPrepare(input) ? [prepareUpdate(input)] : [];

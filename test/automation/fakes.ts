@@ -34,6 +34,20 @@ export const TARGETS = SERVICE_NAMES.map((s) => `urn:pulumi:local::slipway::slip
 export const trafficUrn = (s: string) => `urn:pulumi:local::slipway::slipway:apps:TrafficRoute::${s}`;
 export const canaryUrn = (s: string) => `urn:pulumi:local::slipway::kubernetes:apps/v1:Deployment::${s}-canary`;
 
+/** A digest as a registry reports it: 64 hex digits derived from a seed. */
+export const digestOf = (seed: string) =>
+  `sha256:${Buffer.from(seed.padEnd(32, ".")).toString("hex").slice(0, 64).padEnd(64, "0")}`;
+
+/** The versions the tests release, each with one build. */
+export const BUILT = ["1.0.0", "1.0.1", "1.4.0", "1.4.1", "1.5.0"];
+
+/** The build's digests of every version built, in every AWS stack's file: staging and prod run images by digest. */
+export const BUILD_DIGESTS = {
+  "slipway:imageDigests": JSON.stringify(
+    Object.fromEntries(SERVICE_NAMES.map((s) => [s, Object.fromEntries(BUILT.map((v) => [v, digestOf(`${s} ${v}`)]))])),
+  ),
+};
+
 export function baseConfig(stack: string, extra: Record<string, string> = {}): Record<string, string> {
   const env = stack.split("-")[0];
   return {
@@ -44,7 +58,7 @@ export function baseConfig(stack: string, extra: Record<string, string> = {}): R
       timeout: "200ms",
       analysis: [{ provider: "kubernetes" }],
     }),
-    ...(env === "local" ? {} : { "slipway:imageRepository": "registry.local/slipway" }),
+    ...(env === "local" ? {} : { "slipway:imageRepository": "registry.local/slipway", ...BUILD_DIGESTS }),
     ...extra,
   };
 }
