@@ -111,6 +111,8 @@ export interface HookContext {
   namespace: string;
   version: string;
   kubeconfigPath?: string;
+  /** The release's image digest per service at `version`, for `<repository>/<service>@$digest` images. */
+  digests?: Record<string, string>;
 }
 export interface HookResult {
   ok: boolean;

@@ -42,6 +42,12 @@ export class PolicyError extends SlipwayError {
   readonly kind = "policy";
 }
 
+/**
+ * A Job the driver was about to run (a release hook, a `job` gate) was refused by a mandatory policy before it was
+ * created: nothing ran, so the promotion stops where it is instead of rolling back (exit code 4, as any refusal).
+ */
+export class JobRefusedError extends PolicyError {}
+
 /** Another promotion or update holds the stack. */
 export class LockedError extends SlipwayError {
   readonly kind = "locked";

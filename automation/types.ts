@@ -49,6 +49,8 @@ export interface GateContext {
   weight: number;
   step: number;
   kubeconfigPath?: string;
+  /** The release's image digest per service at canaryVersion, for `<repository>/<service>@$digest` images. */
+  digests?: Record<string, string>;
 }
 export interface Verdict {
   provider: string;
@@ -58,6 +60,8 @@ export interface Verdict {
   durationMs: number;
   /** The check failed only because its query matched no series (prometheus): `onNoData: pause` pauses on it. */
   noData?: boolean;
+  /** The gate's Job was refused by a mandatory policy before it was created (the detail is the policy's message). */
+  refusedByPolicy?: boolean;
 }
 export interface AnalysisProvider {
   readonly name: string;

@@ -161,3 +161,47 @@ export const CONNECTION_SECRET = "slipway-connections";
 
 /** The ServiceAccount the driver's Jobs run under unless they name one: it holds no role and mounts no API token. */
 export const JOB_SERVICE_ACCOUNT = "slipway-jobs";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Digest pinning: where every image runs by digest, and how a hook or gate Job names the digest of a release.
+
+/**
+ * The environments whose stacks run every image by digest: the policy `container-images-digest-pinned` is mandatory
+ * there (policies/config/<stack>.json agrees, a unit test checks it), the stack's config refuses a hook or gate image
+ * that is not pinned by digest, and a promotion runs the digests the stage before recorded for the version.
+ */
+export const DIGEST_PINNED_ENVIRONMENTS = ["staging", "prod"] as const satisfies readonly Environment[];
+
+export function isDigestPinned(env: Environment | undefined): boolean {
+  return (DIGEST_PINNED_ENVIRONMENTS as readonly string[]).includes(env ?? "");
+}
+
+/** A registry digest as the registry reports it on push. */
+export const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/** `<repository>/<service>@$digest`: the release's digest of that service's image at the version released. */
+const SERVICE_DIGEST_IMAGE = /^(?:.+\/)?([^/@:]+)@\$digest$/;
+
+/** The service whose release digest a `...@$digest` image names; undefined when it names none (or no digest). */
+export function digestImageService(image: string): string | undefined {
+  return SERVICE_DIGEST_IMAGE.exec(image)?.[1];
+}
+
+export const DIGEST_IMAGE_FIX =
+  "pin the image by digest: <repository>/<service>@$digest (the release's digest of that service, e.g. " +
+  "registry/slipway/<service>@$digest) or <repository>@sha256:<64 hex digits>; a $version tag may point at " +
+  "another build than the one the release runs";
+
+/**
+ * Why a hook or gate image is not pinned by digest as a digest-pinned stack requires, or undefined when it is:
+ * `<repository>[:<tag>]@sha256:<64 hex>` with no placeholder, or `<repository>/<service>@$digest` naming a service.
+ */
+export function checkDigestPinnedImage(image: string, services: readonly string[] = SERVICE_NAMES): string | undefined {
+  if (image.endsWith("@$digest")) {
+    const service = digestImageService(image);
+    return service !== undefined && isServiceName(service, services) ? undefined : DIGEST_IMAGE_FIX;
+  }
+  const at = image.lastIndexOf("@");
+  if (at < 0 || !DIGEST.test(image.slice(at + 1)) || image.includes("$")) return DIGEST_IMAGE_FIX;
+  return undefined;
+}

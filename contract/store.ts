@@ -25,6 +25,12 @@ export interface Release {
    * release, so the restored instance stays.
    */
   restoreFrom?: RestoreFrom;
+  /**
+   * The digest of each image the release runs, per service and version (`sha256:<64 hex>`), as the promotion that
+   * released the version took it: on the first stage from its `slipway:imageDigests`, on every later stage from the
+   * record of the stage before. Merged over the stack file's `slipway:imageDigests`. Absent = none recorded.
+   */
+  imageDigests?: Record<string, Record<string, string>>;
 }
 
 /** A database restore: the RDS snapshot and the release it was taken before. */

@@ -28,7 +28,7 @@ export function hookRunner(apiFor: (kubeconfigPath?: string) => JobApi = batchJo
       durationMs: Math.round(performance.now() - started),
     });
     // A hook runs once per release, not per service: `$service` has no value here (stacks/config.ts refuses it).
-    const vars = { version: ctx.version, namespace: ctx.namespace, service: "" };
+    const vars = { version: ctx.version, namespace: ctx.namespace, service: "", digests: ctx.digests };
     const manifest = jobManifest(hook, vars, {
       namespace: ctx.namespace,
       labels: hookLabels(hook, ctx.version),

@@ -3,6 +3,7 @@
 // explicit ok:true from a provider passes.
 import type { AnalysisProvider as AnalysisSpec } from "../../stacks/config";
 import { gateUrlProblem } from "../../contract/urls";
+import { PolicyError } from "../errors";
 import { scrubText } from "../secrets";
 import type { AnalysisProvider, GateContext, Verdict } from "../types";
 import { describeError, elapsed } from "./common";
@@ -137,7 +138,10 @@ async function runOne(
       .then(() => provider.check(ctx, controller.signal))
       .then(
         (v) => accept(name, v, started),
-        (err: unknown) => failed(`error: ${describeError(err)}`),
+        (err: unknown): Verdict =>
+          err instanceof PolicyError
+            ? { ...failed(err.message), refusedByPolicy: true }
+            : failed(`error: ${describeError(err)}`),
       );
     return await Promise.race([checked, stopped]);
   } finally {

@@ -42,7 +42,7 @@ export function jobProvider(
       };
       const manifests = new Map(
         services.map((service) => {
-          const vars = { version: ctx.canaryVersion, namespace: ctx.namespace, service };
+          const vars = { version: ctx.canaryVersion, namespace: ctx.namespace, service, digests: ctx.digests };
           const at = { namespace: ctx.namespace, labels, timeoutMs: spec.timeoutMs };
           return [service, jobManifest(spec.template, vars, at)] as const;
         }),

@@ -60,11 +60,17 @@ export function pullPolicyFor(image: string): "IfNotPresent" | "Always" {
 /** Kept this long after it ends when the driver could not delete it (killed runner): the cluster cleans up itself. */
 export const JOB_TTL_SECONDS = 600;
 
-/** Values of the placeholders, keyed without the `$`. */
-export type JobVars = Record<"version" | "namespace" | "service", string>;
+/**
+ * Values of the placeholders, keyed without the `$`; `digests` (service -> sha256:...) resolves an image
+ * `<repository>/<service>@$digest` to the release's digest of that service (left as is when it has none).
+ */
+export type JobVars = Record<"version" | "namespace" | "service", string> & { digests?: Record<string, string> };
 
 export function fill(text: string, vars: JobVars): string {
   return text
+    .replace(/([^/@:]+)@\$digest$/, (whole, service: string) =>
+      vars.digests?.[service] ? `${service}@${vars.digests[service]}` : whole,
+    )
     .replaceAll("$version", vars.version)
     .replaceAll("$namespace", vars.namespace)
     .replaceAll("$service", vars.service);

@@ -19,6 +19,7 @@ import { headOf } from "../state/chain";
 import { INTERVAL_MS, parsePromote, PromoteArgs } from "./promoteParse";
 import { glassLine, JSON_OPTION, VERBOSE_OPTION, Verb } from "./command";
 import { humanDuration } from "../report/format";
+import { canariedServices } from "../release/values";
 import { buildPlan, checkPlanDigest, checkServices, checkStage, dryRunPlan } from "./promotePlan";
 
 export { checkServices };
@@ -128,8 +129,8 @@ async function promoteLocked(
     ? await continueFrom(d, s, continuing, evidence)
     : await recoverIfInterrupted(d, s, a.version, a.resume);
   const config = s.rel.config;
+  await checkStage(d, a, config, resumed?.services ?? a.services ?? canariedServices(config));
   const plan = await buildPlan(d, a, s.rel, resumed);
-  await checkStage(d, a, config, plan.services);
   const id = resumed?.promotionId ?? s.id;
   const base = {
     stack: a.stack,

@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import { previousStage } from "../../contract/release";
 import { canariedServices } from "../release/values";
+import { readPromotionDigests } from "../release/digests";
 import type { StackConfig } from "../../stacks/config";
 import { planRelease, ReleasePlan } from "../release/plan";
 import type { Deps } from "../deps";
@@ -82,7 +83,12 @@ export async function checkStage(
 /** The release plan from the arguments, the stack's release and canary policy, and the deployed stack. */
 export async function buildPlan(d: Deps, a: PlanArgs, rel: StackRelease, resumed?: Resumption): Promise<ReleasePlan> {
   const c: StackConfig = rel.config;
+  const services = resumed?.services ?? a.services ?? canariedServices(c);
+  // One build from stage to stage: the digests the stage before recorded for this version (release/digests.ts).
+  const at = { stack: a.stack, version: a.version, config: c, services };
+  const digests = await readPromotionDigests(d, at, previousStage(a.stack, d.stacks));
   return planRelease({
+    digests,
     stack: a.stack,
     version: a.version,
     skipCanary: a.skipCanary,
@@ -91,7 +97,7 @@ export async function buildPlan(d: Deps, a: PlanArgs, rel: StackRelease, resumed
     steps: resumed?.steps ?? a.steps ?? c.canary.steps,
     pauseAfter: resumed ? (resumed.pauseAfter ?? []) : a.steps ? (a.pauseAfter ?? []) : (c.canary.pauseAfter ?? []),
     intervalMs: a.intervalMs ?? c.canary.interval,
-    services: resumed?.services ?? a.services ?? canariedServices(c),
+    services,
     from: resumed?.from ?? 0,
     rel,
     outputs: await d.engine.outputs(a.stack),

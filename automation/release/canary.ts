@@ -2,7 +2,7 @@
 // then the finalize (./steps.ts); every failure ends in a rollback (./rollback.ts), or a hold past an irreversible
 // hook; the caller maps what is thrown.
 import type { Deps } from "../deps";
-import { EngineError, LockedError, PolicyError, RolledBackError, SlipwayError } from "../errors";
+import { EngineError, JobRefusedError, LockedError, PolicyError, RolledBackError, SlipwayError } from "../errors";
 import type { Journal } from "../state/journal";
 import type { StackSession } from "../state/lock";
 import { engineUpdates } from "./evidence";
@@ -84,6 +84,38 @@ async function pauseHere(d: Deps, x: Execution, note: Journal, r: StepReport): P
   return { step: r.step, weight: r.weight, detail };
 }
 
+/**
+ * A hook or gate Job the policy pack refused was never created: nothing ran, so no update runs either. The promotion
+ * ends `failed` with the policy's message, traffic stays where the last update put it, and the refusal is thrown.
+ */
+async function stopRefused(
+  d: Deps,
+  s: StackSession,
+  x: Execution,
+  note: Journal,
+  err: JobRefusedError,
+): Promise<Error> {
+  const { stack, version } = x.plan;
+  const weight = s.rel.config.release.canaryWeight;
+  const where = `traffic stays at ${weight}% on ${version}`;
+  const fix =
+    weight > 0
+      ? `fix the Job's config and promote again, or route back with slipway abort --stack ${stack}`
+      : "fix the Job's config and promote again";
+  await note({
+    event: "end",
+    action: "promote",
+    status: "failed",
+    ok: false,
+    version,
+    weight,
+    detail: `${err.message.split("\n")[0]}; ${where}`,
+    evidence: await engineUpdates(d, stack, x.startedAt),
+  });
+  d.progress(`${stack}: refused by policy before its Job was created; ${where}`);
+  return new JobRefusedError(`${stack}: ${err.message}; ${where}: ${fix}`, err.detail);
+}
+
 async function failAndRollBack(
   d: Deps,
   s: StackSession,
@@ -99,6 +131,7 @@ async function failAndRollBack(
       ? err.message.split("\n")[0]
       : String(err);
   if (err instanceof LockedError) return err;
+  if (err instanceof JobRefusedError) return stopRefused(d, s, x, note, err);
   // Past an irreversible hook the old version may not read the database: traffic stays where it is. Only a stack that
   // declares such a hook reads the journal for it before its rollback.
   const { preTraffic, postPromotion } = x.config.hooks;

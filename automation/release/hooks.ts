@@ -5,7 +5,7 @@
 import type { HookJob } from "../../stacks/config";
 import { fill } from "../analysis/jobRunner";
 import type { Deps, HookContext, HookResult } from "../deps";
-import { HeldError } from "../errors";
+import { HeldError, JobRefusedError, PolicyError } from "../errors";
 import { isSecretPath, SECRET } from "../secrets";
 import type { Journal } from "../state/journal";
 import type { StackSession } from "../state/session";
@@ -50,7 +50,7 @@ async function runOne(d: Deps, note: Journal, phase: HookPhase, hook: HookJob, c
     irreversible: hook.irreversible,
     version: ctx.version,
   };
-  const image = fill(hook.image, { version: ctx.version, namespace: ctx.namespace, service: "" });
+  const image = fill(hook.image, { version: ctx.version, namespace: ctx.namespace, service: "", digests: ctx.digests });
   await note({ ...who, event: "intent", detail: `${phase} hook ${hook.name}: Job from ${image}` });
   d.progress(`${label}: starting its Job from ${image} (timeout ${humanDuration(hook.timeout)})`);
   const started = d.clock.now();
@@ -59,18 +59,26 @@ async function runOne(d: Deps, note: Journal, phase: HookPhase, hook: HookJob, c
     namespace: ctx.namespace,
     version: ctx.version,
     kubeconfigPath: ctx.kubeconfigPath ?? d.kubeconfigPath,
+    ...(ctx.digests && { digests: ctx.digests }),
   };
   let r: HookResult;
+  let refused: PolicyError | undefined;
   try {
     r =
       d.hooks === undefined
         ? { ok: false, detail: "no Job runner is wired into this driver", durationMs: 0 }
         : await d.hooks(hook, where, d.signal);
   } catch (err) {
+    if (err instanceof PolicyError) refused = err;
     r = { ok: false, detail: err instanceof Error ? err.message : String(err), durationMs: d.clock.now() - started };
   }
   const detail = maskHookText(r.detail, hook, ctx);
   await note({ ...who, event: "outcome", ok: r.ok, detail, durationMs: r.durationMs });
+  // Refused by policy, the Job was never created: the promotion stops where it is (exit 4), nothing to roll back.
+  if (refused) {
+    d.progress(`${label}: Job not created: ${detail}`);
+    throw new JobRefusedError(`${phase} hook ${hook.name} refused: ${detail}`, refused.detail);
+  }
   d.progress(
     `${label}: Job ${r.job ?? "(not created)"} ${r.ok ? "succeeded" : "FAILED"} in ${humanDuration(r.durationMs)}${r.ok ? "" : `: ${detail}`}`,
   );

@@ -4,6 +4,7 @@
 // the executor (./canary.ts) decides between a rollback and a hold.
 import type { AnalysisProvider as GateSpec } from "../../stacks/config";
 import type { Deps } from "../deps";
+import { JobRefusedError } from "../errors";
 import type { Journal } from "../state/journal";
 import type { StackSession } from "../state/lock";
 import type { GateContext, Verdict } from "../types";
@@ -50,6 +51,7 @@ function gateContext(d: Deps, x: Execution, round: GateRound): GateContext {
     weight: round.weight,
     step: round.step,
     kubeconfigPath: d.kubeconfigPath,
+    ...(Object.keys(p.digests ?? {}).length > 0 && { digests: p.digests }),
   };
 }
 
@@ -84,6 +86,9 @@ async function gateLoop(
     const verdicts = await runGates(d, providers, ctx, c.canary.timeout, d.signal);
     for (const g of own)
       verdicts.push(...(await runGates(d, g.providers, { ...ctx, services: [g.service] }, c.canary.timeout, d.signal)));
+    // A Job the policy pack refused was never created: asking again cannot pass, and nothing ran to roll back from.
+    const refused = verdicts.find((v) => v.refusedByPolicy);
+    if (refused) throw new JobRefusedError(`gate ${refused.provider}: ${refused.detail}`);
     const ok = verdicts.every((v) => v.ok);
     if (!ok && ++failures.n >= c.canary.failureLimit)
       return { verdicts, passed: false, pause: until === undefined && pausesOnNoData(round.specs, verdicts) };

@@ -70,6 +70,9 @@ function stepUpdates(i: PlanInput, prepared: boolean): PlannedUpdate[] {
     const step = i.from + k;
     const label = blueGreen ? `switch to ${i.version} (100%)` : `step ${step + 1}/${i.steps.length} weight ${weight}%`;
     const first = k === 0 && !prepared;
+    // A canary step to 100% adds the canary's HPA (components/service.ts), which a targeted update cannot create (its
+    // URN is in no target list before it exists): that step runs as a full update. Blue-green's track has it already.
+    const toFull = !blueGreen && weight === 100;
     return {
       action: "step",
       step,
@@ -77,14 +80,34 @@ function stepUpdates(i: PlanInput, prepared: boolean): PlannedUpdate[] {
       label,
       message: `slipway promote ${i.version} ${label}`,
       release: releaseAfter(i.rel, stepValues(i.version, weight, i.services)),
-      targets: known,
-      targetsFrom: first || known !== undefined ? undefined : "previous",
+      targets: toFull ? undefined : known,
+      targetsFrom: first || toFull || known !== undefined ? undefined : "previous",
       ...(pauses.includes(step) && step < i.steps.length - 1 ? { pause: true } : {}),
     };
   });
 }
 
+/** `r` recording the digest of each service's image at `version`; unchanged without digests. Pure. */
+export function withDigests(r: Release, version: string, digests: Record<string, string> = {}): Release {
+  if (Object.keys(digests).length === 0) return r;
+  const all = { ...r.imageDigests };
+  for (const [service, digest] of Object.entries(digests)) all[service] = { ...all[service], [version]: digest };
+  return { ...r, imageDigests: all };
+}
+
 export function planRelease(i: PlanInput): ReleasePlan {
+  const plan = planReleaseTags(i);
+  const rec = (r: Release) => withDigests(r, i.version, i.digests);
+  return {
+    ...plan,
+    updates: plan.updates.map((u) => ({ ...u, release: rec(u.release) })),
+    rollback: { ...plan.rollback, release: rec(plan.rollback.release) },
+    refusedRollback: { ...plan.refusedRollback, release: rec(plan.refusedRollback.release) },
+    digests: { ...i.digests },
+  };
+}
+
+function planReleaseTags(i: PlanInput): Omit<ReleasePlan, "digests"> {
   const strategy = i.strategy ?? "canary";
   const input = { ...i, strategy, steps: strategy === "blueGreen" ? [100] : i.steps };
   const prepare = needsPrepare(input) ? [prepareUpdate(input)] : [];

@@ -69,6 +69,11 @@ export interface ReleasePlan {
    * the rollback too), so the canary is cleared and its Deployments deleted, in one full update.
    */
   refusedRollback: RollbackPlan;
+  /**
+   * The digest of each service's image at the version (service -> sha256:...): every release of the plan records them,
+   * and `$digest` in a hook or gate image names them. Empty when the stage runs tags.
+   */
+  digests: Record<string, string>;
 }
 
 export interface PlanInput {
@@ -88,6 +93,8 @@ export interface PlanInput {
   bakeMs?: number;
   hooks?: { preTraffic: string[]; postPromotion: string[] };
   backup?: "snapshot" | "none" | "local";
+  /** The image digest of each service at the version (automation/release/digests.ts); default none. */
+  digests?: Record<string, string>;
   /** The release the promotion starts from and the deployed stack's outputs (for the targeting rule). */
   rel: StackRelease;
   outputs: Record<string, unknown>;

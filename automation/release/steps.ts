@@ -116,7 +116,12 @@ export async function prepare(d: Deps, s: StackSession, x: Execution, u: Planned
 export async function hooks(d: Deps, x: Execution, run: Run, phase: HookPhase): Promise<void> {
   const { plan: p, config: c } = x;
   const ctx = { stack: p.stack, namespace: c.namespace, version: p.version, promotionId: x.promotionId };
-  const r = await runHooks(d, run.note, phase, c.hooks[phase], { ...ctx, kubeconfigPath: d.kubeconfigPath });
+  const digests = Object.keys(p.digests ?? {}).length > 0 ? { digests: p.digests } : {};
+  const r = await runHooks(d, run.note, phase, c.hooks[phase], {
+    ...ctx,
+    ...digests,
+    kubeconfigPath: d.kubeconfigPath,
+  });
   if (!r.ok) throw new PhaseFailed(r.detail);
 }
 

@@ -126,5 +126,8 @@ export async function commitRelease(
 
 /** The release `values` (full release keys, as release/values.ts builds them) make of `from`, validated. */
 export function releaseAfter(from: StackRelease, values: Record<string, string>): Release {
-  return releaseOf(parse(from.stack, { ...from.raw, ...values }).release);
+  const release = releaseOf(parse(from.stack, { ...from.raw, ...values }).release);
+  // The digests the record keeps stay with every later version of it.
+  const digests = from.current?.record.release.imageDigests;
+  return digests === undefined ? release : { ...release, imageDigests: digests };
 }

@@ -16,6 +16,7 @@ export const ReleaseSchema = z.looseObject({
   canaryWeight: num,
   canaryServices: z.array(str),
   rolledBackVersion: str.optional(),
+  imageDigests: z.record(str, z.record(str, str)).optional(),
 });
 
 /** Where the journal stood when a record version was written: its length and the hash of its last entry. */

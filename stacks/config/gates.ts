@@ -1,7 +1,7 @@
 // The schema of the driver's release policy keys: `slipway:canary` (steps and gates) and `slipway:release` (hooks,
 // backup). The program reads neither; parseStackConfig validates them for the driver with the same refusals.
 import { z } from "zod";
-import { checkSteps, PAUSE, STEPS_FIX } from "../../contract/release";
+import { checkSteps, digestImageService, PAUSE, STEPS_FIX } from "../../contract/release";
 import { bool, DNS_LABEL, duration, int, quantity, url } from "./fields";
 import { GATE_VIAS, NO_DATA, STRATEGIES } from "./policyTypes";
 
@@ -22,13 +22,17 @@ function reachableFromRunner(gate: { url: string; via?: string }): boolean {
 }
 const via = z.enum(GATE_VIAS, { error: `set ${GATE_VIAS.join(" or ")}` }).optional();
 const stringList = (fix: string) => z.array(z.string({ error: fix }), { error: fix });
-const PINNED_IMAGE = /^[a-z0-9][a-z0-9.\-_/:]*[a-z0-9](?::[A-Za-z0-9_$][A-Za-z0-9_.$-]{0,127}|@sha256:[a-f0-9]{64})$/;
+const PINNED_IMAGE =
+  /^[a-z0-9][a-z0-9.\-_/:]*[a-z0-9](?::[A-Za-z0-9_$][A-Za-z0-9_.$-]{0,127}|@sha256:[a-f0-9]{64}|@\$digest)$/;
 const IMAGE_FIX =
-  "set an image with a pinned tag or digest, e.g. registry/smoke-tests:1.4.0 or registry/smoke-tests:$version (never latest)";
+  "set an image with a pinned tag or digest, e.g. registry/smoke-tests:1.4.0, registry/smoke-tests:$version or registry/slipway/<service>@$digest (never latest)";
+const SERVICE_DIGEST_FIX =
+  "$digest is the release's digest of a service's image: write <repository>/<service>@$digest with a service of slipway:services";
 const pinnedImage = z
   .string({ error: IMAGE_FIX })
   .regex(PINNED_IMAGE, { error: IMAGE_FIX })
-  .refine((i) => !/:latest$/.test(i) && /[:@][^/]*$/.test(i), { error: IMAGE_FIX });
+  .refine((i) => !/:latest$/.test(i) && /[:@][^/]*$/.test(i), { error: IMAGE_FIX })
+  .refine((i) => !i.includes("$digest") || digestImageService(i) !== undefined, { error: SERVICE_DIGEST_FIX });
 
 // The fields of a Job the driver runs in the stack's namespace: a `job` gate and a release hook.
 const jobFields = {

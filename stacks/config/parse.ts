@@ -6,6 +6,7 @@ import type { Release } from "../../contract/store";
 import { resolveAws, resolveEnvironment, resolveRelease } from "./checks";
 import { decode, formatIssue, keysOnly } from "./decode";
 import { resolveCatalogue } from "./catalogue";
+import { checkJobImages } from "./images";
 import { LOCAL_DATA_ENDPOINTS, parseSeccomp } from "./defaults";
 import { resolveNotifications } from "./notifications";
 import { ConfigError, NAMESPACE, refuse } from "./errors";
@@ -54,6 +55,7 @@ export function parseStackConfig(stack: string, raw: Record<string, string>): St
   checkScope(env, p, input);
   const router = p.router ?? "smi";
   const catalogue = resolveCatalogue(env, p.services);
+  checkJobImages(env, p, Object.keys(catalogue.definitions));
   return {
     stack,
     environment: env,
@@ -99,7 +101,26 @@ export function withRelease(raw: Record<string, string>, release: Release | unde
     ...Object.fromEntries(
       Object.entries(RELEASE_KEYS).map(([k, full]) => [full, text(k as keyof typeof RELEASE_KEYS)]),
     ),
+    ...digestsOver(raw[DIGESTS_KEY], release.imageDigests),
   };
+}
+
+const DIGESTS_KEY = `${NAMESPACE}:imageDigests`;
+
+/** The record's image digests over the stack file's, per service and version; a file value that is not JSON stays for the schema to refuse. */
+function digestsOver(file: string | undefined, recorded: Release["imageDigests"]): Record<string, string> {
+  if (recorded === undefined || Object.keys(recorded).length === 0) return {};
+  let base: Record<string, Record<string, string>> = {};
+  try {
+    base = file === undefined || file === "" ? {} : JSON.parse(file);
+  } catch {
+    return {};
+  }
+  if (base === null || typeof base !== "object" || Array.isArray(base)) return {};
+  const merged: Record<string, unknown> = { ...base };
+  for (const [service, versions] of Object.entries(recorded))
+    merged[service] = { ...(base[service] ?? {}), ...versions };
+  return { [DIGESTS_KEY]: JSON.stringify(merged) };
 }
 
 /** A resolved release as the record keeps it: every field present, service versions only where they differ. */

@@ -6,17 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import { SERVICE_NAMES } from "../../components/naming";
 import { parseStackConfig, withRelease } from "../../stacks/config";
-import type {
-  Clock,
-  Deps,
-  Engine,
-  HookContext,
-  HookResult,
-  HookRunner,
-  PreviewOptions,
-  UpdateResult,
-  UpOptions,
-} from "../../automation/deps";
+import type { Clock, Deps, Engine, PreviewOptions, UpdateResult, UpOptions } from "../../automation/deps";
 import { FileStackState, readReleaseSync } from "../../automation/state/file";
 import type { Release } from "../../automation/state/store";
 import { EngineError } from "../../automation/errors";
@@ -35,6 +25,20 @@ export const TARGETS = SERVICE_NAMES.map((s) => `urn:pulumi:local::slipway::slip
 export const trafficUrn = (s: string) => `urn:pulumi:local::slipway::slipway:apps:TrafficRoute::${s}`;
 export const canaryUrn = (s: string) => `urn:pulumi:local::slipway::kubernetes:apps/v1:Deployment::${s}-canary`;
 
+/** A digest as a registry reports it: 64 hex digits derived from a seed. */
+export const digestOf = (seed: string) =>
+  `sha256:${Buffer.from(seed.padEnd(32, ".")).toString("hex").slice(0, 64).padEnd(64, "0")}`;
+
+/** The versions the tests release, each with one build. */
+export const BUILT = ["1.0.0", "1.0.1", "1.4.0", "1.4.1", "1.5.0"];
+
+/** The build's digests of every version built, in every AWS stack's file: staging and prod run images by digest. */
+export const BUILD_DIGESTS = {
+  "slipway:imageDigests": JSON.stringify(
+    Object.fromEntries(SERVICE_NAMES.map((s) => [s, Object.fromEntries(BUILT.map((v) => [v, digestOf(`${s} ${v}`)]))])),
+  ),
+};
+
 export function baseConfig(stack: string, extra: Record<string, string> = {}): Record<string, string> {
   const env = stack.split("-")[0];
   return {
@@ -45,7 +49,7 @@ export function baseConfig(stack: string, extra: Record<string, string> = {}): R
       timeout: "200ms",
       analysis: [{ provider: "kubernetes" }],
     }),
-    ...(env === "local" ? {} : { "slipway:imageRepository": "registry.local/slipway" }),
+    ...(env === "local" ? {} : { "slipway:imageRepository": "registry.local/slipway", ...BUILD_DIGESTS }),
     ...extra,
   };
 }
@@ -177,32 +181,8 @@ export function provider(
   return { name, seen, check: async (ctx) => (seen.push(ctx.weight), script(ctx.weight, ctx.step)) };
 }
 
-/** Per hook name: "ok" (the default), "fail", or an answer of its own (e.g. one that throws). */
-export type HookScript = Record<string, "ok" | "fail" | ((ctx: HookContext) => HookResult | Promise<HookResult>)>;
-export interface HookCall extends HookContext {
-  hook: string;
-  irreversible: boolean;
-}
-
-/** A hook runner whose Jobs succeed or fail as `script` says; `calls` records every run, in order. */
-export function fakeHooks(script: HookScript = {}): HookRunner & { calls: HookCall[]; script: HookScript } {
-  const calls: HookCall[] = [];
-  const run: HookRunner = async (hook, ctx) => {
-    calls.push({ ...ctx, hook: hook.name, irreversible: hook.irreversible });
-    const answer = script[hook.name] ?? "ok";
-    if (typeof answer === "function") return answer(ctx);
-    const job = `${hook.name}-x7k2p`;
-    return answer === "ok"
-      ? { ok: true, detail: `Job ${job}: the Job succeeded (1 pod(s) completed)`, job, durationMs: 5 }
-      : {
-          ok: false,
-          detail: `Job ${job}: the Job failed (BackoffLimitExceeded: Job has reached the specified backoff limit)`,
-          job,
-          durationMs: 5,
-        };
-  };
-  return Object.assign(run, { calls, script });
-}
+export { fakeHooks } from "./fakeHooks";
+export type { HookCall, HookScript } from "./fakeHooks";
 
 export const instantClock = (): Clock & { slept: number[] } => {
   let t = Date.parse("2026-11-22T08:00:00Z");

@@ -63,7 +63,7 @@ describe("parseStackConfig: the release strategy and its gates", () => {
 
 describe("parseStackConfig: the release hooks", () => {
   it("reads release hooks with their timeout and irreversibility", () => {
-    const cfg = parseStackConfig("prod", {
+    const cfg = parseStackConfig("dev", {
       ...base,
       "slipway:release": JSON.stringify({
         backup: false,

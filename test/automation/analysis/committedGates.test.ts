@@ -42,7 +42,8 @@ describe("#committed-gates: the dev, staging and prod stacks' gates work from a 
     const smoke = gates.find((g) => g.provider === "job");
     assert.deepEqual(smoke?.command, ["src/test/scripts/run_smoke_tests.sh"]);
     assert.deepEqual(smoke?.args, ["--environment", "production"]);
-    assert.match(smoke?.image ?? "", /:\$version$/);
+    // prod runs every image by digest: the smoke-test suite's own, pinned
+    assert.match(smoke?.image ?? "", /\/smoke-tests@sha256:[0-9a-f]{64}$/);
   });
 });
 

@@ -14,8 +14,8 @@ const MIGRATE: HookJob = {
   timeout: 30_000,
   irreversible: true,
 };
-// Staging: its images may go by tag (prod asks for digests, see job policy tests).
-const CTX = { stack: "staging", namespace: "slipway-prod", version: "1.4.0", kubeconfigPath: "/tmp/kc" };
+// Dev: its images may go by tag (staging and prod ask for digests, see job policy tests).
+const CTX = { stack: "dev", namespace: "slipway-prod", version: "1.4.0", kubeconfigPath: "/tmp/kc" };
 const done = (type: "Complete" | "Failed", reason?: string): k8s.V1Job => ({
   metadata: { name: "migrate-x7k2p" },
   status: { conditions: [{ type, status: "True", reason }] },
@@ -99,7 +99,14 @@ describe("#release-hooks: the real hook runner", () => {
     const secret = { ...MIGRATE, env: { DB_PASSWORD: "hunter2" } };
     for (const [hook, ctx, policy] of [
       [MIGRATE, { ...CTX, stack: "prod" }, "container-images-digest-pinned"],
-      [secret, CTX, "containers-no-literal-secrets"],
+      [
+        {
+          ...secret,
+          image: "registry.local/pricing@sha256:abababababababababababababababababababababababababababababababab",
+        },
+        { ...CTX, stack: "staging" },
+        "containers-no-literal-secrets",
+      ],
     ] as const) {
       await assert.rejects(hookRunner(c.apiFor)(hook, ctx, signal()), (err: unknown) => {
         assert.ok(err instanceof PolicyError);

@@ -234,7 +234,12 @@ describe("#job-gate: the gate", () => {
 
   it("fails, creating nothing, when the stack's policies refuse the Job (a literal secret on staging)", async () => {
     const c = fakeCluster([withStatus({ succeeded: 1, conditions: [cond("Complete")] })]);
-    const secret = { ...spec, env: { API_TOKEN: "t0k3n" } };
+    // Pinned by digest, as staging requires: the literal secret is what is refused.
+    const secret = {
+      ...spec,
+      image: "registry.local/smoke-tests@sha256:abababababababababababababababababababababababababababababababab",
+      env: { API_TOKEN: "t0k3n" },
+    };
     const [v] = await runGates(
       createProviders([secret], { jobs: () => c.api, jobPollMs: 5 }),
       gateContext({ stack: "staging" }),

@@ -1,4 +1,6 @@
 import { strict as assert } from "node:assert";
+import { createProviders, runGates } from "../../../automation/analysis";
+import { gateContext } from "./server";
 import type { V1Job } from "@kubernetes/client-node";
 import { checkJobPolicies, jobManifest, JobTemplate, pullPolicyFor } from "../../../automation/analysis/jobRunner";
 import { EXIT, exitCodeOf, PolicyError } from "../../../automation/errors";
@@ -86,5 +88,40 @@ describe("#job-policies: the driver's Jobs meet the stack's policies", () => {
     for (const [image, policy] of cases) assert.equal(pullPolicyFor(image), policy, image);
     const pod = jobManifest(DEFAULT_HOOK, VARS, AT).spec!.template.spec!;
     assert.equal(pod.containers[0].imagePullPolicy, "IfNotPresent");
+  });
+});
+
+describe("#job-policies: a job gate refused by policy", () => {
+  it("fails its verdict as refused by policy, with the policy's message, and never loads a kubeconfig", async () => {
+    let loaded = 0;
+    const spec = { provider: "job" as const, name: "smoke", image: "registry.local/smoke:$version", timeout: 2000 };
+    const providers = createProviders([spec], {
+      jobs: () => {
+        loaded += 1;
+        throw new Error("no cluster in this test");
+      },
+    });
+    const [v] = await runGates(providers, gateContext({ stack: "prod" }), { timeoutMs: 3000 });
+    assert.equal(v.ok, false);
+    assert.equal(v.refusedByPolicy, true);
+    assert.match(v.detail, /^prod: policy container-images-digest-pinned refuses the Job: Job "smoke"/);
+    assert.equal(loaded, 0, "the cluster was asked about a refused Job");
+  });
+
+  it("does not mark a gate refused when its Job merely fails to reach the cluster", async () => {
+    const spec = {
+      provider: "job" as const,
+      name: "smoke",
+      image: `registry.local/smoke@${DIGEST}`,
+      timeout: 2000,
+    };
+    const providers = createProviders([spec], {
+      jobs: () => {
+        throw new Error("no cluster in this test");
+      },
+    });
+    const [v] = await runGates(providers, gateContext({ stack: "prod" }), { timeoutMs: 3000 });
+    assert.equal(v.ok, false);
+    assert.equal(v.refusedByPolicy, undefined, v.detail);
   });
 });

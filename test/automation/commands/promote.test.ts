@@ -17,7 +17,7 @@ describe("slipway promote: the canary walk and a failed gate", () => {
       "outputs local",
       "up local targeted 1.0.0 canary 1.4.0@30",
       "outputs local",
-      "up local targeted 1.0.0 canary 1.4.0@100",
+      "up local full 1.0.0 canary 1.4.0@100",
       "outputs local",
       "up local full 1.4.0 canary none@0",
     ]);

@@ -103,7 +103,7 @@ describe("slipway promote: skip-canary, dry-run, stages and services", () => {
         "dry run: 1.4.0 to local, canary, services api-gateway, calculation-service, data-service, cache-service, audit-service, a step every 0 ms",
         `  1. step 1/3 weight 10%: stable 1.0.0, canary 1.4.0 at 10% ${on} (full update)`,
         `  2. step 2/3 weight 50%: stable 1.0.0, canary 1.4.0 at 50% ${on} (targeted at the release targets the update before exports)`,
-        `  3. step 3/3 weight 100%: stable 1.0.0, canary 1.4.0 at 100% ${on} (targeted at the release targets the update before exports)`,
+        `  3. step 3/3 weight 100%: stable 1.0.0, canary 1.4.0 at 100% ${on} (full update)`,
         "  4. stable: stable 1.4.0, no canary (full update)",
         `  on failure: stable 1.0.0, no canary (1.4.0 rolled back, scaled to zero ${on}) (weight 0 targeted at 5 resources, then the canary Deployments scale to zero)`,
         "nothing changed",

@@ -55,7 +55,7 @@ describe("slipway rollback: the target and the one update", () => {
     assert.deepEqual(updates(h, before), [
       "up local full 1.5.0 canary 1.4.0@10",
       "up local targeted 1.5.0 canary 1.4.0@30",
-      "up local targeted 1.5.0 canary 1.4.0@100",
+      "up local full 1.5.0 canary 1.4.0@100",
       "up local full 1.4.0 canary none@0",
     ]);
     assert.deepEqual(recorded(h, "local"), stable("1.4.0"));

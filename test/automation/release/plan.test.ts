@@ -51,7 +51,8 @@ describe("#release-plan: canary steps, resumption and the rollback", () => {
         ["step 1/3 weight 10%", 10, "1.0.0", "full"],
         // The canary Deployments the first step creates have no URN yet: the later steps target what it exports.
         ["step 2/3 weight 30%", 30, "1.0.0", "previous"],
-        ["step 3/3 weight 100%", 100, "1.0.0", "previous"],
+        // Weight 100 adds the canary's HPA, which a targeted update cannot create: a full update.
+        ["step 3/3 weight 100%", 100, "1.0.0", "full"],
         ["stable", 0, "1.4.0", "full"],
       ],
     );
@@ -107,10 +108,42 @@ describe("#release-plan: canary steps, resumption and the rollback", () => {
       p.updates.map((u) => [u.step, u.targets?.length ?? "full"]),
       [
         [1, 5],
-        [2, 5],
+        [2, "full"],
         [undefined, "full"],
       ],
     );
+  });
+});
+
+describe("#release-plan: the step that reaches full traffic", () => {
+  const shapes: [string, Partial<PlanInput>, (string | number)[]][] = [
+    ["canary from the start", {}, ["full", "previous", "full", "full"]],
+    [
+      "canary resumed with the canary running the version",
+      {
+        from: 1,
+        rel: rel({ "slipway:canaryVersion": "1.4.0", "slipway:canaryWeight": "10" }),
+        outputs: { services: services("1.4.0"), releaseTargets: TARGETS },
+      },
+      [5, "full", "full"],
+    ],
+    ["canary in one step [100]", { steps: [100] }, ["full", "full"]],
+  ];
+  for (const [name, over, how] of shapes) {
+    it(`runs the canary step to 100% as a full update so the canary's HPA can be created (${name})`, () => {
+      const p = planRelease(input(over));
+      assert.deepEqual(
+        p.updates.map((u) => u.targets?.length ?? u.targetsFrom ?? "full"),
+        how,
+      );
+    });
+  }
+
+  it("keeps blue-green's switch to 100% targeted: its full-size track has its HPA since the prepare update", () => {
+    const p = planRelease(input({ strategy: "blueGreen" }));
+    const sw = p.updates.find((u) => u.action === "step")!;
+    assert.equal(sw.weight, 100);
+    assert.equal(sw.targetsFrom ?? sw.targets?.length, "previous");
   });
 });
 
@@ -156,7 +189,7 @@ describe("#release-plan: --skip-canary, subsets, blue-green and the phases befor
           ["prepare", 0, "full"],
           ["step", 10, "previous"],
           ["step", 30, "previous"],
-          ["step", 100, "previous"],
+          ["step", 100, "full"],
           ["finalize", 0, "full"],
         ],
       );

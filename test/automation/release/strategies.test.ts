@@ -80,7 +80,8 @@ describe("#bake-window", () => {
     assert.equal(r.code, 0, r.err);
     assert.deepEqual(ups(h), [
       "up local full 1.0.0 canary 1.4.0@10",
-      "up local targeted 1.0.0 canary 1.4.0@100",
+      // weight 100 adds the canary's HPA: a full update
+      "up local full 1.0.0 canary 1.4.0@100",
       "up local full 1.4.0 canary none@0",
     ]);
     assert.ok(asked.filter((a) => a === "http@100").length >= 2, "gates asked every interval through the 5 s window");
@@ -151,10 +152,7 @@ describe("#backup-before-traffic", () => {
     gates(h, () => true);
     const r = await cli(h, ["promote", "--stack", "prod", "--version", "1.4.0", "--approved-by", "Jane Doe"]);
     assert.equal(r.code, 0, r.err);
-    assert.deepEqual(ups(h).slice(0, 2), [
-      "up prod full 1.0.0 canary 1.4.0@0",
-      "up prod targeted 1.0.0 canary 1.4.0@100",
-    ]);
+    assert.deepEqual(ups(h).slice(0, 2), ["up prod full 1.0.0 canary 1.4.0@0", "up prod full 1.0.0 canary 1.4.0@100"]);
     const backup = (await h.deps.state("prod").read()).find((e) => e.action === "backup");
     assert.equal(backup?.detail, "snapshot slipway-prod-release-1-4-0");
   });
