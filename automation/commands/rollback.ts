@@ -3,6 +3,8 @@
 // order does not apply. Admission (approval, freeze) as for promote; under the stack's lock; journaled as its own
 // change record. --restore-database also restores the primary database from the snapshot taken before the release it
 // backs out (./rollbackTarget.ts says what is refused, automation/release/revert.ts runs the updates).
+import { humanDuration } from "../report/format";
+import { failedSummary, rollbackSummary } from "../report/jobSummary";
 import type { Deps } from "../deps";
 import { EXIT, InputError, LockedError } from "../errors";
 import { admit, engineUpdates, Evidence, origin } from "../release/evidence";
@@ -122,13 +124,20 @@ async function rollbackLocked(
     evidence,
   });
   d.progress(`${a.stack}: rolling back ${t.from} -> ${t.to}: ${a.reason}`);
-  await revert(d, s, {
-    version: t.to,
-    reason: a.reason,
-    restoreFrom: t.restoreFrom,
-    canary: a.canary,
-    startedAt: started,
-  });
+  const deployment = (await d.githubDeployment?.({ environment: a.stack, version: t.to })) ?? {
+    status: async () => undefined,
+  };
+  await deployment.status("in_progress", `rollback ${t.from} -> ${t.to}: ${a.reason}`);
+  try {
+    const how = { version: t.to, reason: a.reason, restoreFrom: t.restoreFrom, canary: a.canary, startedAt: started };
+    await revert(d, s, how);
+  } catch (err) {
+    const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    await deployment.status("failure", why);
+    d.summary?.(failedSummary("rollback", a.stack, "failed", why));
+    throw err;
+  }
+  await deployment.status("success", `rolled back to ${t.to}`);
   await note({
     event: "end",
     action: "rollback",
@@ -137,8 +146,10 @@ async function rollbackLocked(
     durationMs: d.clock.now() - started,
     evidence: await engineUpdates(d, a.stack, started),
   });
-  d.progress(`${a.stack}: rolled back to ${t.to} in ${d.clock.now() - started} ms`);
+  d.progress(`${a.stack}: rolled back to ${t.to} in ${humanDuration(d.clock.now() - started)}`);
   const journalHead = headOf(await s.state.records());
+  const durationMs = d.clock.now() - started;
+  d.summary?.(rollbackSummary({ stack: a.stack, from: t.from, to: t.to, reason: a.reason, durationMs, journalHead }));
   return {
     ...base(a, t),
     status: "completed",
@@ -180,7 +191,7 @@ function rollbackLine(r: RollbackResult): string {
   if (r.status === "dry-run")
     return `dry run: ${r.stack} would roll back ${r.from} -> ${r.to}${r.canary ? " through canary steps" : " in one update"}${db}; nothing changed\n`;
   const head = r.journalHead ? `; journal head ${r.journalHead}` : "";
-  return `${r.stack} rolled back ${r.from} -> ${r.to}${db} (${r.durationMs} ms)${head}\n`;
+  return `${r.stack} rolled back ${r.from} -> ${r.to}${db} (${humanDuration(r.durationMs)})${head}\n`;
 }
 
 export const rollbackVerb: Verb<RollbackArgs> = {

@@ -1,5 +1,6 @@
 // The job summaries of GitHub Actions (`$GITHUB_STEP_SUMMARY`): a few lines of Markdown per command, every value
 // escaped (./markdown.ts); the sink masks secret shapes before it appends (automation/cli/github.ts).
+import { humanDuration } from "./format";
 import { mdCode, mdText } from "./markdown";
 
 /** What a promote summary reads of its result (commands/promote.ts PromoteResult). */
@@ -37,4 +38,22 @@ export function promoteSummary(r: PromoteOutcome): string {
 /** A promotion that ended in an error: its outcome word and the first line of the message. */
 export function failedSummary(command: string, stack: string, outcome: string, message: string): string {
   return `## slipway ${mdText(command)} ${mdCode(stack)}: ${mdText(outcome.toUpperCase())}\n\n${mdText(message.split("\n")[0])}\n`;
+}
+
+/** A rollback's summary: the versions, why, how long, and the journal head that records it. */
+export function rollbackSummary(r: {
+  stack: string;
+  from: string;
+  to: string;
+  reason: string;
+  durationMs: number;
+  journalHead?: string;
+}): string {
+  return [
+    `## slipway rollback ${mdCode(r.stack)}: COMPLETED`,
+    "",
+    `${mdCode(r.from)} -> ${mdCode(r.to)} in ${mdText(humanDuration(r.durationMs))}: ${mdText(r.reason)}`,
+    ...(r.journalHead ? ["", `journal head ${mdCode(r.journalHead)}`] : []),
+    "",
+  ].join("\n");
 }
