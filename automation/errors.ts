@@ -54,7 +54,7 @@ export class LockedError extends SlipwayError {
 }
 
 /**
- * Exit codes of DESIGN.md; `drift`, `tampered`, `paused` and `timedOut` are results, not errors: 2 when drift or
+ * Exit codes (docs/design.md, docs/cli.md); `drift`, `tampered`, `paused` and `timedOut` are results, not errors: 2 when drift or
  * pending changes were asked for and found, 6 when `slipway audit verify` finds the journal's hash chain broken, 7
  * and 8 when a promotion paused for a person (traffic stays; `promote --continue`
  * goes on, `abort` rolls back), or `wait` finds one still running at its timeout.

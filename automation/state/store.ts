@@ -1,5 +1,5 @@
 // What a stack's state in its backend holds besides Pulumi's own: the journal, the lock and the release record, kept
-// together at <backend root>/.slipway/<project>/<stack>/ (DESIGN.md data flow 3 and 4) so the next CI runner sees what
+// together at <backend root>/.slipway/<project>/<stack>/ (docs/design.md, How data flows) so the next CI runner sees what
 // the last one did. One interface, two stores: ./file.ts (file://) and ./s3.ts (s3://), chosen in ./backend.ts.
 import type { Evidence } from "../release/evidence";
 import type { Verdict } from "../types";
