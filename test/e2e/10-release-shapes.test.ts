@@ -124,7 +124,7 @@ async function blueGreen(use: UseCanary): Promise<void> {
   seen.atZero = await clusterWeights();
   seen.canary = await deployment("api-gateway-canary");
   seen.stable = await deployment("api-gateway-stable");
-  await driver.waitFor(/bake \d+ ms at 100%/);
+  await driver.waitFor(/bake [^:]+ at 100%: the previous version/);
   seen.switched = await clusterWeights();
   seen.oldDuringBake = await deployment("api-gateway-stable");
   const r = await driver.done;
@@ -223,7 +223,7 @@ async function abortDuringTheBake(use: UseCanary): Promise<void> {
   const old = (await status()).stableVersion;
   const next = nextPatch(old);
   const driver = new Slipway(["promote", "--stack", STACK, "--version", next]);
-  await driver.waitFor(/bake \d+ ms at 100%/);
+  await driver.waitFor(/bake [^:]+ at 100%: the previous version/);
   assert.deepEqual(await clusterWeights(), weightsOf(100));
   const t0 = Date.now();
   const abort = await slipway("abort", "--stack", STACK, "--reason", "latency report", "--json");
