@@ -1,7 +1,7 @@
 // What a journal entry tells people: each entry the driver writes maps to at most one notification event (a step that
-// passed its gates, a gate that failed, a rollback, a hold, an abort, a completed promotion, a drift found), with the
-// version, the stack, the failed gate and its value, and the run. Stateful per driver run only to remember each
-// promotion's version, run and gate thresholds from its start entry.
+// passed its gates, a gate that failed, a rollback, a hold, a pause for a person, an abort, a completed promotion, a
+// drift found), with the version, the stack, the failed gate and its value, and the run. Stateful per driver run only
+// to remember each promotion's version, run and gate thresholds from its start entry.
 import type { NotifyEvent } from "../../stacks/config";
 import type { JournalEntry } from "../state/store";
 
@@ -32,6 +32,7 @@ const END_EVENTS: Record<string, NotifyEvent | undefined> = {
   failed: "rolled-back",
   "recovered: rolled back": "rolled-back",
   held: "held",
+  paused: "paused",
 };
 
 /** Turns journal entries into notices; one instance per driver run. */

@@ -36,6 +36,12 @@ describe("notification events from journal entries", () => {
     ["a failed rollback", { event: "end", action: "promote", status: "failed" }, "rolled-back", /rolled-back/],
     ["a hold", { event: "end", action: "promote", status: "held" }, "held", /held/],
     [
+      "a pause for a person",
+      { event: "end", action: "promote", status: "paused", detail: "pause after step 1 at 10%" },
+      "paused",
+      /prod: 1\.4\.0 paused: pause after step 1 at 10%/,
+    ],
+    [
       "an abort",
       { event: "end", action: "abort", status: "rolled-back", reason: "pager 4711" },
       "aborted",
