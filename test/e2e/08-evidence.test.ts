@@ -2,7 +2,7 @@
 // and a prod-like one (`local-prod`, in its own namespace) whose rule asks for a verified four-eyes approval, read
 // from a local server playing the GitHub API; then both journals verified and the prod-like one exported.
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
+import { dumpDom } from "../automation/commands/chromium";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -50,29 +50,6 @@ function inCi(api: string): NodeJS.ProcessEnv {
     GITHUB_TOKEN: TOKEN,
     GITHUB_ACTOR: "bob",
   };
-}
-
-function dumpDom(file: string): string {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-chromium-"));
-  const r = spawnSync(
-    "chromium",
-    [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      `--user-data-dir=${profile}`,
-      "--dump-dom",
-      `file://${file}`,
-    ],
-    { encoding: "utf8", timeout: 90_000 },
-  );
-  fs.rmSync(profile, { recursive: true, force: true });
-  assert.equal(r.status, 0, `chromium failed: ${r.error ?? ""} ${r.stderr}`);
-  return r.stdout;
 }
 
 /** The prod-like stack's change records of today exported as json, md and html into dir: each format's text. */

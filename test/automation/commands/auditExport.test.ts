@@ -1,7 +1,7 @@
 // `slipway audit export` over a journal the driver wrote: a promotion, a promotion rolled back by its gates, an abort
 // and a remediation; the same records in Markdown, JSON and HTML, the HTML read back by headless Chromium.
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
+import { dumpDom } from "./chromium";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -82,33 +82,6 @@ async function cli(h: Harness, argv: string[]) {
     stderr: (t) => (err += t),
   });
   return { code, out, err };
-}
-
-const CHROMIUM = ["chromium", "chromium-browser"].find((b) => spawnSync("sh", ["-c", `command -v ${b}`]).status === 0);
-
-/** The page as headless Chromium renders it (its DOM after layout), with no network and a fresh profile. */
-function dumpDom(file: string): string {
-  assert.ok(CHROMIUM, "chromium is not installed: apt-get install -y chromium (.ci/run installs it)");
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "slipway-chromium-"));
-  const r = spawnSync(
-    CHROMIUM!,
-    [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      `--user-data-dir=${profile}`,
-      "--dump-dom",
-      `file://${file}`,
-    ],
-    { encoding: "utf8", timeout: 90_000 },
-  );
-  fs.rmSync(profile, { recursive: true, force: true });
-  assert.equal(r.status, 0, `chromium failed: ${r.error ?? ""} ${r.stderr}`);
-  return r.stdout;
 }
 
 interface Exported {
