@@ -1,9 +1,9 @@
 // The Deployments `status --watch` shows, read through the Kubernetes API from a stand-in API server on loopback:
 // one LIST per namespace per poll, never one GET per service.
 import { strict as assert } from "assert";
+import { loopbackKubeconfig } from "./loopbackKubeconfig";
 import * as fs from "fs";
 import * as http from "http";
-import * as os from "os";
 import * as path from "path";
 import { clusterDeployments, deploymentState } from "../../../automation/engine/deployments";
 
@@ -28,18 +28,7 @@ describe("the Deployments of a stack's namespace", () => {
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.address() as { port: number }).port;
-    kubeconfig = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "slipway-deployments-")), "kubeconfig.yaml");
-    fs.writeFileSync(
-      kubeconfig,
-      [
-        "apiVersion: v1",
-        "kind: Config",
-        "current-context: t",
-        `clusters: [{name: t, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
-        "users: [{name: t, user: {token: x}}]",
-        "contexts: [{name: t, context: {cluster: t, user: t}}]",
-      ].join("\n"),
-    );
+    kubeconfig = loopbackKubeconfig(port, "slipway-deployments-");
   });
   after(() => {
     server.close();

@@ -1,8 +1,8 @@
 // The applied weight as the cluster holds it, read through the Kubernetes API from a stand-in API server on loopback.
 import { strict as assert } from "assert";
+import { loopbackKubeconfig } from "./loopbackKubeconfig";
 import * as fs from "fs";
 import * as http from "http";
-import * as os from "os";
 import * as path from "path";
 import { clusterWeights, weightsOff } from "../../../automation/engine/weights";
 
@@ -30,18 +30,7 @@ describe("the applied weight read from the cluster", () => {
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.address() as { port: number }).port;
-    kubeconfig = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "slipway-weights-")), "kubeconfig.yaml");
-    fs.writeFileSync(
-      kubeconfig,
-      [
-        "apiVersion: v1",
-        "kind: Config",
-        "current-context: t",
-        `clusters: [{name: t, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]`,
-        "users: [{name: t, user: {token: x}}]",
-        "contexts: [{name: t, context: {cluster: t, user: t}}]",
-      ].join("\n"),
-    );
+    kubeconfig = loopbackKubeconfig(port, "slipway-weights-");
   });
   after(() => {
     server.close();
