@@ -3,6 +3,7 @@
 // version already serving, a database restore without a journaled snapshot or on a stack without a database.
 import type { StackConfig } from "../../stacks/config";
 import { InputError } from "../errors";
+import { canariedServices } from "../release/values";
 import { verifyStack } from "../state/integrity";
 import { openPromotion } from "../state/progress";
 import { completedVersions, previousGood, snapshotBefore } from "../state/rollbacks";
@@ -61,7 +62,7 @@ export function targetOf(
           ? ` (it completed ${done.join(", ")}): give one of those`
           : ": its journal has no completed promotion"),
     );
-  const to = a.to ?? previousGood(entries, from);
+  const to = a.to ?? previousGood(entries, from, canariedServices(c));
   if (to === undefined)
     throw new InputError(
       `${a.stack}: no earlier good release to return to: its journal shows no completed promotion of another version than ${from}; ` +

@@ -2,7 +2,6 @@
 // stable track moves to that version in one update, the canary cleared, then the stack's live gates run; a failing
 // gate is reported, never answered by rolling "forward". With --canary: the promotion executor (./canary.ts) runs the
 // canary steps to that version. Either journals its own change record (action "rollback") under the caller's lock.
-import { SERVICE_NAMES } from "../../contract/release";
 import type { StackConfig } from "../../stacks/config";
 import type { Deps } from "../deps";
 import { RolledBackError } from "../errors";
@@ -14,6 +13,7 @@ import { previewSummary } from "./evidence";
 import { analyse, failedText } from "./phases";
 import { planRelease, ReleasePlan } from "./plan";
 import { applyRelease } from "./rollback";
+import { canariedServices } from "./values";
 
 export interface RevertInput {
   /** The version the stack returns to. */
@@ -42,7 +42,8 @@ export function revertPlan(
   const plan = planRelease({
     stack: s.stack,
     version: i.version,
-    services: [...SERVICE_NAMES],
+    // The stack's whole release: every service of its catalogue goes back (those it does not canary with them).
+    services: canariedServices(c),
     steps: c.canary.steps,
     from: 0,
     intervalMs: c.canary.interval,

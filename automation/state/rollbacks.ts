@@ -56,10 +56,10 @@ export function completedVersions(entries: readonly JournalEntry[]): string[] {
  * rollback that applied drops the version it backed out (until a promotion completes it again) and moves its target
  * to the end. The default rollback target is the newest of them that is not serving.
  */
-export function goodVersions(entries: readonly JournalEntry[]): string[] {
+export function goodVersions(entries: readonly JournalEntry[], whole: readonly string[] = SERVICE_NAMES): string[] {
   const ends = new Map<string, { at: number; apply: (good: string[]) => string[] }>();
   for (const p of promotions(entries)) {
-    const all = p.services === undefined || SERVICE_NAMES.every((s) => p.services!.includes(s));
+    const all = p.services === undefined || whole.every((s) => p.services!.includes(s));
     if (p.status !== "completed" || !all) continue;
     ends.set(p.promotionId, {
       at: entries.findIndex((e) => e.promotionId === p.promotionId && e.event === "end"),
@@ -79,9 +79,17 @@ export function goodVersions(entries: readonly JournalEntry[]): string[] {
   return [...ends.values()].sort((a, b) => a.at - b.at).reduce((good, x) => x.apply(good), [] as string[]);
 }
 
-/** The version a rollback returns to by default: the newest good version that is not the one serving. */
-export function previousGood(entries: readonly JournalEntry[], serving: string): string | undefined {
-  return goodVersions(entries)
+/**
+ * The version a rollback returns to by default: the newest good version that is not the one serving. `whole` is the
+ * stack's whole release (its catalogue's canaried services): only a promotion that shipped all of them made a version
+ * good.
+ */
+export function previousGood(
+  entries: readonly JournalEntry[],
+  serving: string,
+  whole: readonly string[] = SERVICE_NAMES,
+): string | undefined {
+  return goodVersions(entries, whole)
     .filter((v) => v !== serving)
     .at(-1);
 }
