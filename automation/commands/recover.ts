@@ -2,7 +2,8 @@
 // canary cleared) and record "recovered: rolled back"; with --resume, continue after the last completed step. After an
 // irreversible hook ran it holds instead (journal "held", exit 3): the old version may not read the database. A held
 // promotion stays open the same way: --resume continues it. Pulumi's own leftovers (the dead update's lock, its pending
-// creates) and the release record were settled first, under the lock (automation/state/lock.ts, reconcile.ts).
+// creates) and the release record were settled first, under the lock (automation/state/lock.ts, reconcile.ts). A
+// rollback killed the same way is finished before anything else (automation/release/revert.ts).
 import type { Deps } from "../deps";
 import { InputError } from "../errors";
 import type { StackSession } from "../state/lock";
@@ -11,6 +12,7 @@ import { clearEngineLeftovers } from "../state/reconcile";
 import { rollback } from "../release/canary";
 import { heldError, hold, irreversibleReason } from "../release/hooks";
 import { rollbackPlan } from "../release/plan";
+import { finishInterruptedRollback } from "../release/revert";
 
 export interface Resumption {
   promotionId: string;
@@ -51,6 +53,8 @@ export async function recoverIfInterrupted(
   resume: boolean,
 ): Promise<Resumption | undefined> {
   const stack = s.stack;
+  // A rollback whose driver stopped goes first: the stack returns to its target, then the promotion starts from there.
+  await finishInterruptedRollback(d, s);
   const entries = await s.state.read();
   const open = openPromotion(entries);
   if (open === undefined) {

@@ -9,10 +9,11 @@ import type { Deps } from "../deps";
 import { EXIT, InputError, LockedError } from "../errors";
 import { admit, engineUpdates, Evidence, origin } from "../release/evidence";
 import type { BreakGlass } from "../release/freeze";
-import { revert, revertPlan } from "../release/revert";
+import { finishInterruptedRollback, revert, revertPlan } from "../release/revert";
 import { headOf } from "../state/chain";
 import { StackSession, withStackLock } from "../state/lock";
 import { readRelease } from "../state/release";
+import type { RollbackRecord } from "../state/rollbacks";
 import type { RestoreFrom } from "../state/store";
 import { checkVersion } from "../../contract/release";
 import { check, freeText, oneStack, text } from "./args";
@@ -83,6 +84,10 @@ export async function rollback(d: Deps, a: RollbackArgs): Promise<RollbackResult
   const admitted = await admit(d, a.stack, { freeze: rel.config.freeze, approval: rule.rollback ?? rule }, a);
   try {
     return await withStackLock(d, a.stack, "rollback", async (s) => {
+      // A rollback whose driver stopped is finished first; asked for nothing else, this one is then done.
+      const finished = await finishInterruptedRollback(d, s);
+      if (finished && (a.to === undefined || a.to === finished.to))
+        return finishedResult(d, s, a, finished, started, admitted.breakGlass);
       // Read again under the lock: another runner may have changed the stack since.
       const t = targetOf(a, s.rel.config, await verifiedJournal(s.state, a.stack));
       return rollbackLocked(d, s, a, t, { ...origin(d), ...admitted }, started);
@@ -94,6 +99,36 @@ export async function rollback(d: Deps, a: RollbackArgs): Promise<RollbackResult
       err.detail,
     );
   }
+}
+
+/** Whether this session's rollback already has its end in the journal. */
+async function closed(s: StackSession): Promise<boolean> {
+  return (await s.state.read()).some((e) => e.promotionId === s.id && e.event === "end");
+}
+
+/** The result of a rerun that finished an interrupted rollback, reported as that rollback. */
+async function finishedResult(
+  d: Deps,
+  s: StackSession,
+  a: RollbackArgs,
+  r: RollbackRecord,
+  started: number,
+  breakGlass?: BreakGlass,
+): Promise<RollbackResult> {
+  const journalHead = headOf(await s.state.records());
+  const durationMs = d.clock.now() - started;
+  const reason = r.reason ?? a.reason;
+  d.summary?.(rollbackSummary({ stack: a.stack, from: r.from, to: r.to, reason, durationMs, journalHead }));
+  const t = { from: r.from, to: r.to, restoreFrom: r.restoreFrom };
+  return {
+    ...base(a, t),
+    canary: false,
+    status: "completed",
+    rollbackId: r.rollbackId,
+    breakGlass,
+    journalHead,
+    durationMs,
+  };
 }
 
 async function rollbackLocked(
@@ -133,6 +168,10 @@ async function rollbackLocked(
     await revert(d, s, how);
   } catch (err) {
     const why = err instanceof Error ? err.message.split("\n")[0] : String(err);
+    // A gate that failed afterwards, or the canary executor, closed the record; any other failure closes it here, so
+    // the next command starts from a consistent journal (the release record still names what the stack serves).
+    if (!(await closed(s)))
+      await note({ event: "end", action: "rollback", status: "failed", version: t.to, detail: why });
     await deployment.status("failure", why);
     d.summary?.(failedSummary("rollback", a.stack, "failed", why));
     throw err;

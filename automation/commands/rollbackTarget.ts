@@ -6,7 +6,7 @@ import { InputError } from "../errors";
 import { canariedServices } from "../release/values";
 import { verifyStack } from "../state/integrity";
 import { openPromotion } from "../state/progress";
-import { completedVersions, previousGood, snapshotBefore } from "../state/rollbacks";
+import { completedVersions, openRollback, previousGood, snapshotBefore } from "../state/rollbacks";
 import type { JournalEntry, RestoreFrom, StackState } from "../state/store";
 
 export interface Target {
@@ -14,6 +14,8 @@ export interface Target {
   from: string;
   to: string;
   restoreFrom?: RestoreFrom;
+  /** The interrupted rollback this one finishes (its driver stopped before the end). */
+  interrupted?: string;
 }
 
 /** The stack's journal, only once its hash chain and the release record's marks verify. */
@@ -62,6 +64,17 @@ export function targetOf(
           ? ` (it completed ${done.join(", ")}): give one of those`
           : ": its journal has no completed promotion"),
     );
+  // A rollback whose driver stopped is finished first, under the lock: by default this one goes where it went.
+  const interrupted = openRollback(entries);
+  if (interrupted !== undefined && (a.to === undefined || a.to === interrupted.to)) {
+    if (a.restoreDatabase && interrupted.restoreFrom === undefined)
+      throw new InputError(
+        `--restore-database: rollback ${interrupted.rollbackId} to ${interrupted.to} stopped before its end and restores no database: ` +
+          "drop --restore-database to finish it, then restore the database by hand",
+      );
+    const { from, to, rollbackId, restoreFrom } = interrupted;
+    return { from, to, interrupted: rollbackId, restoreFrom };
+  }
   const to = a.to ?? previousGood(entries, from, canariedServices(c));
   if (to === undefined)
     throw new InputError(

@@ -5,6 +5,8 @@
 import type { StackConfig } from "../../stacks/config";
 import type { Deps } from "../deps";
 import { RolledBackError } from "../errors";
+import { clearEngineLeftovers } from "../state/reconcile";
+import { openRollback, RollbackRecord } from "../state/rollbacks";
 import type { StackSession } from "../state/session";
 import type { Release, RestoreFrom } from "../state/store";
 import type { Verdict } from "../types";
@@ -135,4 +137,59 @@ async function gatesAfter(d: Deps, s: StackSession, plan: ReleasePlan, i: Revert
     `${s.stack}: rolled back to ${i.version}, but its gates failed afterwards: ${why}; the stack stays on ${i.version} (a rollback never rolls forward): investigate, then promote a fix`,
     { verdicts },
   );
+}
+
+/** The stack serves `version` on every service, with no canary: what a rollback to it leaves. */
+function serves(s: StackSession, version: string): boolean {
+  const r = s.rel.config.release;
+  return r.canaryVersion === undefined && Object.values(r.serviceVersions).every((v) => v === version);
+}
+
+/**
+ * A rollback whose driver stopped (killed, runner lost) is finished by the next command that takes the stack's lock,
+ * before anything else: the user decided to go back, and going back is the safe direction (the version backed out is
+ * the one that was failing). When its update had applied (reconciled under the lock), the record is closed; otherwise
+ * the stack goes to the rollback's target in one update, journaled under the interrupted rollback's own id. Returns
+ * the rollback it finished, if any.
+ */
+export async function finishInterruptedRollback(d: Deps, s: StackSession): Promise<RollbackRecord | undefined> {
+  const open = openRollback(await s.state.read());
+  if (open === undefined) return undefined;
+  const note = s.note(open.rollbackId);
+  const started = d.clock.now();
+  if (serves(s, open.to)) {
+    await note({
+      event: "outcome",
+      action: "rollback",
+      ok: true,
+      version: open.to,
+      detail: "applied before the driver stopped; reconciled",
+    });
+  } else {
+    d.progress(
+      `${s.stack}: rollback ${open.rollbackId} (${open.from} -> ${open.to}) was interrupted; finishing it in one update`,
+    );
+    await clearEngineLeftovers(d, s.stack);
+    // The same session, journaling under the interrupted rollback's id (reads of rel go through to the live session).
+    const as: StackSession = Object.create(s, {
+      id: { value: open.rollbackId },
+      note: { value: (id?: string) => s.note(id ?? open.rollbackId) },
+    });
+    await revert(d, as, {
+      version: open.to,
+      reason: `finishing the interrupted rollback: ${open.reason ?? ""}`,
+      canary: false,
+      startedAt: started,
+    });
+  }
+  await note({
+    event: "end",
+    action: "rollback",
+    status: "completed",
+    version: open.to,
+    durationMs: d.clock.now() - started,
+    detail: "the driver stopped before the end; finished by the next command",
+  });
+  d.progress(`${s.stack}: finished the interrupted rollback ${open.rollbackId}: the stack serves ${open.to}`);
+  return open;
 }

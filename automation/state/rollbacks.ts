@@ -3,7 +3,7 @@
 // over journal entries (read from a verified journal: the caller checks the chain first).
 import { SERVICE_NAMES } from "../../contract/release";
 import { promotions } from "./progress";
-import type { JournalEntry, JournalStatus } from "./store";
+import type { JournalEntry, JournalStatus, RestoreFrom } from "./store";
 
 export interface RollbackRecord {
   rollbackId: string;
@@ -16,6 +16,8 @@ export interface RollbackRecord {
   applied: boolean;
   status?: JournalStatus;
   endedAt?: string;
+  /** The database restore its update applies (--restore-database), as its intent announced it. */
+  restoreFrom?: RestoreFrom;
 }
 
 export function rollbacks(entries: readonly JournalEntry[]): RollbackRecord[] {
@@ -37,8 +39,22 @@ export function rollbacks(entries: readonly JournalEntry[]): RollbackRecord[] {
     // The outcome of the update that moved the stable track names the version (a canary's rollback outcome does not).
     if (e.event === "outcome" && e.action === "rollback" && e.ok === true && e.version !== undefined) r.applied = true;
     if (e.event === "end") Object.assign(r, { status: e.status, endedAt: e.at });
+    if (e.event === "intent" && e.release?.restoreFrom !== undefined) r.restoreFrom = e.release.restoreFrom;
   }
   return [...byId.values()];
+}
+
+const CHANGE_STARTS = new Set(["promote", "skip-canary", "rollback"]);
+
+/**
+ * The rollback whose driver stopped before it ended: the stack's last change is a rollback with no end. A running one
+ * holds the stack's lock, so a command that holds the lock and finds one knows its driver is gone.
+ */
+export function openRollback(entries: readonly JournalEntry[]): RollbackRecord | undefined {
+  const last = [...entries].reverse().find((e) => e.event === "start" && CHANGE_STARTS.has(e.action));
+  if (last?.action !== "rollback") return undefined;
+  const r = rollbacks(entries).find((x) => x.rollbackId === last.promotionId);
+  return r?.status === undefined ? r : undefined;
 }
 
 export function lastRollback(entries: readonly JournalEntry[]): RollbackRecord | undefined {

@@ -67,8 +67,8 @@ function longFlags(cmd: Command): Set<string> {
 }
 
 describe("GitHub workflows", () => {
-  it("ship the preview, promote and drift workflows", () => {
-    assert.deepEqual(workflows.map((w) => w.file).sort(), ["drift.yml", "preview.yml", "promote.yml"]);
+  it("ship the preview, promote, rollback and drift workflows", () => {
+    assert.deepEqual(workflows.map((w) => w.file).sort(), ["drift.yml", "preview.yml", "promote.yml", "rollback.yml"]);
   });
 
   it("pin every action to a commit", () => {
@@ -211,5 +211,31 @@ describe("GitHub workflows: the reviewed plan and the pause", () => {
     const step = job.steps.find((s) => /npx slipway promote/.test(s.run ?? ""))!;
     assert.match(step.run!, /^npx slipway promote --stack "\$STACK" --continue/);
     assert.equal(step.env?.GITHUB_TOKEN, "${{ github.token }}");
+  });
+});
+
+describe("GitHub workflows: rollback", () => {
+  const wf = () => workflows.find((w) => w.file === "rollback.yml")!.wf;
+  it("shows the target and its preview in a job without an environment, changing nothing", () => {
+    const target = wf().jobs.target;
+    assert.equal(target.environment, undefined, "the target is shown before anyone approves");
+    const step = target.steps.find((s) => /npx slipway rollback/.test(s.run ?? ""))!;
+    assert.match(step.run!, /--dry-run/);
+  });
+
+  it("rolls back in the stack's environment with the job's token, after the target, naming no approver", () => {
+    const job = wf().jobs.rollback as Job & { needs?: string };
+    assert.equal(job.needs, "target");
+    assert.equal(job.environment, "${{ inputs.stack }}");
+    assert.deepEqual(job.permissions, { contents: "read", actions: "read", deployments: "write", "id-token": "write" });
+    const step = job.steps.find((s) => /npx slipway rollback/.test(s.run ?? ""))!;
+    assert.match(step.run!, /^npx slipway rollback --stack "\$STACK" --reason "\$REASON"/);
+    assert.doesNotMatch(step.run!, /--dry-run|--approved-by/);
+    assert.equal(step.env?.GITHUB_TOKEN, "${{ github.token }}");
+    assert.deepEqual(
+      wf().concurrency,
+      { group: "stack-${{ inputs.stack }}", "cancel-in-progress": false },
+      "one run per stack with promote",
+    );
   });
 });
