@@ -156,7 +156,7 @@ export function statusText(all: StackStatus[]): string {
           releaseLine(s),
           `  release record: ${rec ? `version ${rec.seq} at ${rec.location}, written by ${rec.command} ${rec.writtenBy} at ${rec.updatedAt}` : "none"}`,
           `  last promotion: ${last}`,
-          ...(s.lastRollback ? [`  last rollback: ${rollbackText(s.lastRollback)}`] : []),
+          ...(s.lastRollback ? [`  last rollback: ${rollbackText(s.lastRollback, s)}`] : []),
           `  lock: ${s.lock ? `${s.lock.command} ${s.lock.promotionId} pid ${s.lock.pid} on ${s.lock.host} since ${s.lock.startedAt}` : "free"}`,
           `  last drift check: ${driftText(s.drift)}`,
           ...(s.freeze ? [`  freeze: ${freezeText(s.freeze)}`] : []),
@@ -175,8 +175,9 @@ function outcomeText(s: StackStatus, p: PromotionRecord): string {
   return p.status ?? (s.promotionRunning ? "RUNNING" : "INTERRUPTED");
 }
 
-function rollbackText(r: RollbackRecord): string {
-  const how = r.status ?? (r.applied ? "applied, not ended" : "INTERRUPTED");
+function rollbackText(r: RollbackRecord, s: StackStatus): string {
+  const finish = `INTERRUPTED: the next slipway rollback --stack ${s.stack} (or promote) finishes it`;
+  const how = r.status ?? (s.promotionRunning ? "RUNNING" : finish);
   return `${r.from} -> ${r.to} ${how} (${r.startedAt}${r.reason ? `, reason: ${r.reason}` : ""})`;
 }
 

@@ -6,51 +6,11 @@ import { dumpDom } from "../automation/commands/chromium";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { deployment, kubectl, nextPatch, SERVICES, Slipway, slipway, STACK, status, theWorld } from "./harness";
-import {
-  commit,
-  fakeGithub,
-  FakeGithub,
-  REPO,
-  review,
-  RUN_ID,
-  SHA,
-  TOKEN,
-  workflowRun,
-} from "../automation/release/githubApi";
+import { inCi, PROD, PROD_NAMESPACE, rollbackProd, shipNext, writeProdStack } from "./prodLike";
+import { commit, fakeGithub, FakeGithub, review, SHA, TOKEN, workflowRun } from "../automation/release/githubApi";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { BUCKET, CREDS, s3TestServer, type S3TestServer } from "../automation/state/s3server";
-
-const PROD = "local-prod";
-/** The prod-like stack's namespace: SLIPWAY_E2E_PROD_NAMESPACE, else the e2e namespace with -prod. */
-const PROD_NAMESPACE =
-  process.env.SLIPWAY_E2E_PROD_NAMESPACE ?? `${process.env.SLIPWAY_E2E_NAMESPACE ?? "slipway-e2e"}-prod`;
-
-/** The prod-like stack file: the e2e local stack's, in its own namespace, with prod's approval rule. */
-function writeProdStack(): void {
-  const dir = path.join(theWorld().workDir, "stacks");
-  const doc = parseYaml(fs.readFileSync(path.join(dir, `Pulumi.${STACK}.yaml`), "utf8"));
-  doc.config["slipway:namespace"] = PROD_NAMESPACE;
-  doc.config["slipway:approval"] = { requiredReviewers: 1, fourEyes: true, environment: "prod" };
-  fs.writeFileSync(path.join(dir, `Pulumi.${PROD}.yaml`), stringifyYaml(doc));
-  const policies = path.join(theWorld().workDir, "policies", "config");
-  fs.copyFileSync(path.join(policies, `${STACK}.json`), path.join(policies, `${PROD}.json`));
-}
-
-function inCi(api: string): NodeJS.ProcessEnv {
-  return {
-    GITHUB_ACTIONS: "true",
-    GITHUB_API_URL: api,
-    GITHUB_SERVER_URL: "https://github.com",
-    GITHUB_REPOSITORY: REPO,
-    GITHUB_RUN_ID: RUN_ID,
-    GITHUB_RUN_ATTEMPT: "1",
-    GITHUB_SHA: SHA,
-    GITHUB_TOKEN: TOKEN,
-    GITHUB_ACTOR: "bob",
-  };
-}
 
 /** The prod-like stack's change records of today exported as json, md and html into dir: each format's text. */
 async function exportEveryFormat(dir: string): Promise<Record<string, string>> {
@@ -102,6 +62,42 @@ function assertPromotionRecord(records: ExportedRecord[], version: string, json:
     assert.ok(u.result === "succeeded" && u.message.startsWith(`slipway promote ${version}`), JSON.stringify(u));
   const image = JSON.stringify(promotion.changes);
   assert.match(image, new RegExp(`:${version.replace(/\./g, "\\.")}`), "what changed names the new image");
+}
+
+/**
+ * A second release shipped to the prod-like stack, then rolled back as a GitHub Actions job would: refused while the
+ * run's own actor approved it, then done in one update once a second person approved, with a deployment, a job
+ * summary and its own change record in a journal that verifies.
+ */
+async function rollsBackProd(gh: FakeGithub, version: string, dir: string): Promise<void> {
+  const bad = await shipNext(gh.url, version);
+  gh.scene = { run: workflowRun("bob"), approvals: [review("bob", "approved")], commit: commit("alice") };
+  const summary = path.join(dir, "rollback-summary.md");
+  const refused = await rollbackProd(gh.url, summary);
+  assert.equal(refused.code, 1, refused.stderr);
+  assert.match(refused.stderr, /approval refused \(rule four-eyes\)/);
+  assert.equal((await deployment("api-gateway-stable", PROD_NAMESPACE)).version, bad, "nothing was rolled back");
+  gh.scene = { run: workflowRun("dave"), approvals: [review("erin", "approved")], commit: commit("alice") };
+  gh.deployments.length = 0;
+  const r = await rollbackProd(gh.url, summary);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout);
+  assert.deepEqual([doc.from, doc.to, doc.status], [bad, version, "completed"]);
+  for (const s of SERVICES) assert.equal((await deployment(`${s}-stable`, PROD_NAMESPACE)).version, version);
+  const created = gh.deployments.find((c) => c.method === "POST" && c.path.endsWith("/deployments"));
+  assert.deepEqual([created?.body.environment, created?.body.ref], [PROD, SHA]);
+  const states = gh.deployments.filter((c) => c.path.endsWith("/statuses")).map((c) => c.body.state);
+  assert.deepEqual([states[0], states.at(-1)], ["in_progress", "success"]);
+  assert.match(fs.readFileSync(summary, "utf8"), new RegExp(`rollback .${PROD}.: COMPLETED`));
+  const verify = await slipway("audit", "verify", "--stack", PROD, "--json");
+  assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+  const x = JSON.parse((await exportEveryFormat(dir)).json);
+  const record = x.records.find((e: ExportedRecord) => e.kind === "rollback" && e.version === version);
+  assert.ok(record, "the rollback is its own change record in the export");
+  assert.deepEqual(
+    [record.outcome, record.approval.verified, record.approval.approvers],
+    ["completed", true, ["erin"]],
+  );
 }
 
 describe("change evidence of a staged journey on the real engine and cluster", function () {
@@ -176,6 +172,9 @@ describe("change evidence of a staged journey on the real engine and cluster", f
     assert.match(dom, /carol \(verified: prod environment review of run 9001, four-eyes\)/);
     fs.copyFileSync(path.join(out(), "evidence.md"), path.join(os.tmpdir(), "slipway-e2e-evidence.md"));
   });
+
+  it("rolls the finished prod-like release back in one update once a second person approved, and journals it", () =>
+    rollsBackProd(gh, version, out()));
 });
 
 /** The third object of the prod-like stack's journal in the bucket, its version changed behind the chain's back. */

@@ -1,6 +1,7 @@
 // The seed systems deploy by config alone: the local variants of two examples (examples/<system>/Pulumi.local.yaml),
 // each in a runner's checkout of its own and a namespace of its own, are deployed with `up` and promoted through
-// their canary steps on the local cluster; every service of their catalogue runs the new version.
+// their canary steps on the local cluster; every service of their catalogue runs the new version; a finished release
+// of theirs is rolled back.
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -44,6 +45,15 @@ for (const system of SYSTEMS) {
       ok(await slipwayIn(w, "up", "--stack", STACK), "up");
       for (const s of services) assert.equal((await deployment(`${s}-stable`, ns)).version, "1.0.0", s);
       ok(await slipwayIn(w, "promote", "--stack", STACK, "--version", "1.0.1", "--interval", "1s"), "promote");
+      for (const s of services) assert.equal((await deployment(`${s}-stable`, ns)).version, "1.0.1", s);
+    });
+
+    it("rolls a finished 1.0.2 back to 1.0.1 on every service of its catalogue, in one update", async () => {
+      const hotfix = ["--skip-canary", "--reason", "e2e"];
+      ok(await slipwayIn(w, "promote", "--stack", STACK, "--version", "1.0.2", ...hotfix), "promote 1.0.2");
+      const r = ok(await slipwayIn(w, "rollback", "--stack", STACK, "--reason", "e2e", "--json"), "rollback");
+      const doc = JSON.parse(r.stdout);
+      assert.deepEqual([doc.from, doc.to, doc.status], ["1.0.2", "1.0.1", "completed"]);
       for (const s of services) assert.equal((await deployment(`${s}-stable`, ns)).version, "1.0.1", s);
     });
   });

@@ -59,6 +59,8 @@ describe("slipway rollback after a rollback whose driver stopped", () => {
   it("finishes the interrupted rollback in one update and ends its own change record, starting no other", async () => {
     const h = await promotedLocal(["1.4.0", "1.5.0"]);
     await killedRollback(h, { applied: false });
+    const shown = await cli(h, ["status", "--stack", "local"]);
+    assert.match(shown.out, /last rollback: 1\.5\.0 -> 1\.4\.0 INTERRUPTED: the next slipway rollback --stack local/);
     const before = h.engine.calls.length;
     const r = await cli(h, [...ROLLBACK_LOCAL, "--json"]);
     assert.equal(r.code, 0, r.err);

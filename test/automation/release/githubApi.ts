@@ -105,6 +105,25 @@ export interface FakeGithub extends TestServer {
   scene: Scene;
   /** Authorization headers received. */
   auth: string[];
+  /** The deployments API's calls (method, path, body), answered as GitHub documents (201). */
+  deployments: Array<{ method: string; path: string; body: Record<string, unknown> }>;
+}
+
+/** The deployments API as GitHub answers it: 201 with the deployment or the status. */
+function deploymentsApi(req: http.IncomingMessage, res: http.ServerResponse, calls: FakeGithub["deployments"]): void {
+  let text = "";
+  req.on("data", (c: Buffer) => (text += c.toString("utf8")));
+  req.on("end", () => {
+    const body = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+    const path = req.url ?? "";
+    calls.push({ method: req.method ?? "", path, body });
+    const id = 7000 + calls.length;
+    if (req.method === "POST" && path === `/repos/${REPO}/deployments`)
+      return json(res, 201, { id, ref: body.ref, environment: body.environment, sha: body.ref });
+    if (req.method === "POST" && /^\/repos\/[^/]+\/[^/]+\/deployments\/\d+\/statuses$/.test(path))
+      return json(res, 201, { id, state: body.state });
+    json(res, 200, []);
+  });
 }
 
 function approvals(res: http.ServerResponse, s: Scene, path: string, query: string): void {
@@ -137,12 +156,13 @@ export async function fakeGithub(scene: Scene = {}): Promise<FakeGithub> {
       return res.end();
     }
     const [path, query] = (req.url ?? "").split("?");
+    if (path.startsWith(`/repos/${REPO}/deployments`)) return deploymentsApi(req, res, out!.deployments);
     if (path === `/repos/${REPO}/actions/runs/${RUN_ID}/approvals`) return approvals(res, s, path, query ?? "");
     if (path === `/repos/${REPO}/actions/runs/${RUN_ID}`) return json(res, 200, s.run ?? workflowRun("ci-bot"));
     if (path === `/repos/${REPO}/commits/${SHA}`) return json(res, 200, s.commit ?? commit("alice"));
     json(res, 404, { message: "Not Found", documentation_url: "https://docs.github.com/rest" });
   };
-  out = Object.assign(await serve(handler), { auth, scene });
+  out = Object.assign(await serve(handler), { auth, scene, deployments: [] as FakeGithub["deployments"] });
   return out;
 }
 
