@@ -43,6 +43,8 @@ function restoreOf(stack: string, c: StackConfig, entries: readonly JournalEntry
   return { snapshotId: snap.snapshotId, release: from };
 }
 
+const OPEN_AS: Record<string, string> = { held: "held", paused: "paused for a person" };
+
 export function targetOf(
   a: { stack: string; to?: string; restoreDatabase: boolean },
   c: StackConfig,
@@ -53,7 +55,7 @@ export function targetOf(
   const open = openPromotion(entries);
   if (open !== undefined)
     throw new InputError(
-      `${a.stack}: promotion ${open.promotionId} of ${open.version} is ${open.status === "held" ? "held" : "open (interrupted)"}: ` +
+      `${a.stack}: promotion ${open.promotionId} of ${open.version} is ${OPEN_AS[open.status ?? ""] ?? "open (interrupted)"}: ` +
         `close it first with slipway abort --stack ${a.stack}${open.status === "held" ? " --force" : ""}, then roll back`,
     );
   const done = completedVersions(entries);

@@ -127,3 +127,19 @@ describe("a rollback whose update fails", () => {
     assert.notEqual(JSON.parse(r.out).rollbackId, rb.promotionId);
   });
 });
+
+describe("slipway rollback while a promotion is paused for a person", () => {
+  it("refuses before anything changes, naming slipway abort", async () => {
+    const h = await promotedLocal(["1.4.0", "1.5.0"]);
+    const paused = await cli(h, ["promote", "--stack", "local", "--version", "1.6.0", "--steps", "10,pause,100"]);
+    assert.equal(paused.code, 7, paused.err);
+    const before = h.engine.calls.length;
+    const r = await cli(h, ROLLBACK_LOCAL);
+    assert.equal(r.code, 1, r.err);
+    assert.match(
+      r.err,
+      /promotion \S+ of 1\.6\.0 is paused for a person: close it first with slipway abort --stack local/,
+    );
+    assert.deepEqual(updates(h, before), []);
+  });
+});
