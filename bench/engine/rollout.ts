@@ -38,7 +38,7 @@ const names = (d: k8s.V1Deployment | undefined, service: string, version: string
  * the latest spec (observedGeneration >= generation; before that the status still describes the old ReplicaSet) and
  * every replica is updated, ready and available, none of an old ReplicaSet left.
  */
-function rolledOut(d: k8s.V1Deployment | undefined, service: string, version: string): boolean {
+export function rolledOut(d: k8s.V1Deployment | undefined, service: string, version: string): boolean {
   const want = d?.spec?.replicas ?? 1;
   const st = d?.status;
   return (
