@@ -1,8 +1,10 @@
 // The bench's kwok cluster: brought up, given the router CRD, emptied of an earlier run's stack, and the floor every
-// engine figure is compared with (kubectl patch of the same traffic objects).
+// engine figure is compared with (kubectl patch of the same traffic objects), and the manual rollback of a finished
+// release (kubectl set image of the stable Deployments).
 import { execFile, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { trackName } from "../../components/naming";
 import { crdSpec, ROUTER_CRDS } from "../../components/routerCrds";
 import { NAMESPACE, REPO, services } from "./setup";
 import { log } from "./measure";
@@ -74,6 +76,16 @@ export function patchWeights(env: Record<string, string>, weight: number): Promi
         }),
       ]),
     ),
+  );
+}
+
+/**
+ * The seeds' manual rollback (`kubectl rollout undo`'s equivalent): each service's stable Deployment given an image
+ * (`images`, by service) by `kubectl set image`, one kubectl per service side by side, as patchWeights does.
+ */
+export function setImages(env: Record<string, string>, images: Record<string, string>): Promise<unknown> {
+  return Promise.all(
+    services.map((s) => kubectl(env, ["set", "image", `deployment/${trackName(s, "stable")}`, `${s}=${images[s]}`])),
   );
 }
 
