@@ -25,6 +25,8 @@ export interface RevertInput {
   restoreFrom?: RestoreFrom;
   canary: boolean;
   startedAt: number;
+  /** The change record the updates are journaled under (default: the session's own id). */
+  id?: string;
 }
 
 export interface RevertReport {
@@ -71,12 +73,13 @@ export function liveGates(c: StackConfig): StackConfig["canary"]["postPromotionA
 }
 
 export async function revert(d: Deps, s: StackSession, i: RevertInput): Promise<RevertReport> {
-  const note = s.note();
+  const id = i.id ?? s.id;
+  const note = s.note(id);
   const plan = revertPlan(s, await d.engine.outputs(s.stack), i);
   // Hooks belong to a release going out (a migration): a rollback runs none.
   const config = { ...s.rel.config, hooks: { preTraffic: [], postPromotion: [] } };
   if (i.canary) {
-    const steps = await runPlan(d, s, { promotionId: s.id, plan, config, startedAt: i.startedAt }, i.reason);
+    const steps = await runPlan(d, s, { promotionId: id, plan, config, startedAt: i.startedAt }, i.reason);
     await note({ event: "outcome", action: "rollback", ok: true, version: i.version, services: plan.services });
     return { verdicts: [], steps: steps.length };
   }
@@ -111,11 +114,12 @@ async function gatesAfter(d: Deps, s: StackSession, plan: ReleasePlan, i: Revert
     d.progress(`${s.stack}: rollback: no live gates to run (the kubernetes gate judges canary pods only)`);
     return [];
   }
-  const x = { promotionId: s.id, plan, config: s.rel.config, startedAt: i.startedAt };
+  const id = i.id ?? s.id;
+  const x = { promotionId: id, plan, config: s.rel.config, startedAt: i.startedAt };
   const started = d.clock.now();
   const verdicts = await analyse(d, s, x, { specs, weight: 100, step: 0 }, { n: 0 });
   const ok = verdicts.every((v) => v.ok);
-  await s.note()({
+  await s.note(id)({
     event: "outcome",
     action: "rollback",
     ok,
@@ -125,7 +129,7 @@ async function gatesAfter(d: Deps, s: StackSession, plan: ReleasePlan, i: Revert
   });
   if (ok) return verdicts;
   const why = failedText(verdicts);
-  await s.note()({
+  await s.note(id)({
     event: "end",
     action: "rollback",
     status: "failed",
@@ -170,16 +174,13 @@ export async function finishInterruptedRollback(d: Deps, s: StackSession): Promi
       `${s.stack}: rollback ${open.rollbackId} (${open.from} -> ${open.to}) was interrupted; finishing it in one update`,
     );
     await clearEngineLeftovers(d, s.stack);
-    // The same session, journaling under the interrupted rollback's id (reads of rel go through to the live session).
-    const as: StackSession = Object.create(s, {
-      id: { value: open.rollbackId },
-      note: { value: (id?: string) => s.note(id ?? open.rollbackId) },
-    });
-    await revert(d, as, {
+    await revert(d, s, {
       version: open.to,
       reason: `finishing the interrupted rollback: ${open.reason ?? ""}`,
       canary: false,
       startedAt: started,
+      restoreFrom: open.restoreFrom,
+      id: open.rollbackId,
     });
   }
   await note({

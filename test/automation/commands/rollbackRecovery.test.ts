@@ -6,8 +6,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Harness, recorded } from "../fakes";
-import { cli, journal } from "./promoteKit";
-import { promotedLocal, ROLLBACK_LOCAL, updates } from "./rollbackKit";
+import { cli, journal, SERVICES } from "./promoteKit";
+import { promotedLocal, ROLLBACK_LOCAL, shippedProd, updates } from "./rollbackKit";
 import type { Release } from "../../../automation/state/store";
 
 const AT = "2026-11-22T07:00:00Z";
@@ -49,8 +49,8 @@ async function killedRollback(h: Harness, o: { applied: boolean; canaryAt?: numb
   fs.writeFileSync(path.join(dir, "lock"), JSON.stringify(lock));
 }
 
-async function endsOf(h: Harness, id: string): Promise<string[]> {
-  return (await journal(h, "local"))
+async function endsOf(h: Harness, id: string, stack = "local"): Promise<string[]> {
+  return (await journal(h, stack))
     .filter((e) => e.promotionId === id && e.event === "end")
     .map((e) => `${e.action} ${e.status}`);
 }
@@ -141,5 +141,33 @@ describe("slipway rollback while a promotion is paused for a person", () => {
       /promotion \S+ of 1\.6\.0 is paused for a person: close it first with slipway abort --stack local/,
     );
     assert.deepEqual(updates(h, before), []);
+  });
+});
+
+describe("an interrupted rollback that restores the database", () => {
+  it("is finished with its restore: the one update carries the journaled snapshot", async () => {
+    const h = await shippedProd(["1.3.0", "1.4.0"], { backup: true });
+    const s = h.deps.state("prod");
+    const restoreFrom = { snapshotId: "slipway-prod-release-1-4-0", release: "1.4.0" };
+    const entry = { at: AT, promotionId: "deadrb", stack: "prod" } as const;
+    const release = {
+      stableVersion: "1.3.0",
+      serviceVersions: {},
+      canaryVersion: "",
+      canaryWeight: 0,
+      canaryServices: [...SERVICES],
+      restoreFrom,
+    };
+    await s.append({ ...entry, event: "start", action: "rollback", version: "1.3.0", stableVersion: "1.4.0" });
+    await s.append({ ...entry, event: "intent", action: "rollback", version: "1.3.0", release });
+    const before = h.engine.calls.length;
+    const r = await cli(h, ["rollback", "--stack", "prod", "--reason", "INC-9", "--approved-by", "Jane"]);
+    assert.equal(r.code, 0, r.err);
+    const ups = h.engine.calls.slice(before).filter((c) => c.op === "up");
+    assert.deepEqual(
+      ups.map((c) => [c.release?.stableVersion, c.release?.restoreFrom]),
+      [["1.3.0", restoreFrom]],
+    );
+    assert.deepEqual(await endsOf(h, "deadrb", "prod"), ["rollback completed"]);
   });
 });
