@@ -57,6 +57,11 @@ export interface Verb<A extends { json: boolean }> {
 export type CatalogueOf = (stack: string) => readonly string[];
 
 export const JSON_OPTION: OptionSpec = { flags: "--json", help: "print one JSON document" };
+/** Who approved a change made outside CI; in GitHub Actions the run's environment review is read instead. */
+export const APPROVED_BY_OPTION: OptionSpec = {
+  flags: "--approved-by <name>",
+  help: "approver outside CI (journaled as unverified); in GitHub Actions the environment review is read instead",
+};
 export const VERBOSE_OPTION: OptionSpec = {
   flags: "--verbose",
   help: "print every advisory policy finding (default: one line per policy per update)",

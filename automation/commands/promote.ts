@@ -17,7 +17,7 @@ import { admit, engineUpdates, Evidence, gatesOf, origin } from "../release/evid
 import type { BreakGlass } from "../release/freeze";
 import { headOf } from "../state/chain";
 import { INTERVAL_MS, parsePromote, PromoteArgs } from "./promoteParse";
-import { glassLine, JSON_OPTION, VERBOSE_OPTION, Verb } from "./command";
+import { APPROVED_BY_OPTION, glassLine, JSON_OPTION, VERBOSE_OPTION, Verb } from "./command";
 import { humanDuration } from "../report/format";
 import { canariedServices } from "../release/values";
 import { buildPlan, checkPlanDigest, checkServices, checkStage, dryRunPlan } from "./promotePlan";
@@ -200,10 +200,7 @@ export const promoteVerb: Verb<PromoteArgs> = {
   options: [
     { flags: "--stack <name>", help: "stack to promote to (dev -> staging -> prod; local stands alone)" },
     { flags: "--version <version>", help: "image version to release, e.g. 1.4.0" },
-    {
-      flags: "--approved-by <name>",
-      help: "approver outside CI (journaled as unverified); in GitHub Actions the environment review is read instead",
-    },
+    APPROVED_BY_OPTION,
     {
       flags: "--steps <weights>",
       help: "canary weights in percent, e.g. 10,30,100; `pause` between two holds for a person, e.g. 10,pause,100 (default: the stack's canary.steps)",

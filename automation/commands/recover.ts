@@ -53,9 +53,9 @@ export async function recoverIfInterrupted(
   resume: boolean,
 ): Promise<Resumption | undefined> {
   const stack = s.stack;
+  let entries = await s.state.read();
   // A rollback whose driver stopped goes first: the stack returns to its target, then the promotion starts from there.
-  await finishInterruptedRollback(d, s);
-  const entries = await s.state.read();
+  if (await finishInterruptedRollback(d, s, entries)) entries = await s.state.read();
   const open = openPromotion(entries);
   if (open === undefined) {
     if (resume) throw new InputError(`--resume: ${stack} has no interrupted promotion to continue; drop --resume`);

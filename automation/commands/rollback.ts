@@ -17,7 +17,7 @@ import type { RollbackRecord } from "../state/rollbacks";
 import type { RestoreFrom } from "../state/store";
 import { checkVersion } from "../../contract/release";
 import { check, freeText, oneStack, text } from "./args";
-import { glassLine, JSON_OPTION, Opts, Verb } from "./command";
+import { APPROVED_BY_OPTION, glassLine, JSON_OPTION, Opts, Verb } from "./command";
 import { Target, targetOf, verifiedJournal } from "./rollbackTarget";
 
 export interface RollbackArgs {
@@ -84,12 +84,14 @@ export async function rollback(d: Deps, a: RollbackArgs): Promise<RollbackResult
   const admitted = await admit(d, a.stack, { freeze: rel.config.freeze, approval: rule.rollback ?? rule }, a);
   try {
     return await withStackLock(d, a.stack, "rollback", async (s) => {
+      // Read again under the lock: another runner may have changed the stack since.
+      let entries = await verifiedJournal(s.state, a.stack);
       // A rollback whose driver stopped is finished first; asked for nothing else, this one is then done.
-      const finished = await finishInterruptedRollback(d, s);
+      const finished = await finishInterruptedRollback(d, s, entries);
       if (finished && (a.to === undefined || a.to === finished.to))
         return finishedResult(d, s, a, finished, started, admitted.breakGlass);
-      // Read again under the lock: another runner may have changed the stack since.
-      const t = targetOf(a, s.rel.config, await verifiedJournal(s.state, a.stack));
+      if (finished) entries = await s.state.read();
+      const t = targetOf(a, s.rel.config, entries);
       return rollbackLocked(d, s, a, t, { ...origin(d), ...admitted }, started);
     });
   } catch (err) {
@@ -242,10 +244,7 @@ export const rollbackVerb: Verb<RollbackArgs> = {
     { flags: "--reason <text>", help: "why the stack goes back; required, recorded" },
     { flags: "--canary", help: "go back through the stack's canary steps and gates instead of one update" },
     { flags: "--break-glass", help: "override a change freeze (journaled, flagged in every report)" },
-    {
-      flags: "--approved-by <name>",
-      help: "approver outside CI (journaled as unverified); in GitHub Actions the environment review is read instead",
-    },
+    APPROVED_BY_OPTION,
     { flags: "--dry-run", help: "print the target and preview the update; change nothing" },
     {
       flags: "--restore-database",

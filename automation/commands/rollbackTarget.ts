@@ -3,6 +3,7 @@
 // version already serving, a database restore without a journaled snapshot or on a stack without a database.
 import type { StackConfig } from "../../stacks/config";
 import { InputError } from "../errors";
+import { servesOnly } from "../release/revert";
 import { canariedServices } from "../release/values";
 import { verifyStack } from "../state/integrity";
 import { openPromotion } from "../state/progress";
@@ -14,8 +15,6 @@ export interface Target {
   from: string;
   to: string;
   restoreFrom?: RestoreFrom;
-  /** The interrupted rollback this one finishes (its driver stopped before the end). */
-  interrupted?: string;
 }
 
 /** The stack's journal, only once its hash chain and the release record's marks verify. */
@@ -74,8 +73,8 @@ export function targetOf(
         `--restore-database: rollback ${interrupted.rollbackId} to ${interrupted.to} stopped before its end and restores no database: ` +
           "drop --restore-database to finish it, then restore the database by hand",
       );
-    const { from, to, rollbackId, restoreFrom } = interrupted;
-    return { from, to, interrupted: rollbackId, restoreFrom };
+    const { from, to, restoreFrom } = interrupted;
+    return { from, to, restoreFrom };
   }
   const to = a.to ?? previousGood(entries, from, canariedServices(c));
   if (to === undefined)
@@ -83,8 +82,7 @@ export function targetOf(
       `${a.stack}: no earlier good release to return to: its journal shows no completed promotion of another version than ${from}; ` +
         "name one with --to, or promote a fix",
     );
-  const serving = Object.values(r.serviceVersions).every((v) => v === to) && r.canaryVersion === undefined;
-  if (serving)
+  if (servesOnly(r, to))
     throw new InputError(
       `${a.stack} already serves ${to} on every service: nothing to roll back; name another version with --to`,
     );

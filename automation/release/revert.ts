@@ -8,7 +8,7 @@ import { RolledBackError } from "../errors";
 import { clearEngineLeftovers } from "../state/reconcile";
 import { openRollback, RollbackRecord } from "../state/rollbacks";
 import type { StackSession } from "../state/session";
-import type { Release, RestoreFrom } from "../state/store";
+import type { JournalEntry, Release, RestoreFrom } from "../state/store";
 import type { Verdict } from "../types";
 import { runPlan } from "./canary";
 import { previewSummary } from "./evidence";
@@ -143,9 +143,8 @@ async function gatesAfter(d: Deps, s: StackSession, plan: ReleasePlan, i: Revert
   );
 }
 
-/** The stack serves `version` on every service, with no canary: what a rollback to it leaves. */
-function serves(s: StackSession, version: string): boolean {
-  const r = s.rel.config.release;
+/** The release serves `version` on every service, with no canary: what a rollback to it leaves. */
+export function servesOnly(r: StackConfig["release"], version: string): boolean {
   return r.canaryVersion === undefined && Object.values(r.serviceVersions).every((v) => v === version);
 }
 
@@ -154,14 +153,18 @@ function serves(s: StackSession, version: string): boolean {
  * before anything else: the user decided to go back, and going back is the safe direction (the version backed out is
  * the one that was failing). When its update had applied (reconciled under the lock), the record is closed; otherwise
  * the stack goes to the rollback's target in one update, journaled under the interrupted rollback's own id. Returns
- * the rollback it finished, if any.
+ * the rollback it finished, if any. `entries`: the stack's journal as the caller read it under the lock.
  */
-export async function finishInterruptedRollback(d: Deps, s: StackSession): Promise<RollbackRecord | undefined> {
-  const open = openRollback(await s.state.read());
+export async function finishInterruptedRollback(
+  d: Deps,
+  s: StackSession,
+  entries: readonly JournalEntry[],
+): Promise<RollbackRecord | undefined> {
+  const open = openRollback(entries);
   if (open === undefined) return undefined;
   const note = s.note(open.rollbackId);
   const started = d.clock.now();
-  if (serves(s, open.to)) {
+  if (servesOnly(s.rel.config.release, open.to)) {
     await note({
       event: "outcome",
       action: "rollback",
